@@ -1,0 +1,64 @@
+//! The command line: global options and the list of commands. Each command's own arguments live
+//! with it in `commands/`; their doc comments are the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::commands;
+
+/// Run production incidents from a shell. Every incident is plain YAML and Markdown in git, and
+/// every change is a commit.
+#[derive(Debug, Parser)]
+#[command(name = "inc", version, max_term_width = 100, after_help = ENVIRONMENT)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+const ENVIRONMENT: &str = "\
+Environment:
+  INC_REPO   the repository to use when -C is not given
+  INC_USER   who you are, when --by is not given (else git's user.name)
+  INC_NOW    pin the clock to an RFC 3339 time (tests, demos)
+  NO_COLOR   never print colors";
+
+/// Options every command accepts.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Run as if inc was started in DIR
+    #[arg(short = 'C', global = true, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// The incident: an exact id, a unique prefix or a unique substring [default: the one chosen
+    /// with `inc use`, else the only open one]
+    #[arg(short, long, global = true, value_name = "ID")]
+    pub incident: Option<String>,
+
+    /// Who is doing this [default: $INC_USER, else git's user.name]
+    #[arg(long, global = true, value_name = "PERSON")]
+    pub by: Option<String>,
+
+    /// Write the files but do not commit them
+    #[arg(long, global = true)]
+    pub no_commit: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Init(commands::init::Args),
+    Open(commands::open::Args),
+    Log(commands::log::Args),
+    Mark(commands::mark::Args),
+    Resolve(commands::resolve::Args),
+    Status(commands::status::Args),
+    Sev(commands::sev::Args),
+    List(commands::list::Args),
+    Show(commands::show::Args),
+    Use(commands::use_incident::Args),
+    Demo(commands::demo::Args),
+    Completions(commands::completions::Args),
+}

@@ -1,0 +1,121 @@
+//! `inc init`: make or adopt a git repository and write inc's configuration.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use super::Ctx;
+use crate::error::Error;
+use crate::model::config;
+use crate::store::{CONFIG_FILE, Store, write_atomic};
+
+/// Make or adopt a git repository for incidents: write .inc.yaml and .gitattributes, and commit
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Where incident directories go, relative to the repository root (e.g. ops/incidents in a
+    /// monorepo)
+    #[arg(long, value_name = "PATH")]
+    pub dir: Option<String>,
+}
+
+pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
+    let start = ctx
+        .global
+        .dir
+        .as_ref()
+        .map_or_else(|| ctx.env.cwd.clone(), |d| ctx.env.cwd.join(d));
+    fs::create_dir_all(&start).with_context(|| format!("cannot create {}", start.display()))?;
+    let requested = args
+        .dir
+        .as_deref()
+        .map(|d| d.trim_end_matches('/').to_string());
+    if let Some(dir) = &requested {
+        let candidate = crate::model::Config {
+            incidents_dir: dir.clone(),
+            ..Default::default()
+        };
+        candidate.validate().map_err(|e| {
+            Error::usage(e.to_string().replace(".inc.yaml: incidents_dir", "--dir"))
+        })?;
+    }
+
+    let (repo, created) = crate::git::discover_or_init(&start)?;
+    let root = repo
+        .workdir()
+        .expect("discover_or_init returns work trees")
+        .canonicalize()?;
+    let mut changed: Vec<PathBuf> = Vec::new();
+
+    let config_path = root.join(CONFIG_FILE);
+    let incidents_dir = if config_path.exists() {
+        let existing = Store::open(&root)?.config().incidents_dir.clone();
+        if requested.as_ref().is_some_and(|dir| *dir != existing) {
+            return Err(Error::usage(format!(
+                "{} already keeps incidents in {existing}: edit incidents_dir in {CONFIG_FILE} to move them",
+                root.display(),
+            ))
+            .into());
+        }
+        existing
+    } else {
+        let dir = requested.unwrap_or_else(|| "incidents".into());
+        write_atomic(&config_path, config::default_file(&dir).as_bytes())?;
+        changed.push(config_path);
+        dir
+    };
+
+    let attributes = root.join(".gitattributes");
+    if let Some(text) = gitattributes(&attributes, &incidents_dir)? {
+        write_atomic(&attributes, text.as_bytes())?;
+        changed.push(attributes);
+    }
+
+    if changed.is_empty() {
+        writeln!(ctx.out, "inc is already set up in {}", root.display())?;
+        return Ok(());
+    }
+    let store = Store::open(&root)?;
+    ctx.commit(
+        &store,
+        &changed,
+        &format!("inc: init (incidents in {incidents_dir}/)"),
+    )?;
+    let what = if created { "Created" } else { "Set up" };
+    writeln!(
+        ctx.out,
+        "{what} an inc repository in {}; incidents go in {incidents_dir}/.\nNext: inc open \"What is broken\" --sev SEV2",
+        root.display()
+    )?;
+    Ok(())
+}
+
+/// The .gitattributes text with inc's lines added, or `None` if they are all there already.
+fn gitattributes(path: &Path, incidents_dir: &str) -> Result<Option<String>> {
+    let existing = match fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    let wanted: Vec<String> = ["timeline.yaml", "comms.yaml", "roles.yaml", "incident.yaml"]
+        .iter()
+        .map(|file| format!("{incidents_dir}/*/{file} merge=inc"))
+        .collect();
+    let missing: Vec<&String> = wanted
+        .iter()
+        .filter(|line| !existing.lines().any(|l| l.trim() == line.as_str()))
+        .collect();
+    if missing.is_empty() {
+        return Ok(None);
+    }
+    let mut text = existing;
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str("# inc: merge incident files entry by entry (inc merge-driver)\n");
+    for line in missing {
+        text.push_str(line);
+        text.push('\n');
+    }
+    Ok(Some(text))
+}

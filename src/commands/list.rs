@@ -1,0 +1,49 @@
+//! `inc list`: a table of incidents, open ones by default.
+
+use anyhow::Result;
+
+use super::Ctx;
+use crate::error::unknown_name;
+use crate::model::Status;
+
+/// List incidents (open ones unless --all or --status)
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Include resolved and closed incidents
+    #[arg(long)]
+    pub all: bool,
+
+    /// Only incidents with this status
+    #[arg(long, value_name = "STATUS")]
+    pub status: Option<String>,
+
+    /// Only incidents with this severity
+    #[arg(long, value_name = "SEV")]
+    pub sev: Option<String>,
+
+    /// Print JSON for scripts
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
+    let store = ctx.store()?;
+    let status = args
+        .status
+        .as_deref()
+        .map(|s| Status::parse(s).ok_or_else(|| unknown_name("status", s, &Status::names())))
+        .transpose()?;
+    let severity = args
+        .sev
+        .as_deref()
+        .map(|s| store.config().severity(s))
+        .transpose()?;
+    let keep = |incident: &crate::model::Incident| {
+        let status_ok = match status {
+            Some(s) => incident.status == s,
+            None => args.all || incident.status.is_open(),
+        };
+        status_ok && severity.as_ref().is_none_or(|s| &incident.severity == s)
+    };
+    crate::views::print_list(ctx.out, &store, &ctx.clock, keep, args.json)
+}

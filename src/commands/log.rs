@@ -1,0 +1,89 @@
+//! `inc log`: append one entry to the incident's logbook.
+
+use anyhow::Result;
+
+use super::{Ctx, one_line};
+use crate::error::Error;
+use crate::model::Kind;
+
+/// Append an entry to the logbook (timeline.yaml)
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// What happened; quote it, or pass several words
+    #[arg(required = true, num_args = 1.., value_name = "TEXT")]
+    pub text: Vec<String>,
+
+    /// When it happened [default: now]
+    #[arg(long, value_name = "WHEN")]
+    pub at: Option<String>,
+
+    /// What sort of entry this is
+    #[arg(long, value_enum, default_value = "event")]
+    pub kind: KindArg,
+
+    /// Put it in the summary timeline of reports and the post-mortem
+    #[arg(long)]
+    pub key: bool,
+
+    /// Never show it to customers
+    #[arg(long)]
+    pub internal: bool,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum KindArg {
+    Event,
+    Action,
+    Decision,
+    Observation,
+    Detection,
+}
+
+impl From<KindArg> for Kind {
+    fn from(kind: KindArg) -> Kind {
+        match kind {
+            KindArg::Event => Kind::Event,
+            KindArg::Action => Kind::Action,
+            KindArg::Decision => Kind::Decision,
+            KindArg::Observation => Kind::Observation,
+            KindArg::Detection => Kind::Detection,
+        }
+    }
+}
+
+pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
+    let text = args.text.join(" ");
+    if text.trim().is_empty() {
+        return Err(Error::usage(
+            "the text is empty: say what happened, like inc log \"Restarted the API pods\"",
+        )
+        .into());
+    }
+    let at = args
+        .at
+        .as_deref()
+        .map(|t| ctx.clock.parse_when(t))
+        .transpose()?;
+    let store = ctx.store()?;
+    let _lock = store.lock()?;
+    let id = ctx.incident(&store, None)?;
+    let by = ctx.by(&store)?;
+    let mut entry = ctx.entry(at, &by, args.kind.into(), text);
+    entry.key = args.key;
+    entry.internal = args.internal;
+    let mut entries = [entry];
+    let path = store.append_timeline(&id, &mut entries, ctx.id_seed())?;
+    let [entry] = entries;
+    ctx.commit(
+        &store,
+        &[path],
+        &format!("{id}: log \"{}\"", one_line(&entry.text, 60)),
+    )?;
+    writeln!(
+        ctx.out,
+        "{} logged {} in {id}",
+        entry.at.in_tz(ctx.clock.tz()).strftime("%H:%M"),
+        entry.id
+    )?;
+    Ok(())
+}

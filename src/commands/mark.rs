@@ -1,0 +1,62 @@
+//! `inc mark`: set one of the five milestones the durations are computed from.
+
+use anyhow::Result;
+
+use super::{Ctx, update_incident};
+use crate::error::{Error, unknown_name};
+use crate::model::{Kind, Milestone};
+
+/// Set a milestone: started, detected, acknowledged, mitigated or resolved
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// started, detected, acknowledged, mitigated or resolved
+    pub milestone: String,
+
+    /// When it happened [default: now]
+    #[arg(long, value_name = "WHEN")]
+    pub at: Option<String>,
+}
+
+pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
+    let milestone = Milestone::parse(&args.milestone)
+        .ok_or_else(|| unknown_name("milestone", &args.milestone, &Milestone::names()))?;
+    let given = args
+        .at
+        .as_deref()
+        .map(|t| ctx.clock.parse_when(t))
+        .transpose()?;
+    let at = given.unwrap_or_else(|| ctx.clock.now());
+    let tz = ctx.clock.tz().clone();
+    update_incident(ctx, &format!("mark {milestone}"), |incident, _| {
+        let previous = incident.milestones.get(milestone);
+        if previous == Some(at) {
+            return Ok(None);
+        }
+        incident.milestones.set(milestone, Some(at));
+        if let Some((earlier, later)) = incident.milestones.out_of_order().first() {
+            let show = |m: Milestone| {
+                incident
+                    .milestones
+                    .get(m)
+                    .map(|t| t.short(&tz))
+                    .unwrap_or_default()
+            };
+            return Err(Error::usage(format!(
+                "{earlier} ({}) would be after {later} ({}): check --at, or mark {} again first",
+                show(*earlier),
+                show(*later),
+                if *earlier == milestone {
+                    later
+                } else {
+                    earlier
+                },
+            ))
+            .into());
+        }
+        let text = match previous {
+            None => format!("Marked {milestone}"),
+            Some(old) => format!("Moved {milestone} from {}", old.short(&tz)),
+        };
+        Ok(Some((given, Kind::Milestone, text)))
+    })
+}

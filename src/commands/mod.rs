@@ -1,0 +1,226 @@
+//! One module per command. Each takes its validated arguments and a [`Ctx`], and calls the domain
+//! modules; commands never call each other.
+
+pub mod completions;
+pub mod demo;
+pub mod init;
+pub mod list;
+pub mod log;
+pub mod mark;
+pub mod open;
+pub mod resolve;
+pub mod sev;
+pub mod show;
+pub mod status;
+pub mod use_incident;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+
+use crate::Env;
+use crate::cli::{Cli, Command, Global};
+use crate::error::Error;
+use crate::model::{Incident, Kind, TimelineEntry};
+use crate::store::Store;
+use crate::time::{Clock, Time};
+
+/// Dispatches a parsed command line.
+pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
+    let clock = Clock::system(env.now.as_deref())?;
+    let mut ctx = Ctx {
+        global: &cli.global,
+        env,
+        clock,
+        out,
+    };
+    match cli.command {
+        Command::Init(args) => init::run(&mut ctx, args),
+        Command::Open(args) => open::run(&mut ctx, args),
+        Command::Log(args) => log::run(&mut ctx, args),
+        Command::Mark(args) => mark::run(&mut ctx, args),
+        Command::Resolve(args) => resolve::run(&mut ctx, args),
+        Command::Status(args) => status::run(&mut ctx, args),
+        Command::Sev(args) => sev::run(&mut ctx, args),
+        Command::List(args) => list::run(&mut ctx, args),
+        Command::Show(args) => show::run(&mut ctx, args),
+        Command::Use(args) => use_incident::run(&mut ctx, args),
+        Command::Demo(args) => demo::run(&mut ctx, args),
+        Command::Completions(args) => completions::run(&mut ctx, args),
+    }
+}
+
+/// What every command works with: the global options, the environment, one clock reading, and
+/// where to print.
+pub struct Ctx<'a> {
+    pub global: &'a Global,
+    pub env: &'a Env,
+    pub clock: Clock,
+    pub out: &'a mut dyn Write,
+}
+
+impl Ctx<'_> {
+    /// Where the command runs: `-C`, else `$INC_REPO`, else the current directory.
+    pub fn start_dir(&self) -> PathBuf {
+        match (&self.global.dir, &self.env.repo) {
+            (Some(dir), _) => self.env.cwd.join(dir),
+            (None, Some(repo)) => self.env.cwd.join(repo),
+            (None, None) => self.env.cwd.clone(),
+        }
+    }
+
+    /// The inc repository at or above [`Ctx::start_dir`].
+    pub fn store(&self) -> Result<Store> {
+        Store::find(&self.start_dir())
+    }
+
+    /// The incident the command is about: `explicit` (a positional ID) or `-i`, else the one chosen
+    /// with `inc use`, else the only open one.
+    pub fn incident(&self, store: &Store, explicit: Option<&str>) -> Result<String> {
+        if let Some(query) = explicit.or(self.global.incident.as_deref()) {
+            return store.resolve(query);
+        }
+        if let Some(current) = store.current() {
+            return Ok(current);
+        }
+        let open: Vec<String> = store
+            .load_all()?
+            .into_iter()
+            .filter(|(_, incident)| incident.as_ref().is_ok_and(|i| i.status.is_open()))
+            .map(|(id, _)| id)
+            .collect();
+        match open.as_slice() {
+            [one] => Ok(one.clone()),
+            [] => Err(Error::usage(
+                "no open incident: open one with `inc open TITLE`, or name one with -i ID",
+            )
+            .into()),
+            many => Err(Error::usage(format!(
+                "{} incidents are open ({}): choose one with -i ID, or `inc use ID` for the rest of this shift",
+                many.len(),
+                many.join(", ")
+            ))
+            .into()),
+        }
+    }
+
+    /// Who is acting: `--by`, else `$INC_USER`, else git's user.name.
+    pub fn by(&self, store: &Store) -> Result<String> {
+        let explicit = self.global.by.as_deref().or(self.env.user.as_deref());
+        let name = match explicit {
+            Some(name) => Some(name.trim().to_string()),
+            None => crate::git::open(store.root())
+                .ok()
+                .and_then(|repo| crate::git::user_name(&repo)),
+        };
+        name.filter(|n| !n.is_empty()).ok_or_else(|| {
+            Error::usage("who is this? pass --by NAME, set INC_USER, or set git's user.name").into()
+        })
+    }
+
+    /// A seed for reproducible entry ids when the clock is pinned (tests, demo).
+    pub fn id_seed(&self) -> Option<&str> {
+        self.env.now.as_deref()
+    }
+
+    /// A parsed `--at`, or now.
+    pub fn when(&self, at: Option<&str>) -> Result<Time> {
+        Ok(match at {
+            Some(text) => self.clock.parse_when(text)?,
+            None => self.clock.now(),
+        })
+    }
+
+    /// A new timeline entry at `at` (`None`: now). A hand-given time also records when it was
+    /// written, so backdating stays visible.
+    pub fn entry(&self, at: Option<Time>, by: &str, kind: Kind, text: String) -> TimelineEntry {
+        let now = self.clock.now();
+        TimelineEntry {
+            id: String::new(),
+            at: at.unwrap_or(now),
+            recorded: at.map(|_| now),
+            by: by.to_string(),
+            kind,
+            key: false,
+            internal: false,
+            text,
+        }
+    }
+
+    /// Commits `paths` with `message`, unless `--no-commit` or `commit: false` says not to.
+    /// The files are already written: if the commit fails, the error says they are safe.
+    pub fn commit(&self, store: &Store, paths: &[PathBuf], message: &str) -> Result<()> {
+        if self.global.no_commit || !store.config().commit {
+            return Ok(());
+        }
+        let by = self
+            .global
+            .by
+            .as_deref()
+            .or(self.env.user.as_deref())
+            .unwrap_or("inc");
+        let saved = || {
+            let names: Vec<String> = paths.iter().map(|p| store.display(p).to_string()).collect();
+            format!(
+                "saved {} but could not commit it; commit it with `git add {} && git commit`",
+                names.join(", "),
+                names.join(" ")
+            )
+        };
+        let repo = crate::git::open(store.root()).with_context(saved)?;
+        crate::git::commit_paths(&repo, paths, message, self.clock.now().timestamp(), by)
+            .with_context(saved)?;
+        Ok(())
+    }
+}
+
+/// Shortens user text for a one-line commit message or table cell.
+pub fn one_line(text: &str, max: usize) -> String {
+    let first = text.trim().lines().next().unwrap_or("").trim();
+    let more = text.trim().lines().nth(1).is_some();
+    if first.chars().count() > max {
+        let cut: String = first.chars().take(max.saturating_sub(1)).collect();
+        format!("{}…", cut.trim_end())
+    } else if more {
+        format!("{first} …")
+    } else {
+        first.to_string()
+    }
+}
+
+/// Loads an incident, applies `change`, writes it back with one timeline entry, and commits both
+/// with the message `<id>: <action>`. Used by every command that changes incident.yaml (mark,
+/// status, sev, resolve). `change` returns `None` when there is nothing to change.
+pub fn update_incident(
+    ctx: &mut Ctx<'_>,
+    action: &str,
+    change: impl FnOnce(&mut Incident, &str) -> Result<Option<(Option<Time>, Kind, String)>>,
+) -> Result<()> {
+    let store = ctx.store()?;
+    let _lock = store.lock()?;
+    let id = ctx.incident(&store, None)?;
+    let by = ctx.by(&store)?;
+    let mut incident = store.load_incident(&id)?;
+    let Some((at, kind, text)) = change(&mut incident, &by)? else {
+        writeln!(ctx.out, "{id}: nothing to change")?;
+        return Ok(());
+    };
+    let mut entry = [ctx.entry(at, &by, kind, text.clone())];
+    let timeline = store.append_timeline(&id, &mut entry, ctx.id_seed())?;
+    let incident_path = store.write_incident(&id, &incident)?;
+    ctx.commit(
+        &store,
+        &[incident_path, timeline],
+        &format!("{id}: {action}"),
+    )?;
+    writeln!(ctx.out, "{id}: {text}")?;
+    Ok(())
+}
+
+/// Prints `value` as pretty JSON and a newline.
+pub fn print_json(out: &mut dyn Write, value: &impl serde::Serialize) -> Result<()> {
+    let text = serde_json::to_string_pretty(value)?;
+    writeln!(out, "{text}")?;
+    Ok(())
+}

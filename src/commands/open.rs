@@ -1,0 +1,189 @@
+//! `inc open`: create an incident directory and make it the current incident.
+
+use anyhow::Result;
+
+use super::{Ctx, one_line};
+use crate::error::Error;
+use crate::model::incident::Detection;
+use crate::model::{Incident, Kind, Milestones, Source, Status};
+
+/// Open a new incident, print its id, and make it current
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// What is broken, in a few words (the id is made from it)
+    pub title: String,
+
+    /// Severity [default: default_severity in .inc.yaml, SEV3]
+    #[arg(long, value_name = "SEV")]
+    pub sev: Option<String>,
+
+    /// When the outage began, if known (can be set later with `inc mark started`)
+    #[arg(long, value_name = "WHEN")]
+    pub started: Option<String>,
+
+    /// When it was noticed [default: now]
+    #[arg(long, value_name = "WHEN")]
+    pub detected: Option<String>,
+
+    /// How it was noticed
+    #[arg(long, value_enum)]
+    pub source: Option<SourceArg>,
+
+    /// A tag (a service, a team); repeat or separate with commas
+    #[arg(long = "tag", value_name = "TAG", value_delimiter = ',')]
+    pub tags: Vec<String>,
+
+    /// What is happening, for people who join later
+    #[arg(long, value_name = "TEXT")]
+    pub summary: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum SourceArg {
+    Alert,
+    Customer,
+    Employee,
+    Other,
+}
+
+impl From<SourceArg> for Source {
+    fn from(source: SourceArg) -> Source {
+        match source {
+            SourceArg::Alert => Source::Alert,
+            SourceArg::Customer => Source::Customer,
+            SourceArg::Employee => Source::Employee,
+            SourceArg::Other => Source::Other,
+        }
+    }
+}
+
+/// Longest slug kept from a title, so ids stay typeable.
+const SLUG_MAX: usize = 48;
+
+pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
+    let title = args.title.trim().to_string();
+    if title.is_empty() {
+        return Err(Error::usage(
+            "the title is empty: say what is broken, like \"Checkout API down\"",
+        )
+        .into());
+    }
+    let store = ctx.store()?;
+    let severity = match &args.sev {
+        Some(sev) => store.config().severity(sev)?,
+        None => store.config().default_severity.clone(),
+    };
+    let now = ctx.clock.now();
+    let milestones = Milestones {
+        started: args
+            .started
+            .as_deref()
+            .map(|t| ctx.clock.parse_when(t))
+            .transpose()?,
+        detected: Some(ctx.when(args.detected.as_deref())?),
+        ..Milestones::default()
+    };
+    if let Some((earlier, later)) = milestones.out_of_order().first() {
+        return Err(Error::usage(format!(
+            "--{earlier} is after --{later}: the outage must start before it is detected"
+        ))
+        .into());
+    }
+    let mut tags: Vec<String> = Vec::new();
+    for tag in args.tags.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+        if !tags.iter().any(|t| t == tag) {
+            tags.push(tag.to_string());
+        }
+    }
+    let incident = Incident {
+        title: title.clone(),
+        severity: severity.clone(),
+        status: Status::Investigating,
+        opened: now,
+        summary: args.summary.unwrap_or_default().trim().to_string(),
+        tags,
+        links: Vec::new(),
+        detection: Detection {
+            source: args.source.map(Source::from),
+        },
+        milestones,
+    };
+
+    let _lock = store.lock()?;
+    let by = ctx.by(&store)?;
+    let date = now.in_tz(ctx.clock.tz()).date();
+    let base = format!("{date}-{}", slug(&title));
+    let ids = store.ids()?;
+    let id = (1..)
+        .map(|n| {
+            if n == 1 {
+                base.clone()
+            } else {
+                format!("{base}-{n}")
+            }
+        })
+        .find(|candidate| !ids.contains(candidate))
+        .expect("some suffix is free");
+
+    let paths = store.create_incident(&id, &incident)?;
+    let text = format!("Opened \"{title}\" as {severity}");
+    let mut entry = [ctx.entry(None, &by, Kind::Status, text)];
+    store.append_timeline(&id, &mut entry, ctx.id_seed())?;
+    store.set_current(Some(&id))?;
+    ctx.commit(
+        &store,
+        &paths,
+        &format!("{id}: open \"{}\"", one_line(&title, 60)),
+    )?;
+    writeln!(ctx.out, "{id}")?;
+    Ok(())
+}
+
+/// The id part made from a title: lowercase ASCII letters, digits and single hyphens, so no title
+/// can name a path outside the incidents directory.
+pub fn slug(title: &str) -> String {
+    let full = slug::slugify(title);
+    let mut cut = String::new();
+    for word in full.split('-').filter(|w| !w.is_empty()) {
+        if !cut.is_empty() && cut.len() + 1 + word.len() > SLUG_MAX {
+            break;
+        }
+        if !cut.is_empty() {
+            cut.push('-');
+        }
+        cut.push_str(word);
+    }
+    cut.truncate(SLUG_MAX);
+    if cut.is_empty() {
+        "incident".into()
+    } else {
+        cut
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slug;
+
+    #[test]
+    fn slugs_are_safe_path_components() {
+        assert_eq!(slug("Checkout API down"), "checkout-api-down");
+        assert_eq!(slug("../../etc/passwd"), "etc-passwd");
+        assert_eq!(slug("a/b\\c:d*e?f\"g<h>i|j"), "a-b-c-d-e-f-g-h-i-j");
+        assert_eq!(slug("  Ünïcödé   Straße "), "unicode-strasse");
+        assert_eq!(slug("..."), "incident");
+        assert_eq!(slug(""), "incident");
+        assert_eq!(slug("-leading and trailing-"), "leading-and-trailing");
+        assert_eq!(slug(".hidden"), "hidden");
+    }
+
+    #[test]
+    fn long_titles_are_cut_at_a_word() {
+        let s = slug(
+            "The payment gateway returns intermittent five hundred errors for European customers",
+        );
+        assert!(s.len() <= super::SLUG_MAX, "{s}");
+        assert_eq!(s, "the-payment-gateway-returns-intermittent-five");
+        assert_eq!(slug(&"x".repeat(100)).len(), super::SLUG_MAX);
+    }
+}

@@ -1,0 +1,34 @@
+//! `inc sev`: change the severity.
+
+use anyhow::Result;
+
+use super::{Ctx, update_incident};
+use crate::model::Kind;
+
+/// Change the severity (logged in the timeline)
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The new severity, one of those in .inc.yaml (default SEV1 … SEV4)
+    pub severity: String,
+
+    /// When it changed [default: now]
+    #[arg(long, value_name = "WHEN")]
+    pub at: Option<String>,
+}
+
+pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
+    let severity = ctx.store()?.config().severity(&args.severity)?;
+    let at = args
+        .at
+        .as_deref()
+        .map(|t| ctx.clock.parse_when(t))
+        .transpose()?;
+    update_incident(ctx, &format!("sev {severity}"), |incident, _| {
+        if incident.severity == severity {
+            return Ok(None);
+        }
+        let text = format!("Severity {} → {severity}", incident.severity);
+        incident.severity = severity;
+        Ok(Some((at, Kind::Status, text)))
+    })
+}

@@ -1,0 +1,55 @@
+//! `inc status`: without an argument, the dashboard of open incidents; with one, change the status.
+
+use anyhow::Result;
+
+use super::{Ctx, update_incident};
+use crate::error::unknown_name;
+use crate::model::{Kind, Status};
+
+/// Show open incidents at a glance, or change the current incident's status
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The new status: investigating, identified, monitoring, resolved or closed
+    pub status: Option<String>,
+
+    /// When the status changed [default: now]
+    #[arg(long, value_name = "WHEN")]
+    pub at: Option<String>,
+
+    /// Print the dashboard as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
+    let Some(input) = args.status else {
+        let store = ctx.store()?;
+        return crate::views::print_list(
+            ctx.out,
+            &store,
+            &ctx.clock,
+            |i| i.status.is_open(),
+            args.json,
+        );
+    };
+    let status =
+        Status::parse(&input).ok_or_else(|| unknown_name("status", &input, &Status::names()))?;
+    let given = args
+        .at
+        .as_deref()
+        .map(|t| ctx.clock.parse_when(t))
+        .transpose()?;
+    let at = given.unwrap_or_else(|| ctx.clock.now());
+    update_incident(ctx, &format!("status {status}"), |incident, _| {
+        if incident.status == status {
+            return Ok(None);
+        }
+        let text = format!("Status {} → {status}", incident.status);
+        incident.status = status;
+        // A resolved incident needs its resolved time; keep one that was marked already.
+        if status == Status::Resolved && incident.milestones.resolved.is_none() {
+            incident.milestones.resolved = Some(at);
+        }
+        Ok(Some((given, Kind::Status, text)))
+    })
+}

@@ -1,0 +1,176 @@
+//! Everything libgit2: finding and creating repositories, and committing exactly the files a
+//! command touched.
+//!
+//! Commits are built from HEAD's tree, not from the index, so whatever the user has staged stays
+//! staged and stays out of inc's commit. Only the index entries of inc's own paths are updated, so
+//! `git status` is clean for them afterwards.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow};
+use git2::build::TreeUpdateBuilder;
+use git2::{FileMode, Oid, Repository, RepositoryOpenFlags, Signature};
+use jiff::Timestamp;
+
+/// Applies git's own environment switches that libgit2 ignores (tests rely on them).
+fn honour_git_environment() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if std::env::var_os("GIT_CONFIG_NOSYSTEM").is_some_and(|v| v != "0" && v != "false") {
+            // SAFETY: runs once, before any other libgit2 call of this process reads the path.
+            let _ = unsafe { git2::opts::set_search_path(git2::ConfigLevel::System, "") };
+        }
+    });
+}
+
+/// Opens the repository whose work tree is exactly `root`.
+pub fn open(root: &Path) -> Result<Repository> {
+    honour_git_environment();
+    Repository::open_ext(
+        root,
+        RepositoryOpenFlags::NO_SEARCH,
+        std::iter::empty::<&str>(),
+    )
+    .with_context(|| format!("{} is not a git repository", root.display()))
+}
+
+/// The repository that contains `dir`, or a new one created in `dir`. Returns it and whether it
+/// was created.
+pub fn discover_or_init(dir: &Path) -> Result<(Repository, bool)> {
+    honour_git_environment();
+    match Repository::discover(dir) {
+        Ok(repo) if repo.workdir().is_some() => Ok((repo, false)),
+        Ok(_) => Err(anyhow!(
+            "{} is inside a bare git repository: run inc init in a clone with a work tree",
+            dir.display()
+        )),
+        Err(_) => Repository::init(dir)
+            .map(|repo| (repo, true))
+            .with_context(|| format!("cannot create a git repository in {}", dir.display())),
+    }
+}
+
+/// The `.git` directory of the work tree at `root`, found without opening the repository
+/// (`.git` may be a file pointing elsewhere, as in worktrees and submodules).
+pub fn git_dir(root: &Path) -> PathBuf {
+    let dot_git = root.join(".git");
+    if let Ok(text) = std::fs::read_to_string(&dot_git)
+        && let Some(target) = text.strip_prefix("gitdir:")
+    {
+        return root.join(target.trim());
+    }
+    dot_git
+}
+
+/// git's user.name for this repository (local, then global config), if set.
+pub fn user_name(repo: &Repository) -> Option<String> {
+    repo.config()
+        .ok()?
+        .get_string("user.name")
+        .ok()
+        .filter(|name| !name.trim().is_empty())
+}
+
+/// Commits exactly `paths` (absolute, inside the work tree) on top of HEAD, as they are on disk;
+/// a path missing on disk is removed. Returns `None` when nothing differs from HEAD.
+pub fn commit_paths(
+    repo: &Repository,
+    paths: &[PathBuf],
+    message: &str,
+    when: Timestamp,
+    fallback_name: &str,
+) -> Result<Option<Oid>> {
+    let workdir = repo
+        .workdir()
+        .ok_or_else(|| anyhow!("the repository has no work tree"))?
+        .to_path_buf();
+    let relative: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| {
+            p.strip_prefix(&workdir)
+                .map(Path::to_path_buf)
+                .map_err(|_| anyhow!("{} is outside the repository", p.display()))
+        })
+        .collect::<Result<_>>()?;
+
+    let parent = match repo.head() {
+        Ok(head) => Some(head.peel_to_commit().context("reading HEAD")?),
+        Err(e) if e.code() == git2::ErrorCode::UnbornBranch => None,
+        Err(e) => return Err(e).context("reading HEAD"),
+    };
+    let baseline = match &parent {
+        Some(commit) => commit.tree()?,
+        None => repo.find_tree(repo.treebuilder(None)?.write()?)?,
+    };
+
+    let mut update = TreeUpdateBuilder::new();
+    for (absolute, rel) in paths.iter().zip(&relative) {
+        if absolute.exists() {
+            let blob = repo
+                .blob_path(absolute)
+                .with_context(|| format!("storing {} in git", rel.display()))?;
+            update.upsert(git_path(rel)?, blob, FileMode::Blob);
+        } else {
+            update.remove(git_path(rel)?);
+        }
+    }
+    let tree_id = update.create_updated(repo, &baseline)?;
+    if tree_id == baseline.id() {
+        return Ok(None);
+    }
+    let tree = repo.find_tree(tree_id)?;
+    let signature = signature(repo, when, fallback_name)?;
+    let parents: Vec<&git2::Commit> = parent.iter().collect();
+    let oid = repo
+        .commit(
+            Some("HEAD"),
+            &signature,
+            &signature,
+            message,
+            &tree,
+            &parents,
+        )
+        .context("creating the commit")?;
+
+    // Stage the same content so `git status` shows these paths clean; leave every other entry.
+    let mut index = repo.index().context("reading the git index")?;
+    for (absolute, rel) in paths.iter().zip(&relative) {
+        if absolute.exists() {
+            index.add_path(rel)?;
+        } else if index.get_path(rel, 0).is_some() {
+            index.remove_path(rel)?;
+        }
+    }
+    index.write().context(
+        "writing the git index (another git command may hold .git/index.lock; run `git status` to refresh it)",
+    )?;
+    Ok(Some(oid))
+}
+
+/// Git paths use `/` and must be valid UTF-8 here (inc only writes slugged names).
+fn git_path(rel: &Path) -> Result<String> {
+    let text = rel
+        .to_str()
+        .ok_or_else(|| anyhow!("{} is not valid UTF-8", rel.display()))?;
+    Ok(text.replace(std::path::MAIN_SEPARATOR, "/"))
+}
+
+/// The commit author: git's `GIT_AUTHOR_*` variables, then user.name/user.email, then the person
+/// inc is acting for. The time is the command's clock, so a pinned `INC_NOW` gives stable hashes.
+fn signature(
+    repo: &Repository,
+    when: Timestamp,
+    fallback_name: &str,
+) -> Result<Signature<'static>> {
+    let config = repo.config().ok();
+    let setting = |env: &str, key: &str| {
+        std::env::var(env)
+            .ok()
+            .filter(|v| !v.is_empty())
+            .or_else(|| config.as_ref()?.get_string(key).ok())
+    };
+    let name = setting("GIT_AUTHOR_NAME", "user.name").unwrap_or_else(|| fallback_name.to_string());
+    let email = setting("GIT_AUTHOR_EMAIL", "user.email").unwrap_or_default();
+    let time = git2::Time::new(when.as_second(), 0);
+    Ok(Signature::new(&name, &email, &time)?)
+}

@@ -1,0 +1,97 @@
+//! inc: run production incidents from a shell, with every incident kept as plain files in git.
+//!
+//! The binary calls [`main`]; tests and the demo call [`run`] with their own [`Env`], so nothing
+//! here reads the process environment except [`Env::from_process`].
+
+pub mod cli;
+pub mod commands;
+pub mod error;
+pub mod git;
+pub mod model;
+pub mod store;
+pub mod time;
+pub mod views;
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Parser;
+
+pub use error::Error;
+
+/// What inc reads from its environment, gathered in one place so tests and the demo can pin it.
+#[derive(Clone, Debug, Default)]
+pub struct Env {
+    /// The directory inc was started in.
+    pub cwd: PathBuf,
+    /// `$INC_REPO`: the repository to use when `-C` is not given.
+    pub repo: Option<PathBuf>,
+    /// `$INC_USER`: who is acting, when `--by` is not given.
+    pub user: Option<String>,
+    /// `$INC_NOW`: an RFC 3339 time that pins the clock.
+    pub now: Option<String>,
+    /// `$NO_COLOR` is set (to anything non-empty).
+    pub no_color: bool,
+}
+
+impl Env {
+    pub fn from_process() -> Env {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        Env {
+            cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+            repo: var("INC_REPO").map(PathBuf::from),
+            user: var("INC_USER"),
+            now: var("INC_NOW"),
+            no_color: var("NO_COLOR").is_some(),
+        }
+    }
+}
+
+/// Runs inc as a process: parses `std::env::args`, prints errors, returns the exit code.
+pub fn main() -> i32 {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return err.exit_code();
+        }
+    };
+    let env = Env::from_process();
+    let mut out = std::io::stdout().lock();
+    let result = commands::run(cli, &env, &mut out).and_then(|()| Ok(out.flush()?));
+    match result {
+        Ok(()) => 0,
+        Err(err) if is_broken_pipe(&err) => 0,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            exit_code(&err)
+        }
+    }
+}
+
+/// Parses `args` (without the program name) and runs them, as the demo replays commands.
+pub fn run<I, T>(args: I, env: &Env, out: &mut dyn Write) -> anyhow::Result<()>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let argv = std::iter::once(OsString::from("inc")).chain(args.into_iter().map(Into::into));
+    let cli = cli::Cli::try_parse_from(argv).map_err(|e| Error::usage(e.to_string()))?;
+    commands::run(cli, env, out)
+}
+
+/// 2 when the user typed something wrong, 1 for any other failure.
+pub fn exit_code(err: &anyhow::Error) -> i32 {
+    err.chain()
+        .find_map(|cause| cause.downcast_ref::<Error>())
+        .map_or(1, Error::exit_code)
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

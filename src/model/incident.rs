@@ -1,0 +1,314 @@
+//! `incident.yaml`: what the incident is and where it stands. Rewritten whole (atomically) on change.
+
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::time::Time;
+
+/// The incident's own record: title, severity, status, summary, tags, links, detection, milestones.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Incident {
+    pub title: String,
+    /// One of the configured severities (default SEV1 … SEV4).
+    pub severity: String,
+    pub status: Status,
+    /// When the incident was opened in inc.
+    pub opened: Time,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub links: Vec<String>,
+    #[serde(default)]
+    pub detection: Detection,
+    #[serde(default)]
+    pub milestones: Milestones,
+}
+
+/// The lifecycle: investigating → identified → monitoring → resolved → closed (post-mortem done).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Investigating,
+    Identified,
+    Monitoring,
+    Resolved,
+    Closed,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::Investigating,
+        Status::Identified,
+        Status::Monitoring,
+        Status::Resolved,
+        Status::Closed,
+    ];
+
+    /// Open incidents are the ones still being worked: not resolved, not closed.
+    pub fn is_open(self) -> bool {
+        !matches!(self, Status::Resolved | Status::Closed)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Investigating => "investigating",
+            Status::Identified => "identified",
+            Status::Monitoring => "monitoring",
+            Status::Resolved => "resolved",
+            Status::Closed => "closed",
+        }
+    }
+
+    pub fn names() -> Vec<&'static str> {
+        Self::ALL.iter().map(|s| s.name()).collect()
+    }
+
+    pub fn parse(input: &str) -> Option<Status> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.name().eq_ignore_ascii_case(input.trim()))
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// How the incident came to be known.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Detection {
+    /// alert, customer, employee or other. If it was not an alert, the post-mortem asks why.
+    #[serde(default)]
+    pub source: Option<Source>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Source {
+    Alert,
+    Customer,
+    Employee,
+    Other,
+}
+
+impl Source {
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Alert => "alert",
+            Source::Customer => "customer",
+            Source::Employee => "employee",
+            Source::Other => "other",
+        }
+    }
+}
+
+/// The five moments every duration is computed from. `null` until known.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Milestones {
+    #[serde(default)]
+    pub started: Option<Time>,
+    #[serde(default)]
+    pub detected: Option<Time>,
+    #[serde(default)]
+    pub acknowledged: Option<Time>,
+    #[serde(default)]
+    pub mitigated: Option<Time>,
+    #[serde(default)]
+    pub resolved: Option<Time>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Milestone {
+    Started,
+    Detected,
+    Acknowledged,
+    Mitigated,
+    Resolved,
+}
+
+impl Milestone {
+    pub const ALL: [Milestone; 5] = [
+        Milestone::Started,
+        Milestone::Detected,
+        Milestone::Acknowledged,
+        Milestone::Mitigated,
+        Milestone::Resolved,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Milestone::Started => "started",
+            Milestone::Detected => "detected",
+            Milestone::Acknowledged => "acknowledged",
+            Milestone::Mitigated => "mitigated",
+            Milestone::Resolved => "resolved",
+        }
+    }
+
+    pub fn names() -> Vec<&'static str> {
+        Self::ALL.iter().map(|m| m.name()).collect()
+    }
+
+    pub fn parse(input: &str) -> Option<Milestone> {
+        Self::ALL
+            .into_iter()
+            .find(|m| m.name().eq_ignore_ascii_case(input.trim()))
+    }
+}
+
+impl fmt::Display for Milestone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Pairs that must be in this order when both are known: (earlier, later).
+const ORDER: [(Milestone, Milestone); 8] = [
+    (Milestone::Started, Milestone::Detected),
+    (Milestone::Started, Milestone::Acknowledged),
+    (Milestone::Started, Milestone::Mitigated),
+    (Milestone::Started, Milestone::Resolved),
+    (Milestone::Detected, Milestone::Acknowledged),
+    (Milestone::Detected, Milestone::Resolved),
+    (Milestone::Acknowledged, Milestone::Resolved),
+    (Milestone::Mitigated, Milestone::Resolved),
+];
+
+impl Milestones {
+    pub fn get(&self, milestone: Milestone) -> Option<Time> {
+        match milestone {
+            Milestone::Started => self.started,
+            Milestone::Detected => self.detected,
+            Milestone::Acknowledged => self.acknowledged,
+            Milestone::Mitigated => self.mitigated,
+            Milestone::Resolved => self.resolved,
+        }
+    }
+
+    pub fn set(&mut self, milestone: Milestone, time: Option<Time>) {
+        let slot = match milestone {
+            Milestone::Started => &mut self.started,
+            Milestone::Detected => &mut self.detected,
+            Milestone::Acknowledged => &mut self.acknowledged,
+            Milestone::Mitigated => &mut self.mitigated,
+            Milestone::Resolved => &mut self.resolved,
+        };
+        *slot = time;
+    }
+
+    /// Every (earlier, later) pair of known milestones that are out of order.
+    pub fn out_of_order(&self) -> Vec<(Milestone, Milestone)> {
+        ORDER
+            .into_iter()
+            .filter(|&(a, b)| matches!((self.get(a), self.get(b)), (Some(x), Some(y)) if x > y))
+            .collect()
+    }
+
+    pub fn durations(&self) -> Durations {
+        let between = |a: Option<Time>, b: Option<Time>| match (a, b) {
+            (Some(a), Some(b)) => Some(b.since(a).as_secs()),
+            _ => None,
+        };
+        Durations {
+            time_to_detect: between(self.started, self.detected),
+            time_to_mitigate: between(self.started, self.mitigated),
+            time_to_resolve: between(self.started, self.resolved),
+            detected_to_resolved: between(self.detected, self.resolved),
+        }
+    }
+}
+
+/// The durations derived from the milestones, in whole seconds; `None` when a milestone is missing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Durations {
+    pub time_to_detect: Option<i64>,
+    pub time_to_mitigate: Option<i64>,
+    pub time_to_resolve: Option<i64>,
+    pub detected_to_resolved: Option<i64>,
+}
+
+impl Durations {
+    /// (label, value) pairs in display order.
+    pub fn labelled(&self) -> [(&'static str, Option<i64>); 4] {
+        [
+            ("time to detect", self.time_to_detect),
+            ("time to mitigate", self.time_to_mitigate),
+            ("time to resolve", self.time_to_resolve),
+            ("detected to resolved", self.detected_to_resolved),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(text: &str) -> Option<Time> {
+        Time::parse_rfc3339(text)
+    }
+
+    #[test]
+    fn durations_need_both_milestones() {
+        let milestones = Milestones {
+            started: t("2026-11-22T14:00:00Z"),
+            detected: t("2026-11-22T14:05:00Z"),
+            resolved: t("2026-11-22T15:33:00Z"),
+            ..Milestones::default()
+        };
+        let d = milestones.durations();
+        assert_eq!(d.time_to_detect, Some(300));
+        assert_eq!(d.time_to_mitigate, None);
+        assert_eq!(d.time_to_resolve, Some(5580));
+        assert_eq!(d.detected_to_resolved, Some(5280));
+    }
+
+    #[test]
+    fn finds_milestones_out_of_order() {
+        let milestones = Milestones {
+            started: t("2026-11-22T14:10:00Z"),
+            detected: t("2026-11-22T14:05:00Z"),
+            ..Milestones::default()
+        };
+        assert_eq!(
+            milestones.out_of_order(),
+            vec![(Milestone::Started, Milestone::Detected)]
+        );
+    }
+
+    #[test]
+    fn writes_every_key_in_a_fixed_order() {
+        let incident = Incident {
+            title: "Checkout API down".into(),
+            severity: "SEV2".into(),
+            status: Status::Investigating,
+            opened: t("2026-11-22T14:05:00+01:00").unwrap(),
+            summary: String::new(),
+            tags: vec!["checkout".into()],
+            links: vec![],
+            detection: Detection {
+                source: Some(Source::Alert),
+            },
+            milestones: Milestones {
+                detected: t("2026-11-22T14:05:00+01:00"),
+                ..Milestones::default()
+            },
+        };
+        let yaml = crate::model::to_yaml(&incident);
+        assert_eq!(
+            yaml,
+            "title: Checkout API down\nseverity: SEV2\nstatus: investigating\nopened: \"2026-11-22T14:05:00+01:00\"\nsummary: \"\"\ntags:\n- checkout\nlinks: []\ndetection:\n  source: alert\nmilestones:\n  started: null\n  detected: \"2026-11-22T14:05:00+01:00\"\n  acknowledged: null\n  mitigated: null\n  resolved: null\n"
+        );
+        let back: Incident =
+            crate::model::from_yaml(std::path::Path::new("incident.yaml"), &yaml).unwrap();
+        assert_eq!(back, incident);
+    }
+}

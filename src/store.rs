@@ -1,0 +1,380 @@
+//! The incident directories on disk: find the repository, read and write its files, lock it.
+//!
+//! Rewritten files (incident.yaml) are replaced atomically (temp file, fsync, rename). Logs
+//! (timeline.yaml) are only appended to, after checking that the result still parses, so hand
+//! edits and comments survive and nothing is written when the file is broken.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+
+use crate::error::Error;
+use crate::model::{self, Config, Incident, TimelineEntry, timeline};
+
+pub const CONFIG_FILE: &str = ".inc.yaml";
+pub const INCIDENT_FILE: &str = "incident.yaml";
+pub const TIMELINE_FILE: &str = "timeline.yaml";
+
+/// How long a command waits for another inc command in the same repository to finish.
+const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A repository managed by inc: the directory holding `.inc.yaml`, and its configuration.
+#[derive(Debug)]
+pub struct Store {
+    root: PathBuf,
+    config: Config,
+    incidents: PathBuf,
+}
+
+impl Store {
+    /// The repository containing `start`: the nearest directory upward with a `.inc.yaml`.
+    pub fn find(start: &Path) -> Result<Store> {
+        let start = start
+            .canonicalize()
+            .with_context(|| format!("cannot enter {}", start.display()))?;
+        let root = start
+            .ancestors()
+            .find(|dir| dir.join(CONFIG_FILE).is_file())
+            .ok_or_else(|| {
+                Error::state(format!(
+                    "no inc repository at {} or above (no {CONFIG_FILE}): run `inc init`, or point -C or INC_REPO at one",
+                    start.display()
+                ))
+            })?;
+        Store::open(root)
+    }
+
+    /// The repository whose `.inc.yaml` is in `root`.
+    pub fn open(root: &Path) -> Result<Store> {
+        let path = root.join(CONFIG_FILE);
+        let text =
+            fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let config: Config = model::from_yaml(Path::new(CONFIG_FILE), &text)?;
+        config.validate()?;
+        let incidents = root.join(&config.incidents_dir);
+        Ok(Store {
+            root: root.to_path_buf(),
+            config,
+            incidents,
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn incident_dir(&self, id: &str) -> PathBuf {
+        self.incidents.join(id)
+    }
+
+    /// A path relative to the repository root, for messages.
+    pub fn display<'a>(&self, path: &'a Path) -> std::path::Display<'a> {
+        path.strip_prefix(&self.root).unwrap_or(path).display()
+    }
+
+    /// Every incident id, sorted (ids start with the date, so this is oldest first).
+    pub fn ids(&self) -> Result<Vec<String>> {
+        let entries = match fs::read_dir(&self.incidents) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => {
+                return Err(e).with_context(|| format!("cannot list {}", self.incidents.display()));
+            }
+        };
+        let mut ids: Vec<String> = entries
+            .filter_map(|entry| {
+                let entry = entry.ok()?;
+                let name = entry.file_name().into_string().ok()?;
+                (!name.starts_with('.') && entry.file_type().ok()?.is_dir()).then_some(name)
+            })
+            .collect();
+        ids.sort();
+        Ok(ids)
+    }
+
+    /// The id that `query` names: an exact id, else a unique prefix, else a unique substring.
+    pub fn resolve(&self, query: &str) -> Result<String> {
+        let ids = self.ids()?;
+        if ids.iter().any(|id| id == query) {
+            return Ok(query.to_string());
+        }
+        for matches in [
+            ids.iter()
+                .filter(|id| id.starts_with(query))
+                .collect::<Vec<_>>(),
+            ids.iter().filter(|id| id.contains(query)).collect(),
+        ] {
+            match matches.as_slice() {
+                [] => continue,
+                [one] => return Ok((*one).clone()),
+                many => {
+                    let list: Vec<&str> = many.iter().map(|s| s.as_str()).collect();
+                    return Err(Error::usage(format!(
+                        "\"{query}\" matches {} incidents: {}; give more of the id",
+                        many.len(),
+                        list.join(", ")
+                    ))
+                    .into());
+                }
+            }
+        }
+        Err(Error::usage(format!(
+            "no incident matches \"{query}\": `inc list --all` shows every id"
+        ))
+        .into())
+    }
+
+    pub fn load_incident(&self, id: &str) -> Result<Incident> {
+        let path = self.incident_dir(id).join(INCIDENT_FILE);
+        let text = read(&path)?;
+        self.parse(&path, &text)
+    }
+
+    /// Every incident with its parse result, oldest first. A broken file does not hide the others.
+    pub fn load_all(&self) -> Result<Vec<(String, Result<Incident>)>> {
+        Ok(self
+            .ids()?
+            .into_iter()
+            .map(|id| {
+                let incident = self.load_incident(&id);
+                (id, incident)
+            })
+            .collect())
+    }
+
+    /// The logbook, in file order (readers sort by `at`).
+    pub fn load_timeline(&self, id: &str) -> Result<Vec<TimelineEntry>> {
+        let path = self.incident_dir(id).join(TIMELINE_FILE);
+        match fs::read_to_string(&path) {
+            Ok(text) => self.parse(&path, &text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+        }
+    }
+
+    fn parse<T: serde::de::DeserializeOwned>(&self, path: &Path, text: &str) -> Result<T> {
+        let shown = path.strip_prefix(&self.root).unwrap_or(path);
+        if let Some(line) = model::conflict_marker_line(text) {
+            return Err(conflict(shown, line).into());
+        }
+        Ok(model::from_yaml(shown, text)?)
+    }
+
+    /// Creates a new incident directory with its incident.yaml and an empty timeline.
+    pub fn create_incident(&self, id: &str, incident: &Incident) -> Result<Vec<PathBuf>> {
+        let dir = self.incident_dir(id);
+        fs::create_dir_all(&self.incidents)
+            .with_context(|| format!("cannot create {}", self.incidents.display()))?;
+        fs::create_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let timeline = dir.join(TIMELINE_FILE);
+        write_atomic(&timeline, timeline::HEADER.as_bytes())?;
+        Ok(vec![self.write_incident(id, incident)?, timeline])
+    }
+
+    /// Rewrites incident.yaml atomically.
+    pub fn write_incident(&self, id: &str, incident: &Incident) -> Result<PathBuf> {
+        let path = self.incident_dir(id).join(INCIDENT_FILE);
+        write_atomic(&path, model::to_yaml(incident).as_bytes())?;
+        Ok(path)
+    }
+
+    /// Appends entries to timeline.yaml, giving each a fresh unique id. `seed` makes ids
+    /// reproducible (a pinned clock); without it they are random. Nothing is written if the file
+    /// does not parse, holds conflict markers, or would not parse with the new entries.
+    pub fn append_timeline(
+        &self,
+        id: &str,
+        entries: &mut [TimelineEntry],
+        seed: Option<&str>,
+    ) -> Result<PathBuf> {
+        let path = self.incident_dir(id).join(TIMELINE_FILE);
+        let shown = path.strip_prefix(&self.root).unwrap_or(&path).to_path_buf();
+        let existing = match fs::read_to_string(&path) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        };
+        let old = existing.as_deref().unwrap_or(timeline::HEADER);
+        if let Some(line) = model::conflict_marker_line(old) {
+            return Err(conflict(&shown, line).into());
+        }
+
+        let mut taken: Vec<String> = Vec::new();
+        for entry in entries.iter_mut() {
+            let mut attempt = 0;
+            entry.id = loop {
+                let candidate = timeline::new_id(
+                    seed.map(|s| (s, &entry.text, &entry.by, entry.at.to_string())),
+                    attempt,
+                );
+                if !timeline::holds_id(old, &candidate) && !taken.contains(&candidate) {
+                    break candidate;
+                }
+                attempt += 1;
+            };
+            taken.push(entry.id.clone());
+        }
+
+        let separator = if old.is_empty() || old.ends_with('\n') {
+            ""
+        } else {
+            "\n"
+        };
+        let addition = format!("{separator}{}", model::to_yaml(&entries));
+        let combined = format!("{old}{addition}");
+        if let Err(err) = model::from_yaml::<Vec<TimelineEntry>>(&shown, &combined) {
+            let old_lines = old.lines().count() as u64;
+            return Err(match err {
+                Error::File { line, .. } if line > old_lines => Error::File {
+                    path: shown,
+                    line: old_lines.max(1),
+                    column: 1,
+                    message: "the file does not end in a YAML list that entries can be appended to; fix it by hand (each entry starts with \"- id:\")".into(),
+                },
+                other => other,
+            }
+            .into());
+        }
+
+        match existing {
+            Some(_) => append(&path, addition.as_bytes())?,
+            None => write_atomic(&path, combined.as_bytes())?,
+        }
+        Ok(path)
+    }
+
+    /// Holds the repository's inc lock until dropped, so concurrent commands run one at a time.
+    pub fn lock(&self) -> Result<Lock> {
+        let dir = crate::git::git_dir(&self.root);
+        let path = dir.join("inc.lock");
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        let start = Instant::now();
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(Lock { _file: file }),
+                Err(fs::TryLockError::WouldBlock) if start.elapsed() < LOCK_TIMEOUT => {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                Err(fs::TryLockError::WouldBlock) => {
+                    return Err(Error::state(format!(
+                        "another inc command has held {} for {}s: wait for it to finish, then run yours again",
+                        path.display(),
+                        LOCK_TIMEOUT.as_secs()
+                    ))
+                    .into());
+                }
+                Err(fs::TryLockError::Error(e)) => {
+                    return Err(e).with_context(|| format!("cannot lock {}", path.display()));
+                }
+            }
+        }
+    }
+
+    /// The incident chosen with `inc use`, if it still exists. Kept in `.git/inc/current`: it is
+    /// this clone's choice, not something to commit.
+    pub fn current(&self) -> Option<String> {
+        let id = fs::read_to_string(self.current_file()).ok()?;
+        let id = id.trim();
+        self.incident_dir(id)
+            .join(INCIDENT_FILE)
+            .is_file()
+            .then(|| id.to_string())
+    }
+
+    pub fn set_current(&self, id: Option<&str>) -> Result<()> {
+        let path = self.current_file();
+        match id {
+            Some(id) => {
+                fs::create_dir_all(path.parent().expect("inside .git"))?;
+                write_atomic(&path, format!("{id}\n").as_bytes())
+            }
+            None => match fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+                _ => Ok(()),
+            },
+        }
+    }
+
+    fn current_file(&self) -> PathBuf {
+        crate::git::git_dir(&self.root).join("inc").join("current")
+    }
+}
+
+/// The lock guard returned by [`Store::lock`].
+pub struct Lock {
+    _file: File,
+}
+
+fn conflict(path: &Path, line: u64) -> Error {
+    Error::File {
+        path: path.to_path_buf(),
+        line,
+        column: 1,
+        message:
+            "unresolved git conflict marker: resolve the conflict by hand, then run `inc check`"
+                .into(),
+    }
+}
+
+fn read(path: &Path) -> Result<String> {
+    fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// Replaces `path` with `bytes` atomically: a temp file in the same directory, fsync, rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().expect("files live in a directory");
+    let mut temp = tempfile::Builder::new()
+        .prefix(".inc-")
+        .permissions(permissions_for(path))
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    temp.write_all(bytes)?;
+    temp.as_file().sync_all()?;
+    temp.persist(path)
+        .with_context(|| format!("cannot replace {}", path.display()))?;
+    Ok(())
+}
+
+/// Keeps an existing file's permissions; new files are readable by everyone, as git writes them.
+fn permissions_for(path: &Path) -> fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    fs::metadata(path)
+        .map(|meta| meta.permissions())
+        .unwrap_or_else(|_| fs::Permissions::from_mode(0o644))
+}
+
+/// Appends `bytes` in one write and syncs, so the entry is on disk before inc reports success.
+fn append(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut file = OpenOptions::new()
+        .append(true)
+        .read(true)
+        .open(path)
+        .with_context(|| format!("cannot open {} for appending", path.display()))?;
+    // Guard against a concurrent writer having left the file without a final newline.
+    let len = file.seek(SeekFrom::End(0))?;
+    let mut bytes = bytes.to_vec();
+    if len > 0 && !bytes.starts_with(b"\n") {
+        let mut last = [0u8];
+        file.seek(SeekFrom::End(-1))?;
+        file.read_exact(&mut last)?;
+        if last[0] != b'\n' {
+            bytes.insert(0, b'\n');
+        }
+    }
+    file.write_all(&bytes)
+        .with_context(|| format!("cannot append to {}", path.display()))?;
+    file.sync_data()?;
+    Ok(())
+}

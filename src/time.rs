@@ -1,0 +1,337 @@
+//! Times as inc stores them, the clock it reads them from, and the forgiving `WHEN` parser.
+//!
+//! Files store RFC 3339 with the writer's UTC offset (`2026-11-22T14:32:00+01:00`), whole seconds.
+//! People type `14:32`, `10m ago` or `-2h` at 3 a.m.; [`Clock::parse_when`] turns all of those into
+//! a [`Time`] relative to one pinned "now", so a command sees a single instant from start to end.
+
+use std::fmt;
+
+use jiff::civil::{self, DateTime};
+use jiff::fmt::temporal::{Pieces, PiecesOffset};
+use jiff::tz::{Offset, TimeZone};
+use jiff::{SignedDuration, Span, SpanRound, Timestamp, Unit};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::error::Error;
+
+/// An instant together with the UTC offset it was written in. Ordered by instant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Time {
+    timestamp: Timestamp,
+    offset: Offset,
+}
+
+impl Time {
+    /// The instant `timestamp` as seen in `tz`, truncated to whole seconds.
+    pub fn new(timestamp: Timestamp, tz: &TimeZone) -> Time {
+        let timestamp = Timestamp::from_second(timestamp.as_second()).expect("in range");
+        Time {
+            timestamp,
+            offset: tz.to_offset(timestamp),
+        }
+    }
+
+    /// Parses strict RFC 3339 with an offset, as found in the files.
+    pub fn parse_rfc3339(input: &str) -> Option<Time> {
+        let pieces = Pieces::parse(input).ok()?;
+        let time = pieces.time()?;
+        let offset = match pieces.offset()? {
+            PiecesOffset::Zulu => Offset::UTC,
+            PiecesOffset::Numeric(n) => n.offset(),
+            _ => return None,
+        };
+        let timestamp = offset.to_timestamp(pieces.date().to_datetime(time)).ok()?;
+        Some(Time::new(timestamp, &TimeZone::fixed(offset)))
+    }
+
+    pub fn timestamp(self) -> Timestamp {
+        self.timestamp
+    }
+
+    /// `self - earlier`, negative when `earlier` is later.
+    pub fn since(self, earlier: Time) -> SignedDuration {
+        self.timestamp.duration_since(earlier.timestamp)
+    }
+
+    /// The civil date and time of this instant in `tz`.
+    pub fn in_tz(self, tz: &TimeZone) -> DateTime {
+        tz.to_datetime(self.timestamp)
+    }
+
+    /// `YYYY-MM-DD HH:MM` in `tz`, for people.
+    pub fn short(self, tz: &TimeZone) -> String {
+        self.in_tz(tz).strftime("%Y-%m-%d %H:%M").to_string()
+    }
+}
+
+impl Ord for Time {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.timestamp
+            .cmp(&other.timestamp)
+            .then(self.offset.cmp(&other.offset))
+    }
+}
+
+impl PartialOrd for Time {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for Time {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.timestamp.display_with_offset(self.offset))
+    }
+}
+
+impl Serialize for Time {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Time {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Time::parse_rfc3339(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "\"{text}\" is not an RFC 3339 time with an offset, like 2026-11-22T14:32:00+01:00"
+            ))
+        })
+    }
+}
+
+impl schemars::JsonSchema for Time {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Time".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "format": "date-time",
+            "description": "RFC 3339 with a UTC offset, e.g. 2026-11-22T14:32:00+01:00"
+        })
+    }
+}
+
+/// How far ahead of "now" a typed time may be before it is refused as a mistake (clock skew).
+const FUTURE_SLACK: SignedDuration = SignedDuration::from_mins(5);
+
+/// The one "now" a command works with, and the time zone people mean when they type `14:32`.
+#[derive(Clone, Debug)]
+pub struct Clock {
+    now: Timestamp,
+    tz: TimeZone,
+}
+
+impl Clock {
+    pub fn new(now: Timestamp, tz: TimeZone) -> Clock {
+        Clock { now, tz }
+    }
+
+    /// The system clock, or the RFC 3339 instant in `pinned` (`$INC_NOW`) when given.
+    pub fn system(pinned: Option<&str>) -> Result<Clock, Error> {
+        let tz = TimeZone::try_system().unwrap_or(TimeZone::UTC);
+        let now = match pinned {
+            None => Timestamp::now(),
+            Some(text) => Time::parse_rfc3339(text)
+                .ok_or_else(|| {
+                    Error::usage(format!(
+                        "INC_NOW=\"{text}\" is not an RFC 3339 time: set it like 2026-11-22T14:32:00Z or unset it"
+                    ))
+                })?
+                .timestamp(),
+        };
+        Ok(Clock { now, tz })
+    }
+
+    pub fn now(&self) -> Time {
+        Time::new(self.now, &self.tz)
+    }
+
+    pub fn tz(&self) -> &TimeZone {
+        &self.tz
+    }
+
+    /// Parses what a person typed for WHEN: RFC 3339, `YYYY-MM-DD HH:MM[:SS]`, `HH:MM[:SS]` (the
+    /// most recent such time: today, or yesterday if it has not come yet), `10m ago`, `-2h`, `now`.
+    pub fn parse_when(&self, input: &str) -> Result<Time, Error> {
+        let text = input.trim();
+        let time = self.parse_unchecked(text)?;
+        if time.since(self.now()) > FUTURE_SLACK {
+            return Err(Error::usage(format!(
+                "time \"{input}\" is {} in the future ({}): the logbook records what has happened; check the date and time zone",
+                format_duration(time.since(self.now())),
+                time.short(&self.tz),
+            )));
+        }
+        Ok(time)
+    }
+
+    fn parse_unchecked(&self, text: &str) -> Result<Time, Error> {
+        let bad = || {
+            Error::usage(format!(
+                "time \"{text}\" does not parse: use \"now\", \"14:32\", \"2026-11-22 14:32\", \"10m ago\", \"-2h\" or RFC 3339 (2026-11-22T14:32:00+01:00)"
+            ))
+        };
+        if text.eq_ignore_ascii_case("now") {
+            return Ok(self.now());
+        }
+        if let Some(time) = Time::parse_rfc3339(text) {
+            return Ok(time);
+        }
+        if let Ok(datetime) = text.parse::<DateTime>() {
+            return self.local(datetime).ok_or_else(bad);
+        }
+        if let Ok(clock_time) = text.parse::<civil::Time>() {
+            let today = self.tz.to_datetime(self.now).date();
+            let mut time = self.local(today.to_datetime(clock_time)).ok_or_else(bad)?;
+            if time.since(self.now()) > SignedDuration::from_mins(1) {
+                let yesterday = today.yesterday().map_err(|_| bad())?;
+                time = self
+                    .local(yesterday.to_datetime(clock_time))
+                    .ok_or_else(bad)?;
+            }
+            return Ok(time);
+        }
+        let relative = text.starts_with('-') || text.to_ascii_lowercase().ends_with("ago");
+        match text.parse::<Span>() {
+            Ok(span) if relative => {
+                let zoned = self.now.to_zoned(self.tz.clone());
+                let then = zoned.checked_add(span).map_err(|_| bad())?;
+                Ok(Time::new(then.timestamp(), &self.tz))
+            }
+            Ok(_) => Err(Error::usage(format!(
+                "time \"{text}\" is ambiguous: write \"{text} ago\" or \"-{text}\" for a time in the past"
+            ))),
+            Err(_) => Err(bad()),
+        }
+    }
+
+    fn local(&self, datetime: DateTime) -> Option<Time> {
+        let zoned = datetime.to_zoned(self.tz.clone()).ok()?;
+        Some(Time::new(zoned.timestamp(), &self.tz))
+    }
+}
+
+/// A duration for people: `45s`, `1h 28m`, `2d 3h 5m`. Seconds are dropped past one minute because
+/// logbook times are reasonably accurate, not exact.
+pub fn format_duration(duration: SignedDuration) -> String {
+    let sign = if duration.is_negative() { "-" } else { "" };
+    let duration = duration.abs();
+    if duration < SignedDuration::from_mins(1) {
+        return format!("{sign}{}s", duration.as_secs());
+    }
+    let rounded = Span::try_from(duration)
+        .and_then(|span| {
+            span.round(
+                SpanRound::new()
+                    .largest(Unit::Day)
+                    .smallest(Unit::Minute)
+                    .days_are_24_hours(),
+            )
+        })
+        .expect("durations between incident times fit a span");
+    format!("{sign}{rounded:#}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clock() -> Clock {
+        // 14:40 in Berlin (UTC+1 in November).
+        Clock::new(
+            "2026-11-22T13:40:00Z".parse().unwrap(),
+            TimeZone::get("Europe/Berlin").unwrap(),
+        )
+    }
+
+    fn when(input: &str) -> String {
+        clock().parse_when(input).unwrap().to_string()
+    }
+
+    #[test]
+    fn parses_every_documented_form() {
+        assert_eq!(when("now"), "2026-11-22T14:40:00+01:00");
+        assert_eq!(when("2026-11-22T10:00:00Z"), "2026-11-22T10:00:00+00:00");
+        assert_eq!(
+            when("2026-11-22T08:00:00-05:00"),
+            "2026-11-22T08:00:00-05:00"
+        );
+        assert_eq!(when("2026-11-22 14:32"), "2026-11-22T14:32:00+01:00");
+        assert_eq!(when("2026-11-22 14:32:15"), "2026-11-22T14:32:15+01:00");
+        assert_eq!(when("14:32"), "2026-11-22T14:32:00+01:00");
+        assert_eq!(when("10m ago"), "2026-11-22T14:30:00+01:00");
+        assert_eq!(when("-2h"), "2026-11-22T12:40:00+01:00");
+        assert_eq!(when("1h 30m ago"), "2026-11-22T13:10:00+01:00");
+        assert_eq!(when("  now "), "2026-11-22T14:40:00+01:00");
+    }
+
+    #[test]
+    fn a_clock_time_not_yet_reached_today_means_yesterday() {
+        assert_eq!(when("23:50"), "2026-11-21T23:50:00+01:00");
+        // Within a minute of now still counts as today.
+        assert_eq!(when("14:41"), "2026-11-22T14:41:00+01:00");
+    }
+
+    #[test]
+    fn keeps_the_offset_across_daylight_saving() {
+        // A summer date in Berlin is UTC+2.
+        assert_eq!(when("2026-07-01 09:00"), "2026-07-01T09:00:00+02:00");
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_read() {
+        for input in [
+            "",
+            "yesterday-ish",
+            "25:00",
+            "2026-13-01 10:00",
+            "10 parsecs ago",
+        ] {
+            let err = clock().parse_when(input).unwrap_err();
+            assert!(err.to_string().contains("does not parse"), "{input}: {err}");
+            assert_eq!(err.exit_code(), 2);
+        }
+    }
+
+    #[test]
+    fn refuses_a_bare_span_and_the_future() {
+        let err = clock().parse_when("10m").unwrap_err().to_string();
+        assert!(err.contains("ambiguous"), "{err}");
+        let err = clock()
+            .parse_when("2026-11-23 09:00")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("in the future"), "{err}");
+    }
+
+    #[test]
+    fn round_trips_rfc3339() {
+        for text in [
+            "2026-11-22T14:32:00+01:00",
+            "2026-11-22T14:32:00+00:00",
+            "2026-01-02T03:04:05-09:30",
+        ] {
+            assert_eq!(Time::parse_rfc3339(text).unwrap().to_string(), text);
+        }
+        let zulu = Time::parse_rfc3339("2026-11-22T14:32:00Z").unwrap();
+        assert_eq!(zulu.to_string(), "2026-11-22T14:32:00+00:00");
+        assert!(Time::parse_rfc3339("2026-11-22 14:32").is_none());
+        assert!(Time::parse_rfc3339("2026-11-22").is_none());
+    }
+
+    #[test]
+    fn formats_durations_for_people() {
+        let f = |secs| format_duration(SignedDuration::from_secs(secs));
+        assert_eq!(f(0), "0s");
+        assert_eq!(f(45), "45s");
+        assert_eq!(f(5280), "1h 28m");
+        assert_eq!(f(5310), "1h 29m");
+        assert_eq!(f(3600), "1h");
+        assert_eq!(f(90061), "1d 1h 1m");
+        assert_eq!(f(-300), "-5m");
+    }
+}
