@@ -31,7 +31,7 @@ Environment:
 pub struct Global {
     /// Run as if inc was started in DIR
     #[arg(short = 'C', global = true, value_name = "DIR")]
-    pub dir: Option<PathBuf>,
+    pub chdir: Option<PathBuf>,
 
     /// The incident: an exact id, a unique prefix or a unique substring [default: the one chosen
     /// with `inc use`, else the only open one]

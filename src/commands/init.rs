@@ -20,12 +20,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
-    let start = ctx
-        .global
-        .dir
-        .as_ref()
-        .map_or_else(|| ctx.env.cwd.clone(), |d| ctx.env.cwd.join(d));
-    fs::create_dir_all(&start).with_context(|| format!("cannot create {}", start.display()))?;
+    let start = ctx.start_dir();
     let requested = args
         .dir
         .as_deref()
@@ -40,6 +35,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         })?;
     }
 
+    fs::create_dir_all(&start).with_context(|| format!("cannot create {}", start.display()))?;
     let (repo, created) = crate::git::discover_or_init(&start)?;
     let root = repo
         .workdir()

@@ -63,7 +63,7 @@ pub struct Ctx<'a> {
 impl Ctx<'_> {
     /// Where the command runs: `-C`, else `$INC_REPO`, else the current directory.
     pub fn start_dir(&self) -> PathBuf {
-        match (&self.global.dir, &self.env.repo) {
+        match (&self.global.chdir, &self.env.repo) {
             (Some(dir), _) => self.env.cwd.join(dir),
             (None, Some(repo)) => self.env.cwd.join(repo),
             (None, None) => self.env.cwd.clone(),
