@@ -1,16 +1,227 @@
 //! `inc demo`: replay a realistic incident into a new repository through the real commands.
+//!
+//! Each step runs the same code path as typing the command: [`crate::run`] with a pinned clock and
+//! person, so the demo repository looks exactly like one a team produced by hand.
 
-use anyhow::Result;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use jiff::{SignedDuration, Timestamp};
 
 use super::Ctx;
+use crate::Env;
+use crate::error::Error;
 
 /// Create a demo repository and replay a sample incident into it
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Where to create it [default: a new directory under the system's temp dir]
-    pub dir: Option<std::path::PathBuf>,
+    /// Where to create it (must not exist, or be empty) [default: a new directory in the system's
+    /// temp dir]
+    pub dir: Option<PathBuf>,
 }
 
-pub fn run(_ctx: &mut Ctx<'_>, _args: Args) -> Result<()> {
-    anyhow::bail!("demo: not written yet")
+/// One step of the story: minutes after the outage began, who, and the command line.
+struct Step {
+    minute: i64,
+    by: &'static str,
+    args: Vec<String>,
+}
+
+pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
+    let dir = match args.dir {
+        Some(dir) => {
+            let dir = ctx.env.cwd.join(dir);
+            if dir.exists() && dir.read_dir()?.next().is_some() {
+                return Err(Error::usage(format!(
+                    "{} is not empty: give the demo a new directory",
+                    dir.display()
+                ))
+                .into());
+            }
+            std::fs::create_dir_all(&dir)?;
+            dir
+        }
+        None => tempfile::Builder::new()
+            .prefix("inc-demo-")
+            .tempdir()
+            .context("cannot create a temp directory")?
+            .keep(),
+    };
+    let dir = dir.canonicalize()?;
+
+    // The outage began two hours before now, on a whole minute, so the story ends in the present.
+    let now = ctx.clock.now().timestamp();
+    let began = Timestamp::from_second(now.as_second() / 60 * 60 - 2 * 3600)?;
+    let at = |minute: i64| began + SignedDuration::from_mins(minute);
+
+    writeln!(
+        ctx.out,
+        "Replaying a sample incident into {}\n",
+        dir.display()
+    )?;
+    for step in story(|minute| at(minute).to_string()) {
+        let env = Env {
+            cwd: dir.clone(),
+            repo: None,
+            user: Some(step.by.to_string()),
+            now: Some(at(step.minute).to_string()),
+            no_color: ctx.env.no_color,
+        };
+        let when = crate::time::Time::new(at(step.minute), ctx.clock.tz());
+        writeln!(
+            ctx.out,
+            "{} {:<6} $ inc {}",
+            when.in_tz(ctx.clock.tz()).strftime("%H:%M"),
+            step.by,
+            shell_words(&step.args)
+        )?;
+        let mut output = Vec::new();
+        crate::run(&step.args, &env, &mut output)
+            .with_context(|| format!("demo step `inc {}` failed", step.args.join(" ")))?;
+        for line in String::from_utf8_lossy(&output).lines() {
+            writeln!(ctx.out, "               {line}")?;
+        }
+    }
+    writeln!(
+        ctx.out,
+        "\nThe demo repository is {dir}. Look around:\n  cd {dir}\n  inc show\n  inc list --all\n  git log --oneline",
+        dir = dir.display()
+    )?;
+    Ok(())
+}
+
+/// The incident: a bad deploy exhausts the payments database pool and checkout fails.
+fn story(at: impl Fn(i64) -> String) -> Vec<Step> {
+    let step = |minute: i64, by: &'static str, args: &[&str]| Step {
+        minute,
+        by,
+        args: args.iter().map(|a| a.to_string()).collect(),
+    };
+    vec![
+        step(0, "alice", &["init"]),
+        step(
+            7,
+            "alice",
+            &[
+                "open",
+                "Checkout API returns 500s",
+                "--sev",
+                "SEV2",
+                "--started",
+                &at(0),
+                "--source",
+                "alert",
+                "--tag",
+                "checkout,payments",
+                "--summary",
+                "Customers cannot complete checkout; the API returns 500 for about 40% of requests.",
+            ],
+        ),
+        step(
+            8,
+            "alice",
+            &[
+                "log",
+                "--kind",
+                "detection",
+                "--key",
+                "Paged by checkout-5xx alert: error rate 38%",
+            ],
+        ),
+        step(9, "alice", &["mark", "acknowledged"]),
+        step(12, "alice", &["sev", "SEV1"]),
+        step(
+            15,
+            "bob",
+            &[
+                "log",
+                "--kind",
+                "observation",
+                "Checkout pods are healthy; the errors come from the payments-db connection pool",
+            ],
+        ),
+        step(
+            18,
+            "bob",
+            &[
+                "log",
+                "--at",
+                &at(-3),
+                "--key",
+                "Deploy 2026.11.22-3 of payments-service went out",
+            ],
+        ),
+        step(
+            21,
+            "bob",
+            &[
+                "log",
+                "--kind",
+                "observation",
+                "--key",
+                "Pool exhausted since the deploy: max connections 20, was 200",
+            ],
+        ),
+        step(22, "alice", &["status", "identified"]),
+        step(
+            23,
+            "alice",
+            &[
+                "log",
+                "--kind",
+                "decision",
+                "--key",
+                "Roll back payments-service to 2026.11.22-2",
+            ],
+        ),
+        step(
+            31,
+            "bob",
+            &[
+                "log",
+                "--kind",
+                "action",
+                "Rolled back payments-service; pods restarting",
+            ],
+        ),
+        step(36, "bob", &["mark", "mitigated"]),
+        step(37, "alice", &["status", "monitoring"]),
+        step(
+            52,
+            "carol",
+            &[
+                "log",
+                "--internal",
+                "The pool size came from config PR #4411; the review did not flag it.\nFollow up in the post-mortem.",
+            ],
+        ),
+        step(
+            66,
+            "alice",
+            &[
+                "log",
+                "--kind",
+                "observation",
+                "Error rate at the 0.1% baseline for 30 minutes",
+            ],
+        ),
+        step(67, "alice", &["resolve"]),
+    ]
+}
+
+/// Arguments quoted the way a shell would need them, for the transcript.
+fn shell_words(args: &[String]) -> String {
+    args.iter()
+        .map(|a| {
+            if !a.is_empty()
+                && a.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.,:/+".contains(c))
+            {
+                a.clone()
+            } else {
+                format!("'{}'", a.replace('\'', r"'\''").replace('\n', "\\n"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -14,7 +14,7 @@ pub struct Args {
     pub text: Vec<String>,
 
     /// When it happened [default: now]
-    #[arg(long, value_name = "WHEN")]
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     pub at: Option<String>,
 
     /// What sort of entry this is

@@ -18,11 +18,11 @@ pub struct Args {
     pub sev: Option<String>,
 
     /// When the outage began, if known (can be set later with `inc mark started`)
-    #[arg(long, value_name = "WHEN")]
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     pub started: Option<String>,
 
     /// When it was noticed [default: now]
-    #[arg(long, value_name = "WHEN")]
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     pub detected: Option<String>,
 
     /// How it was noticed

@@ -9,7 +9,7 @@ use crate::model::{Kind, Status};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// When it was resolved [default: now]
-    #[arg(long, value_name = "WHEN")]
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     pub at: Option<String>,
 }
 

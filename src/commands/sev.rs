@@ -12,7 +12,7 @@ pub struct Args {
     pub severity: String,
 
     /// When it changed [default: now]
-    #[arg(long, value_name = "WHEN")]
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     pub at: Option<String>,
 }
 

@@ -13,7 +13,7 @@ pub struct Args {
     pub status: Option<String>,
 
     /// When the status changed [default: now]
-    #[arg(long, value_name = "WHEN")]
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     pub at: Option<String>,
 
     /// Print the dashboard as JSON

@@ -198,3 +198,23 @@ fn the_person_comes_from_by_then_inc_user_then_git() {
     repo.ok(&["log", "from env"]);
     assert!(timeline(&repo).ends_with("  by: alice\n  kind: event\n  text: from env\n"));
 }
+
+#[test]
+fn relative_times_with_a_leading_dash_are_values_not_options() {
+    let repo = Repo::with_incident();
+    repo.ok(&["log", "--at", "-25m", "Dash relative"]);
+    repo.ok(&["mark", "acknowledged", "--at", "-90s"]);
+    let shown = repo.json(&["show", "--json"]);
+    let entry = shown["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["text"] == "Dash relative")
+        .unwrap()
+        .clone();
+    assert_eq!(entry["at"], "2026-11-22T14:15:00+00:00");
+    assert_eq!(
+        shown["milestones"]["acknowledged"],
+        "2026-11-22T14:38:30+00:00"
+    );
+}

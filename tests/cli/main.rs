@@ -5,6 +5,7 @@ mod common;
 mod bad_input;
 mod changes;
 mod concurrency;
+mod demo;
 mod git_interop;
 mod init;
 mod list_show;

@@ -1,0 +1,52 @@
+use crate::common::Repo;
+
+#[test]
+fn demo_replays_an_incident_through_the_real_commands() {
+    let repo = Repo::empty();
+    let out = repo.ok(&["demo", "demo-repo"]);
+    let demo = repo.root().join("demo-repo");
+    let transcript = out.replace(demo.to_str().unwrap(), "[DEMO]");
+    insta::assert_snapshot!("demo_transcript", transcript);
+
+    let id = "2026-11-22-checkout-api-returns-500s";
+    let shown = repo.json(&["-C", "demo-repo", "show", "--json", id]);
+    assert_eq!(shown["status"], "resolved");
+    assert_eq!(shown["severity"], "SEV1");
+    assert_eq!(shown["durations"]["time_to_detect"], 7 * 60);
+    assert_eq!(shown["durations"]["time_to_mitigate"], 36 * 60);
+    assert_eq!(shown["durations"]["time_to_resolve"], 67 * 60);
+    let people: std::collections::BTreeSet<&str> = shown["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["by"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        people.into_iter().collect::<Vec<_>>(),
+        ["alice", "bob", "carol"]
+    );
+
+    // One commit per change, nothing left uncommitted.
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .current_dir(&demo)
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(git(&["rev-list", "--count", "HEAD"]).trim(), "16");
+    assert_eq!(git(&["status", "--porcelain"]), "");
+}
+
+#[test]
+fn demo_refuses_a_directory_that_is_not_empty() {
+    let repo = Repo::empty();
+    repo.write("busy/file.txt", "mine\n");
+    let err = repo.fails(2, &["demo", "busy"]);
+    assert_eq!(
+        err,
+        "error: [REPO]/busy is not empty: give the demo a new directory\n"
+    );
+    assert_eq!(repo.read("busy/file.txt"), "mine\n");
+}
