@@ -59,6 +59,11 @@ pub enum Command {
     List(commands::list::Args),
     Show(commands::show::Args),
     Use(commands::use_incident::Args),
+    Role(commands::role::Args),
+    Roles(commands::roles::Args),
+    Comms(commands::comms::Args),
+    Change(commands::change::Args),
+    Exec(commands::exec::Args),
     Demo(commands::demo::Args),
     Completions(commands::completions::Args),
 }

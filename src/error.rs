@@ -24,6 +24,11 @@ pub enum Error {
     /// The repository or an incident is not in a state that allows the command.
     #[error("{0}")]
     State(String),
+
+    /// Not a failure of inc: exit with this code, printing nothing (`inc exec` passes on the
+    /// command's exit status).
+    #[error("exit {0}")]
+    Exit(i32),
 }
 
 impl Error {
@@ -40,6 +45,7 @@ impl Error {
         match self {
             Error::Usage(_) => 2,
             Error::File { .. } | Error::State(_) => 1,
+            Error::Exit(code) => *code,
         }
     }
 }
@@ -62,7 +68,7 @@ pub fn did_you_mean<'a>(given: &str, valid: &[&'a str]) -> Option<&'a str> {
     valid
         .iter()
         .map(|v| (strsim::jaro_winkler(&given, &v.to_lowercase()), *v))
-        .filter(|(score, _)| *score > 0.7)
+        .filter(|(score, _)| *score > 0.8)
         // On a tie the earlier name wins: lists are ordered most-used (or worst) first.
         .fold(None, |best: Option<(f64, &str)>, (score, v)| match best {
             Some((top, _)) if top >= score => best,

@@ -31,8 +31,18 @@ pub struct Env {
     pub user: Option<String>,
     /// `$INC_NOW`: an RFC 3339 time that pins the clock.
     pub now: Option<String>,
-    /// `$NO_COLOR` is set (to anything non-empty).
-    pub no_color: bool,
+    /// Whether to colour output: `$NO_COLOR` turns it off, `$CLICOLOR_FORCE` on even in a pipe.
+    pub color: Color,
+}
+
+/// When to print colours.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Color {
+    Never,
+    /// Only when printing to a terminal.
+    #[default]
+    Auto,
+    Always,
 }
 
 impl Env {
@@ -43,7 +53,13 @@ impl Env {
             repo: var("INC_REPO").map(PathBuf::from),
             user: var("INC_USER"),
             now: var("INC_NOW"),
-            no_color: var("NO_COLOR").is_some(),
+            color: if var("NO_COLOR").is_some() {
+                Color::Never
+            } else if var("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
+                Color::Always
+            } else {
+                Color::Auto
+            },
         }
     }
 }
@@ -63,6 +79,7 @@ pub fn main() -> i32 {
     match result {
         Ok(()) => 0,
         Err(err) if is_broken_pipe(&err) => 0,
+        Err(err) if matches!(err.downcast_ref::<Error>(), Some(Error::Exit(_))) => exit_code(&err),
         Err(err) => {
             eprintln!("error: {err:#}");
             exit_code(&err)

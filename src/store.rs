@@ -12,11 +12,10 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 
 use crate::error::Error;
-use crate::model::{self, Config, Incident, TimelineEntry, timeline};
+use crate::model::{self, Config, Incident, LogEntry, TimelineEntry, log};
 
 pub const CONFIG_FILE: &str = ".inc.yaml";
 pub const INCIDENT_FILE: &str = "incident.yaml";
-pub const TIMELINE_FILE: &str = "timeline.yaml";
 
 /// How long a command waits for another inc command in the same repository to finish.
 const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
@@ -149,9 +148,10 @@ impl Store {
             .collect())
     }
 
-    /// The logbook, in file order (readers sort by `at`).
-    pub fn load_timeline(&self, id: &str) -> Result<Vec<TimelineEntry>> {
-        let path = self.incident_dir(id).join(TIMELINE_FILE);
+    /// An append-only file (timeline, roles, comms) in file order; readers sort by `at`.
+    /// A file that does not exist yet has no entries.
+    pub fn load_log<E: LogEntry>(&self, id: &str) -> Result<Vec<E>> {
+        let path = self.incident_dir(id).join(E::FILE);
         match fs::read_to_string(&path) {
             Ok(text) => self.parse(&path, &text),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
@@ -173,8 +173,8 @@ impl Store {
         fs::create_dir_all(&self.incidents)
             .with_context(|| format!("cannot create {}", self.incidents.display()))?;
         fs::create_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        let timeline = dir.join(TIMELINE_FILE);
-        write_atomic(&timeline, timeline::HEADER.as_bytes())?;
+        let timeline = dir.join(TimelineEntry::FILE);
+        write_atomic(&timeline, TimelineEntry::HEADER.as_bytes())?;
         Ok(vec![self.write_incident(id, incident)?, timeline])
     }
 
@@ -185,41 +185,47 @@ impl Store {
         Ok(path)
     }
 
-    /// Appends entries to timeline.yaml, giving each a fresh unique id. `seed` makes ids
+    /// Appends entries to an append-only file, giving each a fresh unique id. `seed` makes ids
     /// reproducible (a pinned clock); without it they are random. Nothing is written if the file
     /// does not parse, holds conflict markers, or would not parse with the new entries.
-    pub fn append_timeline(
+    pub fn append<E: LogEntry>(
         &self,
         id: &str,
-        entries: &mut [TimelineEntry],
+        entries: &mut [E],
         seed: Option<&str>,
     ) -> Result<PathBuf> {
-        let path = self.incident_dir(id).join(TIMELINE_FILE);
+        self.prepare_append(id, entries, seed)?.write()
+    }
+
+    /// Everything [`Store::append`] does except writing: checks the file and assigns ids. Commands
+    /// that append to two files prepare both first, so bad input in either writes nothing.
+    pub fn prepare_append<E: LogEntry>(
+        &self,
+        id: &str,
+        entries: &mut [E],
+        seed: Option<&str>,
+    ) -> Result<Append> {
+        let path = self.incident_dir(id).join(E::FILE);
         let shown = path.strip_prefix(&self.root).unwrap_or(&path).to_path_buf();
         let existing = match fs::read_to_string(&path) {
             Ok(text) => Some(text),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
         };
-        let old = existing.as_deref().unwrap_or(timeline::HEADER);
+        let old = existing.as_deref().unwrap_or(E::HEADER);
         if let Some(line) = model::conflict_marker_line(old) {
             return Err(conflict(&shown, line).into());
         }
 
         let mut taken: Vec<String> = Vec::new();
         for entry in entries.iter_mut() {
-            let mut attempt = 0;
-            entry.id = loop {
-                let candidate = timeline::new_id(
-                    seed.map(|s| (s, &entry.text, &entry.by, entry.at.to_string())),
-                    attempt,
-                );
-                if !timeline::holds_id(old, &candidate) && !taken.contains(&candidate) {
-                    break candidate;
-                }
-                attempt += 1;
-            };
-            taken.push(entry.id.clone());
+            let fingerprint = seed.map(|s| (s, entry.fingerprint()));
+            let fresh = (0..)
+                .map(|attempt| log::new_id(fingerprint.as_ref(), attempt))
+                .find(|candidate| !log::holds_id(old, candidate) && !taken.contains(candidate))
+                .expect("ids run out only after billions of attempts");
+            taken.push(fresh.clone());
+            entry.set_id(fresh);
         }
 
         let separator = if old.is_empty() || old.ends_with('\n') {
@@ -229,7 +235,7 @@ impl Store {
         };
         let addition = format!("{separator}{}", model::to_yaml(&entries));
         let combined = format!("{old}{addition}");
-        if let Err(err) = model::from_yaml::<Vec<TimelineEntry>>(&shown, &combined) {
+        if let Err(err) = model::from_yaml::<Vec<E>>(&shown, &combined) {
             let old_lines = old.lines().count() as u64;
             return Err(match err {
                 Error::File { line, .. } if line > old_lines => Error::File {
@@ -243,11 +249,18 @@ impl Store {
             .into());
         }
 
-        match existing {
-            Some(_) => append(&path, addition.as_bytes())?,
-            None => write_atomic(&path, combined.as_bytes())?,
-        }
-        Ok(path)
+        Ok(match existing {
+            Some(_) => Append {
+                path,
+                bytes: addition.into_bytes(),
+                create: false,
+            },
+            None => Append {
+                path,
+                bytes: combined.into_bytes(),
+                create: true,
+            },
+        })
     }
 
     /// Holds the repository's inc lock until dropped, so concurrent commands run one at a time.
@@ -309,6 +322,26 @@ impl Store {
 
     fn current_file(&self) -> PathBuf {
         crate::git::git_dir(&self.root).join("inc").join("current")
+    }
+}
+
+/// An append checked by [`Store::prepare_append`], ready to write.
+#[must_use]
+pub struct Append {
+    path: PathBuf,
+    bytes: Vec<u8>,
+    create: bool,
+}
+
+impl Append {
+    /// Writes the entries: appended to the file, or a new file written atomically.
+    pub fn write(self) -> Result<PathBuf> {
+        if self.create {
+            write_atomic(&self.path, &self.bytes)?;
+        } else {
+            append(&self.path, &self.bytes)?;
+        }
+        Ok(self.path)
     }
 }
 

@@ -64,6 +64,18 @@ impl Time {
     }
 }
 
+/// This time moved by a duration, keeping the offset.
+impl std::ops::Add<SignedDuration> for Time {
+    type Output = Time;
+
+    fn add(self, duration: SignedDuration) -> Time {
+        Time {
+            timestamp: self.timestamp + duration,
+            offset: self.offset,
+        }
+    }
+}
+
 impl Ord for Time {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.timestamp
@@ -111,6 +123,53 @@ impl schemars::JsonSchema for Time {
             "type": "string",
             "format": "date-time",
             "description": "RFC 3339 with a UTC offset, e.g. 2026-11-22T14:32:00+01:00"
+        })
+    }
+}
+
+/// A length of time in configuration, written like `30m` or `1h 30m`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Interval(pub SignedDuration);
+
+impl Interval {
+    pub fn minutes(minutes: i64) -> Interval {
+        Interval(SignedDuration::from_mins(minutes))
+    }
+}
+
+impl fmt::Display for Interval {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:#}", self.0)
+    }
+}
+
+impl Serialize for Interval {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Interval {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        match text.parse::<SignedDuration>() {
+            Ok(d) if d.is_positive() => Ok(Interval(d)),
+            _ => Err(serde::de::Error::custom(format!(
+                "\"{text}\" is not a length of time like 30m or 1h 30m"
+            ))),
+        }
+    }
+}
+
+impl schemars::JsonSchema for Interval {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Interval".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "a length of time, e.g. 30m or 1h 30m"
         })
     }
 }

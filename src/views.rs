@@ -1,20 +1,63 @@
-//! What `list`, `show` and `status` print: the JSON shapes scripts rely on (see SPEC.md) and the
-//! tables people read. Rendering writes to any `Write` and never decides where that goes.
+//! What `list`, `show`, `status` and `roles` print: the JSON shapes scripts rely on (see SPEC.md)
+//! and the tables people read. Rendering writes to any `Write` and never decides where that goes.
 
 use std::collections::BTreeMap;
 use std::io::Write;
 
 use anyhow::Result;
-use comfy_table::{ContentArrangement, Table, presets};
+use comfy_table::{Cell, Color as CellColor, ContentArrangement, Table, presets};
+use jiff::SignedDuration;
+use jiff::tz::TimeZone;
 use serde::Serialize;
 
+use crate::Color;
 use crate::commands::one_line;
+use crate::model::comms::{self, Due};
 use crate::model::incident::Durations;
-use crate::model::{Incident, Kind, Milestone, Milestones, TimelineEntry};
+use crate::model::log::sorted;
+use crate::model::roles::{self, LEAD};
+use crate::model::timeline::{self, Change};
+use crate::model::{
+    CommsEntry, Config, Incident, Kind, Milestone, Milestones, RoleEvent, TimelineEntry,
+};
 use crate::store::Store;
 use crate::time::{Clock, Time, format_duration};
 
-/// One incident as `inc list --json` prints it; `inc show --json` adds the timeline and comms.
+/// An incident with all of its files read, for `show` and the dashboard.
+pub struct Loaded {
+    pub id: String,
+    pub incident: Incident,
+    pub timeline: Vec<TimelineEntry>,
+    pub roles: Vec<RoleEvent>,
+    pub comms: Vec<CommsEntry>,
+}
+
+impl Loaded {
+    pub fn load(store: &Store, id: &str) -> Result<Loaded> {
+        Ok(Loaded {
+            id: id.to_string(),
+            incident: store.load_incident(id)?,
+            timeline: store.load_log(id)?,
+            roles: store.load_log(id)?,
+            comms: store.load_log(id)?,
+        })
+    }
+
+    pub fn due(&self, config: &Config, clock: &Clock) -> Vec<Due> {
+        comms::due(&self.incident, &self.comms, config, clock.now())
+    }
+
+    pub fn pending_changes(&self) -> Vec<&TimelineEntry> {
+        timeline::changes(&self.timeline)
+            .into_iter()
+            .filter(|c| c.decision.is_none())
+            .map(|c: Change| c.request)
+            .collect()
+    }
+}
+
+/// One incident as `inc list --json` prints it; `inc show --json` adds the timeline, comms,
+/// comms due and pending changes.
 #[derive(Serialize)]
 pub struct IncidentView<'a> {
     pub id: &'a str,
@@ -28,15 +71,20 @@ pub struct IncidentView<'a> {
     pub source: Option<&'static str>,
     pub milestones: &'a Milestones,
     pub durations: Durations,
+    /// role → current holders.
     pub roles: BTreeMap<String, Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeline: Option<Vec<EntryView<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub comms: Option<Vec<serde_json::Value>>,
+    pub comms: Option<Vec<CommsView<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comms_due: Option<Vec<Due>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_changes: Option<Vec<EntryView<'a>>>,
 }
 
 impl<'a> IncidentView<'a> {
-    pub fn new(id: &'a str, incident: &'a Incident) -> Self {
+    pub fn new(id: &'a str, incident: &'a Incident, role_events: &[RoleEvent]) -> Self {
         IncidentView {
             id,
             title: &incident.title,
@@ -49,14 +97,42 @@ impl<'a> IncidentView<'a> {
             source: incident.detection.source.map(|s| s.name()),
             milestones: &incident.milestones,
             durations: incident.milestones.durations(),
-            roles: BTreeMap::new(),
+            roles: roles::holders(role_events),
             timeline: None,
             comms: None,
+            comms_due: None,
+            pending_changes: None,
         }
+    }
+
+    /// The full view of `inc show --json`.
+    pub fn full(loaded: &'a Loaded, config: &Config, clock: &Clock) -> Self {
+        let mut view = IncidentView::new(&loaded.id, &loaded.incident, &loaded.roles);
+        view.timeline = Some(
+            sorted(&loaded.timeline)
+                .into_iter()
+                .map(EntryView::from)
+                .collect(),
+        );
+        view.comms = Some(
+            sorted(&loaded.comms)
+                .into_iter()
+                .map(CommsView::from)
+                .collect(),
+        );
+        view.comms_due = Some(loaded.due(config, clock));
+        view.pending_changes = Some(
+            loaded
+                .pending_changes()
+                .into_iter()
+                .map(EntryView::from)
+                .collect(),
+        );
+        view
     }
 }
 
-/// A timeline entry for JSON, with every field present (`key`, `internal` false, `recorded` null).
+/// A timeline entry for JSON, with every field present (`key`, `internal` false, others null).
 #[derive(Serialize)]
 pub struct EntryView<'a> {
     pub id: &'a str,
@@ -64,6 +140,8 @@ pub struct EntryView<'a> {
     pub recorded: Option<Time>,
     pub by: &'a str,
     pub kind: Kind,
+    #[serde(rename = "ref")]
+    pub reference: Option<&'a str>,
     pub key: bool,
     pub internal: bool,
     pub text: &'a str,
@@ -77,6 +155,7 @@ impl<'a> From<&'a TimelineEntry> for EntryView<'a> {
             recorded: e.recorded,
             by: &e.by,
             kind: e.kind,
+            reference: e.reference.as_deref(),
             key: e.key,
             internal: e.internal,
             text: &e.text,
@@ -84,11 +163,30 @@ impl<'a> From<&'a TimelineEntry> for EntryView<'a> {
     }
 }
 
-/// Entries sorted by `at`; entries at the same time keep their file order.
-pub fn sorted(entries: &[TimelineEntry]) -> Vec<&TimelineEntry> {
-    let mut sorted: Vec<&TimelineEntry> = entries.iter().collect();
-    sorted.sort_by_key(|e| e.at);
-    sorted
+/// A comms entry for JSON, with every field present.
+#[derive(Serialize)]
+pub struct CommsView<'a> {
+    pub id: &'a str,
+    pub at: Time,
+    pub recorded: Option<Time>,
+    pub by: &'a str,
+    pub audience: &'a str,
+    pub channel: Option<&'a str>,
+    pub message: &'a str,
+}
+
+impl<'a> From<&'a CommsEntry> for CommsView<'a> {
+    fn from(c: &'a CommsEntry) -> Self {
+        CommsView {
+            id: &c.id,
+            at: c.at,
+            recorded: c.recorded,
+            by: &c.by,
+            audience: &c.audience,
+            channel: c.channel.as_deref(),
+            message: &c.message,
+        }
+    }
 }
 
 /// A table for people: no borders, fits the terminal when there is one.
@@ -105,17 +203,17 @@ pub fn table(header: &[&str]) -> Table {
 }
 
 /// How long the incident has lasted: from its start (or detection, or opening) until resolved or now.
-pub fn duration_so_far(incident: &Incident, clock: &Clock) -> String {
+pub fn age(incident: &Incident, clock: &Clock) -> SignedDuration {
     let m = &incident.milestones;
     let start = m.started.or(m.detected).unwrap_or(incident.opened);
     let end = m
         .resolved
         .filter(|_| !incident.status.is_open())
         .unwrap_or_else(|| clock.now());
-    format_duration(end.since(start))
+    end.since(start)
 }
 
-/// `inc list` and the dashboard: the incidents `keep` selects, newest first.
+/// `inc list`: the incidents `keep` selects, newest first.
 pub fn print_list(
     out: &mut dyn Write,
     store: &Store,
@@ -133,10 +231,11 @@ pub fn print_list(
     }
     incidents.reverse();
     if json {
-        let views: Vec<IncidentView> = incidents
-            .iter()
-            .map(|(id, i)| IncidentView::new(id, i))
-            .collect();
+        let mut views = Vec::new();
+        for (id, incident) in &incidents {
+            let roles: Vec<RoleEvent> = store.load_log(id)?;
+            views.push(IncidentView::new(id, incident, &roles));
+        }
         return crate::commands::print_json(out, &views);
     }
     if incidents.is_empty() {
@@ -152,12 +251,141 @@ pub fn print_list(
             id.clone(),
             incident.severity.clone(),
             incident.status.to_string(),
-            duration_so_far(incident, clock),
+            format_duration(age(incident, clock)),
             one_line(&incident.title, 60),
         ]);
     }
     writeln!(out, "{}", table.trim_fmt())?;
     Ok(())
+}
+
+/// One open incident on the dashboard (`inc status --json` prints an array of these).
+#[derive(Serialize)]
+pub struct DashboardRow<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub severity: &'a str,
+    pub status: &'a str,
+    /// Whole seconds since the incident started.
+    pub age: i64,
+    pub lead: Vec<String>,
+    pub last_entry: Option<EntryView<'a>>,
+    pub comms_due: Vec<Due>,
+}
+
+/// `inc status` without a status: every open incident at a glance, most severe first.
+pub fn print_dashboard(
+    out: &mut dyn Write,
+    store: &Store,
+    clock: &Clock,
+    color: Color,
+    json: bool,
+) -> Result<()> {
+    let config = store.config();
+    let mut open: Vec<Loaded> = Vec::new();
+    for (id, incident) in store.load_all()? {
+        match incident {
+            Ok(incident) if incident.status.is_open() => {
+                let mut loaded = Loaded::load(store, &id)?;
+                loaded.incident = incident;
+                open.push(loaded);
+            }
+            Ok(_) => {}
+            Err(err) => eprintln!("warning: skipped {id}: {err:#}"),
+        }
+    }
+    open.sort_by_key(|l| {
+        (
+            config.severity_rank(&l.incident.severity),
+            l.incident.opened,
+        )
+    });
+    let rows: Vec<DashboardRow> = open
+        .iter()
+        .map(|l| DashboardRow {
+            id: &l.id,
+            title: &l.incident.title,
+            severity: &l.incident.severity,
+            status: l.incident.status.name(),
+            age: age(&l.incident, clock).as_secs(),
+            lead: roles::holders(&l.roles).remove(LEAD).unwrap_or_default(),
+            last_entry: sorted(&l.timeline).last().map(|e| EntryView::from(*e)),
+            comms_due: l.due(config, clock),
+        })
+        .collect();
+    if json {
+        return crate::commands::print_json(out, &rows);
+    }
+    if rows.is_empty() {
+        writeln!(out, "No open incidents.")?;
+        return Ok(());
+    }
+    let tz = clock.tz();
+    let mut header = vec!["id", "sev", "status", "age", "lead", "last entry"];
+    header.extend(config.audiences.iter().map(String::as_str));
+    let mut table = table(&header);
+    match color {
+        Color::Always => {
+            table.enforce_styling();
+        }
+        Color::Never => {
+            table.force_no_tty();
+        }
+        Color::Auto => {}
+    }
+    for row in &rows {
+        let last = row.last_entry.as_ref().map_or_else(
+            || "—".to_string(),
+            |e| {
+                format!(
+                    "{} ({} ago)",
+                    one_line(e.text, 40),
+                    format_duration(clock.now().since(e.at))
+                )
+            },
+        );
+        let mut cells = vec![
+            Cell::new(row.id),
+            Cell::new(row.severity),
+            Cell::new(row.status),
+            Cell::new(format_duration(SignedDuration::from_secs(row.age))),
+            Cell::new(if row.lead.is_empty() {
+                "—".to_string()
+            } else {
+                row.lead.join(", ")
+            }),
+            Cell::new(last),
+        ];
+        for audience in &config.audiences {
+            let due = row.comms_due.iter().find(|d| &d.audience == audience);
+            cells.push(due_cell(due, clock, tz, color));
+        }
+        table.add_row(cells);
+    }
+    writeln!(out, "{}", table.trim_fmt())?;
+    Ok(())
+}
+
+/// "15:40 (in 12m)", or "OVERDUE 8m" in red, or "—" for an audience not being tracked.
+fn due_cell(due: Option<&Due>, clock: &Clock, tz: &TimeZone, color: Color) -> Cell {
+    let Some(due) = due else {
+        return Cell::new("—");
+    };
+    let now = clock.now();
+    if due.overdue {
+        let cell = Cell::new(format!("OVERDUE {}", format_duration(now.since(due.due))));
+        if color == Color::Never {
+            cell
+        } else {
+            cell.fg(CellColor::Red)
+        }
+    } else {
+        Cell::new(format!(
+            "{} (in {})",
+            due.due.in_tz(tz).strftime("%H:%M"),
+            format_duration(due.due.since(now))
+        ))
+    }
 }
 
 /// Number of entries `inc show` prints at the end.
@@ -166,13 +394,13 @@ const LAST_ENTRIES: usize = 10;
 /// `inc show` for people.
 pub fn print_incident(
     out: &mut dyn Write,
-    id: &str,
-    incident: &Incident,
-    timeline: &[TimelineEntry],
+    loaded: &Loaded,
+    config: &Config,
     clock: &Clock,
 ) -> Result<()> {
     let tz = clock.tz();
-    writeln!(out, "{id}")?;
+    let incident = &loaded.incident;
+    writeln!(out, "{}", loaded.id)?;
     writeln!(out, "{}", incident.title)?;
     let mut facts = vec![
         incident.severity.clone(),
@@ -206,7 +434,7 @@ pub fn print_incident(
     for (label, seconds) in incident.milestones.durations().labelled() {
         let value = seconds.map_or_else(
             || "—".to_string(),
-            |s| format_duration(jiff::SignedDuration::from_secs(s)),
+            |s| format_duration(SignedDuration::from_secs(s)),
         );
         writeln!(out, "  {label:<22}{value}")?;
     }
@@ -215,11 +443,58 @@ pub fn print_incident(
             out,
             "  {:<22}{}",
             "ongoing for",
-            duration_so_far(incident, clock)
+            format_duration(age(incident, clock))
         )?;
     }
 
-    let entries = sorted(timeline);
+    let roles = Roles::new(config, incident, &loaded.roles, clock);
+    writeln!(out, "\nRoles")?;
+    if roles.history.is_empty() {
+        writeln!(
+            out,
+            "  nobody holds a role yet: inc role incident-lead PERSON"
+        )?;
+    } else {
+        roles.print_now(out, tz, false)?;
+    }
+
+    let due = loaded.due(config, clock);
+    if !due.is_empty() {
+        writeln!(out, "\nNext updates")?;
+        for d in &due {
+            let when = if d.overdue {
+                format!("OVERDUE {}", format_duration(clock.now().since(d.due)))
+            } else {
+                format!(
+                    "by {} (in {})",
+                    d.due.in_tz(tz).strftime("%H:%M"),
+                    format_duration(d.due.since(clock.now()))
+                )
+            };
+            let last = d.last.map_or_else(
+                || "no update yet".to_string(),
+                |t| format!("last {}", t.in_tz(tz).strftime("%H:%M")),
+            );
+            writeln!(out, "  {:<14}{when}, {last}", d.audience)?;
+        }
+    }
+
+    let pending = loaded.pending_changes();
+    if !pending.is_empty() {
+        writeln!(out, "\nPending changes (inc change approve ID)")?;
+        for request in pending {
+            writeln!(
+                out,
+                "  {}  {}  {:<10} {}",
+                request.id,
+                request.at.in_tz(tz).strftime("%H:%M"),
+                one_line(&request.by, 10),
+                one_line(&request.text, 70)
+            )?;
+        }
+    }
+
+    let entries = sorted(&loaded.timeline);
     let shown = &entries[entries.len().saturating_sub(LAST_ENTRIES)..];
     writeln!(out, "\nLast entries ({} of {})", shown.len(), entries.len())?;
     for entry in shown {
@@ -232,7 +507,7 @@ pub fn print_incident(
         }
         writeln!(
             out,
-            "  {}  {:<10} {:<11} {}{marks}",
+            "  {}  {:<10} {:<15} {}{marks}",
             entry.at.short(tz),
             one_line(&entry.by, 10),
             entry.kind.name(),
@@ -240,4 +515,129 @@ pub fn print_incident(
         )?;
     }
     Ok(())
+}
+
+/// Role holders now and every tenure, as `inc roles` and `inc show` print them.
+#[derive(Serialize)]
+pub struct Roles {
+    /// role → current holders, for every configured role (empty when nobody holds it).
+    pub holders: BTreeMap<String, Vec<String>>,
+    pub history: Vec<TenureView>,
+    #[serde(skip)]
+    order: Vec<String>,
+    /// What "until" says for a tenure still running: "now", or "resolved" once it is.
+    #[serde(skip)]
+    open_end: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct TenureView {
+    pub role: String,
+    pub person: String,
+    pub from: Time,
+    pub until: Option<Time>,
+    /// Whole seconds held: until `until`, or the resolution, or now.
+    pub held: i64,
+}
+
+impl Roles {
+    pub fn new(config: &Config, incident: &Incident, events: &[RoleEvent], clock: &Clock) -> Roles {
+        let mut holders: BTreeMap<String, Vec<String>> = config
+            .roles
+            .iter()
+            .map(|r| (r.clone(), Vec::new()))
+            .collect();
+        holders.extend(roles::holders(events));
+        let end = incident
+            .milestones
+            .resolved
+            .filter(|_| !incident.status.is_open())
+            .unwrap_or_else(|| clock.now());
+        let history = roles::tenures(events)
+            .into_iter()
+            .map(|t| TenureView {
+                held: t.until.unwrap_or(end).since(t.from).as_secs().max(0),
+                role: t.role,
+                person: t.person,
+                from: t.from,
+                until: t.until,
+            })
+            .collect();
+        let mut order = config.roles.clone();
+        order.extend(
+            holders
+                .keys()
+                .filter(|r| !config.roles.contains(r))
+                .cloned(),
+        );
+        Roles {
+            holders,
+            history,
+            order,
+            open_end: if incident.status.is_open() {
+                "now"
+            } else {
+                "resolved"
+            },
+        }
+    }
+
+    /// Each role in configured order with its holders and since when; `all` includes roles
+    /// nobody holds.
+    pub fn print_now(&self, out: &mut dyn Write, tz: &TimeZone, all: bool) -> Result<()> {
+        for role in &self.order {
+            let people: Vec<String> = self
+                .history
+                .iter()
+                .filter(|t| &t.role == role && t.until.is_none())
+                .map(|t| {
+                    format!(
+                        "{} (since {}, {})",
+                        t.person,
+                        t.from.in_tz(tz).strftime("%H:%M"),
+                        format_duration(SignedDuration::from_secs(t.held))
+                    )
+                })
+                .collect();
+            if people.is_empty() && !all {
+                continue;
+            }
+            let people = if people.is_empty() {
+                "—".to_string()
+            } else {
+                people.join(", ")
+            };
+            writeln!(out, "  {role:<18}{people}")?;
+        }
+        Ok(())
+    }
+
+    /// `inc roles`: holders now, then every tenure with how long it lasted.
+    pub fn print(&self, out: &mut dyn Write, tz: &TimeZone) -> Result<()> {
+        writeln!(out, "Now")?;
+        self.print_now(out, tz, true)?;
+        writeln!(out, "\nHistory")?;
+        if self.history.is_empty() {
+            writeln!(
+                out,
+                "  nobody has held a role yet: inc role incident-lead PERSON"
+            )?;
+            return Ok(());
+        }
+        let mut table = table(&["role", "person", "from", "until", "held"]);
+        for t in &self.history {
+            table.add_row(vec![
+                t.role.clone(),
+                t.person.clone(),
+                t.from.short(tz),
+                t.until
+                    .map_or_else(|| self.open_end.to_string(), |u| u.short(tz)),
+                format_duration(SignedDuration::from_secs(t.held)),
+            ]);
+        }
+        for line in table.trim_fmt().lines() {
+            writeln!(out, "  {line}")?;
+        }
+        Ok(())
+    }
 }

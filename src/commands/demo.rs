@@ -59,13 +59,18 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         "Replaying a sample incident into {}\n",
         dir.display()
     )?;
-    for step in story(|minute| at(minute).to_string()) {
+    let mut change_id = String::new();
+    for mut step in story(|minute| at(minute).to_string()) {
+        // The approval names the change the request step printed.
+        for arg in step.args.iter_mut().filter(|a| *a == "CHANGE") {
+            arg.clone_from(&change_id);
+        }
         let env = Env {
             cwd: dir.clone(),
             repo: None,
             user: Some(step.by.to_string()),
             now: Some(at(step.minute).to_string()),
-            no_color: ctx.env.no_color,
+            color: ctx.env.color,
         };
         let when = crate::time::Time::new(at(step.minute), ctx.clock.tz());
         writeln!(
@@ -78,7 +83,19 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         let mut output = Vec::new();
         crate::run(&step.args, &env, &mut output)
             .with_context(|| format!("demo step `inc {}` failed", step.args.join(" ")))?;
-        for line in String::from_utf8_lossy(&output).lines() {
+        let output = String::from_utf8_lossy(&output);
+        if let Some(rest) = output
+            .split("change ")
+            .nth(1)
+            .filter(|_| step.args[0] == "change")
+        {
+            change_id = rest
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_string();
+        }
+        for line in output.lines() {
             writeln!(ctx.out, "               {line}")?;
         }
     }
@@ -113,6 +130,8 @@ fn story(at: impl Fn(i64) -> String) -> Vec<Step> {
                 "alert",
                 "--tag",
                 "checkout,payments",
+                "--lead",
+                "alice",
                 "--summary",
                 "Customers cannot complete checkout; the API returns 500 for about 40% of requests.",
             ],
@@ -129,10 +148,37 @@ fn story(at: impl Fn(i64) -> String) -> Vec<Step> {
             ],
         ),
         step(9, "alice", &["mark", "acknowledged"]),
+        step(9, "alice", &["role", "technical-lead", "bob"]),
+        step(10, "alice", &["role", "scribe", "carol"]),
+        step(10, "alice", &["role", "comms-lead", "dave"]),
         step(12, "alice", &["sev", "SEV1"]),
         step(
+            13,
+            "dave",
+            &[
+                "comms",
+                "--to",
+                "internal",
+                "--channel",
+                "chat",
+                "SEV1: checkout failing for ~40% of customers. Bridge is open; updates every 30 minutes.",
+            ],
+        ),
+        step(
+            14,
+            "dave",
+            &[
+                "comms",
+                "--to",
+                "customers",
+                "--channel",
+                "status-page",
+                "We are investigating errors during checkout. Some payments may fail; please retry later.",
+            ],
+        ),
+        step(
             15,
-            "bob",
+            "carol",
             &[
                 "log",
                 "--kind",
@@ -142,7 +188,7 @@ fn story(at: impl Fn(i64) -> String) -> Vec<Step> {
         ),
         step(
             18,
-            "bob",
+            "carol",
             &[
                 "log",
                 "--at",
@@ -165,27 +211,52 @@ fn story(at: impl Fn(i64) -> String) -> Vec<Step> {
         step(22, "alice", &["status", "identified"]),
         step(
             23,
-            "alice",
+            "bob",
             &[
-                "log",
-                "--kind",
-                "decision",
-                "--key",
+                "change",
+                "request",
                 "Roll back payments-service to 2026.11.22-2",
             ],
         ),
+        step(24, "alice", &["status"]),
+        step(25, "alice", &["change", "approve", "CHANGE"]),
         step(
-            31,
+            26,
             "bob",
             &[
-                "log",
-                "--kind",
-                "action",
-                "Rolled back payments-service; pods restarting",
+                "exec",
+                "--",
+                "echo",
+                "deployment payments-service rolled back to 2026.11.22-2",
             ],
         ),
         step(36, "bob", &["mark", "mitigated"]),
         step(37, "alice", &["status", "monitoring"]),
+        step(
+            40,
+            "dave",
+            &[
+                "comms",
+                "--to",
+                "customers",
+                "--channel",
+                "status-page",
+                "A fix is in place and checkout is recovering. We are monitoring.",
+            ],
+        ),
+        step(
+            43,
+            "dave",
+            &[
+                "comms",
+                "--to",
+                "executives",
+                "--channel",
+                "email",
+                "Checkout outage mitigated after 36 minutes; root cause is a bad config in a deploy.",
+            ],
+        ),
+        step(45, "alice", &["role", "incident-lead", "erin"]),
         step(
             52,
             "carol",
@@ -197,7 +268,7 @@ fn story(at: impl Fn(i64) -> String) -> Vec<Step> {
         ),
         step(
             66,
-            "alice",
+            "erin",
             &[
                 "log",
                 "--kind",
@@ -205,7 +276,20 @@ fn story(at: impl Fn(i64) -> String) -> Vec<Step> {
                 "Error rate at the 0.1% baseline for 30 minutes",
             ],
         ),
-        step(67, "alice", &["resolve"]),
+        step(67, "erin", &["resolve"]),
+        step(
+            68,
+            "dave",
+            &[
+                "comms",
+                "--to",
+                "customers",
+                "--channel",
+                "status-page",
+                "Resolved: checkout works normally again. We are sorry for the disruption.",
+            ],
+        ),
+        step(70, "erin", &["roles"]),
     ]
 }
 

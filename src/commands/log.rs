@@ -72,7 +72,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     entry.key = args.key;
     entry.internal = args.internal;
     let mut entries = [entry];
-    let path = store.append_timeline(&id, &mut entries, ctx.id_seed())?;
+    let path = store.append(&id, &mut entries, ctx.id_seed())?;
     let [entry] = entries;
     ctx.commit(
         &store,

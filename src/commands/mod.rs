@@ -1,14 +1,19 @@
 //! One module per command. Each takes its validated arguments and a [`Ctx`], and calls the domain
 //! modules; commands never call each other.
 
+pub mod change;
+pub mod comms;
 pub mod completions;
 pub mod demo;
+pub mod exec;
 pub mod init;
 pub mod list;
 pub mod log;
 pub mod mark;
 pub mod open;
 pub mod resolve;
+pub mod role;
+pub mod roles;
 pub mod sev;
 pub mod show;
 pub mod status;
@@ -22,7 +27,7 @@ use anyhow::{Context, Result};
 use crate::Env;
 use crate::cli::{Cli, Command, Global};
 use crate::error::Error;
-use crate::model::{Incident, Kind, TimelineEntry};
+use crate::model::{Incident, Kind, LogEntry, TimelineEntry};
 use crate::store::Store;
 use crate::time::{Clock, Time};
 
@@ -46,6 +51,11 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
         Command::List(args) => list::run(&mut ctx, args),
         Command::Show(args) => show::run(&mut ctx, args),
         Command::Use(args) => use_incident::run(&mut ctx, args),
+        Command::Role(args) => role::run(&mut ctx, args),
+        Command::Roles(args) => roles::run(&mut ctx, args),
+        Command::Comms(args) => comms::run(&mut ctx, args),
+        Command::Change(args) => change::run(&mut ctx, args),
+        Command::Exec(args) => exec::run(&mut ctx, args),
         Command::Demo(args) => demo::run(&mut ctx, args),
         Command::Completions(args) => completions::run(&mut ctx, args),
     }
@@ -135,17 +145,24 @@ impl Ctx<'_> {
     /// A new timeline entry at `at` (`None`: now). A hand-given time also records when it was
     /// written, so backdating stays visible.
     pub fn entry(&self, at: Option<Time>, by: &str, kind: Kind, text: String) -> TimelineEntry {
-        let now = self.clock.now();
+        let (at, recorded) = self.stamp(at);
         TimelineEntry {
             id: String::new(),
-            at: at.unwrap_or(now),
-            recorded: at.map(|_| now),
+            at,
+            recorded,
             by: by.to_string(),
             kind,
+            reference: None,
             key: false,
             internal: false,
             text,
         }
+    }
+
+    /// `(at, recorded)` for a new entry: a hand-given time also records now, so backdating shows.
+    pub fn stamp(&self, at: Option<Time>) -> (Time, Option<Time>) {
+        let now = self.clock.now();
+        (at.unwrap_or(now), at.map(|_| now))
     }
 
     /// Commits `paths` with `message`, unless `--no-commit` or `commit: false` says not to.
@@ -189,6 +206,26 @@ pub fn one_line(text: &str, max: usize) -> String {
     }
 }
 
+/// Appends `entry` to its own log and `note` to the timeline, then commits both files with
+/// `message`. Both appends are checked before either is written.
+pub fn record<E: LogEntry>(
+    ctx: &Ctx<'_>,
+    store: &Store,
+    id: &str,
+    entry: E,
+    note: TimelineEntry,
+    message: &str,
+) -> Result<(E, TimelineEntry)> {
+    let mut entries = [entry];
+    let mut notes = [note];
+    let log = store.prepare_append(id, &mut entries, ctx.id_seed())?;
+    let timeline = store.prepare_append(id, &mut notes, ctx.id_seed())?;
+    let paths = [log.write()?, timeline.write()?];
+    ctx.commit(store, &paths, message)?;
+    let ([entry], [note]) = (entries, notes);
+    Ok((entry, note))
+}
+
 /// Loads an incident, applies `change`, writes it back with one timeline entry, and commits both
 /// with the message `<id>: <action>`. Used by every command that changes incident.yaml (mark,
 /// status, sev, resolve). `change` returns `None` when there is nothing to change.
@@ -207,7 +244,7 @@ pub fn update_incident(
         return Ok(());
     };
     let mut entry = [ctx.entry(at, &by, kind, text.clone())];
-    let timeline = store.append_timeline(&id, &mut entry, ctx.id_seed())?;
+    let timeline = store.append(&id, &mut entry, ctx.id_seed())?;
     let incident_path = store.write_incident(&id, &incident)?;
     ctx.commit(
         &store,

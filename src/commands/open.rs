@@ -5,7 +5,8 @@ use anyhow::Result;
 use super::{Ctx, one_line};
 use crate::error::Error;
 use crate::model::incident::Detection;
-use crate::model::{Incident, Kind, Milestones, Source, Status};
+use crate::model::roles::LEAD;
+use crate::model::{Incident, Kind, Milestones, RoleAction, RoleEvent, Source, Status};
 
 /// Open a new incident, print its id, and make it current
 #[derive(Debug, clap::Args)]
@@ -36,6 +37,10 @@ pub struct Args {
     /// What is happening, for people who join later
     #[arg(long, value_name = "TEXT")]
     pub summary: Option<String>,
+
+    /// The first incident lead
+    #[arg(long, value_name = "PERSON")]
+    pub lead: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -109,6 +114,11 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         milestones,
     };
 
+    let lead = args.lead.as_deref().map(str::trim).map(String::from);
+    if lead.as_deref() == Some("") {
+        return Err(Error::usage("--lead is empty: name the incident lead").into());
+    }
+
     let _lock = store.lock()?;
     let by = ctx.by(&store)?;
     let date = now.in_tz(ctx.clock.tz()).date();
@@ -125,10 +135,23 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         .find(|candidate| !ids.contains(candidate))
         .expect("some suffix is free");
 
-    let paths = store.create_incident(&id, &incident)?;
+    let mut paths = store.create_incident(&id, &incident)?;
     let text = format!("Opened \"{title}\" as {severity}");
-    let mut entry = [ctx.entry(None, &by, Kind::Status, text)];
-    store.append_timeline(&id, &mut entry, ctx.id_seed())?;
+    let mut entries = vec![ctx.entry(None, &by, Kind::Status, text)];
+    if let Some(lead) = &lead {
+        let mut event = [RoleEvent {
+            id: String::new(),
+            at: now,
+            recorded: None,
+            by: by.clone(),
+            action: RoleAction::Assign,
+            role: LEAD.to_string(),
+            person: lead.clone(),
+        }];
+        paths.push(store.append(&id, &mut event, ctx.id_seed())?);
+        entries.push(ctx.entry(None, &by, Kind::Role, format!("{lead} is {LEAD}")));
+    }
+    store.append(&id, &mut entries, ctx.id_seed())?;
     store.set_current(Some(&id))?;
     ctx.commit(
         &store,

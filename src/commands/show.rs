@@ -3,15 +3,15 @@
 use anyhow::Result;
 
 use super::Ctx;
-use crate::views::{self, EntryView, IncidentView};
+use crate::views::{self, IncidentView, Loaded};
 
-/// Show an incident: status, milestones and durations, last entries
+/// Show an incident: milestones, durations, roles, next updates due, pending changes, last entries
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The incident [default: as -i]
     pub id: Option<String>,
 
-    /// Print JSON for scripts (with the whole timeline)
+    /// Print JSON for scripts (with the whole timeline and all comms)
     #[arg(long)]
     pub json: bool,
 }
@@ -19,18 +19,10 @@ pub struct Args {
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let store = ctx.store()?;
     let id = ctx.incident(&store, args.id.as_deref())?;
-    let incident = store.load_incident(&id)?;
-    let timeline = store.load_timeline(&id)?;
+    let loaded = Loaded::load(&store, &id)?;
     if args.json {
-        let mut view = IncidentView::new(&id, &incident);
-        view.timeline = Some(
-            views::sorted(&timeline)
-                .into_iter()
-                .map(EntryView::from)
-                .collect(),
-        );
-        view.comms = Some(Vec::new());
+        let view = IncidentView::full(&loaded, store.config(), &ctx.clock);
         return super::print_json(ctx.out, &view);
     }
-    views::print_incident(ctx.out, &id, &incident, &timeline, &ctx.clock)
+    views::print_incident(ctx.out, &loaded, store.config(), &ctx.clock)
 }

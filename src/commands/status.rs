@@ -16,7 +16,7 @@ pub struct Args {
     #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     pub at: Option<String>,
 
-    /// Print the dashboard as JSON
+    /// Print the dashboard as JSON (without STATUS)
     #[arg(long)]
     pub json: bool,
 }
@@ -24,11 +24,11 @@ pub struct Args {
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let Some(input) = args.status else {
         let store = ctx.store()?;
-        return crate::views::print_list(
+        return crate::views::print_dashboard(
             ctx.out,
             &store,
             &ctx.clock,
-            |i| i.status.is_open(),
+            ctx.env.color,
             args.json,
         );
     };

@@ -1,9 +1,12 @@
 //! `.inc.yaml`: the repository's configuration. Every key is optional; defaults are built in.
 
+use std::collections::BTreeMap;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, unknown_name};
+use crate::time::Interval;
 
 /// The configuration file written by `inc init` at the repository root.
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
@@ -17,6 +20,29 @@ pub struct Config {
     pub severities: Vec<String>,
     /// Severity of `inc open` without `--sev`.
     pub default_severity: String,
+    /// Role names for `inc role`.
+    pub roles: Vec<String>,
+    /// Who `inc comms --to` can address.
+    pub audiences: Vec<String>,
+    /// Audiences that need updates from the moment an incident opens; the others are tracked
+    /// once they have had a first update.
+    pub required_updates: Vec<String>,
+    /// Where updates are sent (`inc comms --channel`).
+    pub channels: Vec<String>,
+    /// How often audiences get updates: `default`, and per severity.
+    pub cadence: BTreeMap<String, Cadence>,
+}
+
+/// Updates go out at most every `min` and at least every `max`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Cadence {
+    pub min: Interval,
+    pub max: Interval,
+}
+
+fn names(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
 }
 
 impl Default for Config {
@@ -24,8 +50,35 @@ impl Default for Config {
         Config {
             incidents_dir: "incidents".into(),
             commit: true,
-            severities: ["SEV1", "SEV2", "SEV3", "SEV4"].map(String::from).to_vec(),
+            severities: names(&["SEV1", "SEV2", "SEV3", "SEV4"]),
             default_severity: "SEV3".into(),
+            roles: names(&[
+                "incident-lead",
+                "technical-lead",
+                "technical-assist",
+                "scribe",
+                "comms-lead",
+                "tester",
+            ]),
+            audiences: names(&["internal", "customers", "executives"]),
+            required_updates: names(&["internal", "customers"]),
+            channels: names(&["email", "chat", "status-page", "phone"]),
+            cadence: BTreeMap::from([
+                (
+                    "default".to_string(),
+                    Cadence {
+                        min: Interval::minutes(30),
+                        max: Interval::minutes(60),
+                    },
+                ),
+                (
+                    "SEV1".to_string(),
+                    Cadence {
+                        min: Interval::minutes(15),
+                        max: Interval::minutes(30),
+                    },
+                ),
+            ]),
         }
     }
 }
@@ -47,6 +100,23 @@ severities: [SEV1, SEV2, SEV3, SEV4]
 
 # Severity of `inc open` when --sev is not given.
 default_severity: SEV3
+
+# Roles people hold during an incident (`inc role ROLE PERSON`).
+roles: [incident-lead, technical-lead, technical-assist, scribe, comms-lead, tester]
+
+# Who updates go to (`inc comms MESSAGE --to AUDIENCE`), and where they are sent.
+audiences: [internal, customers, executives]
+channels: [email, chat, status-page, phone]
+
+# Audiences that need updates from the moment an incident opens. Others are tracked once they
+# have had a first update.
+required_updates: [internal, customers]
+
+# Update cadence: not more often than every `min`, never more than `max` without an update.
+# `default` applies to severities not listed.
+cadence:
+  default: {{min: 30m, max: 60m}}
+  SEV1: {{min: 15m, max: 30m}}
 "#
     )
 }
@@ -79,15 +149,76 @@ impl Config {
                 self.severities.join(", ")
             ))
         })?;
+        for (list, what) in [
+            (&self.roles, "roles"),
+            (&self.audiences, "audiences"),
+            (&self.channels, "channels"),
+        ] {
+            if list.is_empty() {
+                return Err(Error::state(format!(
+                    ".inc.yaml: {what} is empty: list at least one"
+                )));
+            }
+        }
+        if !self.roles.iter().any(|r| r == crate::model::roles::LEAD) {
+            return Err(Error::state(format!(
+                ".inc.yaml: roles must include {}: it approves production changes",
+                crate::model::roles::LEAD
+            )));
+        }
+        for audience in &self.required_updates {
+            self.audience(audience).map_err(|_| {
+                Error::state(format!(
+                    ".inc.yaml: required_updates names \"{audience}\", which is not one of audiences ({})",
+                    self.audiences.join(", ")
+                ))
+            })?;
+        }
+        for (name, cadence) in &self.cadence {
+            if name != "default" && !self.severities.contains(name) {
+                return Err(Error::state(format!(
+                    ".inc.yaml: cadence has \"{name}\", which is neither default nor one of severities ({})",
+                    self.severities.join(", ")
+                )));
+            }
+            if cadence.min.0 > cadence.max.0 {
+                return Err(Error::state(format!(
+                    ".inc.yaml: cadence {name}: min {} is longer than max {}",
+                    cadence.min, cadence.max
+                )));
+            }
+        }
         Ok(())
+    }
+
+    /// The cadence for a severity: its own, else `default`, else 30m–60m.
+    pub fn cadence_for(&self, severity: &str) -> Cadence {
+        self.cadence
+            .get(severity)
+            .or_else(|| self.cadence.get("default"))
+            .copied()
+            .unwrap_or(Cadence {
+                min: Interval::minutes(30),
+                max: Interval::minutes(60),
+            })
+    }
+
+    /// The configured role that `input` names (case-insensitive), or a "did you mean" error.
+    pub fn role(&self, input: &str) -> Result<String, Error> {
+        find(&self.roles, input).ok_or_else(|| unknown_name("role", input, &self.roles))
+    }
+
+    pub fn audience(&self, input: &str) -> Result<String, Error> {
+        find(&self.audiences, input).ok_or_else(|| unknown_name("audience", input, &self.audiences))
+    }
+
+    pub fn channel(&self, input: &str) -> Result<String, Error> {
+        find(&self.channels, input).ok_or_else(|| unknown_name("channel", input, &self.channels))
     }
 
     /// The configured severity that `input` names (case-insensitive), or a "did you mean" error.
     pub fn severity(&self, input: &str) -> Result<String, Error> {
-        self.severities
-            .iter()
-            .find(|s| s.eq_ignore_ascii_case(input.trim()))
-            .cloned()
+        find(&self.severities, input)
             .ok_or_else(|| unknown_name("severity", input, &self.severities))
     }
 
@@ -98,6 +229,12 @@ impl Config {
             .position(|s| s == severity)
             .unwrap_or(self.severities.len())
     }
+}
+
+fn find(list: &[String], input: &str) -> Option<String> {
+    list.iter()
+        .find(|s| s.eq_ignore_ascii_case(input.trim()))
+        .cloned()
 }
 
 #[cfg(test)]
@@ -114,6 +251,11 @@ mod tests {
         assert_eq!(parsed.severities, defaults.severities);
         assert_eq!(parsed.default_severity, defaults.default_severity);
         assert_eq!(parsed.commit, defaults.commit);
+        assert_eq!(parsed.roles, defaults.roles);
+        assert_eq!(parsed.audiences, defaults.audiences);
+        assert_eq!(parsed.required_updates, defaults.required_updates);
+        assert_eq!(parsed.channels, defaults.channels);
+        assert_eq!(parsed.cadence, defaults.cadence);
     }
 
     #[test]

@@ -3,8 +3,11 @@
 //! No I/O happens here: callers pass text in and get text out, so the rules are testable alone.
 //! Field order in the structs is the key order in the files, which keeps pull-request diffs stable.
 
+pub mod comms;
 pub mod config;
 pub mod incident;
+pub mod log;
+pub mod roles;
 pub mod timeline;
 
 use std::path::Path;
@@ -14,8 +17,11 @@ use serde::de::DeserializeOwned;
 
 use crate::error::Error;
 
+pub use comms::CommsEntry;
 pub use config::Config;
 pub use incident::{Incident, Milestone, Milestones, Source, Status};
+pub use log::LogEntry;
+pub use roles::{RoleAction, RoleEvent};
 pub use timeline::{Kind, TimelineEntry};
 
 /// Parses YAML text read from `path` into `T`; errors carry the file, line and column.

@@ -1,11 +1,11 @@
 //! `timeline.yaml`: the logbook, a YAML list that inc only ever appends to.
 
 use std::fmt;
-use std::hash::{BuildHasher, Hash, Hasher};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::LogEntry;
 use crate::time::Time;
 
 /// One logbook entry. `at` is when it happened; `recorded` is when it was written, present only
@@ -20,6 +20,9 @@ pub struct TimelineEntry {
     pub recorded: Option<Time>,
     pub by: String,
     pub kind: Kind,
+    /// The entry this one answers: a change request, for `change-approved` and `change-rejected`.
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
     /// Part of the summary timeline in reports and the post-mortem.
     #[serde(default, skip_serializing_if = "is_false")]
     pub key: bool,
@@ -45,8 +48,18 @@ pub enum Kind {
     Detection,
     /// A milestone was set (`inc mark`, `inc resolve`).
     Milestone,
-    /// Status or severity changed (`inc status`, `inc sev`).
+    /// Status or severity changed (`inc open`, `inc status`, `inc sev`).
     Status,
+    /// A role changed hands (`inc role`).
+    Role,
+    /// An update was sent (`inc comms`).
+    Comms,
+    /// A production change was requested (`inc change request`); its id is the change's id.
+    ChangeRequest,
+    /// The incident lead approved a change (`ref` names the request).
+    ChangeApproved,
+    /// The incident lead rejected a change (`ref` names the request).
+    ChangeRejected,
 }
 
 impl Kind {
@@ -68,6 +81,11 @@ impl Kind {
             Kind::Detection => "detection",
             Kind::Milestone => "milestone",
             Kind::Status => "status",
+            Kind::Role => "role",
+            Kind::Comms => "comms",
+            Kind::ChangeRequest => "change-request",
+            Kind::ChangeApproved => "change-approved",
+            Kind::ChangeRejected => "change-rejected",
         }
     }
 }
@@ -81,43 +99,25 @@ impl fmt::Display for Kind {
 /// The comment at the top of a new timeline.yaml.
 pub const HEADER: &str = "# Logbook: one entry per list item, oldest first. inc appends; hand edits and comments stay.\n";
 
-/// Entry ids: 6 characters from an alphabet without look-alikes (no 0/o, 1/l/i).
-const ALPHABET: &[u8] = b"23456789abcdefghjkmnpqrstuvwxyz";
-const ID_LEN: usize = 6;
+impl LogEntry for TimelineEntry {
+    const FILE: &'static str = "timeline.yaml";
+    const HEADER: &'static str = HEADER;
 
-/// A new entry id. With a `seed` (a pinned clock) ids are reproducible; without one they are random.
-pub fn new_id(seed: Option<impl Hash>, attempt: u32) -> String {
-    let mut hasher = match seed {
-        Some(seed) => {
-            let mut h = std::hash::DefaultHasher::new();
-            seed.hash(&mut h);
-            h
-        }
-        None => {
-            let mut h = std::hash::RandomState::new().build_hasher();
-            std::time::SystemTime::now().hash(&mut h);
-            std::process::id().hash(&mut h);
-            h
-        }
-    };
-    attempt.hash(&mut hasher);
-    let mut bits = hasher.finish();
-    (0..ID_LEN)
-        .map(|_| {
-            let c = ALPHABET[(bits % ALPHABET.len() as u64) as usize] as char;
-            bits /= ALPHABET.len() as u64;
-            c
-        })
-        .collect()
-}
+    fn id(&self) -> &str {
+        &self.id
+    }
 
-/// Whether `text` (a timeline file) already holds an entry with this id.
-pub fn holds_id(text: &str, id: &str) -> bool {
-    text.match_indices(id).any(|(at, _)| {
-        let before = &text[..at];
-        let after = &text[at + id.len()..];
-        before.ends_with("id: ") && (after.is_empty() || after.starts_with(['\n', '\r', ' ']))
-    })
+    fn set_id(&mut self, id: String) {
+        self.id = id;
+    }
+
+    fn at(&self) -> Time {
+        self.at
+    }
+
+    fn fingerprint(&self) -> String {
+        format!("{}|{}|{}|{}", self.at, self.by, self.kind, self.text)
+    }
 }
 
 #[cfg(test)]
@@ -133,6 +133,7 @@ mod tests {
             recorded: None,
             by: "alice".into(),
             kind: Kind::Event,
+            reference: None,
             key: false,
             internal: false,
             text: text.into(),
@@ -187,21 +188,26 @@ mod tests {
             "- id: abc234\n  at: \"2026-11-22T14:32:00+01:00\"\n  by: alice\n  kind: event\n  key: true\n  text: Failed over primary DB\n"
         );
     }
+}
 
-    #[test]
-    fn ids_are_short_and_reproducible_with_a_seed() {
-        let a = new_id(Some(("2026-11-22T14:32:00Z", "text")), 0);
-        assert_eq!(a.len(), ID_LEN);
-        assert_eq!(a, new_id(Some(("2026-11-22T14:32:00Z", "text")), 0));
-        assert_ne!(a, new_id(Some(("2026-11-22T14:32:00Z", "text")), 1));
-        assert_ne!(new_id(None::<()>, 0), new_id(None::<()>, 0));
-    }
+/// A change request and what became of it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Change<'a> {
+    pub request: &'a TimelineEntry,
+    pub decision: Option<&'a TimelineEntry>,
+}
 
-    #[test]
-    fn holds_id_matches_whole_ids_only() {
-        let file = "- id: abc234\n  text: id: zzz\n";
-        assert!(holds_id(file, "abc234"));
-        assert!(!holds_id(file, "abc23"));
-        assert!(!holds_id(file, "bc234"));
-    }
+/// Every change request in time order, each with its approval or rejection if there is one.
+pub fn changes(entries: &[TimelineEntry]) -> Vec<Change<'_>> {
+    super::log::sorted(entries)
+        .into_iter()
+        .filter(|e| e.kind == Kind::ChangeRequest)
+        .map(|request| Change {
+            request,
+            decision: entries.iter().find(|d| {
+                matches!(d.kind, Kind::ChangeApproved | Kind::ChangeRejected)
+                    && d.reference.as_deref() == Some(request.id.as_str())
+            }),
+        })
+        .collect()
 }

@@ -23,7 +23,7 @@ fn demo_replays_an_incident_through_the_real_commands() {
         .collect();
     assert_eq!(
         people.into_iter().collect::<Vec<_>>(),
-        ["alice", "bob", "carol"]
+        ["alice", "bob", "carol", "dave", "erin"]
     );
 
     // One commit per change, nothing left uncommitted.
@@ -35,7 +35,7 @@ fn demo_replays_an_incident_through_the_real_commands() {
             .unwrap();
         String::from_utf8(out.stdout).unwrap()
     };
-    assert_eq!(git(&["rev-list", "--count", "HEAD"]).trim(), "16");
+    assert_eq!(git(&["rev-list", "--count", "HEAD"]).trim(), "26");
     assert_eq!(git(&["status", "--porcelain"]), "");
 }
 

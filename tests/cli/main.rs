@@ -3,12 +3,17 @@
 mod common;
 
 mod bad_input;
+mod change;
 mod changes;
+mod comms;
 mod concurrency;
+mod dashboard;
 mod demo;
+mod exec;
 mod git_interop;
 mod init;
 mod list_show;
 mod log;
 mod open;
+mod roles;
 mod selection;

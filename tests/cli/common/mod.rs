@@ -112,6 +112,22 @@ impl Repo {
         String::from_utf8(out.stdout).unwrap()
     }
 
+    /// [`Repo::ok`] with the clock pinned to `now` (an RFC 3339 time or `HH:MM` on the test day).
+    pub fn ok_at(&self, now: &str, args: &[&str]) -> String {
+        let out = self
+            .cmd()
+            .env("INC_NOW", at(now))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "inc {args:?} at {now} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
     /// Runs inc, asserts it fails with `code` and prints nothing on stdout; returns stderr.
     pub fn fails(&self, code: i32, args: &[&str]) -> String {
         let out = self.run(args);
@@ -193,6 +209,15 @@ impl Repo {
 
     pub fn json(&self, args: &[&str]) -> serde_json::Value {
         serde_json::from_str(&self.ok(args)).expect("valid JSON")
+    }
+}
+
+/// `HH:MM` or `HH:MM:SS` on the test day (UTC), or an RFC 3339 time as it is.
+pub fn at(time: &str) -> String {
+    match time.len() {
+        5 => format!("2026-11-22T{time}:00Z"),
+        8 => format!("2026-11-22T{time}Z"),
+        _ => time.to_string(),
     }
 }
 

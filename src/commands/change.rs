@@ -1,0 +1,188 @@
+//! `inc change`: production changes during an incident need the incident lead's approval.
+
+use anyhow::Result;
+
+use super::{Ctx, one_line};
+use crate::error::Error;
+use crate::model::roles::{self, LEAD};
+use crate::model::timeline::{self, Change};
+use crate::model::{Kind, RoleEvent, TimelineEntry};
+
+/// Request a production change, or approve or reject one (incident lead only)
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub action: Action,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Action {
+    /// Ask the incident lead to approve a change; prints the change's id
+    Request {
+        /// What will be changed, and how
+        #[arg(required = true, num_args = 1.., value_name = "TEXT")]
+        text: Vec<String>,
+    },
+    /// Approve a requested change (only the current incident lead)
+    Approve {
+        /// The change's id (or a unique prefix)
+        id: String,
+    },
+    /// Reject a requested change (only the current incident lead)
+    Reject {
+        /// The change's id (or a unique prefix)
+        id: String,
+        /// Why, for the logbook
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+    },
+}
+
+pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
+    let store = ctx.store()?;
+    let _lock = store.lock()?;
+    let id = ctx.incident(&store, None)?;
+    let by = ctx.by(&store)?;
+    let entries: Vec<TimelineEntry> = store.load_log(&id)?;
+
+    let tz = ctx.clock.tz().clone();
+    let (entry, message) = match args.action {
+        Action::Request { text } => {
+            let text = text.join(" ");
+            if text.trim().is_empty() {
+                return Err(Error::usage("the change is empty: say what will be changed").into());
+            }
+            let entry = ctx.entry(None, &by, Kind::ChangeRequest, text.clone());
+            (
+                entry,
+                format!("{id}: change request \"{}\"", one_line(&text, 60)),
+            )
+        }
+        Action::Approve { id: query } => {
+            let request = decide(&store, &id, &entries, &query, &by, &tz)?;
+            let text = format!(
+                "Approved change {}: {}",
+                request.id,
+                one_line(&request.text, 80)
+            );
+            let mut entry = ctx.entry(None, &by, Kind::ChangeApproved, text);
+            entry.reference = Some(request.id.clone());
+            (entry, format!("{id}: change approve {}", request.id))
+        }
+        Action::Reject { id: query, reason } => {
+            let request = decide(&store, &id, &entries, &query, &by, &tz)?;
+            let mut text = format!(
+                "Rejected change {}: {}",
+                request.id,
+                one_line(&request.text, 80)
+            );
+            if let Some(reason) = reason.filter(|r| !r.trim().is_empty()) {
+                text.push_str(&format!(" (reason: {})", reason.trim()));
+            }
+            let mut entry = ctx.entry(None, &by, Kind::ChangeRejected, text);
+            entry.reference = Some(request.id.clone());
+            (entry, format!("{id}: change reject {}", request.id))
+        }
+    };
+    let mut appended = [entry];
+    let path = store.append(&id, &mut appended, ctx.id_seed())?;
+    ctx.commit(&store, &[path], &message)?;
+    let [entry] = appended;
+    match entry.kind {
+        Kind::ChangeRequest => {
+            let events: Vec<RoleEvent> = store.load_log(&id)?;
+            let leads = roles::holders(&events).remove(LEAD).unwrap_or_default();
+            let who = if leads.is_empty() {
+                "the incident lead (nobody yet: inc role incident-lead PERSON)".to_string()
+            } else {
+                format!("the incident lead ({})", leads.join(", "))
+            };
+            writeln!(
+                ctx.out,
+                "{id}: change {} requested; {who} approves with: inc change approve {}",
+                entry.id, entry.id
+            )?;
+        }
+        _ => writeln!(ctx.out, "{id}: {}", entry.text)?,
+    }
+    Ok(())
+}
+
+/// The pending request `query` names, if `by` is the incident lead and may decide it.
+fn decide<'a>(
+    store: &crate::store::Store,
+    id: &str,
+    entries: &'a [TimelineEntry],
+    query: &str,
+    by: &str,
+    tz: &jiff::tz::TimeZone,
+) -> Result<&'a TimelineEntry> {
+    let changes = timeline::changes(entries);
+    let change = find(&changes, query)?;
+    if let Some(decision) = change.decision {
+        let verb = if decision.kind == Kind::ChangeApproved {
+            "approved"
+        } else {
+            "rejected"
+        };
+        return Err(Error::usage(format!(
+            "change {} was already {verb} by {} at {}",
+            change.request.id,
+            decision.by,
+            decision.at.short(tz)
+        ))
+        .into());
+    }
+    let events: Vec<RoleEvent> = store.load_log(id)?;
+    let leads = roles::holders(&events).remove(LEAD).unwrap_or_default();
+    if leads.is_empty() {
+        return Err(Error::state(format!(
+            "nobody is {LEAD}, so nobody can approve change {}: assign one with `inc role {LEAD} PERSON`",
+            change.request.id
+        ))
+        .into());
+    }
+    if !leads.iter().any(|lead| lead == by) {
+        return Err(Error::state(format!(
+            "{by} is not the {LEAD}: only {} can approve or reject change {}",
+            leads.join(" or "),
+            change.request.id
+        ))
+        .into());
+    }
+    Ok(change.request)
+}
+
+fn find<'a, 'b>(changes: &'b [Change<'a>], query: &str) -> Result<&'b Change<'a>> {
+    let matches: Vec<&Change> = match changes.iter().find(|c| c.request.id == query) {
+        Some(exact) => vec![exact],
+        None => changes
+            .iter()
+            .filter(|c| c.request.id.starts_with(query))
+            .collect(),
+    };
+    match matches.as_slice() {
+        [one] => Ok(one),
+        [] => {
+            let pending: Vec<String> = changes
+                .iter()
+                .filter(|c| c.decision.is_none())
+                .map(|c| format!("{} ({})", c.request.id, one_line(&c.request.text, 40)))
+                .collect();
+            let hint = if pending.is_empty() {
+                "there are no pending change requests".to_string()
+            } else {
+                format!("pending: {}", pending.join(", "))
+            };
+            Err(Error::usage(format!("no change request \"{query}\": {hint}")).into())
+        }
+        many => {
+            let ids: Vec<&str> = many.iter().map(|c| c.request.id.as_str()).collect();
+            Err(Error::usage(format!(
+                "\"{query}\" matches changes {}: give more of the id",
+                ids.join(", ")
+            ))
+            .into())
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! `inc comms`: record an update sent to an audience, and say when the next one is due.
+
+use anyhow::Result;
+
+use super::{Ctx, one_line, record};
+use crate::error::Error;
+use crate::model::Kind;
+use crate::model::comms::{self, CommsEntry};
+use crate::time::format_duration;
+
+/// Record an update sent to an audience (what was said, to whom, where, when)
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The message as sent; quote it, or pass several words
+    #[arg(required = true, num_args = 1.., value_name = "MESSAGE")]
+    pub message: Vec<String>,
+
+    /// Who it went to: one of audiences in .inc.yaml (internal, customers, executives)
+    #[arg(long, value_name = "AUDIENCE")]
+    pub to: String,
+
+    /// Where it was sent: one of channels in .inc.yaml (email, chat, status-page, phone)
+    #[arg(long, value_name = "CHANNEL")]
+    pub channel: Option<String>,
+
+    /// When it was sent [default: now]
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
+    pub at: Option<String>,
+}
+
+pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
+    let message = args.message.join(" ");
+    if message.trim().is_empty() {
+        return Err(Error::usage("the message is empty: quote the update as it was sent").into());
+    }
+    let store = ctx.store()?;
+    let audience = store.config().audience(&args.to)?;
+    let channel = args
+        .channel
+        .as_deref()
+        .map(|c| store.config().channel(c))
+        .transpose()?;
+    let at = args
+        .at
+        .as_deref()
+        .map(|t| ctx.clock.parse_when(t))
+        .transpose()?;
+
+    let _lock = store.lock()?;
+    let id = ctx.incident(&store, None)?;
+    let by = ctx.by(&store)?;
+    let incident = store.load_incident(&id)?;
+    let mut sent: Vec<CommsEntry> = store.load_log(&id)?;
+    let (when, recorded) = ctx.stamp(at);
+    let before = comms::due(&incident, &sent, store.config(), when);
+    let too_soon = before
+        .iter()
+        .find(|d| d.audience == audience)
+        .and_then(|d| Some((d.last?, d.not_before?)))
+        .filter(|(_, not_before)| when < *not_before);
+
+    let entry = CommsEntry {
+        id: String::new(),
+        at: when,
+        recorded,
+        by: by.clone(),
+        audience: audience.clone(),
+        channel: channel.clone(),
+        message: message.clone(),
+    };
+    let via = channel
+        .as_deref()
+        .map(|c| format!(" via {c}"))
+        .unwrap_or_default();
+    let note = ctx.entry(
+        at,
+        &by,
+        Kind::Comms,
+        format!("Update to {audience}{via}: {}", one_line(&message, 80)),
+    );
+    let (entry, _) = record(
+        ctx,
+        &store,
+        &id,
+        entry,
+        note,
+        &format!("{id}: comms to {audience}"),
+    )?;
+
+    if let Some((last, _)) = too_soon {
+        eprintln!(
+            "note: the previous update to {audience} was {} earlier; the cadence asks for at least {} between updates",
+            format_duration(when.since(last)),
+            store.config().cadence_for(&incident.severity).min
+        );
+    }
+    sent.push(entry);
+    let next = comms::due(&incident, &sent, store.config(), ctx.clock.now())
+        .into_iter()
+        .find(|d| d.audience == audience);
+    let tz = ctx.clock.tz();
+    match next {
+        Some(next) => writeln!(
+            ctx.out,
+            "{id}: update to {audience} recorded; the next is due by {}",
+            next.due.in_tz(tz).strftime("%H:%M")
+        )?,
+        None => writeln!(ctx.out, "{id}: update to {audience} recorded")?,
+    }
+    Ok(())
+}

@@ -1,0 +1,178 @@
+//! `comms.yaml`: what was said to whom, where and when; and when the next update is due.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{Config, Incident, LogEntry};
+use crate::time::Time;
+
+/// One update sent to an audience.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommsEntry {
+    pub id: String,
+    pub at: Time,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded: Option<Time>,
+    pub by: String,
+    /// One of the configured audiences (default internal, customers, executives).
+    pub audience: String,
+    /// One of the configured channels (default email, chat, status-page, phone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    /// The message, quoted as sent.
+    pub message: String,
+}
+
+pub const HEADER: &str = "# Communications: each update as sent, oldest first. inc appends.\n";
+
+impl LogEntry for CommsEntry {
+    const FILE: &'static str = "comms.yaml";
+    const HEADER: &'static str = HEADER;
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn set_id(&mut self, id: String) {
+        self.id = id;
+    }
+
+    fn at(&self) -> Time {
+        self.at
+    }
+
+    fn fingerprint(&self) -> String {
+        format!("{}|{}|{}|{}", self.at, self.by, self.audience, self.message)
+    }
+}
+
+/// When an audience's next update is due while the incident is open.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Due {
+    pub audience: String,
+    /// The last update to this audience, if any.
+    pub last: Option<Time>,
+    /// Not earlier than this (the cadence's minimum gap); `None` before the first update.
+    pub not_before: Option<Time>,
+    /// At the latest by this time (the cadence's maximum gap).
+    pub due: Time,
+    /// `now` is past `due`.
+    pub overdue: bool,
+}
+
+/// The next update due per audience: for every audience updated so far, and for the required
+/// ones (default internal and customers) from the moment the incident opened. Empty once the
+/// incident is resolved.
+pub fn due(incident: &Incident, comms: &[CommsEntry], config: &Config, now: Time) -> Vec<Due> {
+    if !incident.status.is_open() {
+        return Vec::new();
+    }
+    let cadence = config.cadence_for(&incident.severity);
+    config
+        .audiences
+        .iter()
+        .filter_map(|audience| {
+            let last = comms
+                .iter()
+                .filter(|c| &c.audience == audience)
+                .map(|c| c.at)
+                .max();
+            if last.is_none() && !config.required_updates.contains(audience) {
+                return None;
+            }
+            let since = last.unwrap_or(incident.opened);
+            let due = since + cadence.max.0;
+            Some(Due {
+                audience: audience.clone(),
+                last,
+                not_before: last.map(|t| t + cadence.min.0),
+                due,
+                overdue: now > due,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Milestones, Status, incident::Detection};
+
+    fn time(hm: &str) -> Time {
+        Time::parse_rfc3339(&format!("2026-11-22T{hm}:00Z")).unwrap()
+    }
+
+    fn incident(severity: &str) -> Incident {
+        Incident {
+            title: "x".into(),
+            severity: severity.into(),
+            status: Status::Investigating,
+            opened: time("14:00"),
+            summary: String::new(),
+            tags: vec![],
+            links: vec![],
+            detection: Detection::default(),
+            milestones: Milestones::default(),
+        }
+    }
+
+    fn update(hm: &str, audience: &str) -> CommsEntry {
+        CommsEntry {
+            id: "x".into(),
+            at: time(hm),
+            recorded: None,
+            by: "carol".into(),
+            audience: audience.into(),
+            channel: None,
+            message: "m".into(),
+        }
+    }
+
+    #[test]
+    fn required_audiences_are_due_from_the_opening() {
+        let due = due(&incident("SEV3"), &[], &Config::default(), time("14:30"));
+        let names: Vec<&str> = due.iter().map(|d| d.audience.as_str()).collect();
+        assert_eq!(names, ["internal", "customers"]);
+        assert_eq!(due[0].due, time("15:00"));
+        assert_eq!(due[0].not_before, None);
+        assert!(!due[0].overdue);
+    }
+
+    #[test]
+    fn overdue_starts_one_moment_after_the_due_time() {
+        let config = Config::default();
+        let comms = [update("14:10", "executives")];
+        let at = |now| due(&incident("SEV2"), &comms, &config, now);
+        let executives = |now| {
+            at(now)
+                .into_iter()
+                .find(|d| d.audience == "executives")
+                .unwrap()
+        };
+        assert_eq!(executives(time("15:10")).due, time("15:10"));
+        assert!(
+            !executives(time("15:10")).overdue,
+            "exactly at the due time is not overdue"
+        );
+        let one_second_late = Time::parse_rfc3339("2026-11-22T15:10:01Z").unwrap();
+        assert!(executives(one_second_late).overdue);
+        assert_eq!(executives(time("14:20")).not_before, Some(time("14:40")));
+    }
+
+    #[test]
+    fn sev1_has_a_tighter_cadence() {
+        let comms = [update("14:10", "customers")];
+        let due = due(&incident("SEV1"), &comms, &Config::default(), time("14:20"));
+        let customers = due.iter().find(|d| d.audience == "customers").unwrap();
+        assert_eq!(customers.due, time("14:40"));
+        assert_eq!(customers.not_before, Some(time("14:25")));
+    }
+
+    #[test]
+    fn nothing_is_due_once_resolved() {
+        let mut resolved = incident("SEV1");
+        resolved.status = Status::Resolved;
+        assert!(due(&resolved, &[], &Config::default(), time("18:00")).is_empty());
+    }
+}

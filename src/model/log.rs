@@ -1,0 +1,91 @@
+//! What the append-only files (timeline, roles, comms) have in common: entries with short unique
+//! ids and a time, appended as YAML list items and never rewritten.
+
+use std::hash::{BuildHasher, Hash, Hasher};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::time::Time;
+
+/// An entry of an append-only file.
+pub trait LogEntry: Serialize + DeserializeOwned {
+    /// The file name inside the incident directory.
+    const FILE: &'static str;
+    /// The comment a new file starts with.
+    const HEADER: &'static str;
+
+    fn id(&self) -> &str;
+    fn set_id(&mut self, id: String);
+    fn at(&self) -> Time;
+    /// The content that makes reproducible ids (pinned clock) differ between entries.
+    fn fingerprint(&self) -> String;
+}
+
+/// Entry ids: 6 characters from an alphabet without look-alikes (no 0/o, 1/l/i).
+const ALPHABET: &[u8] = b"23456789abcdefghjkmnpqrstuvwxyz";
+const ID_LEN: usize = 6;
+
+/// A new entry id. With a `seed` (a pinned clock) ids are reproducible; without one they are random.
+pub fn new_id(seed: Option<impl Hash>, attempt: u32) -> String {
+    let mut hasher = match seed {
+        Some(seed) => {
+            let mut h = std::hash::DefaultHasher::new();
+            seed.hash(&mut h);
+            h
+        }
+        None => {
+            let mut h = std::hash::RandomState::new().build_hasher();
+            std::time::SystemTime::now().hash(&mut h);
+            std::process::id().hash(&mut h);
+            h
+        }
+    };
+    attempt.hash(&mut hasher);
+    let mut bits = hasher.finish();
+    (0..ID_LEN)
+        .map(|_| {
+            let c = ALPHABET[(bits % ALPHABET.len() as u64) as usize] as char;
+            bits /= ALPHABET.len() as u64;
+            c
+        })
+        .collect()
+}
+
+/// Whether `text` (a log file) already holds an entry with this id.
+pub fn holds_id(text: &str, id: &str) -> bool {
+    text.match_indices(id).any(|(at, _)| {
+        let before = &text[..at];
+        let after = &text[at + id.len()..];
+        before.ends_with("id: ") && (after.is_empty() || after.starts_with(['\n', '\r', ' ']))
+    })
+}
+
+/// Entries sorted by `at`; entries at the same time keep their file order.
+pub fn sorted<E: LogEntry>(entries: &[E]) -> Vec<&E> {
+    let mut sorted: Vec<&E> = entries.iter().collect();
+    sorted.sort_by_key(|e| e.at());
+    sorted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_short_and_reproducible_with_a_seed() {
+        let a = new_id(Some(("2026-11-22T14:32:00Z", "text")), 0);
+        assert_eq!(a.len(), ID_LEN);
+        assert_eq!(a, new_id(Some(("2026-11-22T14:32:00Z", "text")), 0));
+        assert_ne!(a, new_id(Some(("2026-11-22T14:32:00Z", "text")), 1));
+        assert_ne!(new_id(None::<()>, 0), new_id(None::<()>, 0));
+    }
+
+    #[test]
+    fn holds_id_matches_whole_ids_only() {
+        let file = "- id: abc234\n  text: id: zzz\n";
+        assert!(holds_id(file, "abc234"));
+        assert!(!holds_id(file, "abc23"));
+        assert!(!holds_id(file, "bc234"));
+    }
+}
