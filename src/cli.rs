@@ -64,6 +64,7 @@ pub enum Command {
     Comms(commands::comms::Args),
     Change(commands::change::Args),
     Exec(commands::exec::Args),
+    Postmortem(commands::postmortem::Args),
     Demo(commands::demo::Args),
     Completions(commands::completions::Args),
 }

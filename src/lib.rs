@@ -8,6 +8,8 @@ pub mod commands;
 pub mod error;
 pub mod git;
 pub mod model;
+pub mod postmortem;
+pub mod report;
 pub mod store;
 pub mod time;
 pub mod views;
@@ -31,6 +33,8 @@ pub struct Env {
     pub user: Option<String>,
     /// `$INC_NOW`: an RFC 3339 time that pins the clock.
     pub now: Option<String>,
+    /// `$VISUAL`, else `$EDITOR`: the command that edits a file.
+    pub editor: Option<String>,
     /// Whether to colour output: `$NO_COLOR` turns it off, `$CLICOLOR_FORCE` on even in a pipe.
     pub color: Color,
 }
@@ -53,6 +57,7 @@ impl Env {
             repo: var("INC_REPO").map(PathBuf::from),
             user: var("INC_USER"),
             now: var("INC_NOW"),
+            editor: var("VISUAL").or_else(|| var("EDITOR")),
             color: if var("NO_COLOR").is_some() {
                 Color::Never
             } else if var("CLICOLOR_FORCE").is_some_and(|v| v != "0") {

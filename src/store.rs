@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 
 use crate::error::Error;
-use crate::model::{self, Config, Incident, LogEntry, TimelineEntry, log};
+use crate::model::{self, Config, Incident, LogEntry, TimelineEntry, log, schema};
 
 pub const CONFIG_FILE: &str = ".inc.yaml";
 pub const INCIDENT_FILE: &str = "incident.yaml";
@@ -174,14 +174,19 @@ impl Store {
             .with_context(|| format!("cannot create {}", self.incidents.display()))?;
         fs::create_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
         let timeline = dir.join(TimelineEntry::FILE);
-        write_atomic(&timeline, TimelineEntry::HEADER.as_bytes())?;
+        write_atomic(&timeline, self.header::<TimelineEntry>().as_bytes())?;
         Ok(vec![self.write_incident(id, incident)?, timeline])
     }
 
     /// Rewrites incident.yaml atomically.
     pub fn write_incident(&self, id: &str, incident: &Incident) -> Result<PathBuf> {
         let path = self.incident_dir(id).join(INCIDENT_FILE);
-        write_atomic(&path, model::to_yaml(incident).as_bytes())?;
+        let text = format!(
+            "{}{}",
+            schema::modeline("incident", self.depth()),
+            model::to_yaml(incident)
+        );
+        write_atomic(&path, text.as_bytes())?;
         Ok(path)
     }
 
@@ -212,7 +217,8 @@ impl Store {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
         };
-        let old = existing.as_deref().unwrap_or(E::HEADER);
+        let header = self.header::<E>();
+        let old = existing.as_deref().unwrap_or(&header);
         if let Some(line) = model::conflict_marker_line(old) {
             return Err(conflict(&shown, line).into());
         }
@@ -261,6 +267,22 @@ impl Store {
                 create: true,
             },
         })
+    }
+
+    /// How many directories an incident's files are below the root.
+    fn depth(&self) -> usize {
+        Path::new(&self.config.incidents_dir).components().count() + 1
+    }
+
+    /// The first lines of a new log file: the schema line for editors, then what the file is.
+    fn header<E: LogEntry>(&self) -> String {
+        format!("{}{}", schema::modeline(E::SCHEMA, self.depth()), E::HEADER)
+    }
+
+    /// Writes the JSON Schemas into `.inc/schemas/` where they are missing or out of date, so the
+    /// schema lines in the files work offline. Returns the files it wrote.
+    pub fn write_schemas(&self) -> Result<Vec<PathBuf>> {
+        write_schemas(&self.root)
     }
 
     /// Holds the repository's inc lock until dropped, so concurrent commands run one at a time.
@@ -363,6 +385,22 @@ fn conflict(path: &Path, line: u64) -> Error {
 
 fn read(path: &Path) -> Result<String> {
     fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// [`Store::write_schemas`] for a repository root (also used by `inc init` before a store exists).
+pub fn write_schemas(root: &Path) -> Result<Vec<PathBuf>> {
+    let dir = root.join(schema::REPO_DIR);
+    let mut written = Vec::new();
+    for name in schema::NAMES {
+        let path = dir.join(schema::file_name(name));
+        let text = schema::json(name).expect("known schema");
+        if fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+            fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            write_atomic(&path, text.as_bytes())?;
+            written.push(path);
+        }
+    }
+    Ok(written)
 }
 
 /// Replaces `path` with `bytes` atomically: a temp file in the same directory, fsync, rename.

@@ -70,6 +70,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             repo: None,
             user: Some(step.by.to_string()),
             now: Some(at(step.minute).to_string()),
+            editor: None,
             color: ctx.env.color,
         };
         let when = crate::time::Time::new(at(step.minute), ctx.clock.tz());

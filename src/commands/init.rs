@@ -67,6 +67,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         changed.push(attributes);
     }
 
+    changed.extend(crate::store::write_schemas(&root)?);
+
     if changed.is_empty() {
         writeln!(ctx.out, "inc is already set up in {}", root.display())?;
         return Ok(());

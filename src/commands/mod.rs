@@ -11,6 +11,7 @@ pub mod list;
 pub mod log;
 pub mod mark;
 pub mod open;
+pub mod postmortem;
 pub mod resolve;
 pub mod role;
 pub mod roles;
@@ -56,6 +57,7 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
         Command::Comms(args) => comms::run(&mut ctx, args),
         Command::Change(args) => change::run(&mut ctx, args),
         Command::Exec(args) => exec::run(&mut ctx, args),
+        Command::Postmortem(args) => postmortem::run(&mut ctx, args),
         Command::Demo(args) => demo::run(&mut ctx, args),
         Command::Completions(args) => completions::run(&mut ctx, args),
     }

@@ -135,7 +135,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         .find(|candidate| !ids.contains(candidate))
         .expect("some suffix is free");
 
-    let mut paths = store.create_incident(&id, &incident)?;
+    let mut paths = store.write_schemas()?;
+    paths.extend(store.create_incident(&id, &incident)?);
     let text = format!("Opened \"{title}\" as {severity}");
     let mut entries = vec![ctx.entry(None, &by, Kind::Status, text)];
     if let Some(lead) = &lead {

@@ -29,6 +29,7 @@ pub const HEADER: &str = "# Communications: each update as sent, oldest first. i
 impl LogEntry for CommsEntry {
     const FILE: &'static str = "comms.yaml";
     const HEADER: &'static str = HEADER;
+    const SCHEMA: &'static str = "comms";
 
     fn id(&self) -> &str {
         &self.id

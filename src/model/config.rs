@@ -86,7 +86,8 @@ impl Default for Config {
 /// The file `inc init` writes: the defaults, each documented, so people can see what to change.
 pub fn default_file(incidents_dir: &str) -> String {
     format!(
-        r#"# inc configuration. Every key is optional; the values below are the defaults.
+        r#"# yaml-language-server: $schema=.inc/schemas/config.schema.json
+# inc configuration. Every key is optional; the values below are the defaults.
 # Docs: docs/format.md in the inc repository.
 
 # Where incident directories live, relative to this file.

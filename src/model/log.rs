@@ -12,8 +12,10 @@ use crate::time::Time;
 pub trait LogEntry: Serialize + DeserializeOwned {
     /// The file name inside the incident directory.
     const FILE: &'static str;
-    /// The comment a new file starts with.
+    /// The comment a new file starts with (after the schema line).
     const HEADER: &'static str;
+    /// The name of its JSON Schema (see `model::schema`).
+    const SCHEMA: &'static str;
 
     fn id(&self) -> &str;
     fn set_id(&mut self, id: String);

@@ -8,6 +8,7 @@ pub mod config;
 pub mod incident;
 pub mod log;
 pub mod roles;
+pub mod schema;
 pub mod timeline;
 
 use std::path::Path;

@@ -41,6 +41,7 @@ pub const HEADER: &str =
 impl LogEntry for RoleEvent {
     const FILE: &'static str = "roles.yaml";
     const HEADER: &'static str = HEADER;
+    const SCHEMA: &'static str = "roles";
 
     fn id(&self) -> &str {
         &self.id

@@ -102,6 +102,7 @@ pub const HEADER: &str = "# Logbook: one entry per list item, oldest first. inc 
 impl LogEntry for TimelineEntry {
     const FILE: &'static str = "timeline.yaml";
     const HEADER: &'static str = HEADER;
+    const SCHEMA: &'static str = "timeline";
 
     fn id(&self) -> &str {
         &self.id

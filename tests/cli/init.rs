@@ -14,7 +14,22 @@ fn init_creates_a_repository_and_commits_the_configuration() {
         repo.read(".gitattributes")
             .contains("incidents/*/timeline.yaml merge=inc\n")
     );
-    assert_eq!(repo.head_files(), [".gitattributes", ".inc.yaml"]);
+    assert_eq!(
+        repo.head_files(),
+        [
+            ".gitattributes",
+            ".inc.yaml",
+            ".inc/schemas/comms.schema.json",
+            ".inc/schemas/config.schema.json",
+            ".inc/schemas/incident.schema.json",
+            ".inc/schemas/roles.schema.json",
+            ".inc/schemas/timeline.schema.json",
+        ]
+    );
+    assert!(
+        repo.read(".inc.yaml")
+            .starts_with("# yaml-language-server: $schema=.inc/schemas/config.schema.json\n")
+    );
     assert_eq!(repo.head_message(), "inc: init (incidents in incidents/)");
     assert_eq!(repo.status(), "");
 }

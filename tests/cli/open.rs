@@ -69,7 +69,10 @@ fn no_title_can_write_outside_the_incidents_directory() {
         .collect();
     let mut top = top;
     top.sort();
-    assert_eq!(top, [".git", ".gitattributes", ".inc.yaml", "incidents"]);
+    assert_eq!(
+        top,
+        [".git", ".gitattributes", ".inc", ".inc.yaml", "incidents"]
+    );
 }
 
 #[test]

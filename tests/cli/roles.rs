@@ -26,7 +26,7 @@ fn open_with_lead_records_the_first_incident_lead() {
     assert_eq!(
         roles_file(&repo),
         format!(
-            "# Roles: who held which role when. inc appends events; readers replay them in time order.\n- id: {}\n  at: \"2026-11-22T14:40:00+00:00\"\n  by: alice\n  action: assign\n  role: incident-lead\n  person: alice\n",
+            "# yaml-language-server: $schema=../../.inc/schemas/roles.schema.json\n# Roles: who held which role when. inc appends events; readers replay them in time order.\n- id: {}\n  at: \"2026-11-22T14:40:00+00:00\"\n  by: alice\n  action: assign\n  role: incident-lead\n  person: alice\n",
             roles_file(&repo)
                 .split("- id: ")
                 .nth(1)

@@ -1,0 +1,425 @@
+//! Reading `postmortem.md`: the front matter, the sections, and the Issues and Improvements lists,
+//! each with the line it is on, so `inc check` and pull-request annotations can point at it.
+//!
+//! The file is people's prose; this module only reads structure out of it (pulldown-cmark) and
+//! never rewrites it. Judging what it finds is `check.rs`'s job.
+
+use std::path::Path;
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+
+pub const FILE: &str = "postmortem.md";
+
+/// The sections a post-mortem has, in order. All must be filled in before review.
+pub const SECTIONS: [&str; 11] = [
+    "Summary",
+    "Impact",
+    "Root cause",
+    "Trigger",
+    "Detection",
+    "Resolution",
+    "Timeline",
+    "Statistics",
+    "Issues",
+    "Improvements",
+    "Lessons",
+];
+
+/// The YAML between the `---` lines at the top.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    /// draft → in-review → reviewed
+    pub status: Status,
+    /// The incident id (the directory name).
+    pub incident: String,
+    #[serde(default)]
+    pub authors: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Draft,
+    InReview,
+    Reviewed,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::InReview => "in-review",
+            Status::Reviewed => "reviewed",
+        }
+    }
+}
+
+/// What the file holds, with 1-based line numbers.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Postmortem {
+    pub front: FrontMatter,
+    pub sections: Vec<Section>,
+    pub issues: Vec<Issue>,
+    pub improvements: Vec<Improvement>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Section {
+    pub title: String,
+    pub line: u64,
+    /// Nothing but headings, whitespace and HTML comments (the template's guidance).
+    pub empty: bool,
+}
+
+/// A bullet of the Issues section: a system or process failure that contributed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Issue {
+    pub line: u64,
+    pub column: u64,
+    pub text: String,
+}
+
+/// A task of the Improvements section: one action, with its attributes in parentheses at the end:
+/// `- [ ] Load-test the pool (owner: carol, due: 2026-12-15, type: prevent, ref: OPS-12)`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Improvement {
+    pub line: u64,
+    pub column: u64,
+    /// The action, without the attributes.
+    pub text: String,
+    pub done: bool,
+    pub owner: Option<String>,
+    /// As written; `inc check` reports one that is not a date (YYYY-MM-DD).
+    pub due: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    #[serde(rename = "ref")]
+    pub reference: Option<String>,
+    /// Attributes other than owner, due, type and ref: reported by `inc check`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unknown: Vec<String>,
+}
+
+/// Improvement types.
+pub const TYPES: [&str; 3] = ["mitigate", "prevent", "process"];
+
+/// Parses a post-mortem read from `path`. Errors are front-matter problems (file:line:column).
+pub fn parse(path: &Path, text: &str) -> Result<Postmortem, Error> {
+    let (front, body, body_line) = front_matter(path, text)?;
+    let lines = LineIndex::new(body, body_line);
+    let mut sections: Vec<Section> = Vec::new();
+    let mut issues = Vec::new();
+    let mut improvements = Vec::new();
+
+    let mut in_heading: Option<HeadingLevel> = None;
+    let mut list_depth = 0usize;
+    // The top-level item being read: (offset, text, task marker).
+    let mut item: Option<(usize, String, Option<bool>)> = None;
+
+    let parser = Parser::new_ext(body, Options::ENABLE_TASKLISTS).into_offset_iter();
+    for (event, range) in parser {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                in_heading = Some(level);
+                if level == HeadingLevel::H2 {
+                    sections.push(Section {
+                        title: String::new(),
+                        line: lines.line(range.start),
+                        empty: true,
+                    });
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => in_heading = None,
+            Event::Start(Tag::List(_)) => list_depth += 1,
+            Event::End(TagEnd::List(_)) => list_depth -= 1,
+            Event::Start(Tag::Item) if list_depth == 1 => {
+                item = Some((range.start, String::new(), None));
+            }
+            Event::TaskListMarker(done) => {
+                if let Some((_, _, task)) = item.as_mut() {
+                    *task = Some(done);
+                }
+            }
+            Event::End(TagEnd::Item) if list_depth == 1 => {
+                let Some((offset, text, task)) = item.take() else {
+                    continue;
+                };
+                let (line, column) = (lines.line(offset), lines.column(offset));
+                let text = text.trim().to_string();
+                match sections.last().map(|s| s.title.as_str()) {
+                    Some("Issues") => issues.push(Issue { line, column, text }),
+                    Some("Improvements") => {
+                        improvements.push(improvement(line, column, &text, task.unwrap_or(false)))
+                    }
+                    _ => {}
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if in_heading == Some(HeadingLevel::H2) {
+                    if let Some(section) = sections.last_mut() {
+                        section.title.push_str(&t);
+                    }
+                    continue;
+                }
+                if in_heading.is_none()
+                    && !t.trim().is_empty()
+                    && let Some(section) = sections.last_mut()
+                {
+                    section.empty = false;
+                }
+                if let Some((_, text, _)) = item.as_mut() {
+                    text.push_str(&t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some((_, text, _)) = item.as_mut() {
+                    text.push(' ');
+                }
+            }
+            Event::Rule | Event::InlineHtml(_) => {}
+            Event::Html(html) => {
+                if !html.trim_start().starts_with("<!--")
+                    && let Some(section) = sections.last_mut()
+                {
+                    section.empty = false;
+                }
+            }
+            _ => {}
+        }
+    }
+    for section in &mut sections {
+        section.title = section.title.trim().to_string();
+    }
+    Ok(Postmortem {
+        front,
+        sections,
+        issues,
+        improvements,
+    })
+}
+
+/// Splits off and parses the front matter; returns it, the body, and the body's first line number.
+fn front_matter<'a>(path: &Path, text: &'a str) -> Result<(FrontMatter, &'a str, u64), Error> {
+    let missing = || {
+        Error::File {
+        path: path.to_path_buf(),
+        line: 1,
+        column: 1,
+        message: "no front matter: the file must start with a `---` line, then status, incident and authors, then `---`".into(),
+    }
+    };
+    let rest = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+        .ok_or_else(missing)?;
+    let end = rest
+        .match_indices("\n---")
+        .map(|(i, _)| i + 1)
+        .find(|&i| {
+            rest[i + 3..].starts_with('\n')
+                || rest[i + 3..].starts_with("\r\n")
+                || rest.len() == i + 3
+        })
+        .ok_or_else(missing)?;
+    let yaml = &rest[..end];
+    let front: FrontMatter = crate::model::from_yaml(path, yaml).map_err(|err| match err {
+        Error::File {
+            path,
+            line,
+            column,
+            message,
+        } => Error::File {
+            path,
+            line: line + 1,
+            column,
+            message: format!("front matter: {message}"),
+        },
+        other => other,
+    })?;
+    let after = &rest[end + 3..];
+    let body = after
+        .strip_prefix("\r\n")
+        .or_else(|| after.strip_prefix('\n'))
+        .unwrap_or(after);
+    let body_line = text[..text.len() - body.len()].matches('\n').count() as u64 + 1;
+    Ok((front, body, body_line))
+}
+
+/// Splits `Action (owner: carol, due: 2026-12-15)` into the action and its attributes.
+fn improvement(line: u64, column: u64, text: &str, done: bool) -> Improvement {
+    let mut found = Improvement {
+        line,
+        column,
+        text: text.to_string(),
+        done,
+        owner: None,
+        due: None,
+        kind: None,
+        reference: None,
+        unknown: Vec::new(),
+    };
+    let Some(open) = text.strip_suffix(')').and_then(|t| t.rfind('(')) else {
+        return found;
+    };
+    let inner = &text[open + 1..text.len() - 1];
+    let pairs: Vec<(&str, &str)> = inner
+        .split(',')
+        .filter_map(|part| part.split_once(':'))
+        .map(|(k, v)| (k.trim(), v.trim()))
+        .collect();
+    let known = ["owner", "due", "type", "ref"];
+    if !pairs
+        .iter()
+        .any(|(k, _)| known.contains(&k.to_lowercase().as_str()))
+    {
+        return found;
+    }
+    found.text = text[..open].trim().to_string();
+    for (key, value) in pairs {
+        let value = Some(value.to_string()).filter(|v| !v.is_empty());
+        match key.to_lowercase().as_str() {
+            "owner" => found.owner = value,
+            "due" => found.due = value,
+            "type" => found.kind = value,
+            "ref" => found.reference = value,
+            _ => found.unknown.push(key.to_string()),
+        }
+    }
+    found
+}
+
+/// Byte offsets in the body to 1-based lines and columns of the whole file.
+struct LineIndex {
+    starts: Vec<usize>,
+    first_line: u64,
+}
+
+impl LineIndex {
+    fn new(body: &str, first_line: u64) -> LineIndex {
+        let starts = std::iter::once(0)
+            .chain(body.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { starts, first_line }
+    }
+
+    fn index(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&start| start <= offset) - 1
+    }
+
+    fn line(&self, offset: usize) -> u64 {
+        self.first_line + self.index(offset) as u64
+    }
+
+    fn column(&self, offset: usize) -> u64 {
+        (offset - self.starts[self.index(offset)]) as u64 + 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = "---
+status: draft
+incident: 2026-11-22-checkout-api-down
+authors: [alice]
+---
+# Post-mortem: Checkout API down
+
+## Summary
+
+<!-- Two or three sentences. -->
+
+## Issues
+
+- The pool size is not validated in CI.
+- Alerts fire on error rate only
+  after five minutes.
+
+## Improvements
+
+- [ ] Validate pool sizes in CI (owner: carol, due: 2026-12-15, type: prevent, ref: OPS-12)
+- [x] Page on pool exhaustion (owner: bob)
+- [ ] Write the runbook (due: next week, colour: blue)
+- [ ] Something (in parentheses)
+
+## Lessons
+
+### Went well
+
+<!-- … -->
+";
+
+    fn parsed() -> Postmortem {
+        parse(Path::new("postmortem.md"), SAMPLE).unwrap()
+    }
+
+    #[test]
+    fn reads_front_matter_and_sections_with_lines() {
+        let pm = parsed();
+        assert_eq!(pm.front.status, Status::Draft);
+        assert_eq!(pm.front.authors, ["alice"]);
+        let sections: Vec<(&str, u64, bool)> = pm
+            .sections
+            .iter()
+            .map(|s| (s.title.as_str(), s.line, s.empty))
+            .collect();
+        assert_eq!(
+            sections,
+            [
+                ("Summary", 8, true),
+                ("Issues", 12, false),
+                ("Improvements", 18, false),
+                ("Lessons", 25, true)
+            ]
+        );
+    }
+
+    #[test]
+    fn reads_issues_with_their_lines() {
+        let pm = parsed();
+        assert_eq!(pm.issues.len(), 2);
+        assert_eq!(pm.issues[0].text, "The pool size is not validated in CI.");
+        assert_eq!((pm.issues[0].line, pm.issues[0].column), (14, 1));
+        assert_eq!(
+            pm.issues[1].text,
+            "Alerts fire on error rate only after five minutes."
+        );
+        assert_eq!(pm.issues[1].line, 15);
+    }
+
+    #[test]
+    fn reads_improvements_and_their_attributes() {
+        let pm = parsed();
+        let first = &pm.improvements[0];
+        assert_eq!(first.text, "Validate pool sizes in CI");
+        assert_eq!(first.line, 20);
+        assert!(!first.done);
+        assert_eq!(first.owner.as_deref(), Some("carol"));
+        assert_eq!(first.due.as_deref(), Some("2026-12-15"));
+        assert_eq!(first.kind.as_deref(), Some("prevent"));
+        assert_eq!(first.reference.as_deref(), Some("OPS-12"));
+        assert!(pm.improvements[1].done);
+        assert_eq!(pm.improvements[2].owner, None);
+        assert_eq!(pm.improvements[2].due.as_deref(), Some("next week"));
+        assert_eq!(pm.improvements[2].unknown, ["colour"]);
+        // Parentheses without attributes are part of the action.
+        assert_eq!(pm.improvements[3].text, "Something (in parentheses)");
+    }
+
+    #[test]
+    fn front_matter_errors_point_into_the_file() {
+        let err = parse(Path::new("p.md"), "---\nstatus: done\nincident: x\n---\n").unwrap_err();
+        let Error::File { line, message, .. } = err else {
+            panic!()
+        };
+        assert_eq!(line, 2);
+        assert!(message.starts_with("front matter: "), "{message}");
+        assert!(parse(Path::new("p.md"), "# no front matter\n").is_err());
+    }
+}
