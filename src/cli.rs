@@ -65,6 +65,8 @@ pub enum Command {
     Change(commands::change::Args),
     Exec(commands::exec::Args),
     Postmortem(commands::postmortem::Args),
+    Check(commands::check::Args),
+    Schema(commands::schema::Args),
     Demo(commands::demo::Args),
     Completions(commands::completions::Args),
 }

@@ -159,6 +159,21 @@ impl Store {
         }
     }
 
+    /// postmortem.md's structure, or `None` before it is written.
+    pub fn load_postmortem(&self, id: &str) -> Result<Option<crate::postmortem::Postmortem>> {
+        let path = self.incident_dir(id).join(crate::postmortem::FILE);
+        let text = match fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        };
+        let shown = path.strip_prefix(&self.root).unwrap_or(&path);
+        if let Some(line) = model::conflict_marker_line(&text) {
+            return Err(conflict(shown, line).into());
+        }
+        Ok(Some(crate::postmortem::parse(shown, &text)?))
+    }
+
     fn parse<T: serde::de::DeserializeOwned>(&self, path: &Path, text: &str) -> Result<T> {
         let shown = path.strip_prefix(&self.root).unwrap_or(path);
         if let Some(line) = model::conflict_marker_line(text) {

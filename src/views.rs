@@ -20,6 +20,7 @@ use crate::model::timeline::{self, Change};
 use crate::model::{
     CommsEntry, Config, Incident, Kind, Milestone, Milestones, RoleEvent, TimelineEntry,
 };
+use crate::postmortem::{Improvement, Issue, Postmortem};
 use crate::store::Store;
 use crate::time::{Clock, Time, format_duration};
 
@@ -30,6 +31,8 @@ pub struct Loaded {
     pub timeline: Vec<TimelineEntry>,
     pub roles: Vec<RoleEvent>,
     pub comms: Vec<CommsEntry>,
+    /// What postmortem.md holds, once it exists.
+    pub postmortem: Option<Postmortem>,
 }
 
 impl Loaded {
@@ -40,6 +43,7 @@ impl Loaded {
             timeline: store.load_log(id)?,
             roles: store.load_log(id)?,
             comms: store.load_log(id)?,
+            postmortem: store.load_postmortem(id)?,
         })
     }
 
@@ -81,6 +85,29 @@ pub struct IncidentView<'a> {
     pub comms_due: Option<Vec<Due>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_changes: Option<Vec<EntryView<'a>>>,
+    /// `null` until postmortem.md exists; then its status, authors, Issues and Improvements.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub postmortem: Option<Option<PostmortemView<'a>>>,
+}
+
+/// The post-mortem as `inc show --json` prints it, with source line numbers.
+#[derive(Serialize)]
+pub struct PostmortemView<'a> {
+    pub status: &'static str,
+    pub authors: &'a [String],
+    pub issues: &'a [Issue],
+    pub improvements: &'a [Improvement],
+}
+
+impl<'a> From<&'a Postmortem> for PostmortemView<'a> {
+    fn from(pm: &'a Postmortem) -> Self {
+        PostmortemView {
+            status: pm.front.status.name(),
+            authors: &pm.front.authors,
+            issues: &pm.issues,
+            improvements: &pm.improvements,
+        }
+    }
 }
 
 impl<'a> IncidentView<'a> {
@@ -102,6 +129,7 @@ impl<'a> IncidentView<'a> {
             comms: None,
             comms_due: None,
             pending_changes: None,
+            postmortem: None,
         }
     }
 
@@ -128,6 +156,7 @@ impl<'a> IncidentView<'a> {
                 .map(EntryView::from)
                 .collect(),
         );
+        view.postmortem = Some(loaded.postmortem.as_ref().map(PostmortemView::from));
         view
     }
 }
@@ -492,6 +521,17 @@ pub fn print_incident(
                 one_line(&request.text, 70)
             )?;
         }
+    }
+
+    if let Some(pm) = &loaded.postmortem {
+        let done = pm.improvements.iter().filter(|i| i.done).count();
+        writeln!(
+            out,
+            "\nPost-mortem: {} ({} issues, {} improvements, {done} done)",
+            pm.front.status.name(),
+            pm.issues.len(),
+            pm.improvements.len()
+        )?;
     }
 
     let entries = sorted(&loaded.timeline);

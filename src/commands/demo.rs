@@ -20,7 +20,8 @@ pub struct Args {
     pub dir: Option<PathBuf>,
 }
 
-/// One step of the story: minutes after the outage began, who, and the command line.
+/// One step of the story: minutes after the outage began, who, and the command line. A step
+/// without arguments is a person writing the post-mortem by hand.
 struct Step {
     minute: i64,
     by: &'static str,
@@ -49,9 +50,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     };
     let dir = dir.canonicalize()?;
 
-    // The outage began two hours before now, on a whole minute, so the story ends in the present.
+    // The outage began yesterday, on a whole minute, and the post-mortem is written a day later,
+    // so the story ends in the present.
     let now = ctx.clock.now().timestamp();
-    let began = Timestamp::from_second(now.as_second() / 60 * 60 - 2 * 3600)?;
+    let began = Timestamp::from_second(now.as_second() / 60 * 60 - 27 * 3600)?;
     let at = |minute: i64| began + SignedDuration::from_mins(minute);
 
     writeln!(
@@ -74,10 +76,19 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             color: ctx.env.color,
         };
         let when = crate::time::Time::new(at(step.minute), ctx.clock.tz());
+        let clock = when.in_tz(ctx.clock.tz()).strftime("%H:%M");
+        if step.args.is_empty() {
+            writeln!(
+                ctx.out,
+                "{clock} {:<6} (edits postmortem.md: fills in every section, sets status: in-review, commits)",
+                step.by
+            )?;
+            write_postmortem(&dir, at(step.minute))?;
+            continue;
+        }
         writeln!(
             ctx.out,
-            "{} {:<6} $ inc {}",
-            when.in_tz(ctx.clock.tz()).strftime("%H:%M"),
+            "{clock} {:<6} $ inc {}",
             step.by,
             shell_words(&step.args)
         )?;
@@ -195,7 +206,7 @@ fn story(at: impl Fn(i64) -> String) -> Vec<Step> {
                 "--at",
                 &at(-3),
                 "--key",
-                "Deploy 2026.11.22-3 of payments-service went out",
+                "Deploy v412 of payments-service went out",
             ],
         ),
         step(
@@ -213,11 +224,7 @@ fn story(at: impl Fn(i64) -> String) -> Vec<Step> {
         step(
             23,
             "bob",
-            &[
-                "change",
-                "request",
-                "Roll back payments-service to 2026.11.22-2",
-            ],
+            &["change", "request", "Roll back payments-service to v411"],
         ),
         step(24, "alice", &["status"]),
         step(25, "alice", &["change", "approve", "CHANGE"]),
@@ -228,7 +235,7 @@ fn story(at: impl Fn(i64) -> String) -> Vec<Step> {
                 "exec",
                 "--",
                 "echo",
-                "deployment payments-service rolled back to 2026.11.22-2",
+                "deployment payments-service rolled back to v411",
             ],
         ),
         step(36, "bob", &["mark", "mitigated"]),
@@ -257,6 +264,18 @@ fn story(at: impl Fn(i64) -> String) -> Vec<Step> {
                 "Checkout outage mitigated after 36 minutes; root cause is a bad config in a deploy.",
             ],
         ),
+        step(
+            39,
+            "dave",
+            &[
+                "comms",
+                "--to",
+                "internal",
+                "--channel",
+                "chat",
+                "Mitigated: payments-service rolled back, error rate at baseline. Monitoring for 30 minutes.",
+            ],
+        ),
         step(45, "alice", &["role", "incident-lead", "erin"]),
         step(
             52,
@@ -277,6 +296,18 @@ fn story(at: impl Fn(i64) -> String) -> Vec<Step> {
                 "Error rate at the 0.1% baseline for 30 minutes",
             ],
         ),
+        step(
+            66,
+            "dave",
+            &[
+                "comms",
+                "--to",
+                "internal",
+                "--channel",
+                "chat",
+                "Resolved. A post-mortem follows.",
+            ],
+        ),
         step(67, "erin", &["resolve"]),
         step(
             68,
@@ -291,8 +322,100 @@ fn story(at: impl Fn(i64) -> String) -> Vec<Step> {
             ],
         ),
         step(70, "erin", &["roles"]),
+        step(1500, "erin", &["postmortem"]),
+        step(1560, "erin", &[]),
+        step(1561, "erin", &["check"]),
     ]
 }
+
+/// The post-mortem as the team would write it: the scaffold's sections filled in, then committed.
+fn write_postmortem(dir: &std::path::Path, when: Timestamp) -> Result<()> {
+    let store = crate::store::Store::open(dir)?;
+    let id = store.ids()?.pop().context("the demo incident exists")?;
+    let path = store.incident_dir(&id).join(crate::postmortem::FILE);
+    let mut text = std::fs::read_to_string(&path)?;
+    text = text.replace("status: draft", "status: in-review");
+    text = text.replace("authors: [\"erin\"]", "authors: [\"erin\", \"carol\"]");
+    for (heading, body) in POSTMORTEM {
+        let start = text
+            .find(&format!("## {heading}\n"))
+            .with_context(|| format!("the template has ## {heading}"))?;
+        let comment_end = text[start..]
+            .find("-->\n")
+            .map(|i| start + i + 4)
+            .context("every section has guidance")?;
+        text.insert_str(comment_end, &format!("\n{body}\n"));
+    }
+    for (heading, body) in LESSONS {
+        let heading = format!("### {heading}\n");
+        text = text.replace(&heading, &format!("{heading}\n{body}\n\n"));
+    }
+    crate::store::write_atomic(&path, text.as_bytes())?;
+    let repo = crate::git::open(dir)?;
+    crate::git::commit_paths(
+        &repo,
+        &[path],
+        &format!("{id}: write the post-mortem"),
+        when,
+        "erin",
+    )?;
+    Ok(())
+}
+
+const POSTMORTEM: [(&str, &str); 7] = [
+    (
+        "Impact",
+        "For 67 minutes about 40% of checkout attempts failed with HTTP 500. Roughly 3,100 orders were not \
+completed; customers who retried after the rollback succeeded.",
+    ),
+    (
+        "Root cause",
+        "Deploy v412 of payments-service shipped a configuration that set the database connection \
+pool to 20 connections instead of 200. Under normal evening load the pool was exhausted within minutes.",
+    ),
+    (
+        "Trigger",
+        "The deploy of payments-service v412 at the start of the evening peak.",
+    ),
+    (
+        "Detection",
+        "The checkout-5xx alert fired when the error rate crossed 25%, seven minutes after the deploy. \
+There is no alert on connection pool saturation, which would have fired within a minute.",
+    ),
+    (
+        "Resolution",
+        "The incident lead approved a rollback to v411; the error rate returned to baseline \
+within five minutes, and the incident was resolved after 30 minutes of monitoring.",
+    ),
+    (
+        "Issues",
+        "- Configuration values are not validated against sane ranges before deploy.\n\
+- The deploy pipeline has no canary stage for payments-service.\n\
+- There is no alert on database connection pool saturation.",
+    ),
+    (
+        "Improvements",
+        "- [ ] Validate pool sizes in CI (owner: carol, due: 2026-12-15, type: prevent, ref: OPS-12)\n\
+- [ ] Add a canary stage to the payments-service pipeline (owner: bob, due: 2027-01-15, type: prevent, ref: OPS-13)\n\
+- [x] Alert on connection pool saturation above 80% (owner: bob, type: mitigate, ref: OPS-14)\n\
+- [ ] Add the rollback command to the payments runbook (owner: erin, type: process)",
+    ),
+];
+
+const LESSONS: [(&str, &str); 3] = [
+    (
+        "What went well",
+        "- The rollback was approved and done within five minutes of finding the cause.",
+    ),
+    (
+        "What went wrong",
+        "- Seven minutes passed between the outage and the first page.",
+    ),
+    (
+        "Where we got lucky",
+        "- The bad deploy went out before, not during, the evening peak.",
+    ),
+];
 
 /// Arguments quoted the way a shell would need them, for the transcript.
 fn shell_words(args: &[String]) -> String {

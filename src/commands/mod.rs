@@ -2,6 +2,7 @@
 //! modules; commands never call each other.
 
 pub mod change;
+pub mod check;
 pub mod comms;
 pub mod completions;
 pub mod demo;
@@ -15,6 +16,7 @@ pub mod postmortem;
 pub mod resolve;
 pub mod role;
 pub mod roles;
+pub mod schema;
 pub mod sev;
 pub mod show;
 pub mod status;
@@ -58,6 +60,8 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
         Command::Change(args) => change::run(&mut ctx, args),
         Command::Exec(args) => exec::run(&mut ctx, args),
         Command::Postmortem(args) => postmortem::run(&mut ctx, args),
+        Command::Check(args) => check::run(&mut ctx, args),
+        Command::Schema(args) => schema::run(&mut ctx, args),
         Command::Demo(args) => demo::run(&mut ctx, args),
         Command::Completions(args) => completions::run(&mut ctx, args),
     }

@@ -31,6 +31,8 @@ pub struct Config {
     pub channels: Vec<String>,
     /// How often audiences get updates: `default`, and per severity.
     pub cadence: BTreeMap<String, Cadence>,
+    /// Days after resolution within which a post-mortem is expected (`inc check` warns after).
+    pub postmortem_due_days: u32,
 }
 
 /// Updates go out at most every `min` and at least every `max`.
@@ -79,6 +81,7 @@ impl Default for Config {
                     },
                 ),
             ]),
+            postmortem_due_days: 5,
         }
     }
 }
@@ -118,6 +121,9 @@ required_updates: [internal, customers]
 cadence:
   default: {{min: 30m, max: 60m}}
   SEV1: {{min: 15m, max: 30m}}
+
+# `inc check` warns when a resolved incident has no post-mortem after this many days.
+postmortem_due_days: 5
 "#
     )
 }
@@ -257,6 +263,7 @@ mod tests {
         assert_eq!(parsed.required_updates, defaults.required_updates);
         assert_eq!(parsed.channels, defaults.channels);
         assert_eq!(parsed.cadence, defaults.cadence);
+        assert_eq!(parsed.postmortem_due_days, defaults.postmortem_due_days);
     }
 
     #[test]

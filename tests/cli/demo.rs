@@ -8,7 +8,7 @@ fn demo_replays_an_incident_through_the_real_commands() {
     let transcript = out.replace(demo.to_str().unwrap(), "[DEMO]");
     insta::assert_snapshot!("demo_transcript", transcript);
 
-    let id = "2026-11-22-checkout-api-returns-500s";
+    let id = "2026-11-21-checkout-api-returns-500s";
     let shown = repo.json(&["-C", "demo-repo", "show", "--json", id]);
     assert_eq!(shown["status"], "resolved");
     assert_eq!(shown["severity"], "SEV1");
@@ -35,8 +35,18 @@ fn demo_replays_an_incident_through_the_real_commands() {
             .unwrap();
         String::from_utf8(out.stdout).unwrap()
     };
-    assert_eq!(git(&["rev-list", "--count", "HEAD"]).trim(), "26");
+    assert_eq!(git(&["rev-list", "--count", "HEAD"]).trim(), "30");
     assert_eq!(git(&["status", "--porcelain"]), "");
+    // The post-mortem was written, reviewed and passes the checks.
+    assert_eq!(shown["postmortem"]["status"], "in-review");
+    assert_eq!(
+        shown["postmortem"]["improvements"]
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
+    assert!(transcript.ends_with("No problems in 1 incident.\n\nThe demo repository is [DEMO]. Look around:\n  cd [DEMO]\n  inc show\n  inc list --all\n  git log --oneline\n"), "{transcript}");
 }
 
 #[test]
