@@ -124,6 +124,18 @@ fn broken_repo() -> Repo {
             .replace("tags: []", "tags: {service: checkout}"),
     );
 
+    // G: a post-mortem copied from another incident.
+    repo.ok_at("14:30", &["open", "Copied post-mortem"]);
+    repo.ok_at("14:31", &["postmortem"]);
+    let path = "incidents/2026-11-22-copied-post-mortem/postmortem.md";
+    repo.write(
+        path,
+        &repo.read(path).replace(
+            "incident: 2026-11-22-copied-post-mortem",
+            "incident: 2026-11-22-checkout-api-down",
+        ),
+    );
+
     // F: resolved twelve days ago, no post-mortem.
     repo.ok_at(
         "2026-11-10T10:00:00Z",
@@ -188,6 +200,7 @@ fn every_rule_as_json() {
         "issue-names-person",
         "milestone-order",
         "parse",
+        "postmortem-incident",
         "postmortem-overdue",
         "resolved-without-time",
         "section-empty",
@@ -240,7 +253,7 @@ fn targets_are_ids_or_paths() {
     );
     assert!(out.contains("(2 incidents checked)"), "{out}");
     let (_, all) = check(&repo, &["incidents"]);
-    assert!(all.contains("(6 incidents checked)"), "{all}");
+    assert!(all.contains("(7 incidents checked)"), "{all}");
     let err = repo.fails(2, &["check", "nothing-like-this"]);
     assert_eq!(
         err,
