@@ -118,10 +118,10 @@ impl Check<'_> {
             self.known_names(comms, CommsEntry::FILE, names);
         }
         if let Some((text, Some(pm))) = &postmortem {
-            let people = people(
-                timeline.as_ref().map(|l| l.entries.as_slice()),
-                roles.as_ref().map(|l| l.entries.as_slice()),
-                comms.as_ref().map(|l| l.entries.as_slice()),
+            let people = model::people(
+                timeline.as_ref().map_or(&[], |l| l.entries.as_slice()),
+                roles.as_ref().map_or(&[], |l| l.entries.as_slice()),
+                comms.as_ref().map_or(&[], |l| l.entries.as_slice()),
                 &pm.front.authors,
             );
             self.postmortem_rules(text, pm, &people);
@@ -543,32 +543,6 @@ fn text_front(text: &str) -> &str {
     text.get(4..)
         .and_then(|rest| rest.find("\n---").map(|end| &text[..4 + end]))
         .unwrap_or(text)
-}
-
-/// Everyone who appears in the incident's files: people named in roles, and whoever wrote entries.
-fn people(
-    timeline: Option<&[TimelineEntry]>,
-    roles: Option<&[RoleEvent]>,
-    comms: Option<&[CommsEntry]>,
-    authors: &[String],
-) -> Vec<String> {
-    let mut names = BTreeSet::new();
-    for e in timeline.unwrap_or_default() {
-        names.insert(e.by.clone());
-    }
-    for e in roles.unwrap_or_default() {
-        names.insert(e.by.clone());
-        names.insert(e.person.clone());
-    }
-    for e in comms.unwrap_or_default() {
-        names.insert(e.by.clone());
-    }
-    names.extend(authors.iter().cloned());
-    names
-        .into_iter()
-        .map(|n| n.trim().to_string())
-        .filter(|n| n.chars().count() >= 2)
-        .collect()
 }
 
 /// Whether `text` contains `name` as whole words, ignoring case.

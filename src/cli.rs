@@ -38,13 +38,17 @@ pub struct Global {
     #[arg(short, long, global = true, value_name = "ID")]
     pub incident: Option<String>,
 
-    /// Who is doing this [default: $INC_USER, else git's user.name]
-    #[arg(long, global = true, value_name = "PERSON")]
-    pub by: Option<String>,
-
     /// Write the files but do not commit them
     #[arg(long, global = true)]
     pub no_commit: bool,
+}
+
+/// `--by`, on every command that records who did something.
+#[derive(Debug, Default, Args)]
+pub struct Person {
+    /// Who is doing this [default: $INC_USER, else git's user.name]
+    #[arg(long, value_name = "PERSON", global = true)]
+    pub by: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -66,6 +70,8 @@ pub enum Command {
     Exec(commands::exec::Args),
     Postmortem(commands::postmortem::Args),
     Check(commands::check::Args),
+    Report(commands::report::Args),
+    Stats(commands::stats::Args),
     Schema(commands::schema::Args),
     Demo(commands::demo::Args),
     Completions(commands::completions::Args),

@@ -11,6 +11,7 @@ pub mod git;
 pub mod model;
 pub mod postmortem;
 pub mod report;
+pub mod stats;
 pub mod store;
 pub mod time;
 pub mod views;

@@ -74,6 +74,8 @@ pub struct Section {
     pub line: u64,
     /// Nothing but headings, whitespace and HTML comments (the template's guidance).
     pub empty: bool,
+    /// The Markdown under the heading, up to the next `##`, without HTML comments.
+    pub body: String,
 }
 
 /// A bullet of the Issues section: a system or process failure that contributed.
@@ -116,6 +118,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Postmortem, Error> {
     let mut issues = Vec::new();
     let mut improvements = Vec::new();
 
+    let mut starts: Vec<usize> = Vec::new();
     let mut in_heading: Option<HeadingLevel> = None;
     let mut list_depth = 0usize;
     // The top-level item being read: (offset, text, task marker).
@@ -131,7 +134,9 @@ pub fn parse(path: &Path, text: &str) -> Result<Postmortem, Error> {
                         title: String::new(),
                         line: lines.line(range.start),
                         empty: true,
+                        body: String::new(),
                     });
+                    starts.push(range.start);
                 }
             }
             Event::End(TagEnd::Heading(_)) => in_heading = None,
@@ -192,8 +197,13 @@ pub fn parse(path: &Path, text: &str) -> Result<Postmortem, Error> {
             _ => {}
         }
     }
-    for section in &mut sections {
+    for (index, section) in sections.iter_mut().enumerate() {
         section.title = section.title.trim().to_string();
+        let start = starts[index];
+        let end = starts.get(index + 1).copied().unwrap_or(body.len());
+        let text = &body[start..end];
+        let text = text.split_once('\n').map_or("", |(_, rest)| rest);
+        section.body = without_comments(text).trim().to_string();
     }
     Ok(Postmortem {
         front,
@@ -201,6 +211,48 @@ pub fn parse(path: &Path, text: &str) -> Result<Postmortem, Error> {
         issues,
         improvements,
     })
+}
+
+/// Markdown with every `<!-- … -->` comment removed (the template's guidance is not content).
+fn without_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("<!--") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find("-->") {
+            Some(end) => rest = &rest[start + end + 3..],
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    // Lines that held only a comment leave blank lines behind; keep paragraphs apart by one.
+    let mut cleaned = String::new();
+    let mut blank = 0;
+    for line in out.lines() {
+        if line.trim().is_empty() {
+            blank += 1;
+            if blank > 1 {
+                continue;
+            }
+        } else {
+            blank = 0;
+        }
+        cleaned.push_str(line);
+        cleaned.push('\n');
+    }
+    cleaned
+}
+
+impl Postmortem {
+    /// A section's body by title (case-insensitive), `""` when it is missing.
+    pub fn section(&self, title: &str) -> &str {
+        self.sections
+            .iter()
+            .find(|s| s.title.eq_ignore_ascii_case(title))
+            .map_or("", |s| s.body.as_str())
+    }
 }
 
 /// Splits off and parses the front matter; returns it, the body, and the body's first line number.
@@ -378,6 +430,17 @@ authors: [alice]
                 ("Lessons", 25, true)
             ]
         );
+    }
+
+    #[test]
+    fn keeps_section_bodies_without_the_guidance() {
+        let pm = parsed();
+        assert_eq!(pm.section("summary"), "");
+        assert_eq!(
+            pm.section("Issues"),
+            "- The pool size is not validated in CI.\n- Alerts fire on error rate only\n  after five minutes."
+        );
+        assert_eq!(pm.section("Lessons"), "### Went well");
     }
 
     #[test]

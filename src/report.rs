@@ -13,18 +13,55 @@ use minijinja::value::Value;
 use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
 
+use std::collections::BTreeMap;
+
 use crate::error::Error;
+use crate::model::comms::Due;
 use crate::model::log::sorted;
-use crate::model::{Milestone, TimelineEntry};
-use crate::time::{Time, format_duration};
+use crate::model::{Config, Kind, Milestone, TimelineEntry};
+use crate::postmortem::{Improvement, Issue};
+use crate::time::{Clock, Time, format_duration};
 use crate::views::{CommsView, EntryView, IncidentView, Loaded, Roles};
 
 /// Templates compiled into the binary: (name, file name, source).
-const BUILT_IN: &[(&str, &str, &str)] = &[(
-    "postmortem",
-    "postmortem.md",
-    include_str!("../templates/postmortem.md"),
-)];
+const BUILT_IN: &[(&str, &str, &str)] = &[
+    (
+        "internal",
+        "internal.md",
+        include_str!("../templates/internal.md"),
+    ),
+    (
+        "external",
+        "external.md",
+        include_str!("../templates/external.md"),
+    ),
+    (
+        "summary",
+        "summary.md",
+        include_str!("../templates/summary.md"),
+    ),
+    ("comms", "comms.md", include_str!("../templates/comms.md")),
+    (
+        "update",
+        "update.md",
+        include_str!("../templates/update.md"),
+    ),
+    (
+        "tactical",
+        "tactical.md",
+        include_str!("../templates/tactical.md"),
+    ),
+    (
+        "postmortem",
+        "postmortem.md",
+        include_str!("../templates/postmortem.md"),
+    ),
+];
+
+/// The names of the built-in report templates (the post-mortem's is not a report).
+pub const REPORTS: [&str; 6] = [
+    "internal", "external", "summary", "comms", "update", "tactical",
+];
 
 /// Where a repository keeps its own templates.
 pub const REPO_TEMPLATES: &str = ".inc/templates";
@@ -84,11 +121,7 @@ pub fn find(root: &Path, name_or_path: &str) -> Result<Template, Error> {
 }
 
 /// Renders `template` with `context`. Errors name the template file and line.
-pub fn render(
-    template: &Template,
-    context: &impl Serialize,
-    tz: &TimeZone,
-) -> Result<String, Error> {
+pub fn render(template: &Template, context: Value, tz: &TimeZone) -> Result<String, Error> {
     let mut env = environment(tz.clone());
     let shown = template
         .path
@@ -106,9 +139,7 @@ pub fn render(
     env.add_template_owned(template.name.clone(), template.source.clone())
         .map_err(error)?;
     let tmpl = env.get_template(&template.name).map_err(error)?;
-    let mut text = tmpl
-        .render(Value::from(minijinja::value::Serde(context)))
-        .map_err(error)?;
+    let mut text = tmpl.render(context).map_err(error)?;
     if !text.ends_with('\n') {
         text.push('\n');
     }
@@ -131,9 +162,25 @@ fn environment(tz: TimeZone) -> Environment<'static> {
     env.add_filter("time", move |v: Value| format_time(&v, &zone, "%H:%M"));
     let zone = tz.clone();
     env.add_filter("date", move |v: Value| format_time(&v, &zone, "%Y-%m-%d"));
-    let zone = tz;
+    let zone = tz.clone();
     env.add_filter("datetime", move |v: Value| {
         format_time(&v, &zone, "%Y-%m-%d %H:%M")
+    });
+    let zone = tz;
+    env.add_filter("mermaid_time", move |v: Value| {
+        format_time(&v, &zone, "%Y-%m-%dT%H:%M")
+    });
+    env.add_filter("quote", |v: String| {
+        v.lines()
+            .map(|l| {
+                if l.is_empty() {
+                    ">".to_string()
+                } else {
+                    format!("> {l}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
     });
     env.add_filter("duration", |v: Value| match i64::try_from(v.clone()) {
         Ok(secs) => format_duration(SignedDuration::from_secs(secs)),
@@ -206,36 +253,345 @@ fn milestone_text(milestone: Milestone) -> &'static str {
 #[derive(Serialize)]
 pub struct Context<'a> {
     pub incident: IncidentView<'a>,
+    /// Every logbook entry, sorted by time (public reports: only non-internal events).
     pub timeline: Vec<EntryView<'a>>,
     pub summary_timeline: Vec<SummaryItem>,
+    /// The stretches between milestones: undetected, detected until mitigated, mitigated until
+    /// resolved (only those whose ends are known).
+    pub phases: Vec<Phase>,
     pub roles: Roles,
     pub comms: Vec<CommsView<'a>>,
+    /// Per audience, when the next update is due (while open).
+    pub comms_due: Vec<Due>,
+    pub pending_changes: Vec<EntryView<'a>>,
+    pub postmortem: Option<PostmortemContext<'a>>,
+    /// The audience a report is for (`--audience`), if any.
+    pub audience: Option<String>,
+    /// When the next update to `audience` is due, if one is.
+    pub next_update: Option<Due>,
     /// The people writing (the post-mortem's authors).
     pub authors: Vec<String>,
+    /// A report for the public: no internal entries, no names, no roles.
+    pub public: bool,
     pub now: Time,
 }
+
+/// A stretch of the incident between two milestones.
+#[derive(Clone, Debug, Serialize)]
+pub struct Phase {
+    pub name: &'static str,
+    pub from: Time,
+    pub to: Time,
+    /// Whole seconds.
+    pub duration: i64,
+}
+
+/// The post-mortem as templates see it.
+#[derive(Serialize)]
+pub struct PostmortemContext<'a> {
+    pub status: &'static str,
+    pub authors: &'a [String],
+    pub issues: &'a [Issue],
+    pub improvements: &'a [Improvement],
+    /// Section bodies (Markdown, without the template's guidance) by name in snake case:
+    /// summary, impact, root_cause, trigger, detection, resolution, timeline, statistics, issues,
+    /// improvements, lessons.
+    pub sections: BTreeMap<String, &'a str>,
+}
+
+/// What a report is rendered for.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub authors: Vec<String>,
+    pub audience: Option<String>,
+    pub public: bool,
+}
+
+/// Kinds of entries a public report may show: what happened, not how the team organised itself.
+const PUBLIC_KINDS: [Kind; 7] = [
+    Kind::Event,
+    Kind::Action,
+    Kind::Decision,
+    Kind::Observation,
+    Kind::Detection,
+    Kind::Milestone,
+    Kind::Status,
+];
 
 impl<'a> Context<'a> {
     pub fn new(
         loaded: &'a Loaded,
-        config: &crate::model::Config,
-        clock: &crate::time::Clock,
-        authors: Vec<String>,
+        config: &Config,
+        clock: &Clock,
+        options: Options,
     ) -> Context<'a> {
+        let public = options.public;
+        let shown = |e: &&TimelineEntry| !public || (!e.internal && PUBLIC_KINDS.contains(&e.kind));
+        let comms_due = loaded.due(config, clock);
+        let next_update = options
+            .audience
+            .as_ref()
+            .and_then(|a| comms_due.iter().find(|d| &d.audience == a).cloned());
         Context {
             incident: IncidentView::new(&loaded.id, &loaded.incident, &loaded.roles),
             timeline: sorted(&loaded.timeline)
                 .into_iter()
+                .filter(shown)
                 .map(EntryView::from)
                 .collect(),
-            summary_timeline: summary_timeline(loaded),
+            summary_timeline: summary_timeline(loaded)
+                .into_iter()
+                .filter(|i| !public || !i.internal)
+                .collect(),
+            phases: phases(&loaded.incident.milestones),
             roles: Roles::new(config, &loaded.incident, &loaded.roles, clock),
             comms: sorted(&loaded.comms)
                 .into_iter()
+                .filter(|c| !public || options.audience.as_deref().is_none_or(|a| a == c.audience))
                 .map(CommsView::from)
                 .collect(),
-            authors,
+            comms_due,
+            pending_changes: loaded
+                .pending_changes()
+                .into_iter()
+                .map(EntryView::from)
+                .collect(),
+            postmortem: loaded.postmortem.as_ref().map(|pm| PostmortemContext {
+                status: pm.front.status.name(),
+                authors: &pm.front.authors,
+                issues: &pm.issues,
+                improvements: &pm.improvements,
+                sections: pm
+                    .sections
+                    .iter()
+                    .map(|s| (s.title.to_lowercase().replace(' ', "_"), s.body.as_str()))
+                    .collect(),
+            }),
+            audience: options.audience,
+            next_update,
+            authors: options.authors,
+            public,
             now: clock.now(),
         }
+    }
+
+    /// The context as a template value. A public context loses every field that names people
+    /// (`by`, `owner`, `person`, `authors`, roles), and every name that appears in the
+    /// incident's files is replaced in all text, so no template can print one.
+    pub fn into_value(self, people: &[String]) -> Value {
+        let public = self.public;
+        let mut json = serde_json::to_value(&self).expect("contexts serialize");
+        if public {
+            scrub(&mut json, people);
+        }
+        Value::from(minijinja::value::Serde(json))
+    }
+}
+
+/// The phases between known milestones, in order.
+fn phases(m: &crate::model::Milestones) -> Vec<Phase> {
+    let until_mitigated = m.mitigated.or(m.resolved);
+    [
+        ("Undetected", m.started, m.detected),
+        ("Detected, not yet mitigated", m.detected, until_mitigated),
+        ("Mitigated, not yet resolved", m.mitigated, m.resolved),
+    ]
+    .into_iter()
+    .filter_map(|(name, from, to)| {
+        let (from, to) = (from?, to?);
+        (to > from).then(|| Phase {
+            name,
+            from,
+            to,
+            duration: to.since(from).as_secs(),
+        })
+    })
+    .collect()
+}
+
+/// Keys whose values name people.
+const PERSONAL_KEYS: [&str; 5] = ["by", "owner", "person", "authors", "roles"];
+
+/// What replaces a person's name in a public report.
+const NAME_REPLACEMENT: &str = "a team member";
+
+fn scrub(value: &mut serde_json::Value, people: &[String]) {
+    match value {
+        serde_json::Value::String(text) => *text = redact(text, people),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| scrub(v, people)),
+        serde_json::Value::Object(map) => {
+            map.retain(|key, _| !PERSONAL_KEYS.contains(&key.as_str()));
+            map.values_mut().for_each(|v| scrub(v, people));
+        }
+        _ => {}
+    }
+}
+
+/// `text` with every whole-word occurrence of a name (any case) replaced.
+pub fn redact(text: &str, people: &[String]) -> String {
+    let mut text = text.to_string();
+    // Longest names first, so "Carol Git" goes before "Carol".
+    let mut names: Vec<&String> = people.iter().collect();
+    names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    for name in names {
+        let lower_name = name.to_lowercase();
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text.as_str();
+        loop {
+            let lower = rest.to_lowercase();
+            // Only ASCII-case-insensitive positions are reliable across lowercasing; names are
+            // matched where their lowercase form lines up with the text's.
+            let found = lower.match_indices(&lower_name).find(|(at, _)| {
+                rest.is_char_boundary(*at)
+                    && rest.is_char_boundary(at + name.len())
+                    && rest[*at..at + name.len()].to_lowercase() == lower_name
+                    && !rest[..*at]
+                        .chars()
+                        .next_back()
+                        .is_some_and(char::is_alphanumeric)
+                    && !rest[at + name.len()..]
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_alphanumeric)
+            });
+            match found {
+                Some((at, _)) => {
+                    out.push_str(&rest[..at]);
+                    out.push_str(NAME_REPLACEMENT);
+                    rest = &rest[at + name.len()..];
+                }
+                None => {
+                    out.push_str(rest);
+                    break;
+                }
+            }
+        }
+        text = out;
+    }
+    text
+}
+
+/// Turns a Markdown report into a standalone HTML page. Raw HTML in the Markdown (which may come
+/// from anything a person typed) is shown as text, never rendered, and links other than http(s),
+/// mailto and in-page anchors lose their target.
+pub fn to_html(markdown: &str) -> String {
+    use pulldown_cmark::{CowStr, Event, Options as MdOptions, Parser, Tag, TagEnd};
+
+    let mut title = String::new();
+    let mut in_title = false;
+    let events = Parser::new_ext(
+        markdown,
+        MdOptions::ENABLE_TABLES | MdOptions::ENABLE_TASKLISTS,
+    )
+    .map(|event| match event {
+        Event::Html(html) | Event::InlineHtml(html) => Event::Text(html),
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: safe_url(dest_url),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: safe_url(dest_url),
+            title,
+            id,
+        }),
+        other => other,
+    })
+    .inspect(|event| match event {
+        Event::Start(Tag::Heading { level, .. })
+            if *level == pulldown_cmark::HeadingLevel::H1 && title.is_empty() =>
+        {
+            in_title = true
+        }
+        Event::End(TagEnd::Heading(_)) => in_title = false,
+        Event::Text(text) | Event::Code(text) if in_title => title.push_str(text),
+        _ => {}
+    });
+    let mut body = String::new();
+    pulldown_cmark::html::push_html(&mut body, events);
+    fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
+        let lower = url.trim().to_ascii_lowercase();
+        let allowed = ["http://", "https://", "mailto:", "#"]
+            .iter()
+            .any(|p| lower.starts_with(p))
+            || !lower.contains(':');
+        if allowed { url } else { CowStr::from("#") }
+    }
+    let title = escape_html(if title.is_empty() {
+        "Incident report"
+    } else {
+        &title
+    });
+    format!(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n"
+    )
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A small, readable, printable style; no external resources.
+const CSS: &str = "body { font: 16px/1.5 system-ui, sans-serif; color: #1a1a1a; margin: 0; }
+main { max-width: 52rem; margin: 2rem auto; padding: 0 1rem; }
+h1 { font-size: 1.8rem; margin-bottom: 0.2rem; }
+h2 { font-size: 1.3rem; margin-top: 2rem; border-bottom: 1px solid #ddd; }
+table { border-collapse: collapse; margin: 1rem 0; }
+th, td { border: 1px solid #ddd; padding: 0.3rem 0.6rem; text-align: left; vertical-align: top; }
+th { background: #f4f4f4; }
+blockquote { margin: 0.5rem 0; padding-left: 1rem; border-left: 3px solid #ccc; color: #444; }
+pre { background: #f6f6f6; padding: 0.8rem; overflow-x: auto; }
+code { font-size: 0.9em; }
+@media print { main { margin: 0; max-width: none; } }
+";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_escapes_raw_html_and_neuters_script_links() {
+        let page = to_html(
+            "# Title <b>x</b>\n\n<script>alert(1)</script>\n\nSee [this](javascript:alert(1)) and <img src=x onerror=alert(1)>.\n",
+        );
+        assert!(!page.contains("<script>"), "{page}");
+        assert!(
+            page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{page}"
+        );
+        assert!(!page.contains("javascript:"), "{page}");
+        assert!(!page.contains("<img"), "{page}");
+        assert!(
+            page.contains("<title>Title &lt;b&gt;x&lt;/b&gt;</title>"),
+            "{page}"
+        );
+    }
+
+    #[test]
+    fn redact_replaces_whole_names_in_any_case() {
+        let people = vec![
+            "Carol".to_string(),
+            "Carol Git".to_string(),
+            "bob".to_string(),
+        ];
+        assert_eq!(
+            redact("carol git paged Bob; Caroline and bobby stay", &people),
+            "a team member paged a team member; Caroline and bobby stay"
+        );
     }
 }

@@ -243,6 +243,11 @@ impl Clock {
         if let Ok(datetime) = text.parse::<DateTime>() {
             return self.local(datetime).ok_or_else(bad);
         }
+        if let Ok(date) = text.parse::<civil::Date>() {
+            return self
+                .local(date.to_datetime(civil::Time::midnight()))
+                .ok_or_else(bad);
+        }
         if let Ok(clock_time) = text.parse::<civil::Time>() {
             let today = self.tz.to_datetime(self.now).date();
             let mut time = self.local(today.to_datetime(clock_time)).ok_or_else(bad)?;
@@ -321,6 +326,7 @@ mod tests {
         );
         assert_eq!(when("2026-11-22 14:32"), "2026-11-22T14:32:00+01:00");
         assert_eq!(when("2026-11-22 14:32:15"), "2026-11-22T14:32:15+01:00");
+        assert_eq!(when("2026-11-01"), "2026-11-01T00:00:00+01:00");
         assert_eq!(when("14:32"), "2026-11-22T14:32:00+01:00");
         assert_eq!(when("10m ago"), "2026-11-22T14:30:00+01:00");
         assert_eq!(when("-2h"), "2026-11-22T12:40:00+01:00");

@@ -51,6 +51,16 @@ impl Loaded {
         comms::due(&self.incident, &self.comms, config, clock.now())
     }
 
+    /// Everyone named in the incident's files, including the post-mortem's authors and owners.
+    pub fn people(&self) -> Vec<String> {
+        let mut authors: Vec<String> = Vec::new();
+        if let Some(pm) = &self.postmortem {
+            authors.extend(pm.front.authors.iter().cloned());
+            authors.extend(pm.improvements.iter().filter_map(|i| i.owner.clone()));
+        }
+        crate::model::people(&self.timeline, &self.roles, &self.comms, &authors)
+    }
+
     pub fn pending_changes(&self) -> Vec<&TimelineEntry> {
         timeline::changes(&self.timeline)
             .into_iter()

@@ -11,6 +11,9 @@ use crate::model::{Kind, RoleEvent, TimelineEntry};
 /// Request a production change, or approve or reject one (incident lead only)
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    pub who: crate::cli::Person,
+
     #[command(subcommand)]
     pub action: Action,
 }
@@ -42,7 +45,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let store = ctx.store()?;
     let _lock = store.lock()?;
     let id = ctx.incident(&store, None)?;
-    let by = ctx.by(&store)?;
+    let by = ctx.by(&store, &args.who)?;
     let entries: Vec<TimelineEntry> = store.load_log(&id)?;
 
     let tz = ctx.clock.tz().clone();

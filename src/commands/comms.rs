@@ -11,6 +11,9 @@ use crate::time::format_duration;
 /// Record an update sent to an audience (what was said, to whom, where, when)
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    pub who: crate::cli::Person,
+
     /// The message as sent; quote it, or pass several words
     #[arg(required = true, num_args = 1.., value_name = "MESSAGE")]
     pub message: Vec<String>,
@@ -48,7 +51,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
 
     let _lock = store.lock()?;
     let id = ctx.incident(&store, None)?;
-    let by = ctx.by(&store)?;
+    let by = ctx.by(&store, &args.who)?;
     let incident = store.load_incident(&id)?;
     let mut sent: Vec<CommsEntry> = store.load_log(&id)?;
     let (when, recorded) = ctx.stamp(at);

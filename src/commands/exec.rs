@@ -13,6 +13,9 @@ use crate::time::format_duration;
 /// Run a command and log it (command line, exit status, duration) as an action
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    pub who: crate::cli::Person,
+
     /// Also put the entry in the summary timeline
     #[arg(long)]
     pub key: bool,
@@ -34,7 +37,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     // Everything that can be refused is checked before the command runs.
     let store = ctx.store()?;
     let id = ctx.incident(&store, None)?;
-    let by = ctx.by(&store)?;
+    let by = ctx.by(&store, &args.who)?;
     let line = shell_line(&args.command);
     let started = ctx.clock.now();
 

@@ -9,6 +9,9 @@ use crate::model::Kind;
 /// Append an entry to the logbook (timeline.yaml)
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    pub who: crate::cli::Person,
+
     /// What happened; quote it, or pass several words
     #[arg(required = true, num_args = 1.., value_name = "TEXT")]
     pub text: Vec<String>,
@@ -67,7 +70,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let store = ctx.store()?;
     let _lock = store.lock()?;
     let id = ctx.incident(&store, None)?;
-    let by = ctx.by(&store)?;
+    let by = ctx.by(&store, &args.who)?;
     let mut entry = ctx.entry(at, &by, args.kind.into(), text);
     entry.key = args.key;
     entry.internal = args.internal;

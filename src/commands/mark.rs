@@ -9,6 +9,9 @@ use crate::model::{Kind, Milestone};
 /// Set a milestone: started, detected, acknowledged, mitigated or resolved
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    pub who: crate::cli::Person,
+
     /// started, detected, acknowledged, mitigated or resolved
     pub milestone: String,
 
@@ -27,21 +30,25 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         .transpose()?;
     let at = given.unwrap_or_else(|| ctx.clock.now());
     let tz = ctx.clock.tz().clone();
-    update_incident(ctx, &format!("mark {milestone}"), |incident, _| {
-        let previous = incident.milestones.get(milestone);
-        if previous == Some(at) {
-            return Ok(None);
-        }
-        incident.milestones.set(milestone, Some(at));
-        if let Some((earlier, later)) = incident.milestones.out_of_order().first() {
-            let show = |m: Milestone| {
-                incident
-                    .milestones
-                    .get(m)
-                    .map(|t| t.short(&tz))
-                    .unwrap_or_default()
-            };
-            return Err(Error::usage(format!(
+    update_incident(
+        ctx,
+        &args.who,
+        &format!("mark {milestone}"),
+        |incident, _| {
+            let previous = incident.milestones.get(milestone);
+            if previous == Some(at) {
+                return Ok(None);
+            }
+            incident.milestones.set(milestone, Some(at));
+            if let Some((earlier, later)) = incident.milestones.out_of_order().first() {
+                let show = |m: Milestone| {
+                    incident
+                        .milestones
+                        .get(m)
+                        .map(|t| t.short(&tz))
+                        .unwrap_or_default()
+                };
+                return Err(Error::usage(format!(
                 "{earlier} ({}) would be after {later} ({}): check --at, or mark {} again first",
                 show(*earlier),
                 show(*later),
@@ -52,11 +59,12 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
                 },
             ))
             .into());
-        }
-        let text = match previous {
-            None => format!("Marked {milestone}"),
-            Some(old) => format!("Moved {milestone} from {}", old.short(&tz)),
-        };
-        Ok(Some((given, Kind::Milestone, text)))
-    })
+            }
+            let text = match previous {
+                None => format!("Marked {milestone}"),
+                Some(old) => format!("Moved {milestone} from {}", old.short(&tz)),
+            };
+            Ok(Some((given, Kind::Milestone, text)))
+        },
+    )
 }

@@ -13,12 +13,14 @@ pub mod log;
 pub mod mark;
 pub mod open;
 pub mod postmortem;
+pub mod report;
 pub mod resolve;
 pub mod role;
 pub mod roles;
 pub mod schema;
 pub mod sev;
 pub mod show;
+pub mod stats;
 pub mod status;
 pub mod use_incident;
 
@@ -28,7 +30,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 
 use crate::Env;
-use crate::cli::{Cli, Command, Global};
+use crate::cli::{Cli, Command, Global, Person};
 use crate::error::Error;
 use crate::model::{Incident, Kind, LogEntry, TimelineEntry};
 use crate::store::Store;
@@ -61,6 +63,8 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
         Command::Exec(args) => exec::run(&mut ctx, args),
         Command::Postmortem(args) => postmortem::run(&mut ctx, args),
         Command::Check(args) => check::run(&mut ctx, args),
+        Command::Report(args) => report::run(&mut ctx, args),
+        Command::Stats(args) => stats::run(&mut ctx, args),
         Command::Schema(args) => schema::run(&mut ctx, args),
         Command::Demo(args) => demo::run(&mut ctx, args),
         Command::Completions(args) => completions::run(&mut ctx, args),
@@ -121,9 +125,9 @@ impl Ctx<'_> {
         }
     }
 
-    /// Who is acting: `--by`, else `$INC_USER`, else git's user.name.
-    pub fn by(&self, store: &Store) -> Result<String> {
-        let explicit = self.global.by.as_deref().or(self.env.user.as_deref());
+    /// Who is acting: `--by` (`person`), else `$INC_USER`, else git's user.name.
+    pub fn by(&self, store: &Store, person: &Person) -> Result<String> {
+        let explicit = person.by.as_deref().or(self.env.user.as_deref());
         let name = match explicit {
             Some(name) => Some(name.trim().to_string()),
             None => crate::git::open(store.root())
@@ -177,12 +181,7 @@ impl Ctx<'_> {
         if self.global.no_commit || !store.config().commit {
             return Ok(());
         }
-        let by = self
-            .global
-            .by
-            .as_deref()
-            .or(self.env.user.as_deref())
-            .unwrap_or("inc");
+        let by = self.env.user.as_deref().unwrap_or("inc");
         let saved = || {
             let names: Vec<String> = paths.iter().map(|p| store.display(p).to_string()).collect();
             format!(
@@ -237,13 +236,14 @@ pub fn record<E: LogEntry>(
 /// status, sev, resolve). `change` returns `None` when there is nothing to change.
 pub fn update_incident(
     ctx: &mut Ctx<'_>,
+    person: &Person,
     action: &str,
     change: impl FnOnce(&mut Incident, &str) -> Result<Option<(Option<Time>, Kind, String)>>,
 ) -> Result<()> {
     let store = ctx.store()?;
     let _lock = store.lock()?;
     let id = ctx.incident(&store, None)?;
-    let by = ctx.by(&store)?;
+    let by = ctx.by(&store, person)?;
     let mut incident = store.load_incident(&id)?;
     let Some((at, kind, text)) = change(&mut incident, &by)? else {
         writeln!(ctx.out, "{id}: nothing to change")?;

@@ -11,6 +11,9 @@ use crate::model::{Incident, Kind, Milestones, RoleAction, RoleEvent, Source, St
 /// Open a new incident, print its id, and make it current
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    pub who: crate::cli::Person,
+
     /// What is broken, in a few words (the id is made from it)
     pub title: String,
 
@@ -120,7 +123,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     }
 
     let _lock = store.lock()?;
-    let by = ctx.by(&store)?;
+    let by = ctx.by(&store, &args.who)?;
     let date = now.in_tz(ctx.clock.tz()).date();
     let base = format!("{date}-{}", slug(&title));
     let ids = store.ids()?;

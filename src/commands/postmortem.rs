@@ -14,6 +14,9 @@ use crate::views::Loaded;
 /// Write postmortem.md from the template (timeline and statistics filled in), and commit it
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    pub who: crate::cli::Person,
+
     /// Open it in $VISUAL or $EDITOR, and commit what you saved
     #[arg(long)]
     pub edit: bool,
@@ -44,11 +47,15 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     }
     if write {
         let _lock = store.lock()?;
-        let by = ctx.by(&store)?;
+        let by = ctx.by(&store, &args.who)?;
         let loaded = Loaded::load(&store, &id)?;
         let template = report::find(store.root(), "postmortem")?;
-        let context = Context::new(&loaded, store.config(), &ctx.clock, vec![by]);
-        let text = report::render(&template, &context, ctx.clock.tz())?;
+        let options = report::Options {
+            authors: vec![by],
+            ..report::Options::default()
+        };
+        let context = Context::new(&loaded, store.config(), &ctx.clock, options);
+        let text = report::render(&template, context.into_value(&[]), ctx.clock.tz())?;
         write_atomic(&path, text.as_bytes())?;
     }
     if let Some(editor) = editor.filter(|_| args.edit) {

@@ -8,6 +8,9 @@ use crate::model::{Kind, Status};
 /// Mark the incident resolved (milestone and status)
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    pub who: crate::cli::Person,
+
     /// When it was resolved [default: now]
     #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     pub at: Option<String>,
@@ -20,7 +23,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         .map(|t| ctx.clock.parse_when(t))
         .transpose()?;
     let now = ctx.clock.now();
-    update_incident(ctx, "resolve", |incident, _| {
+    update_incident(ctx, &args.who, "resolve", |incident, _| {
         let milestones = &mut incident.milestones;
         if incident.status == Status::Resolved && given.is_none() && milestones.resolved.is_some() {
             return Ok(None);

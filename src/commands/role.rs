@@ -10,6 +10,9 @@ use crate::model::roles::{self, RoleAction, RoleEvent};
 /// Hand a role to a person (the previous holder is released), or add or release a holder
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    pub who: crate::cli::Person,
+
     /// The role, one of roles in .inc.yaml (incident-lead, technical-lead, scribe, comms-lead …)
     pub role: String,
 
@@ -49,7 +52,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
 
     let _lock = store.lock()?;
     let id = ctx.incident(&store, None)?;
-    let by = ctx.by(&store)?;
+    let by = ctx.by(&store, &args.who)?;
     let events: Vec<RoleEvent> = store.load_log(&id)?;
     let holders = roles::holders(&events).remove(&role).unwrap_or_default();
     let holds = holders.contains(&person);

@@ -8,6 +8,9 @@ use crate::model::Kind;
 /// Change the severity (logged in the timeline)
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    pub who: crate::cli::Person,
+
     /// The new severity, one of those in .inc.yaml (default SEV1 … SEV4)
     pub severity: String,
 
@@ -23,7 +26,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         .as_deref()
         .map(|t| ctx.clock.parse_when(t))
         .transpose()?;
-    update_incident(ctx, &format!("sev {severity}"), |incident, _| {
+    update_incident(ctx, &args.who, &format!("sev {severity}"), |incident, _| {
         if incident.severity == severity {
             return Ok(None);
         }

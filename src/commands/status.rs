@@ -9,6 +9,9 @@ use crate::model::{Kind, Status};
 /// Show open incidents at a glance, or change the current incident's status
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    pub who: crate::cli::Person,
+
     /// The new status: investigating, identified, monitoring, resolved or closed
     pub status: Option<String>,
 
@@ -40,16 +43,21 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         .map(|t| ctx.clock.parse_when(t))
         .transpose()?;
     let at = given.unwrap_or_else(|| ctx.clock.now());
-    update_incident(ctx, &format!("status {status}"), |incident, _| {
-        if incident.status == status {
-            return Ok(None);
-        }
-        let text = format!("Status {} → {status}", incident.status);
-        incident.status = status;
-        // A resolved incident needs its resolved time; keep one that was marked already.
-        if status == Status::Resolved && incident.milestones.resolved.is_none() {
-            incident.milestones.resolved = Some(at);
-        }
-        Ok(Some((given, Kind::Status, text)))
-    })
+    update_incident(
+        ctx,
+        &args.who,
+        &format!("status {status}"),
+        |incident, _| {
+            if incident.status == status {
+                return Ok(None);
+            }
+            let text = format!("Status {} → {status}", incident.status);
+            incident.status = status;
+            // A resolved incident needs its resolved time; keep one that was marked already.
+            if status == Status::Resolved && incident.milestones.resolved.is_none() {
+                incident.milestones.resolved = Some(at);
+            }
+            Ok(Some((given, Kind::Status, text)))
+        },
+    )
 }

@@ -60,6 +60,31 @@ pub fn yaml_error(path: &Path, err: &serde_saphyr::Error) -> Error {
     }
 }
 
+/// Everyone who appears in an incident's files: people named in roles, whoever wrote entries,
+/// and the post-mortem's authors. Names shorter than two characters are left out.
+pub fn people(
+    timeline: &[TimelineEntry],
+    roles: &[RoleEvent],
+    comms: &[CommsEntry],
+    authors: &[String],
+) -> Vec<String> {
+    let mut names = std::collections::BTreeSet::new();
+    names.extend(timeline.iter().map(|e| e.by.as_str()));
+    names.extend(
+        roles
+            .iter()
+            .flat_map(|e| [e.by.as_str(), e.person.as_str()]),
+    );
+    names.extend(comms.iter().map(|e| e.by.as_str()));
+    names.extend(authors.iter().map(String::as_str));
+    names
+        .into_iter()
+        .map(str::trim)
+        .filter(|n| n.chars().count() >= 2)
+        .map(String::from)
+        .collect()
+}
+
 /// The first line that is a git conflict marker, 1-based, if any.
 pub fn conflict_marker_line(text: &str) -> Option<u64> {
     text.lines()

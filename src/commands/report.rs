@@ -1,0 +1,76 @@
+//! `inc report`: render a report of an incident from a template.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use super::Ctx;
+use crate::error::Error;
+use crate::report::{self, Context, Options};
+use crate::store::write_atomic;
+use crate::views::Loaded;
+
+/// Render a report: internal, external, summary, comms, update or tactical (or your own template)
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A built-in template, one in .inc/templates/NAME.md, or a path to a template file
+    #[arg(long, short, value_name = "NAME|PATH", default_value = "internal")]
+    pub template: String,
+
+    /// Who the report is for (the update template needs it); customers get a public report
+    #[arg(long, value_name = "AUDIENCE")]
+    pub audience: Option<String>,
+
+    /// Write a standalone HTML page instead of Markdown
+    #[arg(long)]
+    pub html: bool,
+
+    /// Write to FILE instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// The audience whose reports never show internal entries or names.
+const PUBLIC_AUDIENCE: &str = "customers";
+
+pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
+    let store = ctx.store()?;
+    let audience = args
+        .audience
+        .as_deref()
+        .map(|a| store.config().audience(a))
+        .transpose()?;
+    if args.template == "update" && audience.is_none() {
+        return Err(Error::usage(format!(
+            "the update template drafts an update for one audience: add --audience ({})",
+            store.config().audiences.join(", ")
+        ))
+        .into());
+    }
+    let template = report::find(store.root(), &args.template)?;
+    let id = ctx.incident(&store, None)?;
+    let loaded = Loaded::load(&store, &id)?;
+    let public = args.template == "external" || audience.as_deref() == Some(PUBLIC_AUDIENCE);
+    let options = Options {
+        authors: Vec::new(),
+        audience,
+        public,
+    };
+    let context = Context::new(&loaded, store.config(), &ctx.clock, options);
+    let people = loaded.people();
+    let mut text = report::render(&template, context.into_value(&people), ctx.clock.tz())?;
+    if args.html && !template.name.ends_with(".html") {
+        text = report::to_html(&text);
+    }
+    match &args.output {
+        Some(path) => {
+            let path = ctx.env.cwd.join(path);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            write_atomic(&path, text.as_bytes())?;
+        }
+        None => ctx.out.write_all(text.as_bytes())?,
+    }
+    Ok(())
+}

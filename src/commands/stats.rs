@@ -1,0 +1,153 @@
+//! `inc stats`: how long incidents take to detect, mitigate and resolve, by group.
+
+use anyhow::Result;
+use jiff::SignedDuration;
+
+use super::Ctx;
+use crate::model::Incident;
+use crate::stats::{self, Group, GroupBy};
+use crate::time::format_duration;
+
+/// Metrics across incidents: count, and mean, median and p90 of each duration per group
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only incidents that began at or after WHEN (e.g. 2026-01-01, "90d ago")
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
+    pub since: Option<String>,
+
+    /// Only incidents that began before WHEN
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
+    pub until: Option<String>,
+
+    /// Group by severity, tag, month or source [default: one group of all]
+    #[arg(long = "by", value_enum, value_name = "GROUP")]
+    pub group_by: Option<GroupBy>,
+
+    /// Print JSON for scripts (the same as --format json)
+    #[arg(long)]
+    pub json: bool,
+
+    /// Output format
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+}
+
+pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
+    let since = args
+        .since
+        .as_deref()
+        .map(|t| ctx.clock.parse_when(t))
+        .transpose()?;
+    let until = args
+        .until
+        .as_deref()
+        .map(|t| ctx.clock.parse_when(t))
+        .transpose()?;
+    let store = ctx.store()?;
+    let mut incidents: Vec<Incident> = Vec::new();
+    for (id, loaded) in store.load_all()? {
+        match loaded {
+            Ok(incident) => {
+                let began = stats::began(&incident);
+                if since.is_none_or(|s| began >= s) && until.is_none_or(|u| began < u) {
+                    incidents.push(incident);
+                }
+            }
+            Err(err) => eprintln!("warning: skipped {id}: {err:#}"),
+        }
+    }
+    let refs: Vec<&Incident> = incidents.iter().collect();
+    let groups = stats::compute(&refs, args.group_by, store.config(), ctx.clock.tz());
+    let format = if args.json { Format::Json } else { args.format };
+    match format {
+        Format::Json => super::print_json(ctx.out, &groups),
+        Format::Csv => csv(ctx, &groups),
+        Format::Table => table(ctx, &groups),
+    }
+}
+
+fn table(ctx: &mut Ctx<'_>, groups: &[Group]) -> Result<()> {
+    if groups.is_empty() {
+        writeln!(ctx.out, "No incidents in that range.")?;
+        return Ok(());
+    }
+    let show = |v: Option<i64>| {
+        v.map_or_else(
+            || "—".to_string(),
+            |s| format_duration(SignedDuration::from_secs(s)),
+        )
+    };
+    let mut table = crate::views::table(&[
+        "group",
+        "incidents",
+        "measure",
+        "n",
+        "mean",
+        "median",
+        "p90",
+        "left out",
+    ]);
+    for group in groups {
+        for (index, (name, m)) in group.measures().into_iter().enumerate() {
+            let first = index == 0;
+            table.add_row(vec![
+                if first {
+                    group.group.clone()
+                } else {
+                    String::new()
+                },
+                if first {
+                    group.count.to_string()
+                } else {
+                    String::new()
+                },
+                name.replace('_', " "),
+                m.n.to_string(),
+                show(m.mean),
+                show(m.median),
+                show(m.p90),
+                m.left_out.to_string(),
+            ]);
+        }
+    }
+    writeln!(ctx.out, "{}", table.trim_fmt())?;
+    Ok(())
+}
+
+fn csv(ctx: &mut Ctx<'_>, groups: &[Group]) -> Result<()> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record([
+        "group",
+        "incidents",
+        "measure",
+        "n",
+        "left_out",
+        "mean_seconds",
+        "median_seconds",
+        "p90_seconds",
+    ])?;
+    let cell = |v: Option<i64>| v.map(|s| s.to_string()).unwrap_or_default();
+    for group in groups {
+        for (name, m) in group.measures() {
+            writer.write_record([
+                group.group.clone(),
+                group.count.to_string(),
+                name.to_string(),
+                m.n.to_string(),
+                m.left_out.to_string(),
+                cell(m.mean),
+                cell(m.median),
+                cell(m.p90),
+            ])?;
+        }
+    }
+    ctx.out.write_all(&writer.into_inner()?)?;
+    Ok(())
+}

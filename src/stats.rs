@@ -1,0 +1,209 @@
+//! Metrics across incidents: how long it takes to detect, mitigate and resolve, per group.
+//!
+//! Pure: incidents in, groups out. Only incident.yaml is needed (milestones, severity, tags,
+//! source), which keeps `inc stats` fast over thousands of incidents.
+
+use std::collections::BTreeMap;
+
+use jiff::tz::TimeZone;
+use serde::Serialize;
+
+use crate::model::{Config, Incident};
+use crate::time::Time;
+
+/// What to group incidents by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum GroupBy {
+    Severity,
+    Tag,
+    Month,
+    Source,
+}
+
+/// The four durations, in the order they are reported.
+pub const MEASURES: [&str; 4] = [
+    "time_to_detect",
+    "time_to_mitigate",
+    "time_to_resolve",
+    "detected_to_resolved",
+];
+
+/// One group's figures.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Group {
+    pub group: String,
+    pub count: usize,
+    pub time_to_detect: Measure,
+    pub time_to_mitigate: Measure,
+    pub time_to_resolve: Measure,
+    pub detected_to_resolved: Measure,
+}
+
+impl Group {
+    pub fn measures(&self) -> [(&'static str, &Measure); 4] {
+        [
+            (MEASURES[0], &self.time_to_detect),
+            (MEASURES[1], &self.time_to_mitigate),
+            (MEASURES[2], &self.time_to_resolve),
+            (MEASURES[3], &self.detected_to_resolved),
+        ]
+    }
+}
+
+/// Mean, median and 90th percentile of one duration over the incidents that have it, in whole
+/// seconds. `left_out` counts the incidents missing a milestone it needs.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Measure {
+    pub n: usize,
+    pub left_out: usize,
+    pub mean: Option<i64>,
+    pub median: Option<i64>,
+    pub p90: Option<i64>,
+}
+
+impl Measure {
+    fn of(values: &[Option<i64>]) -> Measure {
+        let mut known: Vec<i64> = values.iter().flatten().copied().collect();
+        known.sort_unstable();
+        let n = known.len();
+        let left_out = values.len() - n;
+        if n == 0 {
+            return Measure {
+                n,
+                left_out,
+                ..Measure::default()
+            };
+        }
+        let sum: i128 = known.iter().map(|&v| i128::from(v)).sum();
+        let median = if n % 2 == 1 {
+            known[n / 2]
+        } else {
+            round_half_away(i128::from(known[n / 2 - 1]) + i128::from(known[n / 2]), 2)
+        };
+        // Nearest rank: the smallest value with at least 90% of values at or below it.
+        let rank = (n * 9).div_ceil(10);
+        Measure {
+            n,
+            left_out,
+            mean: Some(round_half_away(sum, n as i128)),
+            median: Some(median),
+            p90: Some(known[rank - 1]),
+        }
+    }
+}
+
+fn round_half_away(numerator: i128, denominator: i128) -> i64 {
+    let doubled = numerator * 2;
+    let rounded = if numerator >= 0 {
+        (doubled + denominator) / (2 * denominator)
+    } else {
+        (doubled - denominator) / (2 * denominator)
+    };
+    rounded as i64
+}
+
+/// When an incident began, for --since, --until and months: started, else detected, else opened.
+pub fn began(incident: &Incident) -> Time {
+    let m = &incident.milestones;
+    m.started.or(m.detected).unwrap_or(incident.opened)
+}
+
+/// Groups the incidents and computes each group's figures. Without `by`, one group "all".
+pub fn compute(
+    incidents: &[&Incident],
+    by: Option<GroupBy>,
+    config: &Config,
+    tz: &TimeZone,
+) -> Vec<Group> {
+    let mut groups: BTreeMap<(usize, String), Vec<&Incident>> = BTreeMap::new();
+    for incident in incidents {
+        for key in keys(incident, by, config, tz) {
+            groups.entry(key).or_default().push(incident);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|((_, name), members)| {
+            let durations: Vec<_> = members.iter().map(|i| i.milestones.durations()).collect();
+            let measure = |f: fn(&crate::model::incident::Durations) -> Option<i64>| {
+                Measure::of(&durations.iter().map(f).collect::<Vec<_>>())
+            };
+            Group {
+                group: name,
+                count: members.len(),
+                time_to_detect: measure(|d| d.time_to_detect),
+                time_to_mitigate: measure(|d| d.time_to_mitigate),
+                time_to_resolve: measure(|d| d.time_to_resolve),
+                detected_to_resolved: measure(|d| d.detected_to_resolved),
+            }
+        })
+        .collect()
+}
+
+/// The groups an incident belongs to, as (sort rank, name).
+fn keys(
+    incident: &Incident,
+    by: Option<GroupBy>,
+    config: &Config,
+    tz: &TimeZone,
+) -> Vec<(usize, String)> {
+    match by {
+        None => vec![(0, "all".into())],
+        Some(GroupBy::Severity) => vec![(
+            config.severity_rank(&incident.severity),
+            incident.severity.clone(),
+        )],
+        Some(GroupBy::Month) => vec![(0, began(incident).in_tz(tz).strftime("%Y-%m").to_string())],
+        Some(GroupBy::Source) => {
+            let source = incident.detection.source;
+            let rank = source.map_or(4, |s| s as usize);
+            vec![(rank, source.map_or("(unknown)", |s| s.name()).to_string())]
+        }
+        Some(GroupBy::Tag) if incident.tags.is_empty() => vec![(1, "(no tag)".into())],
+        Some(GroupBy::Tag) => incident.tags.iter().map(|t| (0, t.clone())).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mean_median_and_p90_by_hand() {
+        // 60, 120, 180, 240, 600 seconds and two incidents without the milestone.
+        let values = [
+            Some(120),
+            None,
+            Some(600),
+            Some(60),
+            Some(240),
+            None,
+            Some(180),
+        ];
+        let m = Measure::of(&values);
+        assert_eq!(m.n, 5);
+        assert_eq!(m.left_out, 2);
+        assert_eq!(m.mean, Some(240)); // 1200 / 5
+        assert_eq!(m.median, Some(180));
+        assert_eq!(m.p90, Some(600)); // rank ceil(4.5) = 5
+    }
+
+    #[test]
+    fn even_counts_average_the_middle_pair_and_round() {
+        let m = Measure::of(&[Some(100), Some(201), Some(300), Some(400)]);
+        assert_eq!(m.median, Some(251)); // (201 + 300) / 2 = 250.5 → 251
+        assert_eq!(m.mean, Some(250)); // 1001 / 4 = 250.25
+        assert_eq!(m.p90, Some(400)); // rank ceil(3.6) = 4
+        let ten: Vec<Option<i64>> = (1..=10).map(|v| Some(v * 10)).collect();
+        assert_eq!(Measure::of(&ten).p90, Some(90)); // rank 9
+    }
+
+    #[test]
+    fn nothing_known_gives_no_figures() {
+        let m = Measure::of(&[None, None]);
+        assert_eq!(
+            (m.n, m.left_out, m.mean, m.median, m.p90),
+            (0, 2, None, None, None)
+        );
+    }
+}
