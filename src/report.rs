@@ -409,19 +409,30 @@ fn phases(m: &crate::model::Milestones) -> Vec<Phase> {
     .collect()
 }
 
-/// Keys whose values name people.
-const PERSONAL_KEYS: [&str; 5] = ["by", "owner", "person", "authors", "roles"];
-
 /// What replaces a person's name in a public report.
 const NAME_REPLACEMENT: &str = "a team member";
 
+/// Removes people from a public context: fields that hold a person (`by`, `owner`, `person`) say
+/// "a team member", the authors and the roles are emptied, and names in any text are replaced.
 fn scrub(value: &mut serde_json::Value, people: &[String]) {
+    use serde_json::Value as Json;
     match value {
-        serde_json::Value::String(text) => *text = redact(text, people),
-        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| scrub(v, people)),
-        serde_json::Value::Object(map) => {
-            map.retain(|key, _| !PERSONAL_KEYS.contains(&key.as_str()));
-            map.values_mut().for_each(|v| scrub(v, people));
+        Json::String(text) => *text = redact(text, people),
+        Json::Array(items) => items.iter_mut().for_each(|v| scrub(v, people)),
+        Json::Object(map) => {
+            for (key, field) in map.iter_mut() {
+                match (key.as_str(), &field) {
+                    ("by" | "owner" | "person", Json::String(_)) => {
+                        *field = Json::String(NAME_REPLACEMENT.into());
+                    }
+                    ("authors", _) => *field = Json::Array(Vec::new()),
+                    ("roles", Json::Object(_)) if field.get("history").is_some() => {
+                        *field = serde_json::json!({"holders": {}, "history": []});
+                    }
+                    ("roles", Json::Object(_)) => *field = serde_json::json!({}),
+                    _ => scrub(field, people),
+                }
+            }
         }
         _ => {}
     }

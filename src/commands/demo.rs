@@ -111,9 +111,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             writeln!(ctx.out, "               {line}")?;
         }
     }
+    commit_reports(&dir, at(1563))?;
     writeln!(
         ctx.out,
-        "\nThe demo repository is {dir}. Look around:\n  cd {dir}\n  inc show\n  inc list --all\n  git log --oneline",
+        "\nThe demo repository is {dir}. The reports are in {dir}/reports/ (open internal.html in a browser).\nLook around:\n  cd {dir}\n  inc show\n  inc list --all\n  inc report --template tactical\n  git log --oneline",
         dir = dir.display()
     )?;
     Ok(())
@@ -325,7 +326,94 @@ fn story(at: impl Fn(i64) -> String) -> Vec<Step> {
         step(1500, "erin", &["postmortem"]),
         step(1560, "erin", &[]),
         step(1561, "erin", &["check"]),
+        step(
+            1562,
+            "erin",
+            &[
+                "report",
+                "--template",
+                "internal",
+                "-o",
+                "reports/internal.md",
+            ],
+        ),
+        step(
+            1562,
+            "erin",
+            &[
+                "report",
+                "--template",
+                "internal",
+                "--html",
+                "-o",
+                "reports/internal.html",
+            ],
+        ),
+        step(
+            1562,
+            "erin",
+            &[
+                "report",
+                "--template",
+                "external",
+                "-o",
+                "reports/external.md",
+            ],
+        ),
+        step(
+            1562,
+            "erin",
+            &[
+                "report",
+                "--template",
+                "summary",
+                "-o",
+                "reports/summary.md",
+            ],
+        ),
+        step(
+            1562,
+            "erin",
+            &["report", "--template", "comms", "-o", "reports/comms.md"],
+        ),
+        step(
+            1562,
+            "erin",
+            &[
+                "report",
+                "--template",
+                "tactical",
+                "-o",
+                "reports/tactical.md",
+            ],
+        ),
+        step(
+            1562,
+            "erin",
+            &[
+                "report",
+                "--template",
+                "update",
+                "--audience",
+                "customers",
+                "-o",
+                "reports/update-customers.md",
+            ],
+        ),
+        step(1563, "erin", &["stats", "--by", "severity"]),
     ]
+}
+
+/// Commits the rendered reports, as the scribe would to share them.
+fn commit_reports(dir: &std::path::Path, when: Timestamp) -> Result<()> {
+    let reports = dir.join("reports");
+    let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir(&reports)?
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()?;
+    paths.sort();
+    let repo = crate::git::open(dir)?;
+    crate::git::commit_paths(&repo, &paths, "reports: the outage reports", when, "erin")?;
+    Ok(())
 }
 
 /// The post-mortem as the team would write it: the scaffold's sections filled in, then committed.

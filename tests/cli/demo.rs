@@ -35,7 +35,7 @@ fn demo_replays_an_incident_through_the_real_commands() {
             .unwrap();
         String::from_utf8(out.stdout).unwrap()
     };
-    assert_eq!(git(&["rev-list", "--count", "HEAD"]).trim(), "30");
+    assert_eq!(git(&["rev-list", "--count", "HEAD"]).trim(), "31");
     assert_eq!(git(&["status", "--porcelain"]), "");
     // The post-mortem was written, reviewed and passes the checks.
     assert_eq!(shown["postmortem"]["status"], "in-review");
@@ -46,7 +46,25 @@ fn demo_replays_an_incident_through_the_real_commands() {
             .len(),
         4
     );
-    assert!(transcript.ends_with("No problems in 1 incident.\n\nThe demo repository is [DEMO]. Look around:\n  cd [DEMO]\n  inc show\n  inc list --all\n  git log --oneline\n"), "{transcript}");
+    assert!(
+        transcript.ends_with(
+            "\nThe demo repository is [DEMO]. The reports are in [DEMO]/reports/ (open internal.html in a browser).\nLook around:\n  cd [DEMO]\n  inc show\n  inc list --all\n  inc report --template tactical\n  git log --oneline\n"
+        ),
+        "{transcript}"
+    );
+    assert!(transcript.contains("$ inc check\n               No problems in 1 incident.\n"));
+    // Every report was rendered into the repository.
+    for report in [
+        "internal.md",
+        "internal.html",
+        "external.md",
+        "summary.md",
+        "comms.md",
+        "tactical.md",
+        "update-customers.md",
+    ] {
+        assert!(demo.join("reports").join(report).is_file(), "{report}");
+    }
 }
 
 #[test]

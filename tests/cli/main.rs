@@ -17,6 +17,8 @@ mod list_show;
 mod log;
 mod open;
 mod postmortem;
+mod report;
 mod roles;
 mod schema;
 mod selection;
+mod stats;
