@@ -333,7 +333,7 @@ impl<'a> Context<'a> {
             .as_ref()
             .and_then(|a| comms_due.iter().find(|d| &d.audience == a).cloned());
         Context {
-            incident: IncidentView::new(&loaded.id, &loaded.incident, &loaded.roles),
+            incident: IncidentView::new(&loaded.id, &loaded.incident, &loaded.roles, config),
             timeline: sorted(&loaded.timeline)
                 .into_iter()
                 .filter(shown)

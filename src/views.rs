@@ -121,7 +121,12 @@ impl<'a> From<&'a Postmortem> for PostmortemView<'a> {
 }
 
 impl<'a> IncidentView<'a> {
-    pub fn new(id: &'a str, incident: &'a Incident, role_events: &[RoleEvent]) -> Self {
+    pub fn new(
+        id: &'a str,
+        incident: &'a Incident,
+        role_events: &[RoleEvent],
+        config: &Config,
+    ) -> Self {
         IncidentView {
             id,
             title: &incident.title,
@@ -134,7 +139,7 @@ impl<'a> IncidentView<'a> {
             source: incident.detection.source.map(|s| s.name()),
             milestones: &incident.milestones,
             durations: incident.milestones.durations(),
-            roles: roles::holders(role_events),
+            roles: holders(config, role_events),
             timeline: None,
             comms: None,
             comms_due: None,
@@ -145,7 +150,7 @@ impl<'a> IncidentView<'a> {
 
     /// The full view of `inc show --json`.
     pub fn full(loaded: &'a Loaded, config: &Config, clock: &Clock) -> Self {
-        let mut view = IncidentView::new(&loaded.id, &loaded.incident, &loaded.roles);
+        let mut view = IncidentView::new(&loaded.id, &loaded.incident, &loaded.roles, config);
         view.timeline = Some(
             sorted(&loaded.timeline)
                 .into_iter()
@@ -169,6 +174,18 @@ impl<'a> IncidentView<'a> {
         view.postmortem = Some(loaded.postmortem.as_ref().map(PostmortemView::from));
         view
     }
+}
+
+/// Every configured role with its current holders (empty when nobody holds it), plus any role
+/// held that the configuration no longer lists.
+pub fn holders(config: &Config, events: &[RoleEvent]) -> BTreeMap<String, Vec<String>> {
+    let mut holders: BTreeMap<String, Vec<String>> = config
+        .roles
+        .iter()
+        .map(|r| (r.clone(), Vec::new()))
+        .collect();
+    holders.extend(roles::holders(events));
+    holders
 }
 
 /// A timeline entry for JSON, with every field present (`key`, `internal` false, others null).
@@ -273,7 +290,7 @@ pub fn print_list(
         let mut views = Vec::new();
         for (id, incident) in &incidents {
             let roles: Vec<RoleEvent> = store.load_log(id)?;
-            views.push(IncidentView::new(id, incident, &roles));
+            views.push(IncidentView::new(id, incident, &roles, store.config()));
         }
         return crate::commands::print_json(out, &views);
     }
@@ -592,12 +609,7 @@ pub struct TenureView {
 
 impl Roles {
     pub fn new(config: &Config, incident: &Incident, events: &[RoleEvent], clock: &Clock) -> Roles {
-        let mut holders: BTreeMap<String, Vec<String>> = config
-            .roles
-            .iter()
-            .map(|r| (r.clone(), Vec::new()))
-            .collect();
-        holders.extend(roles::holders(events));
+        let holders = holders(config, events);
         let end = incident
             .milestones
             .resolved
