@@ -174,3 +174,49 @@ fn signature(
     let time = git2::Time::new(when.as_second(), 0);
     Ok(Signature::new(&name, &email, &time)?)
 }
+
+/// How long a commit waits for another git command's lock before giving up.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// A lock that an interrupted inc commit left behind is this old before it is cleared, so a
+/// git command that has just taken the same lock is never disturbed.
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_millis(1500);
+
+/// Waits until no other git command holds the index or HEAD's branch. `interrupted` is when an
+/// inc commit that was killed started (milliseconds since the epoch): locks created since then
+/// are that commit's leftovers and are removed once they are clearly stale.
+pub fn wait_for_locks(repo: &Repository, interrupted: Option<u128>) -> Result<()> {
+    let git_dir = repo.path();
+    let mut locks = vec![git_dir.join("index.lock"), git_dir.join("HEAD.lock")];
+    if let Ok(head) = repo.find_reference("HEAD")
+        && let Ok(Some(target)) = head.symbolic_target()
+    {
+        locks.push(git_dir.join(format!("{target}.lock")));
+    }
+    let start = std::time::Instant::now();
+    loop {
+        let Some(held) = locks.iter().find(|l| l.exists()) else {
+            return Ok(());
+        };
+        let modified = std::fs::metadata(held).and_then(|m| m.modified()).ok();
+        let age = modified.and_then(|m| m.elapsed().ok()).unwrap_or_default();
+        let since_epoch = modified
+            .and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_millis());
+        let leftover = interrupted.is_some_and(|at| since_epoch + 1000 >= at);
+        if leftover && age >= STALE_AFTER {
+            std::fs::remove_file(held)
+                .with_context(|| format!("cannot remove the stale lock {}", held.display()))?;
+            continue;
+        }
+        if start.elapsed() >= LOCK_WAIT {
+            return Err(crate::error::Error::state(format!(
+                "another git command holds {} (for {}s now): wait for it to finish, or remove the file if no git command is running",
+                held.display(),
+                age.as_secs()
+            ))
+            .into());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod git;
+pub mod journal;
 pub mod model;
 pub mod postmortem;
 pub mod report;

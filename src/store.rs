@@ -4,14 +4,16 @@
 //! (timeline.yaml) are only appended to, after checking that the result still parses, so hand
 //! edits and comments survive and nothing is written when the file is broken.
 
+use std::cell::Cell;
 use std::fs::{self, File, OpenOptions};
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
 use crate::error::Error;
+use crate::journal::{Journal, Record};
 use crate::model::{self, Config, Incident, LogEntry, TimelineEntry, log, schema};
 
 pub const CONFIG_FILE: &str = ".inc.yaml";
@@ -26,6 +28,9 @@ pub struct Store {
     root: PathBuf,
     config: Config,
     incidents: PathBuf,
+    journal: Journal,
+    /// Whether writes are noted in the journal (only when they are going to be committed).
+    journaling: Cell<bool>,
 }
 
 impl Store {
@@ -58,6 +63,8 @@ impl Store {
             root: root.to_path_buf(),
             config,
             incidents,
+            journal: Journal::new(&crate::git::git_dir(root)),
+            journaling: Cell::new(false),
         })
     }
 
@@ -67,6 +74,34 @@ impl Store {
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
+
+    /// From now on, note every write in the journal before making it (see `journal.rs`).
+    pub fn start_journal(&self) {
+        self.journaling.set(true);
+    }
+
+    fn note(&self, record: impl FnOnce() -> Record) -> Result<()> {
+        if self.journaling.get() {
+            self.journal.note(&record())?;
+        }
+        Ok(())
+    }
+
+    fn relative(&self, path: &Path) -> PathBuf {
+        path.strip_prefix(&self.root).unwrap_or(path).to_path_buf()
+    }
+
+    /// Replaces a file of the repository atomically, noting it in the journal first.
+    pub fn write_file(&self, path: &Path, bytes: &[u8]) -> Result<()> {
+        self.note(|| Record::Write {
+            path: self.relative(path),
+        })?;
+        write_atomic(path, bytes)
     }
 
     pub fn incident_dir(&self, id: &str) -> PathBuf {
@@ -189,7 +224,7 @@ impl Store {
             .with_context(|| format!("cannot create {}", self.incidents.display()))?;
         fs::create_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
         let timeline = dir.join(TimelineEntry::FILE);
-        write_atomic(&timeline, self.header::<TimelineEntry>().as_bytes())?;
+        self.write_file(&timeline, self.header::<TimelineEntry>().as_bytes())?;
         Ok(vec![self.write_incident(id, incident)?, timeline])
     }
 
@@ -201,7 +236,7 @@ impl Store {
             schema::modeline("incident", self.depth()),
             model::to_yaml(incident)
         );
-        write_atomic(&path, text.as_bytes())?;
+        self.write_file(&path, text.as_bytes())?;
         Ok(path)
     }
 
@@ -224,7 +259,7 @@ impl Store {
         id: &str,
         entries: &mut [E],
         seed: Option<&str>,
-    ) -> Result<Append> {
+    ) -> Result<Append<'_>> {
         let path = self.incident_dir(id).join(E::FILE);
         let shown = path.strip_prefix(&self.root).unwrap_or(&path).to_path_buf();
         let existing = match fs::read_to_string(&path) {
@@ -272,11 +307,13 @@ impl Store {
 
         Ok(match existing {
             Some(_) => Append {
+                store: self,
                 path,
                 bytes: addition.into_bytes(),
                 create: false,
             },
             None => Append {
+                store: self,
                 path,
                 bytes: combined.into_bytes(),
                 create: true,
@@ -297,7 +334,7 @@ impl Store {
     /// Writes the JSON Schemas into `.inc/schemas/` where they are missing or out of date, so the
     /// schema lines in the files work offline. Returns the files it wrote.
     pub fn write_schemas(&self) -> Result<Vec<PathBuf>> {
-        write_schemas(&self.root)
+        write_schemas(&self.root, |path, bytes| self.write_file(path, bytes))
     }
 
     /// Holds the repository's inc lock until dropped, so concurrent commands run one at a time.
@@ -364,18 +401,25 @@ impl Store {
 
 /// An append checked by [`Store::prepare_append`], ready to write.
 #[must_use]
-pub struct Append {
+pub struct Append<'a> {
+    store: &'a Store,
     path: PathBuf,
     bytes: Vec<u8>,
     create: bool,
 }
 
-impl Append {
+impl Append<'_> {
     /// Writes the entries: appended to the file, or a new file written atomically.
     pub fn write(self) -> Result<PathBuf> {
         if self.create {
-            write_atomic(&self.path, &self.bytes)?;
+            self.store.write_file(&self.path, &self.bytes)?;
         } else {
+            let len = fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0);
+            self.store.note(|| Record::Append {
+                path: self.store.relative(&self.path),
+                len,
+                end: len + self.bytes.len() as u64,
+            })?;
             append(&self.path, &self.bytes)?;
         }
         Ok(self.path)
@@ -403,7 +447,10 @@ fn read(path: &Path) -> Result<String> {
 }
 
 /// [`Store::write_schemas`] for a repository root (also used by `inc init` before a store exists).
-pub fn write_schemas(root: &Path) -> Result<Vec<PathBuf>> {
+pub fn write_schemas(
+    root: &Path,
+    write: impl Fn(&Path, &[u8]) -> Result<()>,
+) -> Result<Vec<PathBuf>> {
     let dir = root.join(schema::REPO_DIR);
     let mut written = Vec::new();
     for name in schema::NAMES {
@@ -411,7 +458,7 @@ pub fn write_schemas(root: &Path) -> Result<Vec<PathBuf>> {
         let text = schema::json(name).expect("known schema");
         if fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
             fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-            write_atomic(&path, text.as_bytes())?;
+            write(&path, text.as_bytes())?;
             written.push(path);
         }
     }
@@ -442,25 +489,34 @@ fn permissions_for(path: &Path) -> fs::Permissions {
 }
 
 /// Appends `bytes` in one write and syncs, so the entry is on disk before inc reports success.
+/// (The caller has checked, under the lock, that the file ends where the bytes fit.)
 fn append(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut file = OpenOptions::new()
         .append(true)
-        .read(true)
         .open(path)
         .with_context(|| format!("cannot open {} for appending", path.display()))?;
-    // Guard against a concurrent writer having left the file without a final newline.
-    let len = file.seek(SeekFrom::End(0))?;
-    let mut bytes = bytes.to_vec();
-    if len > 0 && !bytes.starts_with(b"\n") {
-        let mut last = [0u8];
-        file.seek(SeekFrom::End(-1))?;
-        file.read_exact(&mut last)?;
-        if last[0] != b'\n' {
-            bytes.insert(0, b'\n');
-        }
-    }
-    file.write_all(&bytes)
+    file.write_all(bytes)
         .with_context(|| format!("cannot append to {}", path.display()))?;
-    file.sync_data()?;
+    file.sync_data()
+        .with_context(|| format!("cannot sync {}", path.display()))?;
     Ok(())
+}
+
+/// Cuts a log back to `len` bytes when it stopped between `len` and `end`: an append that was
+/// interrupted is undone whole. Any other length (hand edits since) is left alone. Returns
+/// whether it cut anything.
+pub fn undo_torn_append(path: &Path, len: u64, end: u64) -> Result<bool> {
+    let Ok(meta) = fs::metadata(path) else {
+        return Ok(false);
+    };
+    if !(len < meta.len() && meta.len() < end) {
+        return Ok(false);
+    }
+    let file = OpenOptions::new()
+        .write(true)
+        .open(path)
+        .with_context(|| format!("cannot repair {}", path.display()))?;
+    file.set_len(len)?;
+    file.sync_all()?;
+    Ok(true)
 }

@@ -43,7 +43,7 @@ pub enum Action {
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let store = ctx.store()?;
-    let _lock = store.lock()?;
+    let _lock = ctx.lock(&store)?;
     let id = ctx.incident(&store, None)?;
     let by = ctx.by(&store, &args.who)?;
     let entries: Vec<TimelineEntry> = store.load_log(&id)?;

@@ -49,7 +49,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         .map(|t| ctx.clock.parse_when(t))
         .transpose()?;
 
-    let _lock = store.lock()?;
+    let _lock = ctx.lock(&store)?;
     let id = ctx.incident(&store, None)?;
     let by = ctx.by(&store, &args.who)?;
     let incident = store.load_incident(&id)?;

@@ -62,7 +62,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     // Command lines name hosts and internals: never shown to customers.
     entry.internal = true;
     let logged = (|| {
-        let _lock = store.lock()?;
+        let _lock = ctx.lock(&store)?;
         let path = store.append(&id, &mut [entry], ctx.id_seed())?;
         ctx.commit(
             &store,

@@ -67,7 +67,9 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         changed.push(attributes);
     }
 
-    changed.extend(crate::store::write_schemas(&root)?);
+    changed.extend(crate::store::write_schemas(&root, |path, bytes| {
+        write_atomic(path, bytes)
+    })?);
 
     if changed.is_empty() {
         writeln!(ctx.out, "inc is already set up in {}", root.display())?;

@@ -32,8 +32,9 @@ use anyhow::{Context, Result};
 use crate::Env;
 use crate::cli::{Cli, Command, Global, Person};
 use crate::error::Error;
+use crate::journal::Record;
 use crate::model::{Incident, Kind, LogEntry, TimelineEntry};
-use crate::store::Store;
+use crate::store::{Lock, Store};
 use crate::time::{Clock, Time};
 
 /// Dispatches a parsed command line.
@@ -175,25 +176,105 @@ impl Ctx<'_> {
         (at.unwrap_or(now), at.map(|_| now))
     }
 
+    /// Whether this command commits what it writes (not with `--no-commit` or `commit: false`).
+    fn commits(&self, store: &Store) -> bool {
+        !self.global.no_commit && store.config().commit
+    }
+
+    /// Takes the repository's lock for a command that writes. First finishes what an interrupted
+    /// command left behind (see `journal.rs`), then journals this command's writes.
+    pub fn lock(&self, store: &Store) -> Result<Lock> {
+        let lock = store.lock()?;
+        if let Some(records) = store.journal().read() {
+            self.recover(store, &records);
+        }
+        if self.commits(store) {
+            store.start_journal();
+        }
+        Ok(lock)
+    }
+
+    /// Undoes torn appends and commits the files an interrupted command wrote. If that commit
+    /// fails the journal stays, and this command's own commit takes those files along.
+    fn recover(&self, store: &Store, records: &[Record]) {
+        let mut paths: Vec<PathBuf> = Vec::new();
+        for record in records {
+            let path = match record {
+                Record::Append { path, len, end } => {
+                    let absolute = store.root().join(path);
+                    if let Err(err) = crate::store::undo_torn_append(&absolute, *len, *end) {
+                        eprintln!("warning: {err:#}");
+                    }
+                    path
+                }
+                Record::Write { path } => path,
+                Record::Commit { .. } => continue,
+            };
+            let absolute = store.root().join(path);
+            if !paths.contains(&absolute) {
+                paths.push(absolute);
+            }
+        }
+        let names: Vec<String> = paths.iter().map(|p| store.display(p).to_string()).collect();
+        let message = format!(
+            "inc: commit what an interrupted command left ({})",
+            names.join(", ")
+        );
+        match self.commit_all(store, &paths, &message, records) {
+            Ok(()) => eprintln!(
+                "note: committed what an interrupted inc command left: {}",
+                names.join(", ")
+            ),
+            Err(err) => eprintln!(
+                "warning: an interrupted inc command left {} uncommitted and it cannot be committed yet ({err:#}); this command's commit will include it",
+                names.join(", ")
+            ),
+        }
+    }
+
     /// Commits `paths` with `message`, unless `--no-commit` or `commit: false` says not to.
-    /// The files are already written: if the commit fails, the error says they are safe.
+    /// The files are already written: if the commit fails, the error says they are safe and the
+    /// journal keeps them, so the next inc command commits them.
     pub fn commit(&self, store: &Store, paths: &[PathBuf], message: &str) -> Result<()> {
-        if self.global.no_commit || !store.config().commit {
+        if !self.commits(store) {
             return Ok(());
         }
-        let by = self.env.user.as_deref().unwrap_or("inc");
-        let saved = || {
+        let records = store.journal().read().unwrap_or_default();
+        let mut all = paths.to_vec();
+        for record in &records {
+            if let Record::Append { path, .. } | Record::Write { path } = record {
+                let absolute = store.root().join(path);
+                if !all.contains(&absolute) {
+                    all.push(absolute);
+                }
+            }
+        }
+        self.commit_all(store, &all, message, &records).with_context(|| {
             let names: Vec<String> = paths.iter().map(|p| store.display(p).to_string()).collect();
             format!(
-                "saved {} but could not commit it; commit it with `git add {} && git commit`",
-                names.join(", "),
-                names.join(" ")
+                "saved {} but could not commit it; the next inc command commits it (or run `inc sync`)",
+                names.join(", ")
             )
-        };
-        let repo = crate::git::open(store.root()).with_context(saved)?;
-        crate::git::commit_paths(&repo, paths, message, self.clock.now().timestamp(), by)
-            .with_context(saved)?;
-        Ok(())
+        })
+    }
+
+    fn commit_all(
+        &self,
+        store: &Store,
+        paths: &[PathBuf],
+        message: &str,
+        earlier: &[Record],
+    ) -> Result<()> {
+        let interrupted = earlier.iter().find_map(|r| match r {
+            Record::Commit { at_ms } => Some(*at_ms),
+            _ => None,
+        });
+        store.journal().note_commit()?;
+        let repo = crate::git::open(store.root())?;
+        crate::git::wait_for_locks(&repo, interrupted)?;
+        let by = self.env.user.as_deref().unwrap_or("inc");
+        crate::git::commit_paths(&repo, paths, message, self.clock.now().timestamp(), by)?;
+        store.journal().clear()
     }
 }
 
@@ -241,7 +322,7 @@ pub fn update_incident(
     change: impl FnOnce(&mut Incident, &str) -> Result<Option<(Option<Time>, Kind, String)>>,
 ) -> Result<()> {
     let store = ctx.store()?;
-    let _lock = store.lock()?;
+    let _lock = ctx.lock(&store)?;
     let id = ctx.incident(&store, None)?;
     let by = ctx.by(&store, person)?;
     let mut incident = store.load_incident(&id)?;

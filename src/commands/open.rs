@@ -122,7 +122,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         return Err(Error::usage("--lead is empty: name the incident lead").into());
     }
 
-    let _lock = store.lock()?;
+    let _lock = ctx.lock(&store)?;
     let by = ctx.by(&store, &args.who)?;
     let date = now.in_tz(ctx.clock.tz()).date();
     let base = format!("{date}-{}", slug(&title));

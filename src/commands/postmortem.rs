@@ -8,7 +8,6 @@ use super::Ctx;
 use crate::error::Error;
 use crate::postmortem::FILE;
 use crate::report::{self, Context};
-use crate::store::write_atomic;
 use crate::views::Loaded;
 
 /// Write postmortem.md from the template (timeline and statistics filled in), and commit it
@@ -45,8 +44,9 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         ))
         .into());
     }
+    let message = |action: &str| format!("{id}: {action}");
     if write {
-        let _lock = store.lock()?;
+        let _lock = ctx.lock(&store)?;
         let by = ctx.by(&store, &args.who)?;
         let loaded = Loaded::load(&store, &id)?;
         let template = report::find(store.root(), "postmortem")?;
@@ -56,22 +56,19 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         };
         let context = Context::new(&loaded, store.config(), &ctx.clock, options);
         let text = report::render(&template, context.into_value(&[]), ctx.clock.tz())?;
-        write_atomic(&path, text.as_bytes())?;
+        store.write_file(&path, text.as_bytes())?;
+        ctx.commit(&store, std::slice::from_ref(&path), &message("postmortem"))?;
     }
+    // The editor may stay open for an hour: the lock is not held meanwhile.
     if let Some(editor) = editor.filter(|_| args.edit) {
         edit(&editor, &path)?;
+        let _lock = ctx.lock(&store)?;
+        ctx.commit(
+            &store,
+            std::slice::from_ref(&path),
+            &message("edit postmortem"),
+        )?;
     }
-    let _lock = store.lock()?;
-    let action = if write {
-        "postmortem"
-    } else {
-        "edit postmortem"
-    };
-    ctx.commit(
-        &store,
-        std::slice::from_ref(&path),
-        &format!("{id}: {action}"),
-    )?;
     writeln!(ctx.out, "{}", store.display(&path))?;
     Ok(())
 }

@@ -50,7 +50,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         _ => RoleAction::Assign,
     };
 
-    let _lock = store.lock()?;
+    let _lock = ctx.lock(&store)?;
     let id = ctx.incident(&store, None)?;
     let by = ctx.by(&store, &args.who)?;
     let events: Vec<RoleEvent> = store.load_log(&id)?;
