@@ -72,7 +72,10 @@ pub enum Command {
     Check(commands::check::Args),
     Report(commands::report::Args),
     Stats(commands::stats::Args),
+    Sync(commands::sync::Args),
     Schema(commands::schema::Args),
     Demo(commands::demo::Args),
     Completions(commands::completions::Args),
+    #[command(hide = true)]
+    MergeDriver(commands::merge_driver::Args),
 }

@@ -220,3 +220,128 @@ pub fn wait_for_locks(repo: &Repository, interrupted: Option<u128>) -> Result<()
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
+
+/// A field of incident.yaml that both sides of a merge changed differently.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MergeNote {
+    pub incident: String,
+    pub field: String,
+    pub kept: String,
+    pub other: String,
+}
+
+fn notes_file(git_dir: &Path) -> PathBuf {
+    git_dir.join("inc").join("merge-notes")
+}
+
+/// Records merge notes (from the merge driver, which runs inside `git merge`) for the next inc
+/// command to log.
+pub fn save_merge_notes(cwd: &Path, notes: &[MergeNote]) -> Result<()> {
+    let repo = Repository::discover(cwd).context("finding the repository being merged")?;
+    let file = notes_file(repo.path());
+    std::fs::create_dir_all(file.parent().expect("inside .git"))?;
+    let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
+    let mut text = std::fs::read_to_string(&file).unwrap_or_default();
+    for n in notes {
+        text.push_str(&format!(
+            "{}\t{}\t{}\t{}\n",
+            clean(&n.incident),
+            clean(&n.field),
+            clean(&n.kept),
+            clean(&n.other)
+        ));
+    }
+    std::fs::write(&file, text).with_context(|| format!("cannot write {}", file.display()))
+}
+
+/// Takes the recorded merge notes (the file is removed).
+pub fn take_merge_notes(root: &Path) -> Vec<MergeNote> {
+    let file = notes_file(&git_dir(root));
+    let Ok(text) = std::fs::read_to_string(&file) else {
+        return Vec::new();
+    };
+    let _ = std::fs::remove_file(&file);
+    text.lines()
+        .filter_map(|line| {
+            let mut parts = line.splitn(4, '\t');
+            Some(MergeNote {
+                incident: parts.next()?.to_string(),
+                field: parts.next()?.to_string(),
+                kept: parts.next()?.to_string(),
+                other: parts.next()?.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// This binary's path, as the merge driver is registered with it.
+fn current_exe() -> Option<String> {
+    std::env::current_exe().ok()?.to_str().map(String::from)
+}
+
+/// Registers inc's merge driver in the repository's .git/config if it is missing or points at
+/// another inc binary. Cheap when it is already there (one small file read).
+pub fn ensure_merge_driver(root: &Path) -> Result<()> {
+    let Some(exe) = current_exe() else {
+        return Ok(());
+    };
+    let config = git_dir(root).join("config");
+    let text = std::fs::read_to_string(&config).unwrap_or_default();
+    if text
+        .lines()
+        .any(|line| line.contains("merge-driver") && line.contains(&exe))
+    {
+        return Ok(());
+    }
+    let command = format!("\"{}\" merge-driver %O %A %B %P", exe.replace('"', "\\\""));
+    let repo = open(root)?;
+    let mut config = repo.config()?.open_level(git2::ConfigLevel::Local)?;
+    config.set_str("merge.inc.name", "inc: merge incident files entry by entry")?;
+    config.set_str("merge.inc.driver", &command)?;
+    Ok(())
+}
+
+/// Runs the `git` command in `root` (for the network: the user's ssh config and credential
+/// helpers apply). Returns stdout, or an error carrying git's stderr.
+pub fn cli(root: &Path, args: &[&str]) -> Result<String, CliError> {
+    let out = std::process::Command::new("git")
+        .current_dir(root)
+        .args(args)
+        .output()
+        .map_err(|e| CliError {
+            stderr: format!("cannot run git: {e}"),
+        })?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        let mut stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        if stderr.trim().is_empty() {
+            stderr = String::from_utf8_lossy(&out.stdout).into_owned();
+        }
+        Err(CliError { stderr })
+    }
+}
+
+/// A `git` command that failed, with what it said.
+#[derive(Debug)]
+pub struct CliError {
+    pub stderr: String,
+}
+
+impl CliError {
+    /// The most telling line of git's output.
+    pub fn summary(&self) -> String {
+        let lines: Vec<&str> = self.stderr.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        lines
+            .iter()
+            .find(|l| l.starts_with("fatal:") || l.starts_with("error:") || l.starts_with("! ["))
+            .or(lines.first())
+            .map(|l| l.trim_start_matches("fatal: ").trim_start_matches("error: ").to_string())
+            .unwrap_or_else(|| "git failed".into())
+    }
+
+    pub fn mentions(&self, needles: &[&str]) -> bool {
+        let text = self.stderr.to_lowercase();
+        needles.iter().any(|n| text.contains(&n.to_lowercase()))
+    }
+}

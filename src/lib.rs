@@ -9,6 +9,7 @@ pub mod commands;
 pub mod error;
 pub mod git;
 pub mod journal;
+pub mod merge;
 pub mod model;
 pub mod postmortem;
 pub mod report;

@@ -67,6 +67,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         changed.push(attributes);
     }
 
+    crate::git::ensure_merge_driver(&root)?;
     changed.extend(crate::store::write_schemas(&root, |path, bytes| {
         write_atomic(path, bytes)
     })?);

@@ -10,6 +10,7 @@ pub mod exec;
 pub mod init;
 pub mod list;
 pub mod log;
+pub mod merge_driver;
 pub mod mark;
 pub mod open;
 pub mod postmortem;
@@ -22,6 +23,7 @@ pub mod sev;
 pub mod show;
 pub mod stats;
 pub mod status;
+pub mod sync;
 pub mod use_incident;
 
 use std::io::Write;
@@ -50,6 +52,7 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
         Command::Init(args) => init::run(&mut ctx, args),
         Command::Open(args) => open::run(&mut ctx, args),
         Command::Log(args) => log::run(&mut ctx, args),
+        Command::MergeDriver(args) => merge_driver::run(&mut ctx, args),
         Command::Mark(args) => mark::run(&mut ctx, args),
         Command::Resolve(args) => resolve::run(&mut ctx, args),
         Command::Status(args) => status::run(&mut ctx, args),
@@ -66,6 +69,7 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
         Command::Check(args) => check::run(&mut ctx, args),
         Command::Report(args) => report::run(&mut ctx, args),
         Command::Stats(args) => stats::run(&mut ctx, args),
+        Command::Sync(args) => sync::run(&mut ctx, args),
         Command::Schema(args) => schema::run(&mut ctx, args),
         Command::Demo(args) => demo::run(&mut ctx, args),
         Command::Completions(args) => completions::run(&mut ctx, args),
@@ -191,7 +195,37 @@ impl Ctx<'_> {
         if self.commits(store) {
             store.start_journal();
         }
+        if let Err(err) = crate::git::ensure_merge_driver(store.root()) {
+            eprintln!("warning: cannot register inc's merge driver in .git/config: {err:#}");
+        }
+        self.log_merge_notes(store)?;
         Ok(lock)
+    }
+
+    /// Logs, in each incident's timeline, the fields a merge had to choose between (see
+    /// `merge.rs`), so the value that lost is not forgotten.
+    pub fn log_merge_notes(&self, store: &Store) -> Result<()> {
+        let notes = crate::git::take_merge_notes(store.root());
+        if notes.is_empty() {
+            return Ok(());
+        }
+        let mut paths = Vec::new();
+        let mut incidents: Vec<&str> = Vec::new();
+        for note in &notes {
+            if !store.incident_dir(&note.incident).is_dir() {
+                continue;
+            }
+            let text = format!(
+                "Merge: both clones changed {}; kept {} (the later change), the other had {}",
+                note.field, note.kept, note.other
+            );
+            let mut entry = [self.entry(None, "inc", Kind::Status, text)];
+            paths.push(store.append(&note.incident, &mut entry, self.id_seed())?);
+            if !incidents.contains(&note.incident.as_str()) {
+                incidents.push(&note.incident);
+            }
+        }
+        self.commit(store, &paths, &format!("{}: log merge conflicts", incidents.join(", ")))
     }
 
     /// Undoes torn appends and commits the files an interrupted command wrote. If that commit

@@ -1,0 +1,142 @@
+//! `inc sync`: share this clone's incidents with the team's remote, and get theirs.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+
+use super::Ctx;
+use crate::error::Error;
+use crate::git::{self, CliError};
+use crate::store::Store;
+
+/// Commit anything of inc's left uncommitted, fetch, merge (with inc's merge driver), push
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The remote [default: the branch's upstream remote, else origin]
+    #[arg(long, value_name = "NAME")]
+    pub remote: Option<String>,
+}
+
+pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
+    let store = ctx.store()?;
+    let _lock = ctx.lock(&store)?;
+    commit_leftovers(ctx, &store)?;
+
+    let repo = git::open(store.root())?;
+    let head = repo.head().context("this repository has no commits yet: run inc init")?;
+    let branch = head
+        .shorthand()
+        .ok()
+        .filter(|_| head.is_branch())
+        .ok_or_else(|| Error::state("HEAD is not on a branch: check out the branch to sync (git switch main)"))?
+        .to_string();
+    let remote = match args.remote {
+        Some(remote) => remote,
+        None => upstream_remote(&repo, &branch).unwrap_or_else(|| "origin".into()),
+    };
+    if repo.find_remote(&remote).is_err() {
+        return Err(Error::state(format!(
+            "no remote named {remote}: add the team's repository with `git remote add {remote} URL`, or pass --remote NAME"
+        ))
+        .into());
+    }
+    drop(head);
+
+    let root = store.root().to_path_buf();
+    let before = git::cli(&root, &["rev-parse", "HEAD"]).unwrap_or_default();
+    pull(&root, &remote, &branch)?;
+    ctx.log_merge_notes(&store)?;
+    match push(&root, &remote, &branch) {
+        Ok(()) => {}
+        Err(err) if err.mentions(&["rejected", "fetch first", "non-fast-forward"]) => {
+            // Someone pushed in between: merge theirs too, and try once more.
+            pull(&root, &remote, &branch)?;
+            ctx.log_merge_notes(&store)?;
+            push(&root, &remote, &branch).map_err(|e| network(&remote, "push to", e))?;
+        }
+        Err(err) => return Err(network(&remote, "push to", err).into()),
+    }
+    let after = git::cli(&root, &["rev-parse", "HEAD"]).unwrap_or_default();
+    let merged = if before == after { "" } else { " (merged their changes)" };
+    writeln!(ctx.out, "Synced {branch} with {remote}{merged}")?;
+    Ok(())
+}
+
+/// Commits inc's files that are changed or new in the work tree (written with --no-commit, or by
+/// an edit by hand), so they are part of what is shared.
+fn commit_leftovers(ctx: &Ctx<'_>, store: &Store) -> Result<()> {
+    let repo = git::open(store.root())?;
+    let mut options = git2::StatusOptions::new();
+    options.include_untracked(true).recurse_untracked_dirs(true);
+    for path in [store.config().incidents_dir.as_str(), ".inc.yaml", ".gitattributes", ".inc"] {
+        options.pathspec(path);
+    }
+    let statuses = repo.statuses(Some(&mut options))?;
+    let paths: Vec<PathBuf> = statuses
+        .iter()
+        .filter(|s| !s.status().is_ignored() && !s.status().is_conflicted())
+        .filter_map(|s| s.path().ok().map(|p| store.root().join(p)))
+        .collect();
+    if paths.is_empty() {
+        return Ok(());
+    }
+    ctx.commit(store, &paths, "inc: commit incident files before syncing")
+}
+
+/// Fetches and merges the remote branch.
+fn pull(root: &std::path::Path, remote: &str, branch: &str) -> Result<()> {
+    git::cli(root, &["fetch", "--quiet", remote]).map_err(|e| network(remote, "fetch from", e))?;
+    let tracking = format!("refs/remotes/{remote}/{branch}");
+    if git::cli(root, &["rev-parse", "--verify", "--quiet", &tracking]).is_err() {
+        return Ok(()); // the remote does not have this branch yet: the push creates it
+    }
+    let merge = git::cli(
+        root,
+        &["merge", "--no-edit", "-m", &format!("inc sync: merge {remote}/{branch}"), &tracking],
+    );
+    if let Err(err) = merge {
+        let conflicted = git::cli(root, &["diff", "--name-only", "--diff-filter=U"]).unwrap_or_default();
+        let files: Vec<&str> = conflicted.lines().collect();
+        return Err(Error::state(if files.is_empty() {
+            format!("merging {remote}/{branch} failed: {}", err.summary())
+        } else {
+            format!(
+                "merging {remote}/{branch} left conflicts in {}: resolve them (inc check finds markers), commit, then run inc sync again",
+                files.join(", ")
+            )
+        })
+        .into());
+    }
+    Ok(())
+}
+
+fn push(root: &std::path::Path, remote: &str, branch: &str) -> Result<(), CliError> {
+    git::cli(
+        root,
+        &["push", "--quiet", "--set-upstream", remote, &format!("HEAD:refs/heads/{branch}")],
+    )
+    .map(|_| ())
+}
+
+/// The remote the branch tracks, if it tracks one.
+fn upstream_remote(repo: &git2::Repository, branch: &str) -> Option<String> {
+    let config = repo.config().ok()?;
+    config.get_string(&format!("branch.{branch}.remote")).ok()
+}
+
+/// A network failure as one line that says what to do; nothing is lost either way.
+fn network(remote: &str, action: &str, err: CliError) -> Error {
+    let hint = if err.mentions(&["authentication failed", "permission denied", "could not read username", "terminal prompts disabled", "access denied", "publickey"]) {
+        "check your ssh key or credential helper (git's own settings apply)"
+    } else if err.mentions(&["could not resolve host", "unable to access", "connection refused", "network is unreachable", "timed out", "could not read from remote", "no such host"]) {
+        "check the network"
+    } else if err.mentions(&["does not appear to be a git repository", "repository not found", "not found"]) {
+        "check the remote's URL (git remote -v)"
+    } else {
+        "see git's message"
+    };
+    Error::state(format!(
+        "cannot {action} {remote}: {} — {hint}; everything is committed locally, run inc sync again",
+        err.summary()
+    ))
+}
