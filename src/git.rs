@@ -331,12 +331,21 @@ pub struct CliError {
 impl CliError {
     /// The most telling line of git's output.
     pub fn summary(&self) -> String {
-        let lines: Vec<&str> = self.stderr.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        let lines: Vec<&str> = self
+            .stderr
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
         lines
             .iter()
             .find(|l| l.starts_with("fatal:") || l.starts_with("error:") || l.starts_with("! ["))
             .or(lines.first())
-            .map(|l| l.trim_start_matches("fatal: ").trim_start_matches("error: ").to_string())
+            .map(|l| {
+                l.trim_start_matches("fatal: ")
+                    .trim_start_matches("error: ")
+                    .to_string()
+            })
             .unwrap_or_else(|| "git failed".into())
     }
 

@@ -65,14 +65,28 @@ fn blocks<'a, E: LogEntry>(path: &Path, text: &'a str) -> Result<(&'a str, Vec<B
 
 /// Merges three versions of an append-only log. Errors when a side does not parse (the caller
 /// falls back to a line merge with conflict markers).
-pub fn log<E: LogEntry>(path: &Path, base: &str, ours: &str, theirs: &str) -> Result<String, Error> {
+pub fn log<E: LogEntry>(
+    path: &Path,
+    base: &str,
+    ours: &str,
+    theirs: &str,
+) -> Result<String, Error> {
     let (base_prelude, base_blocks) = blocks::<E>(path, base)?;
     let (ours_prelude, ours_blocks) = blocks::<E>(path, ours)?;
     let (theirs_prelude, theirs_blocks) = blocks::<E>(path, theirs)?;
     let index = |blocks: &[Block<'_>]| -> HashMap<String, usize> {
-        blocks.iter().enumerate().rev().map(|(i, b)| (b.id.clone(), i)).collect()
+        blocks
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, b)| (b.id.clone(), i))
+            .collect()
     };
-    let (base_ids, ours_ids, theirs_ids) = (index(&base_blocks), index(&ours_blocks), index(&theirs_blocks));
+    let (base_ids, ours_ids, theirs_ids) = (
+        index(&base_blocks),
+        index(&ours_blocks),
+        index(&theirs_blocks),
+    );
 
     let mut merged: Vec<(Time, String, String)> = Vec::new();
     let mut taken: Vec<String> = Vec::new();
@@ -91,10 +105,13 @@ pub fn log<E: LogEntry>(path: &Path, base: &str, ours: &str, theirs: &str) -> Re
         merged.push((chosen.at, chosen.id.clone(), ensure_newline(chosen.text)));
     }
     for block in &theirs_blocks {
-        if ours_ids.contains_key(&block.id) {
-            continue;
-        }
         let base = base_ids.get(&block.id).map(|&i| base_blocks[i].text);
+        if let Some(&i) = ours_ids.get(&block.id) {
+            // Merged above, unless both sides added different entries under one new id.
+            if base.is_some() || ours_blocks[i].text == block.text {
+                continue;
+            }
+        }
         if base.is_some_and(|b| b == block.text) {
             continue; // deleted on our side, untouched on theirs
         }
@@ -110,7 +127,11 @@ pub fn log<E: LogEntry>(path: &Path, base: &str, ours: &str, theirs: &str) -> Re
     }
     merged.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
 
-    let prelude = if ours_prelude == base_prelude { theirs_prelude } else { ours_prelude };
+    let prelude = if ours_prelude == base_prelude {
+        theirs_prelude
+    } else {
+        ours_prelude
+    };
     let mut out = prelude.to_string();
     if !out.is_empty() && !out.ends_with('\n') {
         out.push('\n');
@@ -187,7 +208,11 @@ fn merge_value(
         keys.dedup();
         let mut merged = serde_json::Map::new();
         for key in keys {
-            let path = if field.is_empty() { key.clone() } else { format!("{field}.{key}") };
+            let path = if field.is_empty() {
+                key.clone()
+            } else {
+                format!("{field}.{key}")
+            };
             let null = Value::Null;
             let value = merge_value(
                 &path,
@@ -201,7 +226,11 @@ fn merge_value(
         }
         return Value::Object(merged);
     }
-    let (kept, other) = if theirs_is_later { (theirs, ours) } else { (ours, theirs) };
+    let (kept, other) = if theirs_is_later {
+        (theirs, ours)
+    } else {
+        (ours, theirs)
+    };
     conflicts.push(Conflict {
         field: field.to_string(),
         kept: show(kept),
@@ -226,7 +255,9 @@ mod tests {
     const HEADER: &str = "# header\n";
 
     fn entry(id: &str, minute: u32, text: &str) -> String {
-        format!("- id: {id}\n  at: \"2026-11-22T14:{minute:02}:00+00:00\"\n  by: alice\n  kind: event\n  text: {text}\n")
+        format!(
+            "- id: {id}\n  at: \"2026-11-22T14:{minute:02}:00+00:00\"\n  by: alice\n  kind: event\n  text: {text}\n"
+        )
     }
 
     fn merge(base: &str, ours: &str, theirs: &str) -> String {
@@ -241,7 +272,12 @@ mod tests {
         let merged = merge(&base, &ours, &theirs);
         assert_eq!(
             merged,
-            format!("{HEADER}{}{}{}", entry("aaaaaa", 0, "base"), entry("cccccc", 5, "theirs"), entry("bbbbbb", 10, "ours"))
+            format!(
+                "{HEADER}{}{}{}",
+                entry("aaaaaa", 0, "base"),
+                entry("cccccc", 5, "theirs"),
+                entry("bbbbbb", 10, "ours")
+            )
         );
         // Both directions give the same file.
         assert_eq!(merge(&base, &theirs, &ours), merged);
@@ -250,18 +286,29 @@ mod tests {
     #[test]
     fn hand_edits_and_comments_survive() {
         let base = format!("{HEADER}{}", entry("aaaaaa", 0, "typo"));
-        let ours = format!("{HEADER}{}# a comment about it\n", entry("aaaaaa", 0, "fixed"));
+        let ours = format!(
+            "{HEADER}{}# a comment about it\n",
+            entry("aaaaaa", 0, "fixed")
+        );
         let theirs = format!("{base}{}", entry("cccccc", 5, "new"));
         let merged = merge(&base, &ours, &theirs);
         assert_eq!(
             merged,
-            format!("{HEADER}{}# a comment about it\n{}", entry("aaaaaa", 0, "fixed"), entry("cccccc", 5, "new"))
+            format!(
+                "{HEADER}{}# a comment about it\n{}",
+                entry("aaaaaa", 0, "fixed"),
+                entry("cccccc", 5, "new")
+            )
         );
     }
 
     #[test]
     fn a_deletion_on_one_side_stays_deleted() {
-        let base = format!("{HEADER}{}{}", entry("aaaaaa", 0, "keep"), entry("bbbbbb", 1, "mistake"));
+        let base = format!(
+            "{HEADER}{}{}",
+            entry("aaaaaa", 0, "keep"),
+            entry("bbbbbb", 1, "mistake")
+        );
         let ours = format!("{HEADER}{}", entry("aaaaaa", 0, "keep"));
         let theirs = format!("{base}{}", entry("cccccc", 5, "new"));
         let merged = merge(&base, &ours, &theirs);

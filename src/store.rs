@@ -289,7 +289,11 @@ impl Store {
         } else {
             "\n"
         };
-        let addition = format!("{separator}{}", model::to_yaml(&entries));
+        let mut addition = format!("{separator}{}", model::to_yaml(&entries));
+        if old.contains("\r\n") {
+            // A file edited on Windows keeps its line endings.
+            addition = addition.replace('\n', "\r\n");
+        }
         let combined = format!("{old}{addition}");
         if let Err(err) = model::from_yaml::<Vec<E>>(&shown, &combined) {
             let old_lines = old.lines().count() as u64;

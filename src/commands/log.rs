@@ -12,7 +12,7 @@ pub struct Args {
     #[command(flatten)]
     pub who: crate::cli::Person,
 
-    /// What happened; quote it, or pass several words
+    /// What happened; quote it, or pass several words; `-` reads it from standard input
     #[arg(required = true, num_args = 1.., value_name = "TEXT")]
     pub text: Vec<String>,
 
@@ -55,7 +55,14 @@ impl From<KindArg> for Kind {
 }
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
-    let text = args.text.join(" ");
+    let text = if args.text == ["-"] {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|_| Error::usage("standard input is not valid UTF-8 text"))?;
+        text
+    } else {
+        args.text.join(" ")
+    };
     if text.trim().is_empty() {
         return Err(Error::usage(
             "the text is empty: say what happened, like inc log \"Restarted the API pods\"",

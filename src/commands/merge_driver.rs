@@ -31,7 +31,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         Some("roles.yaml") => merge::log::<RoleEvent>(path, &base, &ours, &theirs),
         Some("comms.yaml") => merge::log::<CommsEntry>(path, &base, &ours, &theirs),
         Some("incident.yaml") => merge_incident(ctx, path, &base, &ours, &theirs),
-        _ => Err(Error::usage(format!("inc merges only incident files, not {}", args.path))),
+        _ => Err(Error::usage(format!(
+            "inc merges only incident files, not {}",
+            args.path
+        ))),
     };
     match merged {
         Ok(text) => {
@@ -41,7 +44,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         }
         Err(err) => {
             // Not inc's to merge (a side does not parse): merge lines, as git would.
-            eprintln!("inc merge-driver: {err}; merging {} line by line", args.path);
+            eprintln!(
+                "inc merge-driver: {err}; merging {} line by line",
+                args.path
+            );
             let status = std::process::Command::new("git")
                 .args(["merge-file", "-L", "ours", "-L", "base", "-L", "theirs"])
                 .arg(&args.ours)
@@ -49,18 +55,31 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
                 .arg(&args.theirs)
                 .status()
                 .context("cannot run git merge-file")?;
-            if status.success() { Ok(()) } else { Err(Error::Exit(1).into()) }
+            if status.success() {
+                Ok(())
+            } else {
+                Err(Error::Exit(1).into())
+            }
         }
     }
 }
 
 /// incident.yaml, field by field; a true conflict keeps the later side and leaves a note that
 /// the next inc command logs in the timeline.
-fn merge_incident(ctx: &Ctx<'_>, path: &Path, base: &str, ours: &str, theirs: &str) -> Result<String, Error> {
+fn merge_incident(
+    ctx: &Ctx<'_>,
+    path: &Path,
+    base: &str,
+    ours: &str,
+    theirs: &str,
+) -> Result<String, Error> {
     let later = theirs_is_later(&ctx.env.cwd);
     let (incident, conflicts) = merge::incident(path, base, ours, theirs, later)?;
     if !conflicts.is_empty()
-        && let Some(id) = path.parent().and_then(|p| p.file_name()).and_then(|n| n.to_str())
+        && let Some(id) = path
+            .parent()
+            .and_then(|p| p.file_name())
+            .and_then(|n| n.to_str())
     {
         let notes: Vec<crate::git::MergeNote> = conflicts
             .into_iter()
@@ -76,7 +95,11 @@ fn merge_incident(ctx: &Ctx<'_>, path: &Path, base: &str, ours: &str, theirs: &s
         }
     }
     let depth = path.components().count().saturating_sub(1);
-    Ok(format!("{}{}", schema::modeline("incident", depth), model::to_yaml(&incident)))
+    Ok(format!(
+        "{}{}",
+        schema::modeline("incident", depth),
+        model::to_yaml(&incident)
+    ))
 }
 
 /// Whether the branch being merged in (MERGE_HEAD) was committed after ours (HEAD).

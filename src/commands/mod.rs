@@ -10,8 +10,8 @@ pub mod exec;
 pub mod init;
 pub mod list;
 pub mod log;
-pub mod merge_driver;
 pub mod mark;
+pub mod merge_driver;
 pub mod open;
 pub mod postmortem;
 pub mod report;
@@ -225,7 +225,11 @@ impl Ctx<'_> {
                 incidents.push(&note.incident);
             }
         }
-        self.commit(store, &paths, &format!("{}: log merge conflicts", incidents.join(", ")))
+        self.commit(
+            store,
+            &paths,
+            &format!("{}: log merge conflicts", incidents.join(", ")),
+        )
     }
 
     /// Undoes torn appends and commits the files an interrupted command wrote. If that commit
@@ -312,8 +316,18 @@ impl Ctx<'_> {
     }
 }
 
-/// Shortens user text for a one-line commit message or table cell.
+/// Shortens user text for a one-line commit message or table cell. Control characters (which
+/// could drive the terminal) are shown as `�`.
 pub fn one_line(text: &str, max: usize) -> String {
+    let text: String = text
+        .chars()
+        .map(|c| match c {
+            '\n' | '\r' => c,
+            '\t' => ' ',
+            c if c.is_control() => '\u{fffd}',
+            c => c,
+        })
+        .collect();
     let first = text.trim().lines().next().unwrap_or("").trim();
     let more = text.trim().lines().nth(1).is_some();
     if first.chars().count() > max {

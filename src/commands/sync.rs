@@ -23,12 +23,16 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     commit_leftovers(ctx, &store)?;
 
     let repo = git::open(store.root())?;
-    let head = repo.head().context("this repository has no commits yet: run inc init")?;
+    let head = repo
+        .head()
+        .context("this repository has no commits yet: run inc init")?;
     let branch = head
         .shorthand()
         .ok()
         .filter(|_| head.is_branch())
-        .ok_or_else(|| Error::state("HEAD is not on a branch: check out the branch to sync (git switch main)"))?
+        .ok_or_else(|| {
+            Error::state("HEAD is not on a branch: check out the branch to sync (git switch main)")
+        })?
         .to_string();
     let remote = match args.remote {
         Some(remote) => remote,
@@ -57,7 +61,11 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         Err(err) => return Err(network(&remote, "push to", err).into()),
     }
     let after = git::cli(&root, &["rev-parse", "HEAD"]).unwrap_or_default();
-    let merged = if before == after { "" } else { " (merged their changes)" };
+    let merged = if before == after {
+        ""
+    } else {
+        " (merged their changes)"
+    };
     writeln!(ctx.out, "Synced {branch} with {remote}{merged}")?;
     Ok(())
 }
@@ -68,7 +76,12 @@ fn commit_leftovers(ctx: &Ctx<'_>, store: &Store) -> Result<()> {
     let repo = git::open(store.root())?;
     let mut options = git2::StatusOptions::new();
     options.include_untracked(true).recurse_untracked_dirs(true);
-    for path in [store.config().incidents_dir.as_str(), ".inc.yaml", ".gitattributes", ".inc"] {
+    for path in [
+        store.config().incidents_dir.as_str(),
+        ".inc.yaml",
+        ".gitattributes",
+        ".inc",
+    ] {
         options.pathspec(path);
     }
     let statuses = repo.statuses(Some(&mut options))?;
@@ -92,10 +105,17 @@ fn pull(root: &std::path::Path, remote: &str, branch: &str) -> Result<()> {
     }
     let merge = git::cli(
         root,
-        &["merge", "--no-edit", "-m", &format!("inc sync: merge {remote}/{branch}"), &tracking],
+        &[
+            "merge",
+            "--no-edit",
+            "-m",
+            &format!("inc sync: merge {remote}/{branch}"),
+            &tracking,
+        ],
     );
     if let Err(err) = merge {
-        let conflicted = git::cli(root, &["diff", "--name-only", "--diff-filter=U"]).unwrap_or_default();
+        let conflicted =
+            git::cli(root, &["diff", "--name-only", "--diff-filter=U"]).unwrap_or_default();
         let files: Vec<&str> = conflicted.lines().collect();
         return Err(Error::state(if files.is_empty() {
             format!("merging {remote}/{branch} failed: {}", err.summary())
@@ -113,7 +133,13 @@ fn pull(root: &std::path::Path, remote: &str, branch: &str) -> Result<()> {
 fn push(root: &std::path::Path, remote: &str, branch: &str) -> Result<(), CliError> {
     git::cli(
         root,
-        &["push", "--quiet", "--set-upstream", remote, &format!("HEAD:refs/heads/{branch}")],
+        &[
+            "push",
+            "--quiet",
+            "--set-upstream",
+            remote,
+            &format!("HEAD:refs/heads/{branch}"),
+        ],
     )
     .map(|_| ())
 }
@@ -126,12 +152,30 @@ fn upstream_remote(repo: &git2::Repository, branch: &str) -> Option<String> {
 
 /// A network failure as one line that says what to do; nothing is lost either way.
 fn network(remote: &str, action: &str, err: CliError) -> Error {
-    let hint = if err.mentions(&["authentication failed", "permission denied", "could not read username", "terminal prompts disabled", "access denied", "publickey"]) {
-        "check your ssh key or credential helper (git's own settings apply)"
-    } else if err.mentions(&["could not resolve host", "unable to access", "connection refused", "network is unreachable", "timed out", "could not read from remote", "no such host"]) {
-        "check the network"
-    } else if err.mentions(&["does not appear to be a git repository", "repository not found", "not found"]) {
+    let hint = if err.mentions(&[
+        "does not appear to be a git repository",
+        "repository not found",
+    ]) {
         "check the remote's URL (git remote -v)"
+    } else if err.mentions(&[
+        "authentication failed",
+        "permission denied",
+        "could not read username",
+        "terminal prompts disabled",
+        "access denied",
+        "publickey",
+    ]) {
+        "check your ssh key or credential helper (git's own settings apply)"
+    } else if err.mentions(&[
+        "could not resolve host",
+        "unable to access",
+        "connection refused",
+        "network is unreachable",
+        "timed out",
+        "could not read from remote",
+        "no such host",
+    ]) {
+        "check the network"
     } else {
         "see git's message"
     };
@@ -139,4 +183,34 @@ fn network(remote: &str, action: &str, err: CliError) -> Error {
         "cannot {action} {remote}: {} — {hint}; everything is committed locally, run inc sync again",
         err.summary()
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(stderr: &str) -> String {
+        network(
+            "origin",
+            "push to",
+            CliError {
+                stderr: stderr.into(),
+            },
+        )
+        .to_string()
+    }
+
+    #[test]
+    fn failures_say_what_to_check() {
+        assert_eq!(
+            message(
+                "remote: Invalid username or password.\nfatal: Authentication failed for 'https://example.com/x.git/'\n"
+            ),
+            "cannot push to origin: Authentication failed for 'https://example.com/x.git/' — check your ssh key or credential helper (git's own settings apply); everything is committed locally, run inc sync again"
+        );
+        assert!(message("git@example.com: Permission denied (publickey).\nfatal: Could not read from remote repository.\n")
+            .contains("check your ssh key"));
+        assert!(message("fatal: unable to access 'https://example.com/': Could not resolve host: example.com\n")
+            .contains("— check the network;"));
+    }
 }

@@ -269,10 +269,19 @@ fn targets_are_ids_or_paths() {
 #[test]
 fn conflict_markers_from_a_real_git_merge_are_found() {
     let repo = Repo::with_incident();
+    repo.ok(&["postmortem"]);
+    let pm = "incidents/2026-11-22-checkout-api-down/postmortem.md";
+    let edit = |words: &str| {
+        let text = repo
+            .read(pm)
+            .replace("## Impact\n", &format!("## Impact\n\n{words}\n"));
+        repo.write(pm, &text);
+        repo.git(&["commit", "-qam", words]);
+    };
     repo.git(&["checkout", "-q", "-b", "other"]);
-    repo.ok(&["sev", "SEV1"]);
+    edit("Half the checkouts failed.");
     repo.git(&["checkout", "-q", "-"]);
-    repo.ok(&["sev", "SEV3"]);
+    edit("All checkouts failed.");
     let merge = std::process::Command::new("git")
         .current_dir(repo.root())
         .args(["merge", "-q", "other"])

@@ -39,6 +39,13 @@ impl Repo {
         }
     }
 
+    /// A clone of `remote` (a path), with its own home and the same pinned environment.
+    pub fn clone_of(remote: &Path) -> Repo {
+        let repo = Repo::empty();
+        repo.git(&["clone", "-q", remote.to_str().unwrap(), "."]);
+        repo
+    }
+
     /// A repository after `inc init`.
     pub fn new() -> Repo {
         let repo = Repo::empty();
@@ -210,6 +217,21 @@ impl Repo {
     pub fn json(&self, args: &[&str]) -> serde_json::Value {
         serde_json::from_str(&self.ok(args)).expect("valid JSON")
     }
+}
+
+/// An empty bare repository to serve as the team's remote.
+pub fn bare_remote() -> (TempDir, PathBuf) {
+    let temp = TempDir::new().unwrap();
+    let path = temp.path().canonicalize().unwrap().join("remote.git");
+    let out = std::process::Command::new("git")
+        .args(["init", "-q", "--bare"])
+        .arg(&path)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", temp.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    (temp, path)
 }
 
 /// `HH:MM` or `HH:MM:SS` on the test day (UTC), or an RFC 3339 time as it is.
