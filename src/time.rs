@@ -25,10 +25,10 @@ impl Time {
     /// The instant `timestamp` as seen in `tz`, truncated to whole seconds.
     pub fn new(timestamp: Timestamp, tz: &TimeZone) -> Time {
         let timestamp = Timestamp::from_second(timestamp.as_second()).expect("in range");
-        Time {
-            timestamp,
-            offset: tz.to_offset(timestamp),
-        }
+        // RFC 3339 offsets have no seconds (some historic zone offsets do): keep whole minutes.
+        let seconds = tz.to_offset(timestamp).seconds();
+        let offset = Offset::from_seconds(seconds - seconds % 60).expect("smaller than before");
+        Time { timestamp, offset }
     }
 
     /// Parses strict RFC 3339 with an offset, as found in the files.
@@ -40,6 +40,9 @@ impl Time {
             PiecesOffset::Numeric(n) => n.offset(),
             _ => return None,
         };
+        if offset.seconds() % 60 != 0 {
+            return None; // not RFC 3339
+        }
         let timestamp = offset.to_timestamp(pieces.date().to_datetime(time)).ok()?;
         Some(Time::new(timestamp, &TimeZone::fixed(offset)))
     }
@@ -385,6 +388,8 @@ mod tests {
         let zulu = Time::parse_rfc3339("2026-11-22T14:32:00Z").unwrap();
         assert_eq!(zulu.to_string(), "2026-11-22T14:32:00+00:00");
         assert!(Time::parse_rfc3339("2026-11-22 14:32").is_none());
+        // Found by fuzzing: an offset with seconds is not RFC 3339.
+        assert!(Time::parse_rfc3339("2021-01-16T10:00:00-12:10:11").is_none());
         assert!(Time::parse_rfc3339("2026-11-22").is_none());
     }
 
