@@ -8,7 +8,6 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow};
-use git2::build::TreeUpdateBuilder;
 use git2::{FileMode, Oid, Repository, RepositoryOpenFlags, Signature};
 use jiff::Timestamp;
 
@@ -16,6 +15,11 @@ use jiff::Timestamp;
 fn honour_git_environment() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
+        // inc builds trees from objects it just read or wrote; checking that each one exists
+        // again costs a lookup per entry.
+        git2::opts::strict_object_creation(false);
+        // Objects read back (HEAD's commit and trees) were verified when they were written.
+        git2::opts::strict_hash_verification(false);
         if std::env::var_os("GIT_CONFIG_NOSYSTEM").is_some_and(|v| v != "0" && v != "false") {
             // SAFETY: runs once, before any other libgit2 call of this process reads the path.
             let _ = unsafe { git2::opts::set_search_path(git2::ConfigLevel::System, "") };
@@ -103,18 +107,31 @@ pub fn commit_paths(
         None => repo.find_tree(repo.treebuilder(None)?.write()?)?,
     };
 
-    let mut update = TreeUpdateBuilder::new();
+    // Blobs straight from the bytes on disk: inc's files need no filters, and asking git's
+    // attribute machinery about filters would read the whole index a second time.
+    let mut changes = TreeChanges::default();
+    let mut staged: Vec<(String, Option<(Oid, std::fs::Metadata)>)> = Vec::new();
     for (absolute, rel) in paths.iter().zip(&relative) {
-        if absolute.exists() {
-            let blob = repo
-                .blob_path(absolute)
-                .with_context(|| format!("storing {} in git", rel.display()))?;
-            update.upsert(git_path(rel)?, blob, FileMode::Blob);
-        } else {
-            update.remove(git_path(rel)?);
+        let path = git_path(rel)?;
+        match std::fs::read(absolute) {
+            Ok(content) => {
+                let meta = std::fs::symlink_metadata(absolute)?;
+                let blob = repo
+                    .blob(&content)
+                    .with_context(|| format!("storing {} in git", rel.display()))?;
+                changes.set(&path, Some(blob));
+                staged.push((path, Some((blob, meta))));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                changes.set(&path, None);
+                staged.push((path, None));
+            }
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", absolute.display())),
         }
     }
-    let tree_id = update.create_updated(repo, &baseline)?;
+    let tree_id = changes
+        .apply(repo, Some(&baseline))?
+        .map_or_else(|| repo.treebuilder(None)?.write(), Ok)?;
     if tree_id == baseline.id() {
         return Ok(None);
     }
@@ -133,18 +150,147 @@ pub fn commit_paths(
         .context("creating the commit")?;
 
     // Stage the same content so `git status` shows these paths clean; leave every other entry.
+    // The entries carry the file's stat data, so git need not hash the files again.
+    let updates: Vec<crate::index::Update<'_>> = staged
+        .iter()
+        .map(|(path, blob)| match blob {
+            Some((id, meta)) => crate::index::Update::Set {
+                path,
+                id: id.as_bytes().try_into().expect("SHA-1 ids are 20 bytes"),
+                meta,
+            },
+            None => crate::index::Update::Remove { path },
+        })
+        .collect();
+    // A GIT_INDEX_FILE set for some other purpose is left to libgit2.
+    let fast = std::env::var_os("GIT_INDEX_FILE").is_none()
+        && crate::index::update(repo.path(), &updates)?;
+    if !fast {
+        stage_with_libgit2(repo, &staged).or_else(|err| {
+            // A layout libgit2 cannot write either (a split index): let git do it.
+            stage_with_git(repo, &staged).map_err(|_| err)
+        })?;
+    }
+    Ok(Some(oid))
+}
+
+type Staged = [(String, Option<(Oid, std::fs::Metadata)>)];
+
+fn stage_with_libgit2(repo: &Repository, staged: &Staged) -> Result<()> {
     let mut index = repo.index().context("reading the git index")?;
-    for (absolute, rel) in paths.iter().zip(&relative) {
-        if absolute.exists() {
-            index.add_path(rel)?;
-        } else if index.get_path(rel, 0).is_some() {
-            index.remove_path(rel)?;
+    for (path, blob) in staged {
+        let rel = Path::new(path);
+        match blob {
+            Some((id, meta)) => index.add(&index_entry(rel, *id, meta)?)?,
+            None if index.get_path(rel, 0).is_some() => index.remove_path(rel)?,
+            None => {}
         }
     }
     index.write().context(
         "writing the git index (another git command may hold .git/index.lock; run `git status` to refresh it)",
-    )?;
-    Ok(Some(oid))
+    )
+}
+
+fn stage_with_git(repo: &Repository, staged: &Staged) -> Result<()> {
+    let root = repo
+        .workdir()
+        .ok_or_else(|| anyhow!("the repository has no work tree"))?;
+    for (path, blob) in staged {
+        let result = match blob {
+            Some((id, _)) => cli(
+                root,
+                &[
+                    "update-index",
+                    "--add",
+                    "--cacheinfo",
+                    &format!("100644,{id},{path}"),
+                ],
+            ),
+            None => cli(root, &["update-index", "--force-remove", "--", path]),
+        };
+        result.map_err(|e| anyhow!("git update-index: {}", e.summary()))?;
+    }
+    Ok(())
+}
+
+/// Files to change in a tree, by directory, so only the trees on their paths are rewritten.
+#[derive(Default)]
+struct TreeChanges {
+    files: std::collections::BTreeMap<String, Option<Oid>>,
+    dirs: std::collections::BTreeMap<String, TreeChanges>,
+}
+
+impl TreeChanges {
+    /// `Some(blob)` to add or replace `path`, `None` to remove it.
+    fn set(&mut self, path: &str, blob: Option<Oid>) {
+        match path.split_once('/') {
+            Some((dir, rest)) => self
+                .dirs
+                .entry(dir.to_string())
+                .or_default()
+                .set(rest, blob),
+            None => {
+                self.files.insert(path.to_string(), blob);
+            }
+        }
+    }
+
+    /// Writes the changed trees on top of `base`; `None` when the result is empty.
+    fn apply(&self, repo: &Repository, base: Option<&git2::Tree<'_>>) -> Result<Option<Oid>> {
+        let mut builder = repo.treebuilder(base)?;
+        for (name, blob) in &self.files {
+            match blob {
+                Some(blob) => {
+                    builder.insert(name, *blob, i32::from(FileMode::Blob))?;
+                }
+                None if builder.get(name)?.is_some() => builder.remove(name)?,
+                None => {}
+            }
+        }
+        for (name, changes) in &self.dirs {
+            let subtree = base
+                .and_then(|tree| tree.get_name(name))
+                .filter(|entry| entry.kind() == Some(git2::ObjectType::Tree))
+                .map(|entry| repo.find_tree(entry.id()))
+                .transpose()?;
+            match changes.apply(repo, subtree.as_ref())? {
+                Some(id) => {
+                    builder.insert(name, id, i32::from(FileMode::Tree))?;
+                }
+                None if builder.get(name)?.is_some() => builder.remove(name)?,
+                None => {}
+            }
+        }
+        if builder.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(builder.write()?))
+    }
+}
+
+/// An index entry for a regular file with the given content id, with its stat data.
+fn index_entry(rel: &Path, id: Oid, meta: &std::fs::Metadata) -> Result<git2::IndexEntry> {
+    use std::os::unix::fs::MetadataExt;
+    let path = git_path(rel)?.into_bytes();
+    let time = |secs: i64, nanos: i64| git2::IndexTime::new(secs as i32, nanos as u32);
+    Ok(git2::IndexEntry {
+        ctime: time(meta.ctime(), meta.ctime_nsec()),
+        mtime: time(meta.mtime(), meta.mtime_nsec()),
+        dev: meta.dev() as u32,
+        ino: meta.ino() as u32,
+        mode: if meta.mode() & 0o111 != 0 {
+            0o100755
+        } else {
+            0o100644
+        },
+        uid: meta.uid(),
+        gid: meta.gid(),
+        file_size: meta.size() as u32,
+        id,
+        flags: path.len().min(0xfff) as u16,
+        flags_extended: 0,
+        path,
+    })
 }
 
 /// Git paths use `/` and must be valid UTF-8 here (inc only writes slugged names).

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod git;
+pub mod index;
 pub mod journal;
 pub mod merge;
 pub mod model;

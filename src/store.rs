@@ -135,10 +135,13 @@ impl Store {
 
     /// The id that `query` names: an exact id, else a unique prefix, else a unique substring.
     pub fn resolve(&self, query: &str) -> Result<String> {
-        let ids = self.ids()?;
-        if ids.iter().any(|id| id == query) {
+        // An exact id needs no directory listing (thousands of incidents after a few years).
+        let exact =
+            !query.is_empty() && query.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if exact && self.incident_dir(query).join(INCIDENT_FILE).is_file() {
             return Ok(query.to_string());
         }
+        let ids = self.ids()?;
         for matches in [
             ids.iter()
                 .filter(|id| id.starts_with(query))

@@ -194,7 +194,7 @@ impl Clock {
 
     /// The system clock, or the RFC 3339 instant in `pinned` (`$INC_NOW`) when given.
     pub fn system(pinned: Option<&str>) -> Result<Clock, Error> {
-        let tz = TimeZone::try_system().unwrap_or(TimeZone::UTC);
+        let tz = local_zone();
         let now = match pinned {
             None => Timestamp::now(),
             Some(text) => Time::parse_rfc3339(text)
@@ -280,6 +280,46 @@ impl Clock {
         let zoned = datetime.to_zoned(self.tz.clone()).ok()?;
         Some(Time::new(zoned.timestamp(), &self.tz))
     }
+}
+
+/// The local time zone: `$TZ` (a zone name, `:name` or a path), else `/etc/localtime`.
+///
+/// The zone's TZif file is read directly: jiff's own lookup first indexes the whole zoneinfo
+/// directory, which costs more than the rest of `inc log` together (see docs/benchmarks.md).
+/// Anything else (a POSIX TZ string like `EST5EDT`) goes to jiff.
+fn local_zone() -> TimeZone {
+    let zoneinfo = || {
+        std::env::var_os("TZDIR")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| "/usr/share/zoneinfo".into())
+    };
+    let tzif = |name: &str, path: &std::path::Path| {
+        let data = std::fs::read(path).ok()?;
+        TimeZone::tzif(name, &data).ok()
+    };
+    let found = match std::env::var("TZ") {
+        Err(_) => {
+            let link = std::fs::read_link("/etc/localtime").ok();
+            let name = link
+                .as_ref()
+                .and_then(|l| l.to_str())
+                .and_then(|l| l.split_once("zoneinfo/"))
+                .map_or("Local", |(_, name)| name);
+            tzif(name, std::path::Path::new("/etc/localtime"))
+        }
+        Ok(tz) if tz.is_empty() || tz.eq_ignore_ascii_case("UTC") => Some(TimeZone::UTC),
+        Ok(tz) => {
+            let name = tz.strip_prefix(':').unwrap_or(&tz);
+            if name.starts_with('/') {
+                tzif(name, std::path::Path::new(name))
+            } else if !name.contains("..") {
+                tzif(name, &zoneinfo().join(name))
+            } else {
+                None
+            }
+        }
+    };
+    found.unwrap_or_else(|| TimeZone::try_system().unwrap_or(TimeZone::UTC))
 }
 
 /// A duration for people: `45s`, `1h 28m`, `2d 3h 5m`. Seconds are dropped past one minute because

@@ -69,3 +69,49 @@ fn a_long_text_becomes_a_short_commit_subject() {
         format!("{CHECKOUT}: log \"word word word word word word word word word word word word…\"")
     );
 }
+
+/// After inc's commit, git's own view of the index agrees: the cached trees were invalidated
+/// where they had to be (`git write-tree` rebuilds exactly HEAD's tree) and the entries match.
+fn index_agrees_with_git(repo: &Repo) {
+    assert_eq!(repo.status(), "");
+    assert_eq!(
+        repo.git(&["write-tree"]),
+        repo.git(&["rev-parse", "HEAD^{tree}"])
+    );
+    assert_eq!(repo.git(&["diff-index", "--cached", "HEAD"]), "");
+    repo.git(&["fsck", "--strict"]);
+}
+
+#[test]
+fn the_index_stays_valid_for_git_with_cached_trees() {
+    let repo = Repo::with_incident();
+    repo.write("docs/readme.md", "hello\n");
+    repo.git(&["add", "docs/readme.md"]);
+    // A git commit leaves a full cached-tree extension in the index.
+    repo.git(&["commit", "-qm", "docs"]);
+    repo.ok(&["log", "after a git commit"]);
+    index_agrees_with_git(&repo);
+    repo.ok(&["open", "A second incident"]);
+    index_agrees_with_git(&repo);
+    repo.ok(&["resolve"]);
+    index_agrees_with_git(&repo);
+}
+
+#[test]
+fn unusual_indexes_are_left_to_libgit2() {
+    for setup in [
+        &["update-index", "--index-version", "4"][..],
+        &["update-index", "--untracked-cache"],
+        &["update-index", "--split-index"],
+    ] {
+        let repo = Repo::with_incident();
+        repo.git(setup);
+        repo.ok(&["log", "still works"]);
+        assert_eq!(repo.status(), "", "{setup:?}");
+        repo.git(&["fsck", "--strict"]);
+        assert!(
+            repo.git(&["show", &format!("HEAD:incidents/{CHECKOUT}/timeline.yaml")])
+                .contains("still works")
+        );
+    }
+}

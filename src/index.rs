@@ -1,0 +1,338 @@
+//! Updating a few entries of the git index in place, for the commit that every inc command makes.
+//!
+//! libgit2 reads the whole index through its collision-detecting SHA-1 (to verify the trailer),
+//! copies every entry, and hashes it again to write it: on a repository with 10,000 files that
+//! is most of `inc log`'s time (see docs/benchmarks.md). git itself does not verify on read.
+//! This module does what `git update-index` does for a handful of paths: it takes
+//! `index.lock`, patches the entries, marks the cached trees of their directories invalid, and
+//! writes the index with a hardware-accelerated SHA-1 trailer.
+//!
+//! It only handles the plain layout (versions 2 and 3; the TREE, REUC, EOIE and IEOT
+//! extensions). For anything else (version 4, split or sparse indexes, the untracked cache,
+//! fsmonitor, conflicts on a path) it returns `Ok(false)` and the caller uses libgit2.
+
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+
+use anyhow::{Context, Result, anyhow};
+use sha1::{Digest, Sha1};
+
+/// One change to the index.
+pub enum Update<'a> {
+    /// Stage `path` (slash-separated, relative to the work tree) as blob `id`, with the file's
+    /// stat data so git need not hash it again.
+    Set {
+        path: &'a str,
+        id: [u8; 20],
+        meta: &'a fs::Metadata,
+    },
+    /// Remove `path` from the index.
+    Remove { path: &'a str },
+}
+
+impl Update<'_> {
+    fn path(&self) -> &str {
+        match self {
+            Update::Set { path, .. } | Update::Remove { path } => path,
+        }
+    }
+}
+
+const HEADER: usize = 12;
+const TRAILER: usize = 20;
+/// Bytes of an entry before its path: stat data (40), object id (20), flags (2).
+const FIXED: usize = 62;
+const EXTENDED_FLAG: u16 = 0x4000;
+const STAGE_MASK: u16 = 0x3000;
+
+/// One entry, as a slice of the old index or newly built bytes.
+struct Entry<'a> {
+    path: &'a [u8],
+    bytes: std::borrow::Cow<'a, [u8]>,
+}
+
+/// Applies `updates` to the index in `git_dir`. `Ok(false)`: the index has a shape this module
+/// leaves to libgit2, and nothing was changed.
+pub fn update(git_dir: &Path, updates: &[Update<'_>]) -> Result<bool> {
+    let index_path = git_dir.join("index");
+    let lock_path = git_dir.join("index.lock");
+    let mut lock = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&lock_path)
+        .with_context(|| format!("cannot take {}", lock_path.display()))?;
+    let result = (|| {
+        let old = match fs::read(&index_path) {
+            Ok(old) => old,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => empty_index(),
+            Err(e) => return Err(e).context("reading the git index"),
+        };
+        let Some(new) = patch(&old, updates)? else {
+            return Ok(false);
+        };
+        lock.write_all(&new)?;
+        drop(lock);
+        fs::rename(&lock_path, &index_path).context("replacing the git index")?;
+        Ok(true)
+    })();
+    if !matches!(result, Ok(true)) {
+        let _ = fs::remove_file(&lock_path);
+    }
+    result
+}
+
+fn empty_index() -> Vec<u8> {
+    let mut bytes = b"DIRC\0\0\0\x02\0\0\0\0".to_vec();
+    let hash = Sha1::digest(&bytes);
+    bytes.extend_from_slice(&hash);
+    bytes
+}
+
+/// The new index bytes, or `None` when the layout is one this module does not handle.
+fn patch(old: &[u8], updates: &[Update<'_>]) -> Result<Option<Vec<u8>>> {
+    let bad = || anyhow!("the git index is damaged (run `git status` to see what git says)");
+    if old.len() < HEADER + TRAILER || &old[..4] != b"DIRC" {
+        return Err(bad());
+    }
+    let version = u32::from_be_bytes(old[4..8].try_into().expect("4 bytes"));
+    if !(version == 2 || version == 3) {
+        return Ok(None);
+    }
+    let count = u32::from_be_bytes(old[8..12].try_into().expect("4 bytes")) as usize;
+    let body = &old[..old.len() - TRAILER];
+
+    // The entries, as they are.
+    let mut entries: Vec<Entry<'_>> = Vec::with_capacity(count + updates.len());
+    let mut offset = HEADER;
+    for _ in 0..count {
+        let flags_at = offset + 60;
+        if flags_at + 2 > body.len() {
+            return Err(bad());
+        }
+        let flags = u16::from_be_bytes([body[flags_at], body[flags_at + 1]]);
+        let path_at = offset + FIXED + if flags & EXTENDED_FLAG != 0 { 2 } else { 0 };
+        let end = body[path_at..]
+            .iter()
+            .position(|&b| b == 0)
+            .ok_or_else(bad)?
+            + path_at;
+        if flags & STAGE_MASK != 0
+            && updates
+                .iter()
+                .any(|u| u.path().as_bytes() == &body[path_at..end])
+        {
+            return Ok(None); // a merge conflict on one of our paths: libgit2 clears it properly
+        }
+        let len = (end - offset + 8) & !7; // NUL-padded to a multiple of eight
+        if offset + len > body.len() {
+            return Err(bad());
+        }
+        entries.push(Entry {
+            path: &body[path_at..end],
+            bytes: body[offset..offset + len].into(),
+        });
+        offset += len;
+    }
+
+    // The extensions: the cached trees are invalidated along our paths; the offset tables
+    // (EOIE, IEOT) describe the old layout and are dropped; resolve-undo is kept; anything else
+    // is left to libgit2.
+    let mut extensions: Vec<u8> = Vec::new();
+    while offset < body.len() {
+        if offset + 8 > body.len() {
+            return Err(bad());
+        }
+        let signature = &body[offset..offset + 4];
+        let size =
+            u32::from_be_bytes(body[offset + 4..offset + 8].try_into().expect("4 bytes")) as usize;
+        let data = body.get(offset + 8..offset + 8 + size).ok_or_else(bad)?;
+        match signature {
+            b"TREE" => {
+                let paths: Vec<&str> = updates.iter().map(Update::path).collect();
+                let tree = invalidate_trees(data, &paths).ok_or_else(bad)?;
+                extensions.extend_from_slice(b"TREE");
+                extensions.extend_from_slice(&(tree.len() as u32).to_be_bytes());
+                extensions.extend_from_slice(&tree);
+            }
+            b"REUC" => extensions.extend_from_slice(&body[offset..offset + 8 + size]),
+            b"EOIE" | b"IEOT" => {}
+            _ => return Ok(None),
+        }
+        offset += 8 + size;
+    }
+
+    // Apply the updates, keeping the entries sorted by path.
+    for update in updates {
+        let path = update.path().as_bytes();
+        let position = entries.binary_search_by(|e| compare(e.path, path));
+        match (update, position) {
+            (Update::Set { id, meta, .. }, found) => {
+                let entry = Entry {
+                    path,
+                    bytes: encode(path, id, meta).into(),
+                };
+                match found {
+                    Ok(i) => entries[i] = entry,
+                    Err(i) => entries.insert(i, entry),
+                }
+            }
+            (Update::Remove { .. }, Ok(i)) => {
+                entries.remove(i);
+            }
+            (Update::Remove { .. }, Err(_)) => {}
+        }
+    }
+
+    let mut new = Vec::with_capacity(old.len() + 256);
+    new.extend_from_slice(b"DIRC");
+    new.extend_from_slice(&version.to_be_bytes());
+    new.extend_from_slice(&(entries.len() as u32).to_be_bytes());
+    for entry in &entries {
+        new.extend_from_slice(&entry.bytes);
+    }
+    new.extend_from_slice(&extensions);
+    let hash = Sha1::digest(&new);
+    new.extend_from_slice(&hash);
+    Ok(Some(new))
+}
+
+/// Git's order of index entries: by path bytes, a prefix first.
+fn compare(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    a.cmp(b)
+}
+
+/// A stage-0 entry for a regular file.
+fn encode(path: &[u8], id: &[u8; 20], meta: &fs::Metadata) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(FIXED + path.len() + 8);
+    let mode: u32 = if meta.mode() & 0o111 != 0 {
+        0o100755
+    } else {
+        0o100644
+    };
+    for value in [
+        meta.ctime() as u32,
+        meta.ctime_nsec() as u32,
+        meta.mtime() as u32,
+        meta.mtime_nsec() as u32,
+        meta.dev() as u32,
+        meta.ino() as u32,
+        mode,
+        meta.uid(),
+        meta.gid(),
+        meta.size() as u32,
+    ] {
+        bytes.extend_from_slice(&value.to_be_bytes());
+    }
+    bytes.extend_from_slice(id);
+    bytes.extend_from_slice(&(path.len().min(0xfff) as u16).to_be_bytes());
+    bytes.extend_from_slice(path);
+    let padded = (bytes.len() + 8) & !7;
+    bytes.resize(padded, 0);
+    bytes
+}
+
+/// The TREE extension with every cached tree on the way to `paths` marked invalid (entry count
+/// -1, no id), as git does when it changes an entry. `None` if the data does not parse.
+fn invalidate_trees(data: &[u8], paths: &[&str]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(data.len());
+    let mut rest = data;
+    let dirs: Vec<Vec<&str>> = paths
+        .iter()
+        .map(|p| {
+            let mut parts: Vec<&str> = p.split('/').collect();
+            parts.pop();
+            parts
+        })
+        .collect();
+    node(&mut rest, &mut out, &[], &dirs)?;
+    Some(out)
+}
+
+/// Rewrites one cached-tree node (and its children) from `input` to `out`. `at` is the node's
+/// directory path; a node on the way to any of `dirs` is invalidated.
+fn node(input: &mut &[u8], out: &mut Vec<u8>, at: &[&str], dirs: &[Vec<&str>]) -> Option<()> {
+    let nul = input.iter().position(|&b| b == 0)?;
+    let name = std::str::from_utf8(&input[..nul]).ok()?;
+    *input = &input[nul + 1..];
+    let newline = input.iter().position(|&b| b == b'\n')?;
+    let header = std::str::from_utf8(&input[..newline]).ok()?;
+    *input = &input[newline + 1..];
+    let (count, children) = header.split_once(' ')?;
+    let count: i64 = count.parse().ok()?;
+    let children: usize = children.parse().ok()?;
+
+    let mut path: Vec<&str> = at.to_vec();
+    if !name.is_empty() {
+        path.push(name);
+    }
+    let touched = dirs.iter().any(|d| d.starts_with(&path));
+    out.extend_from_slice(name.as_bytes());
+    out.push(0);
+    if count >= 0 {
+        let id = input.get(..20)?;
+        *input = &input[20..];
+        if touched {
+            out.extend_from_slice(format!("-1 {children}\n").as_bytes());
+        } else {
+            out.extend_from_slice(format!("{count} {children}\n").as_bytes());
+            out.extend_from_slice(id);
+        }
+    } else {
+        out.extend_from_slice(format!("{count} {children}\n").as_bytes());
+    }
+    for _ in 0..children {
+        node(input, out, &path, dirs)?;
+    }
+    Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree_node(name: &str, count: i64, children: usize, id: u8) -> Vec<u8> {
+        let mut bytes = format!("{name}\0{count} {children}\n").into_bytes();
+        if count >= 0 {
+            bytes.extend_from_slice(&[id; 20]);
+        }
+        bytes
+    }
+
+    #[test]
+    fn invalidates_the_trees_on_the_way_to_a_path_only() {
+        let data = [
+            tree_node("", 5, 2, 1),
+            tree_node("docs", 1, 0, 2),
+            tree_node("incidents", 4, 2, 3),
+            tree_node("a", 2, 0, 4),
+            tree_node("b", 2, 0, 5),
+        ]
+        .concat();
+        let out = invalidate_trees(&data, &["incidents/b/timeline.yaml"]).unwrap();
+        let expected = [
+            tree_node("", -1, 2, 0),
+            tree_node("docs", 1, 0, 2),
+            tree_node("incidents", -1, 2, 0),
+            tree_node("a", 2, 0, 4),
+            tree_node("b", -1, 0, 0),
+        ]
+        .concat();
+        assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn encoded_entries_are_padded_to_eight_bytes_with_at_least_one_nul() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("f");
+        fs::write(&file, "x").unwrap();
+        let meta = fs::metadata(&file).unwrap();
+        for len in 1..20 {
+            let path = vec![b'a'; len];
+            let bytes = encode(&path, &[7; 20], &meta);
+            assert_eq!(bytes.len() % 8, 0);
+            assert_eq!(bytes[FIXED + len], 0);
+        }
+    }
+}
