@@ -66,13 +66,19 @@ impl Journal {
     pub fn read(&self) -> Option<Vec<Record>> {
         let text = fs::read_to_string(&self.file).ok()?;
         let records: Vec<Record> = text.lines().filter_map(parse).collect();
-        Some(records)
+        (!records.is_empty()).then_some(records)
     }
 
+    /// Marks everything noted as done. The file is emptied rather than removed: reusing it is
+    /// cheaper than creating it for every command.
     pub fn clear(&self) -> Result<()> {
-        match fs::remove_file(&self.file) {
+        match OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(&self.file)
+        {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                Err(e).with_context(|| format!("cannot remove {}", self.file.display()))
+                Err(e).with_context(|| format!("cannot clear {}", self.file.display()))
             }
             _ => Ok(()),
         }

@@ -29,6 +29,7 @@ pub struct Store {
     config: Config,
     incidents: PathBuf,
     journal: Journal,
+    checked: Checked,
     /// Whether writes are noted in the journal (only when they are going to be committed).
     journaling: Cell<bool>,
 }
@@ -64,6 +65,9 @@ impl Store {
             config,
             incidents,
             journal: Journal::new(&crate::git::git_dir(root)),
+            checked: Checked {
+                file: crate::git::git_dir(root).join("inc").join("checked"),
+            },
             journaling: Cell::new(false),
         })
     }
@@ -265,6 +269,7 @@ impl Store {
     ) -> Result<Append<'_>> {
         let path = self.incident_dir(id).join(E::FILE);
         let shown = path.strip_prefix(&self.root).unwrap_or(&path).to_path_buf();
+        let before = fs::metadata(&path).ok();
         let existing = match fs::read_to_string(&path) {
             Ok(text) => Some(text),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -298,7 +303,15 @@ impl Store {
             addition = addition.replace('\n', "\r\n");
         }
         let combined = format!("{old}{addition}");
-        if let Err(err) = model::from_yaml::<Vec<E>>(&shown, &combined) {
+        // A log that inc itself left as it is now is known to take an append; anything else
+        // (hand edits, a merge, a checkout) is parsed whole first.
+        let known = before.is_some_and(|meta| self.checked.is_known(&shown, &meta));
+        let parsed = if known {
+            Ok(Vec::new())
+        } else {
+            model::from_yaml::<Vec<E>>(&shown, &combined)
+        };
+        if let Err(err) = parsed {
             let old_lines = old.lines().count() as u64;
             return Err(match err {
                 Error::File { line, .. } if line > old_lines => Error::File {
@@ -429,7 +442,61 @@ impl Append<'_> {
             })?;
             append(&self.path, &self.bytes)?;
         }
+        if let Ok(meta) = fs::metadata(&self.path) {
+            self.store
+                .checked
+                .remember(&self.store.relative(&self.path), &meta);
+        }
         Ok(self.path)
+    }
+}
+
+/// Logs known to parse, by the stat data they had when inc last checked and wrote them
+/// (`.git/inc/checked`). An append to a long logbook that nobody else touched since then does
+/// not parse it all again: `inc log` then costs the same at 10 entries as at 10,000.
+#[derive(Debug)]
+struct Checked {
+    file: PathBuf,
+}
+
+/// How many logs the cache remembers (the ones in use during an outage).
+const CHECKED_KEEP: usize = 64;
+
+impl Checked {
+    fn stamp(meta: &fs::Metadata) -> String {
+        use std::os::unix::fs::MetadataExt;
+        format!(
+            "{} {} {}.{:09}",
+            meta.ino(),
+            meta.len(),
+            meta.mtime(),
+            meta.mtime_nsec()
+        )
+    }
+
+    fn is_known(&self, rel: &Path, meta: &fs::Metadata) -> bool {
+        let Ok(text) = fs::read_to_string(&self.file) else {
+            return false;
+        };
+        let line = format!("{} {}", Self::stamp(meta), rel.display());
+        text.lines().any(|l| l == line)
+    }
+
+    /// Records that `rel`, as it is now, parses. Failing to record only costs a parse later.
+    fn remember(&self, rel: &Path, meta: &fs::Metadata) {
+        let rel = rel.display().to_string();
+        let old = fs::read_to_string(&self.file).unwrap_or_default();
+        let mut text = format!("{} {rel}\n", Self::stamp(meta));
+        for line in old
+            .lines()
+            .filter(|l| l.splitn(4, ' ').nth(3) != Some(rel.as_str()))
+            .take(CHECKED_KEEP - 1)
+        {
+            text.push_str(line);
+            text.push('\n');
+        }
+        let _ = fs::create_dir_all(self.file.parent().expect("inside .git"));
+        let _ = fs::write(&self.file, text);
     }
 }
 

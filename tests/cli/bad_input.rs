@@ -174,3 +174,18 @@ fn a_broken_pipe_is_quiet() {
     assert!(out.status.success());
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+#[test]
+fn a_hand_edit_after_an_append_is_noticed_even_at_the_same_size() {
+    let repo = Repo::with_incident();
+    repo.ok(&["log", "first"]);
+    let path = format!("incidents/{CHECKOUT}/timeline.yaml");
+    let text = repo.read(&path);
+    let broken = text.replacen("kind: event", "kind: evenx", 1);
+    assert_eq!(broken.len(), text.len());
+    repo.write(&path, &broken);
+    let before = repo.state();
+    let err = repo.fails(1, &["log", "second"]);
+    assert!(err.contains("timeline.yaml:") && err.contains("evenx"), "{err}");
+    assert_eq!(repo.state(), before);
+}
