@@ -379,11 +379,11 @@ impl<'a> Context<'a> {
     /// (`by`, `owner`, `person`, `authors`, roles), and every name that appears in the
     /// incident's files is replaced in all text, so no template can print one.
     pub fn into_value(self, people: &[String]) -> Value {
-        let public = self.public;
-        let mut json = serde_json::to_value(&self).expect("contexts serialize");
-        if public {
-            scrub(&mut json, people);
+        if !self.public {
+            return Value::from(minijinja::value::Serde(self));
         }
+        let mut json = serde_json::to_value(&self).expect("contexts serialize");
+        scrub(&mut json, people);
         Value::from(minijinja::value::Serde(json))
     }
 }

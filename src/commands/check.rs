@@ -45,15 +45,18 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     if args.targets.is_empty() {
         ids = store.ids()?;
     }
-    let mut problems: Vec<Problem> = ids
-        .iter()
-        .flat_map(|id| check::incident(&store, id, &ctx.clock))
-        .collect();
+    let count = ids.len();
+    let clock = &ctx.clock;
+    let mut problems: Vec<Problem> =
+        crate::store::parallel_map(ids, |id| check::incident(&store, &id, clock))
+            .into_iter()
+            .flatten()
+            .collect();
     problems.sort();
     let output = match args.format {
-        Format::Text => check::text(&problems, ids.len()),
+        Format::Text => check::text(&problems, count),
         Format::Github => check::github(&problems),
-        Format::Json => check::json(&problems, ids.len()),
+        Format::Json => check::json(&problems, count),
     };
     ctx.out.write_all(output.as_bytes())?;
     let failed = problems

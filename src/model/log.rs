@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use crate::time::Time;
 
 /// An entry of an append-only file.
-pub trait LogEntry: Serialize + DeserializeOwned {
+pub trait LogEntry: Serialize + DeserializeOwned + Send {
     /// The file name inside the incident directory.
     const FILE: &'static str;
     /// The comment a new file starts with (after the schema line).

@@ -26,8 +26,57 @@ pub use roles::{RoleAction, RoleEvent};
 pub use timeline::{Kind, TimelineEntry};
 
 /// Parses YAML text read from `path` into `T`; errors carry the file, line and column.
+///
+/// inc's files are small, trusted-shape documents read by the thousand (`inc check`,
+/// `inc stats`): no resource budget, and duplicate keys are left to serde's derived structs
+/// (which reject a repeated field) instead of being hashed a second time.
 pub fn from_yaml<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, Error> {
-    serde_saphyr::from_str(text).map_err(|err| yaml_error(path, &err))
+    let options = serde_saphyr::options! {
+        budget: None,
+        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::PassThrough,
+        with_snippet: false,
+    };
+    serde_saphyr::from_str_with_options(text, options).map_err(|err| yaml_error(path, &err))
+}
+
+/// Parses an append-only log. A long one is cut at its entries (lines starting with `- ` at
+/// the left margin, which no entry's own text can produce) and the parts are parsed on all cores;
+/// any error is then reported by parsing the file whole, so its line numbers are the file's own.
+pub fn from_yaml_log<E: LogEntry>(path: &Path, text: &str) -> Result<Vec<E>, Error> {
+    const PARALLEL_ABOVE: usize = 256 * 1024;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if text.len() < PARALLEL_ABOVE || threads == 1 {
+        return from_yaml(path, text);
+    }
+    let mut cuts = vec![0];
+    let target = text.len() / threads;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if offset >= cuts.last().expect("starts with 0") + target && line.starts_with("- ") {
+            cuts.push(offset);
+        }
+        offset += line.len();
+    }
+    cuts.push(text.len());
+    let parts: Vec<&str> = cuts.windows(2).map(|w| &text[w[0]..w[1]]).collect();
+    let parsed: Vec<Result<Vec<E>, Error>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = parts
+            .iter()
+            .map(|part| scope.spawn(move || from_yaml::<Vec<E>>(path, part)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a parser thread panicked"))
+            .collect()
+    });
+    let mut entries = Vec::new();
+    for part in parsed {
+        match part {
+            Ok(mut part) => entries.append(&mut part),
+            Err(_) => return from_yaml(path, text),
+        }
+    }
+    Ok(entries)
 }
 
 /// Serializes `value` the way inc writes every file: block style, strings quoted only where a
@@ -101,6 +150,37 @@ pub fn conflict_marker_line(text: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn long_log(entries: usize) -> String {
+        let mut text = timeline::HEADER.to_string();
+        for n in 0..entries {
+            text.push_str(&format!(
+                "- id: e{n:05}\n  at: \"2026-11-22T14:32:00+00:00\"\n  by: alice\n  kind: event\n  text: |-\n    entry {n}\n    - not an item: indented\n"
+            ));
+        }
+        text
+    }
+
+    #[test]
+    fn a_long_log_parses_in_parts_exactly_as_whole() {
+        let text = long_log(4000);
+        assert!(text.len() > 256 * 1024);
+        let path = Path::new("timeline.yaml");
+        let parts: Vec<TimelineEntry> = from_yaml_log(path, &text).unwrap();
+        let whole: Vec<TimelineEntry> = from_yaml(path, &text).unwrap();
+        assert_eq!(parts.len(), 4000);
+        assert_eq!(parts, whole);
+    }
+
+    #[test]
+    fn an_error_deep_in_a_long_log_has_the_files_line_number() {
+        let text = long_log(4000).replacen("  by: alice\n", "  by: [alice\n", 3999);
+        let text = text.replacen("  by: [alice\n", "  by: alice\n", 3998);
+        let err = from_yaml_log::<TimelineEntry>(Path::new("t"), &text).unwrap_err();
+        let whole = from_yaml::<Vec<TimelineEntry>>(Path::new("t"), &text).unwrap_err();
+        assert_eq!(err.to_string(), whole.to_string());
+        assert!(err.to_string().starts_with("t:27990:"), "{err}");
+    }
 
     #[test]
     fn finds_conflict_markers() {

@@ -186,6 +186,9 @@ fn a_hand_edit_after_an_append_is_noticed_even_at_the_same_size() {
     repo.write(&path, &broken);
     let before = repo.state();
     let err = repo.fails(1, &["log", "second"]);
-    assert!(err.contains("timeline.yaml:") && err.contains("evenx"), "{err}");
+    assert!(
+        err.contains("timeline.yaml:") && err.contains("evenx"),
+        "{err}"
+    );
     assert_eq!(repo.state(), before);
 }
