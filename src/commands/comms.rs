@@ -43,11 +43,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         .as_deref()
         .map(|c| store.config().channel(c))
         .transpose()?;
-    let at = args
-        .at
-        .as_deref()
-        .map(|t| ctx.clock.parse_when(t))
-        .transpose()?;
+    let at = ctx.at(args.at.as_deref())?;
 
     let _lock = ctx.lock(&store)?;
     let id = ctx.incident(&store, None)?;

@@ -69,11 +69,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         )
         .into());
     }
-    let at = args
-        .at
-        .as_deref()
-        .map(|t| ctx.clock.parse_when(t))
-        .transpose()?;
+    let at = ctx.at(args.at.as_deref())?;
     let store = ctx.store()?;
     let _lock = ctx.lock(&store)?;
     let id = ctx.incident(&store, None)?;

@@ -23,11 +23,7 @@ pub struct Args {
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let milestone = Milestone::parse(&args.milestone)
         .ok_or_else(|| unknown_name("milestone", &args.milestone, &Milestone::names()))?;
-    let given = args
-        .at
-        .as_deref()
-        .map(|t| ctx.clock.parse_when(t))
-        .transpose()?;
+    let given = ctx.at(args.at.as_deref())?;
     let at = given.unwrap_or_else(|| ctx.clock.now());
     let tz = ctx.clock.tz().clone();
     update_incident(

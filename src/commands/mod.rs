@@ -149,12 +149,9 @@ impl Ctx<'_> {
         self.env.now.as_deref()
     }
 
-    /// A parsed `--at`, or now.
-    pub fn when(&self, at: Option<&str>) -> Result<Time> {
-        Ok(match at {
-            Some(text) => self.clock.parse_when(text)?,
-            None => self.clock.now(),
-        })
+    /// A WHEN the user typed (`--at`, `--since` …), parsed; `None` when not given.
+    pub fn at(&self, text: Option<&str>) -> Result<Option<Time>> {
+        Ok(text.map(|t| self.clock.parse_when(t)).transpose()?)
     }
 
     /// A new timeline entry at `at` (`None`: now). A hand-given time also records when it was

@@ -83,12 +83,11 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     };
     let now = ctx.clock.now();
     let milestones = Milestones {
-        started: args
-            .started
-            .as_deref()
-            .map(|t| ctx.clock.parse_when(t))
-            .transpose()?,
-        detected: Some(ctx.when(args.detected.as_deref())?),
+        started: ctx.at(args.started.as_deref())?,
+        detected: Some(
+            ctx.at(args.detected.as_deref())?
+                .unwrap_or_else(|| ctx.clock.now()),
+        ),
         ..Milestones::default()
     };
     if let Some((earlier, later)) = milestones.out_of_order().first() {

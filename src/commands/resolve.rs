@@ -17,11 +17,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
-    let given = args
-        .at
-        .as_deref()
-        .map(|t| ctx.clock.parse_when(t))
-        .transpose()?;
+    let given = ctx.at(args.at.as_deref())?;
     let now = ctx.clock.now();
     update_incident(ctx, &args.who, "resolve", |incident, _| {
         let milestones = &mut incident.milestones;

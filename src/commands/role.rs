@@ -39,11 +39,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     if person.is_empty() {
         return Err(Error::usage("the person is empty: name who takes the role").into());
     }
-    let at = args
-        .at
-        .as_deref()
-        .map(|t| ctx.clock.parse_when(t))
-        .transpose()?;
+    let at = ctx.at(args.at.as_deref())?;
     let action = match (args.add, args.remove) {
         (true, _) => RoleAction::Add,
         (_, true) => RoleAction::Remove,

@@ -21,11 +21,7 @@ pub struct Args {
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let severity = ctx.store()?.config().severity(&args.severity)?;
-    let at = args
-        .at
-        .as_deref()
-        .map(|t| ctx.clock.parse_when(t))
-        .transpose()?;
+    let at = ctx.at(args.at.as_deref())?;
     update_incident(ctx, &args.who, &format!("sev {severity}"), |incident, _| {
         if incident.severity == severity {
             return Ok(None);

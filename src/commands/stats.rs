@@ -40,16 +40,8 @@ pub enum Format {
 }
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
-    let since = args
-        .since
-        .as_deref()
-        .map(|t| ctx.clock.parse_when(t))
-        .transpose()?;
-    let until = args
-        .until
-        .as_deref()
-        .map(|t| ctx.clock.parse_when(t))
-        .transpose()?;
+    let since = ctx.at(args.since.as_deref())?;
+    let until = ctx.at(args.until.as_deref())?;
     let store = ctx.store()?;
     let mut incidents: Vec<Incident> = Vec::new();
     for (id, loaded) in store.load_all()? {

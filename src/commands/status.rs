@@ -37,11 +37,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     };
     let status =
         Status::parse(&input).ok_or_else(|| unknown_name("status", &input, &Status::names()))?;
-    let given = args
-        .at
-        .as_deref()
-        .map(|t| ctx.clock.parse_when(t))
-        .transpose()?;
+    let given = ctx.at(args.at.as_deref())?;
     let at = given.unwrap_or_else(|| ctx.clock.now());
     update_incident(
         ctx,

@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{Config, Incident, LogEntry};
+use super::{Config, Incident};
 use crate::time::Time;
 
 /// One update sent to an audience.
@@ -26,27 +26,8 @@ pub struct CommsEntry {
 
 pub const HEADER: &str = "# Communications: each update as sent, oldest first. inc appends.\n";
 
-impl LogEntry for CommsEntry {
-    const FILE: &'static str = "comms.yaml";
-    const HEADER: &'static str = HEADER;
-    const SCHEMA: &'static str = "comms";
-
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn set_id(&mut self, id: String) {
-        self.id = id;
-    }
-
-    fn at(&self) -> Time {
-        self.at
-    }
-
-    fn fingerprint(&self) -> String {
-        format!("{}|{}|{}|{}", self.at, self.by, self.audience, self.message)
-    }
-}
+super::log::log_entry!(CommsEntry, file: "comms.yaml", schema: "comms", header: HEADER,
+    fingerprint: |e| format!("{}|{}|{}|{}", e.at, e.by, e.audience, e.message));
 
 /// When an audience's next update is due while the incident is open.
 #[derive(Clone, Debug, PartialEq, Serialize)]

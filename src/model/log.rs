@@ -24,6 +24,36 @@ pub trait LogEntry: Serialize + DeserializeOwned + Send {
     fn fingerprint(&self) -> String;
 }
 
+/// Implements [`LogEntry`] for an entry struct with `id` and `at` fields.
+macro_rules! log_entry {
+    ($type:ty, file: $file:literal, schema: $schema:literal, header: $header:expr,
+     fingerprint: |$entry:ident| $fingerprint:expr) => {
+        impl $crate::model::LogEntry for $type {
+            const FILE: &'static str = $file;
+            const HEADER: &'static str = $header;
+            const SCHEMA: &'static str = $schema;
+
+            fn id(&self) -> &str {
+                &self.id
+            }
+
+            fn set_id(&mut self, id: String) {
+                self.id = id;
+            }
+
+            fn at(&self) -> $crate::time::Time {
+                self.at
+            }
+
+            fn fingerprint(&self) -> String {
+                let $entry = self;
+                $fingerprint
+            }
+        }
+    };
+}
+pub(crate) use log_entry;
+
 /// Entry ids: 6 characters from an alphabet without look-alikes (no 0/o, 1/l/i).
 const ALPHABET: &[u8] = b"23456789abcdefghjkmnpqrstuvwxyz";
 const ID_LEN: usize = 6;

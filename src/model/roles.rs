@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::LogEntry;
 use crate::time::Time;
 
 /// The role that coordinates the incident and approves production changes.
@@ -38,30 +37,8 @@ pub enum RoleAction {
 pub const HEADER: &str =
     "# Roles: who held which role when. inc appends events; readers replay them in time order.\n";
 
-impl LogEntry for RoleEvent {
-    const FILE: &'static str = "roles.yaml";
-    const HEADER: &'static str = HEADER;
-    const SCHEMA: &'static str = "roles";
-
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn set_id(&mut self, id: String) {
-        self.id = id;
-    }
-
-    fn at(&self) -> Time {
-        self.at
-    }
-
-    fn fingerprint(&self) -> String {
-        format!(
-            "{}|{}|{:?}|{}|{}",
-            self.at, self.by, self.action, self.role, self.person
-        )
-    }
-}
+super::log::log_entry!(RoleEvent, file: "roles.yaml", schema: "roles", header: HEADER,
+    fingerprint: |e| format!("{}|{}|{:?}|{}|{}", e.at, e.by, e.action, e.role, e.person));
 
 /// A person holding a role from one time until another (`None`: still holding it).
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -5,7 +5,6 @@ use std::fmt;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::LogEntry;
 use crate::time::Time;
 
 /// One logbook entry. `at` is when it happened; `recorded` is when it was written, present only
@@ -99,27 +98,8 @@ impl fmt::Display for Kind {
 /// The comment at the top of a new timeline.yaml.
 pub const HEADER: &str = "# Logbook: one entry per list item, oldest first. inc appends; hand edits and comments stay.\n";
 
-impl LogEntry for TimelineEntry {
-    const FILE: &'static str = "timeline.yaml";
-    const HEADER: &'static str = HEADER;
-    const SCHEMA: &'static str = "timeline";
-
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn set_id(&mut self, id: String) {
-        self.id = id;
-    }
-
-    fn at(&self) -> Time {
-        self.at
-    }
-
-    fn fingerprint(&self) -> String {
-        format!("{}|{}|{}|{}", self.at, self.by, self.kind, self.text)
-    }
-}
+super::log::log_entry!(TimelineEntry, file: "timeline.yaml", schema: "timeline", header: HEADER,
+    fingerprint: |e| format!("{}|{}|{}|{}", e.at, e.by, e.kind, e.text));
 
 #[cfg(test)]
 mod tests {
