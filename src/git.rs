@@ -132,25 +132,12 @@ pub fn commit_paths(
     let tree_id = changes
         .apply(repo, Some(&baseline))?
         .map_or_else(|| repo.treebuilder(None)?.write(), Ok)?;
-    if tree_id == baseline.id() {
-        return Ok(None);
-    }
-    let tree = repo.find_tree(tree_id)?;
-    let signature = signature(repo, when, fallback_name)?;
-    let parents: Vec<&git2::Commit> = parent.iter().collect();
-    let oid = repo
-        .commit(
-            Some("HEAD"),
-            &signature,
-            &signature,
-            message,
-            &tree,
-            &parents,
-        )
-        .context("creating the commit")?;
 
-    // Stage the same content so `git status` shows these paths clean; leave every other entry.
-    // The entries carry the file's stat data, so git need not hash the files again.
+    // Stage first, then commit. The index is what another git command may hold locked; if
+    // staging fails nothing has moved, and if the commit then fails the change is staged and the
+    // next inc command commits it. Staging also happens when HEAD already has the tree (a
+    // recovery after an earlier commit whose staging failed). The entries carry the file's stat
+    // data, so git need not hash the files again.
     let updates: Vec<crate::index::Update<'_>> = staged
         .iter()
         .map(|(path, blob)| match blob {
@@ -171,6 +158,23 @@ pub fn commit_paths(
             stage_with_git(repo, &staged).map_err(|_| err)
         })?;
     }
+
+    if tree_id == baseline.id() {
+        return Ok(None);
+    }
+    let tree = repo.find_tree(tree_id)?;
+    let signature = signature(repo, when, fallback_name)?;
+    let parents: Vec<&git2::Commit> = parent.iter().collect();
+    let oid = repo
+        .commit(
+            Some("HEAD"),
+            &signature,
+            &signature,
+            message,
+            &tree,
+            &parents,
+        )
+        .context("creating the commit")?;
     Ok(Some(oid))
 }
 
@@ -349,7 +353,10 @@ pub fn wait_for_locks(repo: &Repository, interrupted: Option<u128>) -> Result<()
         let since_epoch = modified
             .and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok())
             .map_or(0, |d| d.as_millis());
-        let leftover = interrupted.is_some_and(|at| since_epoch + 1000 >= at);
+        // Only a lock taken while that commit ran (within seconds of its start) is its leftover;
+        // a later one belongs to someone else's git command.
+        let leftover =
+            interrupted.is_some_and(|at| since_epoch + 1000 >= at && since_epoch <= at + 10_000);
         if leftover && age >= STALE_AFTER {
             std::fs::remove_file(held)
                 .with_context(|| format!("cannot remove the stale lock {}", held.display()))?;

@@ -166,7 +166,8 @@ fn patch(old: &[u8], updates: &[Update<'_>]) -> Result<Option<Vec<u8>>> {
     // Apply the updates, keeping the entries sorted by path.
     for update in updates {
         let path = update.path().as_bytes();
-        let position = entries.binary_search_by(|e| compare(e.path, path));
+        // Git orders index entries by the bytes of their paths.
+        let position = entries.binary_search_by(|e| e.path.cmp(path));
         match (update, position) {
             (Update::Set { id, meta, .. }, found) => {
                 let entry = Entry {
@@ -196,11 +197,6 @@ fn patch(old: &[u8], updates: &[Update<'_>]) -> Result<Option<Vec<u8>>> {
     let hash = Sha1::digest(&new);
     new.extend_from_slice(&hash);
     Ok(Some(new))
-}
-
-/// Git's order of index entries: by path bytes, a prefix first.
-fn compare(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
-    a.cmp(b)
 }
 
 /// A stage-0 entry for a regular file.

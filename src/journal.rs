@@ -69,6 +69,11 @@ impl Journal {
         (!records.is_empty()).then_some(records)
     }
 
+    /// When the journal was last written.
+    pub fn modified(&self) -> Option<std::time::SystemTime> {
+        fs::metadata(&self.file).and_then(|m| m.modified()).ok()
+    }
+
     /// Marks everything noted as done. The file is emptied rather than removed: reusing it is
     /// cheaper than creating it for every command.
     pub fn clear(&self) -> Result<()> {

@@ -176,7 +176,14 @@ pub fn incident(
         let incident: Incident = model::from_yaml(path, text)?;
         Ok(serde_json::to_value(incident).expect("incidents serialize"))
     };
-    let (base, ours, theirs) = (parse(base)?, parse(ours)?, parse(theirs)?);
+    // Both clones opened the same incident (an add/add merge): there is no common version, so
+    // every field that differs is a conflict, decided by which side is later.
+    let base = if base.trim().is_empty() {
+        Value::Object(serde_json::Map::new())
+    } else {
+        parse(base)?
+    };
+    let (ours, theirs) = (parse(ours)?, parse(theirs)?);
     let mut conflicts = Vec::new();
     let merged = merge_value("", &base, &ours, &theirs, theirs_is_later, &mut conflicts);
     let incident: Incident = serde_json::from_value(merged).map_err(|e| Error::File {
@@ -351,6 +358,16 @@ mod tests {
         assert_eq!(merged.severity, "SEV1");
         assert!(merged.milestones.resolved.is_some());
         assert!(conflicts.is_empty());
+    }
+
+    #[test]
+    fn two_clones_opening_the_same_incident_merge_without_a_base() {
+        let ours = incident_text("investigating", "SEV2", "null");
+        let theirs = incident_text("investigating", "SEV1", "null");
+        let (merged, conflicts) = incident(Path::new("i"), "", &ours, &theirs, true).unwrap();
+        assert_eq!(merged.severity, "SEV1");
+        assert_eq!(conflicts.len(), 1);
+        assert_eq!(conflicts[0].field, "severity");
     }
 
     #[test]

@@ -80,6 +80,12 @@ pub fn find(root: &Path, name_or_path: &str) -> Result<Template, Error> {
     let looks_like_path = name_or_path.contains('/')
         || name_or_path.ends_with(".md")
         || name_or_path.ends_with(".html");
+    // Paths are kept relative to the repository when inside it, for error messages.
+    let shown = |path: PathBuf| {
+        path.strip_prefix(root)
+            .map(Path::to_path_buf)
+            .unwrap_or(path)
+    };
     if looks_like_path {
         let path = root.join(name_or_path);
         let source = std::fs::read_to_string(&path)
@@ -91,7 +97,7 @@ pub fn find(root: &Path, name_or_path: &str) -> Result<Template, Error> {
         return Ok(Template {
             name,
             source,
-            path: Some(path),
+            path: Some(shown(path)),
         });
     }
     for ext in ["md", "html"] {
@@ -102,7 +108,7 @@ pub fn find(root: &Path, name_or_path: &str) -> Result<Template, Error> {
             return Ok(Template {
                 name: format!("{name_or_path}.{ext}"),
                 source,
-                path: Some(path),
+                path: Some(shown(path)),
             });
         }
     }
@@ -347,7 +353,7 @@ impl<'a> Context<'a> {
             roles: Roles::new(config, &loaded.incident, &loaded.roles, clock),
             comms: sorted(&loaded.comms)
                 .into_iter()
-                .filter(|c| !public || options.audience.as_deref().is_none_or(|a| a == c.audience))
+                .filter(|c| !public || options.audience.as_deref() == Some(c.audience.as_str()))
                 .map(CommsView::from)
                 .collect(),
             comms_due,
@@ -445,38 +451,14 @@ pub fn redact(text: &str, people: &[String]) -> String {
     let mut names: Vec<&String> = people.iter().collect();
     names.sort_by_key(|n| std::cmp::Reverse(n.len()));
     for name in names {
-        let lower_name = name.to_lowercase();
         let mut out = String::with_capacity(text.len());
         let mut rest = text.as_str();
-        loop {
-            let lower = rest.to_lowercase();
-            // Only ASCII-case-insensitive positions are reliable across lowercasing; names are
-            // matched where their lowercase form lines up with the text's.
-            let found = lower.match_indices(&lower_name).find(|(at, _)| {
-                rest.is_char_boundary(*at)
-                    && rest.is_char_boundary(at + name.len())
-                    && rest[*at..at + name.len()].to_lowercase() == lower_name
-                    && !rest[..*at]
-                        .chars()
-                        .next_back()
-                        .is_some_and(char::is_alphanumeric)
-                    && !rest[at + name.len()..]
-                        .chars()
-                        .next()
-                        .is_some_and(char::is_alphanumeric)
-            });
-            match found {
-                Some((at, _)) => {
-                    out.push_str(&rest[..at]);
-                    out.push_str(NAME_REPLACEMENT);
-                    rest = &rest[at + name.len()..];
-                }
-                None => {
-                    out.push_str(rest);
-                    break;
-                }
-            }
+        while let Some(found) = crate::model::find_name(rest, name) {
+            out.push_str(&rest[..found.start]);
+            out.push_str(NAME_REPLACEMENT);
+            rest = &rest[found.end..];
         }
+        out.push_str(rest);
         text = out;
     }
     text

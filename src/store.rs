@@ -187,6 +187,30 @@ impl Store {
         }))
     }
 
+    /// The ids of the open incidents. The `status:` line is read first and only incidents that
+    /// look open are parsed (to be sure): with thousands of resolved incidents, finding the one
+    /// open one is then a matter of reading a line per file. Broken files are left out.
+    pub fn open_ids(&self) -> Result<Vec<String>> {
+        let ids = self.ids()?;
+        let open = parallel_map(ids, |id| {
+            let path = self.incident_dir(&id).join(INCIDENT_FILE);
+            let text = fs::read_to_string(&path).ok()?;
+            let status = text
+                .lines()
+                .find_map(|l| l.strip_prefix("status:"))
+                .map(|v| v.trim().trim_matches(['"', '\'']));
+            if status
+                .and_then(crate::model::Status::parse)
+                .is_some_and(|s| !s.is_open())
+            {
+                return None;
+            }
+            let incident: Incident = self.parse(&path, &text).ok()?;
+            incident.status.is_open().then_some(id)
+        });
+        Ok(open.into_iter().flatten().collect())
+    }
+
     /// An append-only file (timeline, roles, comms) in file order; readers sort by `at`.
     /// A file that does not exist yet has no entries.
     pub fn load_log<E: LogEntry>(&self, id: &str) -> Result<Vec<E>> {
@@ -305,14 +329,13 @@ impl Store {
             // A file edited on Windows keeps its line endings.
             addition = addition.replace('\n', "\r\n");
         }
-        let combined = format!("{old}{addition}");
         // A log that inc itself left as it is now is known to take an append; anything else
-        // (hand edits, a merge, a checkout) is parsed whole first.
+        // (hand edits, a merge, a checkout) is parsed whole, with the new entries, first.
         let known = before.is_some_and(|meta| self.checked.is_known(&shown, &meta));
         let parsed = if known {
             Ok(Vec::new())
         } else {
-            model::from_yaml::<Vec<E>>(&shown, &combined)
+            model::from_yaml::<Vec<E>>(&shown, &format!("{old}{addition}"))
         };
         if let Err(err) = parsed {
             let old_lines = old.lines().count() as u64;
@@ -338,7 +361,7 @@ impl Store {
             None => Append {
                 store: self,
                 path,
-                bytes: combined.into_bytes(),
+                bytes: format!("{old}{addition}").into_bytes(),
                 create: true,
             },
         })
@@ -606,13 +629,25 @@ fn append(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// Cuts a log back to `len` bytes when it stopped between `len` and `end`: an append that was
-/// interrupted is undone whole. Any other length (hand edits since) is left alone. Returns
-/// whether it cut anything.
-pub fn undo_torn_append(path: &Path, len: u64, end: u64) -> Result<bool> {
+/// interrupted is undone whole. A file changed since the journal was last written (a hand edit
+/// after the failed command) is left alone, whatever its length. Returns whether it cut anything.
+pub fn undo_torn_append(
+    path: &Path,
+    len: u64,
+    end: u64,
+    journal: Option<std::time::SystemTime>,
+) -> Result<bool> {
     let Ok(meta) = fs::metadata(path) else {
         return Ok(false);
     };
     if !(len < meta.len() && meta.len() < end) {
+        return Ok(false);
+    }
+    let edited_later = match (meta.modified(), journal) {
+        (Ok(modified), Some(journal)) => modified > journal + Duration::from_secs(2),
+        _ => false,
+    };
+    if edited_later {
         return Ok(false);
     }
     let file = OpenOptions::new()

@@ -231,6 +231,12 @@ impl Clock {
         Ok(time)
     }
 
+    /// [`Clock::parse_when`] for the bounds of a range (`inc stats --until`), which may lie in
+    /// the future.
+    pub fn parse_bound(&self, input: &str) -> Result<Time, Error> {
+        self.parse_unchecked(input.trim())
+    }
+
     fn parse_unchecked(&self, text: &str) -> Result<Time, Error> {
         let bad = || {
             Error::usage(format!(
@@ -254,7 +260,7 @@ impl Clock {
         if let Ok(clock_time) = text.parse::<civil::Time>() {
             let today = self.tz.to_datetime(self.now).date();
             let mut time = self.local(today.to_datetime(clock_time)).ok_or_else(bad)?;
-            if time.since(self.now()) > SignedDuration::from_mins(1) {
+            if time.since(self.now()) > FUTURE_SLACK {
                 let yesterday = today.yesterday().map_err(|_| bad())?;
                 time = self
                     .local(yesterday.to_datetime(clock_time))
@@ -380,8 +386,10 @@ mod tests {
     #[test]
     fn a_clock_time_not_yet_reached_today_means_yesterday() {
         assert_eq!(when("23:50"), "2026-11-21T23:50:00+01:00");
-        // Within a minute of now still counts as today.
+        // Within the five minutes of clock skew allowed, it still counts as today.
         assert_eq!(when("14:41"), "2026-11-22T14:41:00+01:00");
+        assert_eq!(when("14:44"), "2026-11-22T14:44:00+01:00");
+        assert_eq!(when("14:46"), "2026-11-21T14:46:00+01:00");
     }
 
     #[test]

@@ -37,13 +37,20 @@ pub struct Loaded {
 
 impl Loaded {
     pub fn load(store: &Store, id: &str) -> Result<Loaded> {
+        let mut loaded = Loaded::load_logs(store, id)?;
+        loaded.postmortem = store.load_postmortem(id)?;
+        Ok(loaded)
+    }
+
+    /// Everything but postmortem.md (to scaffold a new one, the old one does not matter).
+    pub fn load_logs(store: &Store, id: &str) -> Result<Loaded> {
         Ok(Loaded {
             id: id.to_string(),
             incident: store.load_incident(id)?,
             timeline: store.load_log(id)?,
             roles: store.load_log(id)?,
             comms: store.load_log(id)?,
-            postmortem: store.load_postmortem(id)?,
+            postmortem: None,
         })
     }
 
@@ -289,7 +296,10 @@ pub fn print_list(
     if json {
         let mut views = Vec::new();
         for (id, incident) in &incidents {
-            let roles: Vec<RoleEvent> = store.load_log(id)?;
+            let roles: Vec<RoleEvent> = store.load_log(id).unwrap_or_else(|err| {
+                eprintln!("warning: {id}: roles left out: {err:#}");
+                Vec::new()
+            });
             views.push(IncidentView::new(id, incident, &roles, store.config()));
         }
         return crate::commands::print_json(out, &views);
@@ -341,11 +351,11 @@ pub fn print_dashboard(
     let mut open: Vec<Loaded> = Vec::new();
     for (id, incident) in store.load_all()? {
         match incident {
-            Ok(incident) if incident.status.is_open() => {
-                let mut loaded = Loaded::load(store, &id)?;
-                loaded.incident = incident;
-                open.push(loaded);
-            }
+            Ok(incident) if incident.status.is_open() => match Loaded::load(store, &id) {
+                Ok(loaded) => open.push(loaded),
+                // One broken file must not hide the other incidents during an outage.
+                Err(err) => eprintln!("warning: skipped {id}: {err:#}"),
+            },
             Ok(_) => {}
             Err(err) => eprintln!("warning: skipped {id}: {err:#}"),
         }

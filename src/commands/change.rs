@@ -46,7 +46,6 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let _lock = ctx.lock(&store)?;
     let id = ctx.incident(&store, None)?;
     let by = ctx.by(&store, &args.who)?;
-    let entries: Vec<TimelineEntry> = store.load_log(&id)?;
 
     let tz = ctx.clock.tz().clone();
     let (entry, message) = match args.action {
@@ -62,6 +61,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             )
         }
         Action::Approve { id: query } => {
+            let entries: Vec<TimelineEntry> = store.load_log(&id)?;
             let request = decide(&store, &id, &entries, &query, &by, &tz)?;
             let text = format!(
                 "Approved change {}: {}",
@@ -73,6 +73,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             (entry, format!("{id}: change approve {}", request.id))
         }
         Action::Reject { id: query, reason } => {
+            let entries: Vec<TimelineEntry> = store.load_log(&id)?;
             let request = decide(&store, &id, &entries, &query, &by, &tz)?;
             let mut text = format!(
                 "Rejected change {}: {}",

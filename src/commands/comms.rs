@@ -56,7 +56,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         .iter()
         .find(|d| d.audience == audience)
         .and_then(|d| Some((d.last?, d.not_before?)))
-        .filter(|(_, not_before)| when < *not_before);
+        .filter(|(last, not_before)| *last <= when && when < *not_before);
 
     let entry = CommsEntry {
         id: String::new(),

@@ -24,16 +24,14 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let requested = args
         .dir
         .as_deref()
-        .map(|d| d.trim_end_matches('/').to_string());
-    if let Some(dir) = &requested {
-        let candidate = crate::model::Config {
-            incidents_dir: dir.clone(),
-            ..Default::default()
-        };
-        candidate.validate().map_err(|e| {
-            Error::usage(e.to_string().replace(".inc.yaml: incidents_dir", "--dir"))
-        })?;
-    }
+        .map(|dir| {
+            config::normal_dir(dir).ok_or_else(|| {
+                Error::usage(format!(
+                    "--dir \"{dir}\" must be a directory inside the repository, like incidents or ops/incidents"
+                ))
+            })
+        })
+        .transpose()?;
 
     fs::create_dir_all(&start).with_context(|| format!("cannot create {}", start.display()))?;
     let (repo, created) = crate::git::discover_or_init(&start)?;

@@ -95,9 +95,13 @@ impl Ctx<'_> {
         }
     }
 
-    /// The inc repository at or above [`Ctx::start_dir`].
+    /// The inc repository at or above [`Ctx::start_dir`]. Every command makes sure inc's merge
+    /// driver is registered in the clone (a cheap read of .git/config), so that a plain
+    /// `git pull` merges logs entry by entry even in a clone that has only read so far.
     pub fn store(&self) -> Result<Store> {
-        Store::find(&self.start_dir())
+        let store = Store::find(&self.start_dir())?;
+        let _ = crate::git::ensure_merge_driver(store.root());
+        Ok(store)
     }
 
     /// The incident the command is about: `explicit` (a positional ID) or `-i`, else the one chosen
@@ -109,12 +113,7 @@ impl Ctx<'_> {
         if let Some(current) = store.current() {
             return Ok(current);
         }
-        let open: Vec<String> = store
-            .load_all()?
-            .into_iter()
-            .filter(|(_, incident)| incident.as_ref().is_ok_and(|i| i.status.is_open()))
-            .map(|(id, _)| id)
-            .collect();
+        let open = store.open_ids()?;
         match open.as_slice() {
             [one] => Ok(one.clone()),
             [] => Err(Error::usage(
@@ -192,9 +191,6 @@ impl Ctx<'_> {
         if self.commits(store) {
             store.start_journal();
         }
-        if let Err(err) = crate::git::ensure_merge_driver(store.root()) {
-            eprintln!("warning: cannot register inc's merge driver in .git/config: {err:#}");
-        }
         self.log_merge_notes(store)?;
         Ok(lock)
     }
@@ -206,26 +202,46 @@ impl Ctx<'_> {
         if notes.is_empty() {
             return Ok(());
         }
-        let mut paths = Vec::new();
-        let mut incidents: Vec<&str> = Vec::new();
-        for note in &notes {
-            if !store.incident_dir(&note.incident).is_dir() {
-                continue;
-            }
+        if let Err(err) = self.append_merge_notes(store, &notes) {
+            // Keep them for the next command; this one goes on.
+            let _ = crate::git::save_merge_notes(store.root(), &notes);
+            eprintln!(
+                "warning: could not log what a merge chose ({err:#}); the next inc command tries again"
+            );
+        }
+        Ok(())
+    }
+
+    /// One timeline entry per note, all checked before any is written.
+    fn append_merge_notes(&self, store: &Store, notes: &[crate::git::MergeNote]) -> Result<()> {
+        let mut by_incident: std::collections::BTreeMap<&str, Vec<TimelineEntry>> =
+            Default::default();
+        for note in notes
+            .iter()
+            .filter(|n| store.incident_dir(&n.incident).is_dir())
+        {
             let text = format!(
                 "Merge: both clones changed {}; kept {} (the later change), the other had {}",
                 note.field, note.kept, note.other
             );
-            let mut entry = [self.entry(None, "inc", Kind::Status, text)];
-            paths.push(store.append(&note.incident, &mut entry, self.id_seed())?);
-            if !incidents.contains(&note.incident.as_str()) {
-                incidents.push(&note.incident);
-            }
+            by_incident
+                .entry(&note.incident)
+                .or_default()
+                .push(self.entry(None, "inc", Kind::Status, text));
         }
+        let mut appends = Vec::new();
+        for (id, entries) in by_incident.iter_mut() {
+            appends.push(store.prepare_append(id, entries, self.id_seed())?);
+        }
+        let paths = appends
+            .into_iter()
+            .map(|a| a.write())
+            .collect::<Result<Vec<_>>>()?;
+        let ids: Vec<&str> = by_incident.keys().copied().collect();
         self.commit(
             store,
             &paths,
-            &format!("{}: log merge conflicts", incidents.join(", ")),
+            &format!("{}: log merge conflicts", ids.join(", ")),
         )
     }
 
@@ -237,7 +253,9 @@ impl Ctx<'_> {
             let path = match record {
                 Record::Append { path, len, end } => {
                     let absolute = store.root().join(path);
-                    if let Err(err) = crate::store::undo_torn_append(&absolute, *len, *end) {
+                    let journal = store.journal().modified();
+                    if let Err(err) = crate::store::undo_torn_append(&absolute, *len, *end, journal)
+                    {
                         eprintln!("warning: {err:#}");
                     }
                     path
@@ -375,6 +393,22 @@ pub fn update_incident(
         writeln!(ctx.out, "{id}: nothing to change")?;
         return Ok(());
     };
+    if let Some((earlier, later)) = incident.milestones.out_of_order().first() {
+        let tz = ctx.clock.tz();
+        let show = |m: crate::model::Milestone| {
+            incident
+                .milestones
+                .get(m)
+                .map(|t| t.short(tz))
+                .unwrap_or_default()
+        };
+        return Err(Error::usage(format!(
+            "{earlier} ({}) would be after {later} ({}): check --at",
+            show(*earlier),
+            show(*later)
+        ))
+        .into());
+    }
     let mut entry = [ctx.entry(at, &by, kind, text.clone())];
     let timeline = store.append(&id, &mut entry, ctx.id_seed())?;
     let incident_path = store.write_incident(&id, &incident)?;

@@ -48,7 +48,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     if write {
         let _lock = ctx.lock(&store)?;
         let by = ctx.by(&store, &args.who)?;
-        let loaded = Loaded::load(&store, &id)?;
+        let loaded = Loaded::load_logs(&store, &id)?;
         let template = report::find(store.root(), "postmortem")?;
         let options = report::Options {
             authors: vec![by],

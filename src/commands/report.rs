@@ -51,6 +51,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let id = ctx.incident(&store, None)?;
     let loaded = Loaded::load(&store, &id)?;
     let public = args.template == "external" || audience.as_deref() == Some(PUBLIC_AUDIENCE);
+    // A public report is for customers, even when --audience is not given: only their updates.
+    let audience = audience.or_else(|| public.then(|| PUBLIC_AUDIENCE.to_string()));
     let options = Options {
         authors: Vec::new(),
         audience,
@@ -64,7 +66,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     }
     match &args.output {
         Some(path) => {
-            let path = ctx.env.cwd.join(path);
+            let path = ctx.start_dir().join(path);
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir)?;
             }

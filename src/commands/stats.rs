@@ -40,8 +40,9 @@ pub enum Format {
 }
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
-    let since = ctx.at(args.since.as_deref())?;
-    let until = ctx.at(args.until.as_deref())?;
+    let bound = |text: Option<&str>| text.map(|t| ctx.clock.parse_bound(t)).transpose();
+    let since = bound(args.since.as_deref())?;
+    let until = bound(args.until.as_deref())?;
     let store = ctx.store()?;
     let mut incidents: Vec<Incident> = Vec::new();
     for (id, loaded) in store.load_all()? {

@@ -131,14 +131,7 @@ postmortem_due_days: 5
 impl Config {
     /// Checks the rules serde cannot: a safe incidents_dir, a known default severity.
     pub fn validate(&self) -> Result<(), Error> {
-        let dir = std::path::Path::new(&self.incidents_dir);
-        let escapes = dir.components().any(|c| {
-            !matches!(
-                c,
-                std::path::Component::Normal(_) | std::path::Component::CurDir
-            )
-        });
-        if self.incidents_dir.is_empty() || escapes {
+        if normal_dir(&self.incidents_dir).as_deref() != Some(self.incidents_dir.as_str()) {
             return Err(Error::state(format!(
                 ".inc.yaml: incidents_dir \"{}\" must be a relative path inside the repository, like incidents or ops/incidents",
                 self.incidents_dir
@@ -186,6 +179,12 @@ impl Config {
                 return Err(Error::state(format!(
                     ".inc.yaml: cadence has \"{name}\", which is neither default nor one of severities ({})",
                     self.severities.join(", ")
+                )));
+            }
+            if cadence.max.0 > jiff::SignedDuration::from_hours(24 * 7) {
+                return Err(Error::state(format!(
+                    ".inc.yaml: cadence {name}: max {} is more than a week; updates during an incident come every few minutes or hours",
+                    cadence.max
                 )));
             }
             if cadence.min.0 > cadence.max.0 {
@@ -238,6 +237,20 @@ impl Config {
     }
 }
 
+/// A directory inside the repository written the one way: `ops/incidents` for `./ops//incidents/`.
+/// `None` for anything that is not strictly below the root (`..`, absolute, `.` itself).
+pub fn normal_dir(dir: &str) -> Option<String> {
+    let mut parts = Vec::new();
+    for component in std::path::Path::new(dir).components() {
+        match component {
+            std::path::Component::Normal(part) => parts.push(part.to_str()?),
+            std::path::Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
 fn find(list: &[String], input: &str) -> Option<String> {
     list.iter()
         .find(|s| s.eq_ignore_ascii_case(input.trim()))
@@ -267,8 +280,18 @@ mod tests {
     }
 
     #[test]
+    fn incidents_dirs_are_written_one_way() {
+        assert_eq!(
+            normal_dir("./ops//incidents/").as_deref(),
+            Some("ops/incidents")
+        );
+        assert_eq!(normal_dir("incidents").as_deref(), Some("incidents"));
+        assert_eq!(normal_dir("."), None);
+    }
+
+    #[test]
     fn refuses_an_incidents_dir_outside_the_repo() {
-        for dir in ["../x", "/abs", "a/../../b", ""] {
+        for dir in ["../x", "/abs", "a/../../b", "", ".", "./incidents"] {
             let config = Config {
                 incidents_dir: dir.into(),
                 ..Config::default()

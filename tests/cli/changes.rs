@@ -145,3 +145,15 @@ fn resolve_now_computes_the_durations() {
     repo.ok(&["resolve"]);
     assert_eq!(repo.state(), before);
 }
+
+#[test]
+fn status_resolved_at_a_time_before_detection_is_refused() {
+    let repo = Repo::with_incident();
+    let before = repo.state();
+    let err = repo.fails(2, &["status", "resolved", "--at", "14:03"]);
+    assert_eq!(
+        err,
+        "error: detected (2026-11-22 14:05) would be after resolved (2026-11-22 14:03): check --at\n"
+    );
+    assert_eq!(repo.state(), before);
+}

@@ -137,3 +137,34 @@ fn a_held_index_lock_fails_clearly_and_the_entry_is_committed_later() {
     assert!(committed.contains("while git is busy") && committed.contains("git is free again"));
     assert_eq!(repo.status(), "");
 }
+
+#[test]
+fn a_hand_edit_after_a_failed_command_is_not_mistaken_for_a_torn_append() {
+    let repo = Repo::with_incident();
+    let path = format!("incidents/{CHECKOUT}/timeline.yaml");
+    let before = repo.read(&path);
+    let journal = repo.path(".git/inc/pending");
+    std::fs::create_dir_all(journal.parent().unwrap()).unwrap();
+    std::fs::write(
+        &journal,
+        format!("append {} {} {path}\n", before.len(), before.len() + 500),
+    )
+    .unwrap();
+    // Someone edits the file by hand a while after the failed command: its length happens to
+    // fall inside the interrupted append's range, but it is their text.
+    let edited = format!("{before}# a note added by hand\n");
+    repo.write(&path, &edited);
+    let later = std::process::Command::new("touch")
+        .args(["-d", "+1 minute"])
+        .arg(repo.path(&path))
+        .status()
+        .unwrap();
+    assert!(later.success());
+    let out = repo.run(&["log", "next"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(repo.read(&path).starts_with(&edited));
+}

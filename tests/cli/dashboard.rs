@@ -87,3 +87,28 @@ fn no_open_incidents() {
     assert_eq!(repo.ok(&["status"]), "No open incidents.\n");
     assert_eq!(repo.ok(&["status", "--json"]), "[]\n");
 }
+
+#[test]
+fn one_broken_incident_does_not_hide_the_others() {
+    let repo = outage_board();
+    repo.write(
+        "incidents/2026-11-22-search-slow/comms.yaml",
+        "<<<<<<< HEAD\n",
+    );
+    let out = repo
+        .cmd()
+        .env("INC_NOW", "2026-11-22T15:45:00Z")
+        .arg("status")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("2026-11-22-payments-failing") && !stdout.contains("search-slow"),
+        "{stdout}"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .starts_with("warning: skipped 2026-11-22-search-slow: ")
+    );
+}

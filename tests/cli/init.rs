@@ -109,13 +109,23 @@ fn init_in_a_monorepo_keeps_incidents_in_a_subdirectory() {
 #[test]
 fn init_refuses_a_directory_outside_the_repository() {
     let repo = Repo::empty();
-    let err = repo.fails(2, &["init", "--dir", "../outside"]);
-    assert!(
-        err.contains("--dir \"../outside\" must be a relative path inside the repository"),
-        "{err}"
-    );
+    for dir in ["../outside", "/abs", "."] {
+        let err = repo.fails(2, &["init", "--dir", dir]);
+        assert_eq!(
+            err,
+            format!(
+                "error: --dir \"{dir}\" must be a directory inside the repository, like incidents or ops/incidents\n"
+            )
+        );
+    }
     assert!(repo.files().is_empty());
     assert!(!repo.path(".git").exists());
+    // Written one way, whatever way it was typed.
+    repo.ok(&["init", "--dir", "./ops//incidents/"]);
+    assert!(
+        repo.read(".inc.yaml")
+            .contains("incidents_dir: ops/incidents\n")
+    );
 }
 
 #[test]

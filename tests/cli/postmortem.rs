@@ -134,7 +134,7 @@ fn a_template_error_names_the_template_and_line() {
     let err = repo.fails(1, &["postmortem"]);
     assert_eq!(
         err,
-        "error: [REPO]/.inc/templates/postmortem.md:2:1: template error: `incident.titel` is undefined\n"
+        "error: .inc/templates/postmortem.md:2:1: template error: `incident.titel` is undefined\n"
     );
     assert_eq!(repo.state(), before);
 }

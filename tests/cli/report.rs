@@ -185,7 +185,7 @@ fn template_mistakes_are_one_clear_line() {
     let err = repo.fails(1, &["report", "-t", "broken"]);
     assert_eq!(
         err,
-        "error: [REPO]/.inc/templates/broken.md:2:1: template error: unexpected end of block\n"
+        "error: .inc/templates/broken.md:2:1: template error: unexpected end of block\n"
     );
     let err = repo.fails(2, &["report", "-t", "update"]);
     assert_eq!(
@@ -198,4 +198,19 @@ fn template_mistakes_are_one_clear_line() {
         "{err}"
     );
     let _ = CHECKOUT;
+}
+
+#[test]
+fn a_public_report_sees_only_the_updates_to_customers() {
+    let repo = Repo::with_incident();
+    repo.ok(&["comms", "--to", "internal", "Bridge open, db team paged"]);
+    repo.ok(&["comms", "--to", "customers", "We are investigating"]);
+    repo.write(
+        ".inc/templates/external.md",
+        "{% for c in comms %}{{ c.audience }}: {{ c.message }}\n{% endfor %}",
+    );
+    assert_eq!(
+        repo.ok(&["report", "-t", "external"]),
+        "customers: We are investigating\n"
+    );
 }

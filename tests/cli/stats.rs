@@ -198,3 +198,10 @@ fn stats_reads_only_incident_files() {
     }
     assert_eq!(group(&stats(&repo, &[]), "all")["count"], 5);
 }
+
+#[test]
+fn until_may_be_in_the_future() {
+    let repo = history();
+    let groups = stats(&repo, &["--until", "2027-01-01"]);
+    assert_eq!(group(&groups, "all")["count"], 5);
+}
