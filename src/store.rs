@@ -216,13 +216,7 @@ impl Store {
     pub fn load_log<E: LogEntry>(&self, id: &str) -> Result<Vec<E>> {
         let path = self.incident_dir(id).join(E::FILE);
         match fs::read_to_string(&path) {
-            Ok(text) => {
-                let shown = path.strip_prefix(&self.root).unwrap_or(&path);
-                if let Some(line) = model::conflict_marker_line(&text) {
-                    return Err(conflict(shown, line).into());
-                }
-                Ok(model::from_yaml_log(shown, &text)?)
-            }
+            Ok(text) => self.parse_with(&path, &text, model::from_yaml_log),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
             Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
         }
@@ -236,19 +230,27 @@ impl Store {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
         };
-        let shown = path.strip_prefix(&self.root).unwrap_or(&path);
-        if let Some(line) = model::conflict_marker_line(&text) {
-            return Err(conflict(shown, line).into());
-        }
-        Ok(Some(crate::postmortem::parse(shown, &text)?))
+        self.parse_with(&path, &text, crate::postmortem::parse)
+            .map(Some)
     }
 
     fn parse<T: serde::de::DeserializeOwned>(&self, path: &Path, text: &str) -> Result<T> {
+        self.parse_with(path, text, model::from_yaml)
+    }
+
+    /// Reads a file's text with `parse`, after refusing one with conflict markers; errors name
+    /// the path relative to the repository.
+    fn parse_with<T>(
+        &self,
+        path: &Path,
+        text: &str,
+        parse: impl FnOnce(&Path, &str) -> Result<T, Error>,
+    ) -> Result<T> {
         let shown = path.strip_prefix(&self.root).unwrap_or(path);
         if let Some(line) = model::conflict_marker_line(text) {
             return Err(conflict(shown, line).into());
         }
-        Ok(model::from_yaml(shown, text)?)
+        Ok(parse(shown, text)?)
     }
 
     /// Creates a new incident directory with its incident.yaml and an empty timeline.

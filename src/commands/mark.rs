@@ -26,8 +26,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let given = ctx.at(args.at.as_deref())?;
     let at = given.unwrap_or_else(|| ctx.clock.now());
     let tz = ctx.clock.tz().clone();
+    let store = ctx.store()?;
     update_incident(
         ctx,
+        &store,
         &args.who,
         &format!("mark {milestone}"),
         |incident, _| {

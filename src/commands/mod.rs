@@ -380,14 +380,14 @@ pub fn record<E: LogEntry>(
 /// status, sev, resolve). `change` returns `None` when there is nothing to change.
 pub fn update_incident(
     ctx: &mut Ctx<'_>,
+    store: &Store,
     person: &Person,
     action: &str,
     change: impl FnOnce(&mut Incident, &str) -> Result<Option<(Option<Time>, Kind, String)>>,
 ) -> Result<()> {
-    let store = ctx.store()?;
-    let _lock = ctx.lock(&store)?;
-    let id = ctx.incident(&store, None)?;
-    let by = ctx.by(&store, person)?;
+    let _lock = ctx.lock(store)?;
+    let id = ctx.incident(store, None)?;
+    let by = ctx.by(store, person)?;
     let mut incident = store.load_incident(&id)?;
     let Some((at, kind, text)) = change(&mut incident, &by)? else {
         writeln!(ctx.out, "{id}: nothing to change")?;
@@ -413,7 +413,7 @@ pub fn update_incident(
     let timeline = store.append(&id, &mut entry, ctx.id_seed())?;
     let incident_path = store.write_incident(&id, &incident)?;
     ctx.commit(
-        &store,
+        store,
         &[incident_path, timeline],
         &format!("{id}: {action}"),
     )?;

@@ -19,7 +19,8 @@ pub struct Args {
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let given = ctx.at(args.at.as_deref())?;
     let now = ctx.clock.now();
-    update_incident(ctx, &args.who, "resolve", |incident, _| {
+    let store = ctx.store()?;
+    update_incident(ctx, &store, &args.who, "resolve", |incident, _| {
         let milestones = &mut incident.milestones;
         if incident.status == Status::Resolved && given.is_none() && milestones.resolved.is_some() {
             return Ok(None);

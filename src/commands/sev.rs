@@ -20,14 +20,21 @@ pub struct Args {
 }
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
-    let severity = ctx.store()?.config().severity(&args.severity)?;
+    let store = ctx.store()?;
+    let severity = store.config().severity(&args.severity)?;
     let at = ctx.at(args.at.as_deref())?;
-    update_incident(ctx, &args.who, &format!("sev {severity}"), |incident, _| {
-        if incident.severity == severity {
-            return Ok(None);
-        }
-        let text = format!("Severity {} → {severity}", incident.severity);
-        incident.severity = severity;
-        Ok(Some((at, Kind::Status, text)))
-    })
+    update_incident(
+        ctx,
+        &store,
+        &args.who,
+        &format!("sev {severity}"),
+        |incident, _| {
+            if incident.severity == severity {
+                return Ok(None);
+            }
+            let text = format!("Severity {} → {severity}", incident.severity);
+            incident.severity = severity;
+            Ok(Some((at, Kind::Status, text)))
+        },
+    )
 }

@@ -39,8 +39,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         Status::parse(&input).ok_or_else(|| unknown_name("status", &input, &Status::names()))?;
     let given = ctx.at(args.at.as_deref())?;
     let at = given.unwrap_or_else(|| ctx.clock.now());
+    let store = ctx.store()?;
     update_incident(
         ctx,
+        &store,
         &args.who,
         &format!("status {status}"),
         |incident, _| {

@@ -180,15 +180,21 @@ pub struct Change<'a> {
 
 /// Every change request in time order, each with its approval or rejection if there is one.
 pub fn changes(entries: &[TimelineEntry]) -> Vec<Change<'_>> {
+    let mut decisions: std::collections::HashMap<&str, &TimelineEntry> = Default::default();
+    for decision in entries
+        .iter()
+        .filter(|d| matches!(d.kind, Kind::ChangeApproved | Kind::ChangeRejected))
+    {
+        if let Some(request) = decision.reference.as_deref() {
+            decisions.entry(request).or_insert(decision);
+        }
+    }
     super::log::sorted(entries)
         .into_iter()
         .filter(|e| e.kind == Kind::ChangeRequest)
         .map(|request| Change {
             request,
-            decision: entries.iter().find(|d| {
-                matches!(d.kind, Kind::ChangeApproved | Kind::ChangeRejected)
-                    && d.reference.as_deref() == Some(request.id.as_str())
-            }),
+            decision: decisions.get(request.id.as_str()).copied(),
         })
         .collect()
 }

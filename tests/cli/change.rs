@@ -1,18 +1,5 @@
 use crate::common::{CHECKOUT, Repo};
 
-fn with_lead() -> Repo {
-    let repo = Repo::new();
-    repo.ok(&[
-        "open",
-        "Checkout API down",
-        "--sev",
-        "SEV2",
-        "--lead",
-        "alice",
-    ]);
-    repo
-}
-
 /// Requests a change as bob and returns its id.
 fn request(repo: &Repo, text: &str) -> String {
     let out = repo.ok(&["change", "request", "--by", "bob", text]);
@@ -35,7 +22,7 @@ fn request(repo: &Repo, text: &str) -> String {
 
 #[test]
 fn the_incident_lead_approves_a_requested_change() {
-    let repo = with_lead();
+    let repo = Repo::with_lead();
     let id = request(&repo, "Restart the payments-db primary");
     let shown = repo.json(&["show", "--json"]);
     assert_eq!(shown["pending_changes"][0]["id"], id.as_str());
@@ -62,7 +49,7 @@ fn the_incident_lead_approves_a_requested_change() {
 
 #[test]
 fn anyone_but_the_lead_is_refused_with_the_leads_name() {
-    let repo = with_lead();
+    let repo = Repo::with_lead();
     let id = request(&repo, "Scale the pool");
     let before = repo.state();
     let err = repo.fails(1, &["change", "approve", &id, "--by", "bob"]);
@@ -87,7 +74,7 @@ fn anyone_but_the_lead_is_refused_with_the_leads_name() {
 
 #[test]
 fn a_rejection_records_the_reason_and_a_decision_is_final() {
-    let repo = with_lead();
+    let repo = Repo::with_lead();
     let id = request(&repo, "Drop the sessions table");
     repo.ok(&["change", "reject", &id, "--reason", "Too risky during peak"]);
     assert!(repo
@@ -127,7 +114,7 @@ fn without_a_lead_nobody_can_approve() {
 
 #[test]
 fn an_unknown_change_lists_the_pending_ones() {
-    let repo = with_lead();
+    let repo = Repo::with_lead();
     let err = repo.fails(2, &["change", "approve", "zzzz"]);
     assert_eq!(
         err,

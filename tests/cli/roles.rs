@@ -4,25 +4,9 @@ fn roles_file(repo: &Repo) -> String {
     repo.read(&format!("incidents/{CHECKOUT}/roles.yaml"))
 }
 
-/// The checkout incident opened at 14:40 with alice as lead.
-fn with_lead() -> Repo {
-    let repo = Repo::new();
-    repo.ok(&[
-        "open",
-        "Checkout API down",
-        "--sev",
-        "SEV2",
-        "--detected",
-        "14:05",
-        "--lead",
-        "alice",
-    ]);
-    repo
-}
-
 #[test]
 fn open_with_lead_records_the_first_incident_lead() {
-    let repo = with_lead();
+    let repo = Repo::with_lead();
     assert_eq!(
         roles_file(&repo),
         format!(
@@ -49,7 +33,7 @@ fn open_with_lead_records_the_first_incident_lead() {
 
 #[test]
 fn a_handover_releases_the_previous_holder_and_is_logged() {
-    let repo = with_lead();
+    let repo = Repo::with_lead();
     let before = roles_file(&repo);
     repo.ok_at("15:10", &["role", "incident-lead", "bob"]);
     let after = roles_file(&repo);
@@ -81,7 +65,7 @@ fn a_handover_releases_the_previous_holder_and_is_logged() {
 
 #[test]
 fn add_and_remove_keep_several_holders() {
-    let repo = with_lead();
+    let repo = Repo::with_lead();
     repo.ok(&["role", "comms-lead", "carol"]);
     repo.ok(&["role", "comms-lead", "dave", "--add"]);
     let roles = repo.json(&["roles", "--json"]);
@@ -102,7 +86,7 @@ fn add_and_remove_keep_several_holders() {
 
 #[test]
 fn role_mistakes_are_refused_and_write_nothing() {
-    let repo = with_lead();
+    let repo = Repo::with_lead();
     let before = repo.state();
     let err = repo.fails(2, &["role", "incident-laed", "bob"]);
     assert_eq!(
@@ -121,7 +105,7 @@ fn role_mistakes_are_refused_and_write_nothing() {
 
 #[test]
 fn roles_shows_holders_and_how_long_each_held_each_role() {
-    let repo = with_lead();
+    let repo = Repo::with_lead();
     repo.ok_at("14:45", &["role", "scribe", "carol"]);
     repo.ok_at("14:50", &["role", "technical-lead", "bob"]);
     repo.ok_at("15:20", &["role", "incident-lead", "erin"]);
@@ -131,7 +115,7 @@ fn roles_shows_holders_and_how_long_each_held_each_role() {
 
 #[test]
 fn a_backdated_handover_counts_from_when_it_happened() {
-    let repo = with_lead();
+    let repo = Repo::with_lead();
     repo.ok_at("15:30", &["role", "incident-lead", "bob", "--at", "15:00"]);
     let roles = repo.json(&["roles", "--json"]);
     assert_eq!(roles["history"][0]["held"], 20 * 60);

@@ -60,6 +60,22 @@ impl Repo {
         repo
     }
 
+    /// The checkout incident (SEV2, detected 14:05), opened at 14:40 with alice as incident lead.
+    pub fn with_lead() -> Repo {
+        let repo = Repo::new();
+        repo.ok(&[
+            "open",
+            "Checkout API down",
+            "--sev",
+            "SEV2",
+            "--detected",
+            "14:05",
+            "--lead",
+            "alice",
+        ]);
+        repo
+    }
+
     pub fn open_checkout(&self) {
         let id = self.ok(&[
             "open",
