@@ -614,13 +614,15 @@ impl Append<'_> {
         if self.create {
             self.store.write_file(&self.path, &self.bytes)?;
         } else {
+            refuse_links(&self.store.root, &self.path)?;
             let len = fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0);
             self.store.note(|| Record::Append {
                 path: self.store.relative(&self.path),
                 len,
                 end: len + self.bytes.len() as u64,
             })?;
-            refuse_links(&self.store.root, &self.path)?;
+            // A temp file beside the log is a killed rewrite's leftover (one small directory).
+            sweep_temps(self.path.parent().expect("files live in a directory"));
             append(&self.path, &self.bytes)?;
         }
         if let Ok(meta) = fs::metadata(&self.path) {
@@ -963,10 +965,10 @@ pub fn undo_torn_append(
     end: u64,
     journal: Option<std::time::SystemTime>,
 ) -> Result<bool> {
-    let Ok(meta) = fs::metadata(path) else {
+    let Ok(meta) = fs::symlink_metadata(path) else {
         return Ok(false);
     };
-    if !(len < meta.len() && meta.len() < end) {
+    if !meta.is_file() || !(len < meta.len() && meta.len() < end) {
         return Ok(false);
     }
     let edited_later = match (meta.modified(), journal) {
@@ -978,6 +980,7 @@ pub fn undo_torn_append(
     }
     let file = OpenOptions::new()
         .write(true)
+        .custom_flags(libc::O_NOFOLLOW)
         .open(path)
         .with_context(|| format!("cannot repair {}", path.display()))?;
     file.set_len(len)?;
