@@ -968,7 +968,7 @@ pub fn undo_torn_append(
     let Ok(meta) = fs::symlink_metadata(path) else {
         return Ok(false);
     };
-    if !meta.is_file() || !(len < meta.len() && meta.len() < end) {
+    if !(meta.is_file() && len < meta.len() && meta.len() < end) {
         return Ok(false);
     }
     let edited_later = match (meta.modified(), journal) {
