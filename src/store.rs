@@ -213,7 +213,8 @@ impl Store {
     /// The id that `query` names: an exact id, else a unique prefix, else a unique substring.
     pub fn resolve(&self, query: &str) -> Result<String> {
         // An exact id needs no directory listing (thousands of incidents after a few years).
-        let exact = is_plain_id(query);
+        let exact =
+            !query.is_empty() && query.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
         if exact && self.incident_dir(query).join(INCIDENT_FILE).is_file() {
             return Ok(query.to_string());
         }
@@ -560,7 +561,7 @@ impl Store {
         if id.is_empty() {
             return Ok(None);
         }
-        if !is_plain_id(id) {
+        if !is_incident_name(id) {
             let shown: String = id.chars().take(60).collect();
             return Err(Error::File {
                 path: self.relative(&path),
@@ -725,12 +726,15 @@ fn conflict(path: &Path, line: u64) -> Error {
     }
 }
 
-/// Whether `text` can be an incident id: what `inc open` makes (ASCII letters, digits, hyphens),
-/// so it cannot name a path outside the incidents directory.
-pub fn is_plain_id(text: &str) -> bool {
+/// Whether `text` can be an incident id: the name of a directory directly in the incidents
+/// directory that [`Store::ids`] would list. Anything else (`..`, a path with `/`) would point
+/// outside the incidents directory.
+fn is_incident_name(text: &str) -> bool {
     !text.is_empty()
         && text.len() <= 255
-        && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && !text.starts_with('.')
+        && !text.contains(['/', '\\'])
+        && !text.chars().any(char::is_control)
 }
 
 /// A file of the repository at `root` as text, `None` if it does not exist. Refuses a symbolic

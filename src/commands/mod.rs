@@ -336,6 +336,11 @@ impl Ctx<'_> {
             Record::Commit { at_ms } => Some(*at_ms),
             _ => None,
         });
+        // A file replaced by a link since it was written (the journal names files of earlier
+        // commands) would put what the link points to into the commit.
+        for path in paths {
+            crate::store::refuse_links(store.root(), path)?;
+        }
         store.journal().note_commit()?;
         let repo = crate::git::open(store.root())?;
         crate::git::wait_for_locks(&repo, interrupted)?;

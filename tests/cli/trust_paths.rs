@@ -203,6 +203,33 @@ fn a_linked_current_incident_pointer_is_refused() {
 }
 
 #[test]
+fn a_file_replaced_by_a_link_after_an_interrupted_command_is_not_committed() {
+    let repo = Repo::with_incident();
+    // What a command killed before its commit leaves: the journal names the file it wrote.
+    repo.write(
+        ".git/inc/pending",
+        &format!("write incidents/{CHECKOUT}/incident.yaml\n"),
+    );
+    let target = outside(&repo, "passwd", SECRET);
+    plant_link(
+        &repo,
+        &format!("incidents/{CHECKOUT}/incident.yaml"),
+        &target,
+    );
+
+    let out = repo.run(&["open", "Search is slow"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "incidents/{CHECKOUT}/incident.yaml is a symbolic link"
+        )),
+        "{stderr}"
+    );
+    let history = repo.git(&["log", "-p", "--all"]);
+    assert!(!history.contains("the secret"), "{history}");
+}
+
+#[test]
 fn a_linked_template_is_not_read() {
     let repo = Repo::with_incident();
     repo.ok(&["resolve"]);
