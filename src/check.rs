@@ -48,6 +48,25 @@ pub struct Problem {
     pub message: String,
 }
 
+/// Symbolic links where incident directories are kept: a linked incidents directory, or links
+/// among the incident directories (they are not incidents, and inc does not follow them).
+pub fn links(store: &Store) -> Vec<Problem> {
+    store
+        .links()
+        .into_iter()
+        .map(|(path, err)| Problem {
+            file: path
+                .to_string_lossy()
+                .replace(std::path::MAIN_SEPARATOR, "/"),
+            line: 1,
+            column: 1,
+            level: Level::Error,
+            rule: "symlink",
+            message: err.to_string(),
+        })
+        .collect()
+}
+
 /// Checks one incident directory against every rule.
 pub fn incident(store: &Store, id: &str, clock: &Clock) -> Vec<Problem> {
     let mut check = Check {
@@ -157,20 +176,20 @@ impl Check<'_> {
         name: &str,
         required: bool,
     ) -> Option<Parsed<T>> {
-        let path = self.store.incident_dir(self.id).join(name);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => return None,
-            Err(e) => {
+        let text = match self.read(name) {
+            Ok(Some(text)) => text,
+            Ok(None) if !required => return None,
+            Ok(None) => {
                 self.push(
                     name,
                     (1, 1),
                     Level::Error,
                     "unreadable",
-                    format!("cannot read {name}: {e}"),
+                    format!("cannot read {name}: it does not exist"),
                 );
                 return None;
             }
+            Err(()) => return None,
         };
         if let Some(line) = model::conflict_marker_line(&text) {
             self.push(
@@ -199,6 +218,20 @@ impl Check<'_> {
             }
         };
         Some(Parsed { text, value })
+    }
+
+    /// A file of the incident as text, `None` if it does not exist; a link or an unreadable file
+    /// is reported (and is `Err`).
+    fn read(&mut self, name: &str) -> Result<Option<String>, ()> {
+        let path = self.store.incident_dir(self.id).join(name);
+        if let Err(err) = crate::store::refuse_links(self.store.root(), &path) {
+            self.push(name, (1, 1), Level::Error, "symlink", err.to_string());
+            return Err(());
+        }
+        self.store.read_text(&path).map_err(|err| {
+            let message = format!("{err:#}");
+            self.push(name, (1, 1), Level::Error, "unreadable", message);
+        })
     }
 
     /// A log file that parsed, with duplicate ids reported; `None` if missing or broken.
@@ -389,8 +422,7 @@ impl Check<'_> {
 
     /// postmortem.md's text and what could be read from it (`None` if the front matter is broken).
     fn postmortem(&mut self) -> Option<(String, Option<Postmortem>)> {
-        let path = self.store.incident_dir(self.id).join(postmortem::FILE);
-        let text = std::fs::read_to_string(path).ok()?;
+        let text = self.read(postmortem::FILE).ok()??;
         if let Some(line) = model::conflict_marker_line(&text) {
             self.push(
                 postmortem::FILE,

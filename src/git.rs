@@ -35,11 +35,17 @@ pub fn open(root: &Path) -> Result<Repository> {
         RepositoryOpenFlags::NO_SEARCH,
         std::iter::empty::<&str>(),
     )
-    .with_context(|| format!("{} is not a git repository", root.display()))
+    .map_err(|err| match unsupported_format(&git_dir(root)) {
+        Some(why) => crate::error::Error::state(why).into(),
+        None => {
+            anyhow::Error::new(err).context(format!("{} is not a git repository", root.display()))
+        }
+    })
 }
 
 /// The repository that contains `dir`, or a new one created in `dir`. Returns it and whether it
-/// was created.
+/// was created. A repository that is there but cannot be opened is an error, never a reason to
+/// create another one inside it.
 pub fn discover_or_init(dir: &Path) -> Result<(Repository, bool)> {
     honour_git_environment();
     match Repository::discover(dir) {
@@ -48,10 +54,59 @@ pub fn discover_or_init(dir: &Path) -> Result<(Repository, bool)> {
             "{} is inside a bare git repository: run inc init in a clone with a work tree",
             dir.display()
         )),
-        Err(_) => Repository::init(dir)
-            .map(|repo| (repo, true))
-            .with_context(|| format!("cannot create a git repository in {}", dir.display())),
+        Err(err) => match enclosing_git(dir) {
+            Some(found) => Err(match unsupported_format(&found) {
+                Some(why) => crate::error::Error::state(why).into(),
+                None => anyhow::Error::new(err).context(format!(
+                    "cannot open the git repository at {}; inc init does not create a repository inside another",
+                    found.display()
+                )),
+            }),
+            None => Repository::init(dir)
+                .map(|repo| (repo, true))
+                .with_context(|| format!("cannot create a git repository in {}", dir.display())),
+        },
     }
+}
+
+/// The `.git` (directory, or file pointing to one) at `dir` or the nearest directory above it.
+fn enclosing_git(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors().find_map(|d| {
+        let dot_git = d.join(".git");
+        dot_git.exists().then(|| git_dir(d))
+    })
+}
+
+/// Why inc cannot work in the repository whose git directory is `git_dir`, if it is a format
+/// libgit2 does not support: SHA-256 object ids or reftable refs. Committing to one with the
+/// wrong format would corrupt it, so it is refused with a way out.
+pub fn unsupported_format(git_dir: &Path) -> Option<String> {
+    // A linked worktree's configuration lives in the main repository's git directory.
+    let common = std::fs::read_to_string(git_dir.join("commondir"))
+        .map(|dir| git_dir.join(dir.trim()))
+        .unwrap_or_else(|_| git_dir.to_path_buf());
+    let config = git2::Config::open(&common.join("config")).ok();
+    let setting = |key: &str| {
+        config
+            .as_ref()?
+            .get_string(key)
+            .ok()
+            .map(|v| v.to_ascii_lowercase())
+    };
+    if let Some(format) = setting("extensions.objectformat").filter(|f| f != "sha1") {
+        return Some(format!(
+            "this repository uses {} object ids (extensions.objectformat={format}), which inc cannot commit to yet; keep incidents in a SHA-1 repository (git init --object-format=sha1)",
+            format.to_ascii_uppercase().replace("SHA", "SHA-")
+        ));
+    }
+    let reftable = setting("extensions.refstorage").filter(|r| r != "files");
+    if reftable.is_some() || common.join("reftable").is_dir() {
+        let storage = reftable.unwrap_or_else(|| "reftable".into());
+        return Some(format!(
+            "this repository stores its refs as {storage} (extensions.refstorage={storage}), which inc cannot update yet; convert it with `git refs migrate --ref-format=files`"
+        ));
+    }
+    None
 }
 
 /// The `.git` directory of the work tree at `root`, found without opening the repository
@@ -107,8 +162,8 @@ pub fn commit_paths(
         None => repo.find_tree(repo.treebuilder(None)?.write()?)?,
     };
 
-    // Blobs straight from the bytes on disk: inc's files need no filters, and asking git's
-    // attribute machinery about filters would read the whole index a second time.
+    // Blobs from the bytes on disk, through git's filters only where they can matter (see
+    // `blob`): asking the attribute machinery for every file would read the index again.
     let mut changes = TreeChanges::default();
     let mut staged: Vec<(String, Option<(Oid, std::fs::Metadata)>)> = Vec::new();
     for (absolute, rel) in paths.iter().zip(&relative) {
@@ -116,8 +171,7 @@ pub fn commit_paths(
         match std::fs::read(absolute) {
             Ok(content) => {
                 let meta = std::fs::symlink_metadata(absolute)?;
-                let blob = repo
-                    .blob(&content)
+                let blob = blob(repo, &path, &content)
                     .with_context(|| format!("storing {} in git", rel.display()))?;
                 changes.set(&path, Some(blob));
                 staged.push((path, Some((blob, meta))));
@@ -176,6 +230,20 @@ pub fn commit_paths(
         )
         .context("creating the commit")?;
     Ok(Some(oid))
+}
+
+/// Stores a work tree file's content as git would commit it. Only a file with a carriage return
+/// can be changed by git's filters on the way in (core.autocrlf, `text`/`eol` attributes turn
+/// CRLF into LF), so only such a file goes through them; the others are stored as they are,
+/// without reading the attributes and the index.
+fn blob(repo: &Repository, path: &str, content: &[u8]) -> Result<Oid, git2::Error> {
+    if !content.contains(&b'\r') {
+        return repo.blob(content);
+    }
+    let mut writer = repo.blob_writer(Some(Path::new(path)))?;
+    std::io::Write::write_all(&mut writer, content)
+        .map_err(|e| git2::Error::from_str(&e.to_string()))?;
+    writer.commit()
 }
 
 type Staged = [(String, Option<(Oid, std::fs::Metadata)>)];

@@ -88,8 +88,24 @@ pub fn find(root: &Path, name_or_path: &str) -> Result<Template, Error> {
     };
     if looks_like_path {
         let path = root.join(name_or_path);
-        let source = std::fs::read_to_string(&path)
-            .map_err(|e| Error::usage(format!("cannot read template {name_or_path}: {e}")))?;
+        let inside = path.strip_prefix(root).is_ok_and(|rel| {
+            rel.components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)))
+        });
+        // A template inside the repository may be a link planted by whoever wrote the
+        // repository: it is not followed. One outside was chosen by the user.
+        let source = if inside {
+            crate::store::read_text(root, &path)
+                .map_err(|e| Error::state(format!("cannot read template {name_or_path}: {e:#}")))?
+                .ok_or_else(|| {
+                    Error::usage(format!(
+                        "cannot read template {name_or_path}: it does not exist"
+                    ))
+                })?
+        } else {
+            std::fs::read_to_string(&path)
+                .map_err(|e| Error::usage(format!("cannot read template {name_or_path}: {e}")))?
+        };
         let name = path.file_name().map_or_else(
             || name_or_path.to_string(),
             |n| n.to_string_lossy().into_owned(),
@@ -104,7 +120,9 @@ pub fn find(root: &Path, name_or_path: &str) -> Result<Template, Error> {
         let path = root
             .join(REPO_TEMPLATES)
             .join(format!("{name_or_path}.{ext}"));
-        if let Ok(source) = std::fs::read_to_string(&path) {
+        let found =
+            crate::store::read_text(root, &path).map_err(|e| Error::state(format!("{e:#}")))?;
+        if let Some(source) = found {
             return Ok(Template {
                 name: format!("{name_or_path}.{ext}"),
                 source,

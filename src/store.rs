@@ -2,11 +2,18 @@
 //!
 //! Rewritten files (incident.yaml) are replaced atomically (temp file, fsync, rename). Logs
 //! (timeline.yaml) are only appended to, after checking that the result still parses, so hand
-//! edits and comments survive and nothing is written when the file is broken.
+//! edits and comments survive and nothing is written when the file is broken. A new incident is
+//! built under a temporary name and renamed into place whole.
+//!
+//! A cloned repository is not trusted: every read and write of its files goes through
+//! [`read_text`] or the writers here, which refuse symbolic links anywhere between the repository
+//! root and the file, so a link cannot make inc publish a file from outside the repository or
+//! write to one.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::io::{Read, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -21,6 +28,13 @@ pub const INCIDENT_FILE: &str = "incident.yaml";
 
 /// How long a command waits for another inc command in the same repository to finish.
 const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Temp files and directories inc writes before renaming them into place start with this.
+const TEMP_PREFIX: &str = ".inc-";
+
+/// A temp file this old was left by a command that was killed: no command takes a minute between
+/// creating its temp file and renaming it.
+const STALE_TEMP: Duration = Duration::from_secs(60);
 
 /// A repository managed by inc: the directory holding `.inc.yaml`, and its configuration.
 #[derive(Debug)]
@@ -55,9 +69,19 @@ impl Store {
     /// The repository whose `.inc.yaml` is in `root`.
     pub fn open(root: &Path) -> Result<Store> {
         let path = root.join(CONFIG_FILE);
-        let text =
-            fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let text = read_text(root, &path)?
+            .ok_or_else(|| anyhow::anyhow!("cannot read {}: it does not exist", path.display()))?;
         let config: Config = model::from_yaml(Path::new(CONFIG_FILE), &text)?;
+        if let Some(message) = model::config::incidents_dir_problem(&config.incidents_dir) {
+            let (line, column) = value_position(&text, "incidents_dir");
+            return Err(Error::File {
+                path: PathBuf::from(CONFIG_FILE),
+                line,
+                column,
+                message,
+            }
+            .into());
+        }
         config.validate()?;
         let incidents = root.join(&config.incidents_dir);
         Ok(Store {
@@ -100,12 +124,60 @@ impl Store {
         path.strip_prefix(&self.root).unwrap_or(path).to_path_buf()
     }
 
-    /// Replaces a file of the repository atomically, noting it in the journal first.
+    /// Replaces a file of the repository atomically, noting it in the journal first. Refuses a
+    /// symbolic link on the way to it; clears the temp files a killed command left beside it.
     pub fn write_file(&self, path: &Path, bytes: &[u8]) -> Result<()> {
+        refuse_links(&self.root, path)?;
         self.note(|| Record::Write {
             path: self.relative(path),
         })?;
+        sweep_temps(path.parent().expect("files live in a directory"));
         write_atomic(path, bytes)
+    }
+
+    /// A file of the repository as text, `None` if it does not exist (see [`read_text`]).
+    pub fn read_text(&self, path: &Path) -> Result<Option<String>> {
+        read_text(&self.root, path)
+    }
+
+    /// Removes the temp files and half-made incident directories that killed commands left in
+    /// the incidents directory. Run under the lock by every command that writes.
+    pub fn sweep_temps(&self) {
+        if refuse_links(&self.root, &self.incidents).is_ok() {
+            sweep_temps(&self.incidents);
+        }
+    }
+
+    /// Removes the stale temp files in the directory of `path`, a file of the repository that
+    /// an interrupted command was writing.
+    pub fn sweep_temps_beside(&self, path: &Path) {
+        let dir = path.parent().expect("files live in a directory");
+        if dir.starts_with(&self.root) && refuse_links(&self.root, dir).is_ok() {
+            sweep_temps(dir);
+        }
+    }
+
+    /// Symbolic links where incidents are kept, each with the error that names it: the incidents
+    /// directory itself (or a directory above it), else links among the incident directories,
+    /// which are not incidents. For `inc check`.
+    pub fn links(&self) -> Vec<(PathBuf, Error)> {
+        if let Err(err) = refuse_links(&self.root, &self.incidents) {
+            return vec![(self.relative(&self.incidents), err)];
+        }
+        let Ok(entries) = fs::read_dir(&self.incidents) else {
+            return Vec::new();
+        };
+        let mut links: Vec<(PathBuf, Error)> = entries
+            .filter_map(|entry| {
+                let entry = entry.ok()?;
+                let hidden = entry.file_name().to_string_lossy().starts_with('.');
+                (!hidden && entry.file_type().ok()?.is_symlink())
+                    .then(|| link_error(&self.root, &entry.path()))
+                    .map(|err| (self.relative(&entry.path()), err))
+            })
+            .collect();
+        links.sort_by(|a, b| a.0.cmp(&b.0));
+        links
     }
 
     pub fn incident_dir(&self, id: &str) -> PathBuf {
@@ -119,6 +191,7 @@ impl Store {
 
     /// Every incident id, sorted (ids start with the date, so this is oldest first).
     pub fn ids(&self) -> Result<Vec<String>> {
+        refuse_links(&self.root, &self.incidents)?;
         let entries = match fs::read_dir(&self.incidents) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -174,7 +247,9 @@ impl Store {
 
     pub fn load_incident(&self, id: &str) -> Result<Incident> {
         let path = self.incident_dir(id).join(INCIDENT_FILE);
-        let text = read(&path)?;
+        let text = self.read_text(&path)?.ok_or_else(|| {
+            anyhow::anyhow!("cannot read {}: it does not exist", self.display(&path))
+        })?;
         self.parse(&path, &text)
     }
 
@@ -187,14 +262,23 @@ impl Store {
         }))
     }
 
-    /// The ids of the open incidents. The `status:` line is read first and only incidents that
-    /// look open are parsed (to be sure): with thousands of resolved incidents, finding the one
-    /// open one is then a matter of reading a line per file. Broken files are left out.
+    /// The ids of the open incidents. Broken files are left out (see [`Store::open_or_broken`]).
     pub fn open_ids(&self) -> Result<Vec<String>> {
+        Ok(self.open_or_broken()?.0)
+    }
+
+    /// The ids of the open incidents, and why each incident whose status cannot be established
+    /// could not be read. The `status:` line is read first and only incidents that look open are
+    /// parsed (to be sure): with thousands of resolved incidents, finding the one open one is
+    /// then a matter of reading a line per file. A broken file whose status line says resolved
+    /// or closed is not open, whatever else is wrong with it.
+    pub fn open_or_broken(&self) -> Result<(Vec<String>, Vec<anyhow::Error>)> {
         let ids = self.ids()?;
-        let open = parallel_map(ids, |id| {
+        let found = parallel_map(ids, |id| -> Result<Option<String>> {
             let path = self.incident_dir(&id).join(INCIDENT_FILE);
-            let text = fs::read_to_string(&path).ok()?;
+            let text = self.read_text(&path)?.ok_or_else(|| {
+                anyhow::anyhow!("cannot read {}: it does not exist", self.display(&path))
+            })?;
             let status = text
                 .lines()
                 .find_map(|l| l.strip_prefix("status:"))
@@ -203,32 +287,38 @@ impl Store {
                 .and_then(crate::model::Status::parse)
                 .is_some_and(|s| !s.is_open())
             {
-                return None;
+                return Ok(None);
             }
-            let incident: Incident = self.parse(&path, &text).ok()?;
-            incident.status.is_open().then_some(id)
+            let incident: Incident = self.parse(&path, &text)?;
+            Ok(incident.status.is_open().then_some(id))
         });
-        Ok(open.into_iter().flatten().collect())
+        let mut open = Vec::new();
+        let mut broken = Vec::new();
+        for result in found {
+            match result {
+                Ok(Some(id)) => open.push(id),
+                Ok(None) => {}
+                Err(err) => broken.push(err),
+            }
+        }
+        Ok((open, broken))
     }
 
     /// An append-only file (timeline, roles, comms) in file order; readers sort by `at`.
     /// A file that does not exist yet has no entries.
     pub fn load_log<E: LogEntry>(&self, id: &str) -> Result<Vec<E>> {
         let path = self.incident_dir(id).join(E::FILE);
-        match fs::read_to_string(&path) {
-            Ok(text) => self.parse_with(&path, &text, model::from_yaml_log),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-            Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+        match self.read_text(&path)? {
+            Some(text) => self.parse_with(&path, &text, model::from_yaml_log),
+            None => Ok(Vec::new()),
         }
     }
 
     /// postmortem.md's structure, or `None` before it is written.
     pub fn load_postmortem(&self, id: &str) -> Result<Option<crate::postmortem::Postmortem>> {
         let path = self.incident_dir(id).join(crate::postmortem::FILE);
-        let text = match fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        let Some(text) = self.read_text(&path)? else {
+            return Ok(None);
         };
         self.parse_with(&path, &text, crate::postmortem::parse)
             .map(Some)
@@ -253,27 +343,72 @@ impl Store {
         Ok(parse(shown, text)?)
     }
 
-    /// Creates a new incident directory with its incident.yaml and an empty timeline.
-    pub fn create_incident(&self, id: &str, incident: &Incident) -> Result<Vec<PathBuf>> {
+    /// Creates a new incident directory with its incident.yaml and `logs` (appends prepared
+    /// for the new incident; an empty timeline when there is none). The directory is built
+    /// under a temp name and renamed into place, so a killed `inc open` leaves either a whole
+    /// incident or a temp directory that later commands ignore and sweep.
+    pub fn create_incident(
+        &self,
+        id: &str,
+        incident: &Incident,
+        logs: Vec<Append<'_>>,
+    ) -> Result<Vec<PathBuf>> {
         let dir = self.incident_dir(id);
+        let mut files = vec![(
+            dir.join(INCIDENT_FILE),
+            self.incident_text(incident).into_bytes(),
+        )];
+        let timeline = dir.join(TimelineEntry::FILE);
+        if !logs.iter().any(|log| log.path == timeline) {
+            files.push((timeline, self.header::<TimelineEntry>().into_bytes()));
+        }
+        for log in logs {
+            assert!(log.create, "a new incident's logs are new files");
+            files.push((log.path, log.bytes));
+        }
+
+        refuse_links(&self.root, &dir)?;
         fs::create_dir_all(&self.incidents)
             .with_context(|| format!("cannot create {}", self.incidents.display()))?;
-        fs::create_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        let timeline = dir.join(TimelineEntry::FILE);
-        self.write_file(&timeline, self.header::<TimelineEntry>().as_bytes())?;
-        Ok(vec![self.write_incident(id, incident)?, timeline])
+        for (path, _) in &files {
+            self.note(|| Record::Write {
+                path: self.relative(path),
+            })?;
+        }
+        let temp = self
+            .incidents
+            .join(format!("{TEMP_PREFIX}new-{id}-{}", std::process::id()));
+        // A directory of that name is a leftover of an earlier process with the same pid.
+        let _ = fs::remove_dir_all(&temp);
+        let built = build_dir(&temp, &files).and_then(|()| {
+            fs::rename(&temp, &dir).with_context(|| format!("cannot create {}", dir.display()))
+        });
+        if let Err(err) = built {
+            let _ = fs::remove_dir_all(&temp);
+            return Err(err);
+        }
+        sync_dir(&self.incidents)?;
+        for (path, _) in &files {
+            if let Ok(meta) = fs::symlink_metadata(path) {
+                self.checked.remember(&self.relative(path), &meta);
+            }
+        }
+        Ok(files.into_iter().map(|(path, _)| path).collect())
     }
 
     /// Rewrites incident.yaml atomically.
     pub fn write_incident(&self, id: &str, incident: &Incident) -> Result<PathBuf> {
         let path = self.incident_dir(id).join(INCIDENT_FILE);
-        let text = format!(
+        self.write_file(&path, self.incident_text(incident).as_bytes())?;
+        Ok(path)
+    }
+
+    fn incident_text(&self, incident: &Incident) -> String {
+        format!(
             "{}{}",
             schema::modeline("incident", self.depth()),
             model::to_yaml(incident)
-        );
-        self.write_file(&path, text.as_bytes())?;
-        Ok(path)
+        )
     }
 
     /// Appends entries to an append-only file, giving each a fresh unique id. `seed` makes ids
@@ -298,12 +433,8 @@ impl Store {
     ) -> Result<Append<'_>> {
         let path = self.incident_dir(id).join(E::FILE);
         let shown = path.strip_prefix(&self.root).unwrap_or(&path).to_path_buf();
-        let before = fs::metadata(&path).ok();
-        let existing = match fs::read_to_string(&path) {
-            Ok(text) => Some(text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
-        };
+        let before = fs::symlink_metadata(&path).ok();
+        let existing = self.read_text(&path)?;
         let header = self.header::<E>();
         let old = existing.as_deref().unwrap_or(&header);
         if let Some(line) = model::conflict_marker_line(old) {
@@ -418,18 +549,40 @@ impl Store {
     }
 
     /// The incident chosen with `inc use`, if it still exists. Kept in `.git/inc/current`: it is
-    /// this clone's choice, not something to commit.
-    pub fn current(&self) -> Option<String> {
-        let id = fs::read_to_string(self.current_file()).ok()?;
-        let id = id.trim();
-        self.incident_dir(id)
+    /// this clone's choice, not something to commit. A pointer that is not a plain id (a hand
+    /// edit naming a path) is refused rather than followed out of the incidents directory.
+    pub fn current(&self) -> Result<Option<String>> {
+        let path = self.current_file();
+        let git_dir = crate::git::git_dir(&self.root);
+        let Some(text) = read_text_shown(&git_dir, &path, &self.root)? else {
+            return Ok(None);
+        };
+        let id = text.trim();
+        if id.is_empty() {
+            return Ok(None);
+        }
+        if !is_incident_name(id) {
+            let shown: String = id.chars().take(60).collect();
+            return Err(Error::File {
+                path: self.relative(&path),
+                line: 1,
+                column: 1,
+                message: format!(
+                    "{shown:?} is not an incident id: choose the incident again with `inc use ID` (or forget it with `inc use --clear`)"
+                ),
+            }
+            .into());
+        }
+        Ok(self
+            .incident_dir(id)
             .join(INCIDENT_FILE)
             .is_file()
-            .then(|| id.to_string())
+            .then(|| id.to_string()))
     }
 
     pub fn set_current(&self, id: Option<&str>) -> Result<()> {
         let path = self.current_file();
+        refuse_links_shown(&crate::git::git_dir(&self.root), &path, &self.root)?;
         match id {
             Some(id) => {
                 fs::create_dir_all(path.parent().expect("inside .git"))?;
@@ -462,12 +615,15 @@ impl Append<'_> {
         if self.create {
             self.store.write_file(&self.path, &self.bytes)?;
         } else {
+            refuse_links(&self.store.root, &self.path)?;
             let len = fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0);
             self.store.note(|| Record::Append {
                 path: self.store.relative(&self.path),
                 len,
                 end: len + self.bytes.len() as u64,
             })?;
+            // A temp file beside the log is a killed rewrite's leftover (one small directory).
+            sweep_temps(self.path.parent().expect("files live in a directory"));
             append(&self.path, &self.bytes)?;
         }
         if let Ok(meta) = fs::metadata(&self.path) {
@@ -570,8 +726,178 @@ fn conflict(path: &Path, line: u64) -> Error {
     }
 }
 
-fn read(path: &Path) -> Result<String> {
-    fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+/// Whether `text` can be an incident id: the name of a directory directly in the incidents
+/// directory that [`Store::ids`] would list. Anything else (`..`, a path with `/`) would point
+/// outside the incidents directory.
+fn is_incident_name(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 255
+        && !text.starts_with('.')
+        && !text.contains(['/', '\\'])
+        && !text.chars().any(char::is_control)
+}
+
+/// A file of the repository at `root` as text, `None` if it does not exist. Refuses a symbolic
+/// link at the file or at any directory between `root` and it (naming the link), and anything
+/// that is not a regular file (a FIFO would block inc forever).
+pub fn read_text(root: &Path, path: &Path) -> Result<Option<String>> {
+    read_text_shown(root, path, root)
+}
+
+/// [`read_text`] for a file below `base` (links are looked for from there), named in messages
+/// relative to `shown_from`.
+fn read_text_shown(base: &Path, path: &Path, shown_from: &Path) -> Result<Option<String>> {
+    refuse_links_shown(base, path, shown_from)?;
+    let shown = path.strip_prefix(shown_from).unwrap_or(path);
+    let file = match OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+    {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        // The link appeared after the check above.
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+            return Err(link_error(shown_from, path).into());
+        }
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", shown.display())),
+    };
+    let meta = file
+        .metadata()
+        .with_context(|| format!("cannot read {}", shown.display()))?;
+    if !meta.is_file() {
+        return Err(Error::state(format!(
+            "{} is not a regular file: replace it with one",
+            shown.display()
+        ))
+        .into());
+    }
+    let mut text = String::new();
+    (&file)
+        .read_to_string(&mut text)
+        .with_context(|| format!("cannot read {}", shown.display()))?;
+    Ok(Some(text))
+}
+
+/// Refuses a symbolic link at `path` or at any directory between `root` and it. `root` itself
+/// (the canonical repository root) is trusted. A path outside `root` is not the repository's:
+/// only a link at its last component is refused.
+pub fn refuse_links(root: &Path, path: &Path) -> Result<(), Error> {
+    refuse_links_shown(root, path, root)
+}
+
+fn refuse_links_shown(base: &Path, path: &Path, shown_from: &Path) -> Result<(), Error> {
+    let is_link =
+        |at: &Path| fs::symlink_metadata(at).is_ok_and(|meta| meta.file_type().is_symlink());
+    let inside = path
+        .strip_prefix(base)
+        .ok()
+        .filter(|rel| rel.components().all(|c| matches!(c, Component::Normal(_))));
+    let Some(rel) = inside else {
+        return match is_link(path) {
+            true => Err(link_error(shown_from, path)),
+            false => Ok(()),
+        };
+    };
+    let mut at = base.to_path_buf();
+    for component in rel.components() {
+        at.push(component);
+        match fs::symlink_metadata(&at) {
+            Ok(meta) if meta.file_type().is_symlink() => return Err(link_error(shown_from, &at)),
+            Ok(_) => {}
+            // Nothing further exists, so nothing further can be a link.
+            Err(_) => return Ok(()),
+        }
+    }
+    Ok(())
+}
+
+/// The error for a symbolic link at `link`, named relative to `root`, with where it points.
+fn link_error(root: &Path, link: &Path) -> Error {
+    let shown = link.strip_prefix(root).unwrap_or(link);
+    let target = fs::read_link(link)
+        .map(|t| format!(" (to {})", t.display()))
+        .unwrap_or_default();
+    let what = if fs::metadata(link).is_ok_and(|m| m.is_dir()) {
+        "directory"
+    } else {
+        "file"
+    };
+    Error::state(format!(
+        "{} is a symbolic link{target}: inc does not follow links in the repository; replace it with a regular {what}",
+        shown.display()
+    ))
+}
+
+/// Removes `.inc-*` temp files and directories in `dir` that killed commands left (older than
+/// [`STALE_TEMP`], so a temp file another command is writing right now is left alone). Failing
+/// to remove one is harmless: readers skip dot names.
+fn sweep_temps(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if !entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+            continue;
+        }
+        let Ok(meta) = entry.metadata() else {
+            continue;
+        };
+        let stale = meta
+            .modified()
+            .ok()
+            .and_then(|m| m.elapsed().ok())
+            .is_some_and(|age| age >= STALE_TEMP);
+        if !stale {
+            continue;
+        }
+        // `DirEntry::metadata` does not follow links: a linked directory loses only the link.
+        let _ = if meta.is_dir() {
+            fs::remove_dir_all(entry.path())
+        } else {
+            fs::remove_file(entry.path())
+        };
+    }
+}
+
+/// Writes `files` (by file name) into a new directory `dir`, each synced, then the directory.
+fn build_dir(dir: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
+    fs::create_dir(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    for (path, bytes) in files {
+        let name = path.file_name().expect("files have names");
+        let target = dir.join(name);
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o644)
+            .open(&target)
+            .with_context(|| format!("cannot create {}", target.display()))?;
+        file.write_all(bytes)
+            .and_then(|()| file.sync_all())
+            .with_context(|| format!("cannot write {}", target.display()))?;
+    }
+    sync_dir(dir)
+}
+
+/// Syncs a directory's entries, so a file renamed into it stays there after a power cut.
+fn sync_dir(dir: &Path) -> Result<()> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .with_context(|| format!("cannot sync {}", dir.display()))
+}
+
+/// Line and column of a top-level key's value in a YAML text, for errors about it.
+fn value_position(text: &str, key: &str) -> (u64, u64) {
+    let (line, column) = crate::check::locate(text, &[key]);
+    let value = text
+        .lines()
+        .nth(line as usize - 1)
+        .and_then(|l| {
+            let after = l.get(column as usize - 1 + key.len() + 1..)?;
+            Some(l.len() - after.trim_start().len())
+        })
+        .map_or(column, |offset| offset as u64 + 1);
+    (line, value)
 }
 
 /// [`Store::write_schemas`] for a repository root (also used by `inc init` before a store exists).
@@ -584,7 +910,8 @@ pub fn write_schemas(
     for name in schema::NAMES {
         let path = dir.join(schema::file_name(name));
         let text = schema::json(name).expect("known schema");
-        if fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+        if read_text(root, &path).ok().flatten().as_deref() != Some(text.as_str()) {
+            refuse_links(root, &path)?;
             fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
             write(&path, text.as_bytes())?;
             written.push(path);
@@ -594,10 +921,12 @@ pub fn write_schemas(
 }
 
 /// Replaces `path` with `bytes` atomically: a temp file in the same directory, fsync, rename.
+/// A symbolic link at `path` is refused: the rename would replace the link, not what it names.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().expect("files live in a directory");
+    refuse_links(dir, path)?;
     let mut temp = tempfile::Builder::new()
-        .prefix(".inc-")
+        .prefix(TEMP_PREFIX)
         .permissions(permissions_for(path))
         .tempfile_in(dir)
         .with_context(|| format!("cannot write in {}", dir.display()))?;
@@ -621,6 +950,7 @@ fn permissions_for(path: &Path) -> fs::Permissions {
 fn append(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut file = OpenOptions::new()
         .append(true)
+        .custom_flags(libc::O_NOFOLLOW)
         .open(path)
         .with_context(|| format!("cannot open {} for appending", path.display()))?;
     file.write_all(bytes)
@@ -639,10 +969,10 @@ pub fn undo_torn_append(
     end: u64,
     journal: Option<std::time::SystemTime>,
 ) -> Result<bool> {
-    let Ok(meta) = fs::metadata(path) else {
+    let Ok(meta) = fs::symlink_metadata(path) else {
         return Ok(false);
     };
-    if !(len < meta.len() && meta.len() < end) {
+    if !(meta.is_file() && len < meta.len() && meta.len() < end) {
         return Ok(false);
     }
     let edited_later = match (meta.modified(), journal) {
@@ -654,6 +984,7 @@ pub fn undo_torn_append(
     }
     let file = OpenOptions::new()
         .write(true)
+        .custom_flags(libc::O_NOFOLLOW)
         .open(path)
         .with_context(|| format!("cannot repair {}", path.display()))?;
     file.set_len(len)?;

@@ -42,16 +42,22 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             }
         }
     }
+    let mut problems: Vec<Problem> = Vec::new();
     if args.targets.is_empty() {
-        ids = store.ids()?;
+        problems = check::links(&store);
+        let incidents = store.root().join(&store.config().incidents_dir);
+        // A linked incidents directory is reported above; nothing in it is read.
+        if crate::store::refuse_links(store.root(), &incidents).is_ok() {
+            ids = store.ids()?;
+        }
     }
     let count = ids.len();
     let clock = &ctx.clock;
-    let mut problems: Vec<Problem> =
+    problems.extend(
         crate::store::parallel_map(ids, |id| check::incident(&store, &id, clock))
             .into_iter()
-            .flatten()
-            .collect();
+            .flatten(),
+    );
     problems.sort();
     let output = match args.format {
         Format::Text => check::text(&problems, count),

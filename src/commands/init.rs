@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use super::Ctx;
 use crate::error::Error;
 use crate::model::config;
-use crate::store::{CONFIG_FILE, Store, write_atomic};
+use crate::store::{CONFIG_FILE, Store, read_text, refuse_links, write_atomic};
 
 /// Make or adopt a git repository for incidents: write .inc.yaml and .gitattributes, and commit
 #[derive(Debug, clap::Args)]
@@ -25,11 +25,15 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         .dir
         .as_deref()
         .map(|dir| {
-            config::normal_dir(dir).ok_or_else(|| {
+            let normal = config::normal_dir(dir).ok_or_else(|| {
                 Error::usage(format!(
                     "--dir \"{dir}\" must be a directory inside the repository, like incidents or ops/incidents"
                 ))
-            })
+            })?;
+            match config::incidents_dir_problem(&normal) {
+                Some(problem) => Err(Error::usage(format!("--dir: {problem}"))),
+                None => Ok(normal),
+            }
         })
         .transpose()?;
 
@@ -40,6 +44,11 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         .expect("discover_or_init returns work trees")
         .canonicalize()?;
     let mut changed: Vec<PathBuf> = Vec::new();
+    // The repository may be a clone of someone else's: its files are not followed out of it.
+    let write = |path: &Path, bytes: &[u8]| -> Result<()> {
+        refuse_links(&root, path)?;
+        write_atomic(path, bytes)
+    };
 
     let config_path = root.join(CONFIG_FILE);
     let incidents_dir = if config_path.exists() {
@@ -54,21 +63,19 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         existing
     } else {
         let dir = requested.unwrap_or_else(|| "incidents".into());
-        write_atomic(&config_path, config::default_file(&dir).as_bytes())?;
+        write(&config_path, config::default_file(&dir).as_bytes())?;
         changed.push(config_path);
         dir
     };
 
     let attributes = root.join(".gitattributes");
-    if let Some(text) = gitattributes(&attributes, &incidents_dir)? {
-        write_atomic(&attributes, text.as_bytes())?;
+    if let Some(text) = gitattributes(&root, &attributes, &incidents_dir)? {
+        write(&attributes, text.as_bytes())?;
         changed.push(attributes);
     }
 
     crate::git::ensure_merge_driver(&root)?;
-    changed.extend(crate::store::write_schemas(&root, |path, bytes| {
-        write_atomic(path, bytes)
-    })?);
+    changed.extend(crate::store::write_schemas(&root, write)?);
 
     if changed.is_empty() {
         writeln!(ctx.out, "inc is already set up in {}", root.display())?;
@@ -90,12 +97,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
 }
 
 /// The .gitattributes text with inc's lines added, or `None` if they are all there already.
-fn gitattributes(path: &Path, incidents_dir: &str) -> Result<Option<String>> {
-    let existing = match fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
-    };
+fn gitattributes(root: &Path, path: &Path, incidents_dir: &str) -> Result<Option<String>> {
+    let existing = read_text(root, path)?.unwrap_or_default();
     let wanted: Vec<String> = ["timeline.yaml", "comms.yaml", "roles.yaml", "incident.yaml"]
         .iter()
         .map(|file| format!("{incidents_dir}/*/{file} merge=inc"))

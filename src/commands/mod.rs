@@ -105,15 +105,26 @@ impl Ctx<'_> {
     }
 
     /// The incident the command is about: `explicit` (a positional ID) or `-i`, else the one chosen
-    /// with `inc use`, else the only open one.
+    /// with `inc use`, else the only open one. When an incident that may be open cannot be read,
+    /// "the only open one" is unknown: the command is refused rather than pointed at the other.
     pub fn incident(&self, store: &Store, explicit: Option<&str>) -> Result<String> {
         if let Some(query) = explicit.or(self.global.incident.as_deref()) {
             return store.resolve(query);
         }
-        if let Some(current) = store.current() {
+        if let Some(current) = store.current()? {
             return Ok(current);
         }
-        let open = store.open_ids()?;
+        let (open, broken) = store.open_or_broken()?;
+        if let Some(first) = broken.first() {
+            let more = match broken.len() {
+                1 => String::new(),
+                n => format!(" (and {} more)", n - 1),
+            };
+            return Err(Error::state(format!(
+                "cannot tell which incident you mean: {first:#}{more}; fix it, or name the incident with -i ID"
+            ))
+            .into());
+        }
         match open.as_slice() {
             [one] => Ok(one.clone()),
             [] => Err(Error::usage(
@@ -188,6 +199,7 @@ impl Ctx<'_> {
         if let Some(records) = store.journal().read() {
             self.recover(store, &records);
         }
+        store.sweep_temps();
         if self.commits(store) {
             store.start_journal();
         }
@@ -264,6 +276,8 @@ impl Ctx<'_> {
                 Record::Commit { .. } => continue,
             };
             let absolute = store.root().join(path);
+            // The interrupted command may have died between writing a temp file and renaming it.
+            store.sweep_temps_beside(&absolute);
             if !paths.contains(&absolute) {
                 paths.push(absolute);
             }
@@ -322,6 +336,11 @@ impl Ctx<'_> {
             Record::Commit { at_ms } => Some(*at_ms),
             _ => None,
         });
+        // A file replaced by a link since it was written (the journal names files of earlier
+        // commands) would put what the link points to into the commit.
+        for path in paths {
+            crate::store::refuse_links(store.root(), path)?;
+        }
         store.journal().note_commit()?;
         let repo = crate::git::open(store.root())?;
         crate::git::wait_for_locks(&repo, interrupted)?;

@@ -137,10 +137,9 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         .find(|candidate| !ids.contains(candidate))
         .expect("some suffix is free");
 
-    let mut paths = store.write_schemas()?;
-    paths.extend(store.create_incident(&id, &incident)?);
     let text = format!("Opened \"{title}\" as {severity}");
     let mut entries = vec![ctx.entry(None, &by, Kind::Status, text)];
+    let mut logs = Vec::new();
     if let Some(lead) = &lead {
         let mut event = [RoleEvent {
             id: String::new(),
@@ -151,10 +150,12 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             role: LEAD.to_string(),
             person: lead.clone(),
         }];
-        paths.push(store.append(&id, &mut event, ctx.id_seed())?);
+        logs.push(store.prepare_append(&id, &mut event, ctx.id_seed())?);
         entries.push(ctx.entry(None, &by, Kind::Role, format!("{lead} is {LEAD}")));
     }
-    store.append(&id, &mut entries, ctx.id_seed())?;
+    logs.push(store.prepare_append(&id, &mut entries, ctx.id_seed())?);
+    let mut paths = store.write_schemas()?;
+    paths.extend(store.create_incident(&id, &incident, logs)?);
     store.set_current(Some(&id))?;
     ctx.commit(
         &store,

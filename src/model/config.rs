@@ -131,11 +131,8 @@ postmortem_due_days: 5
 impl Config {
     /// Checks the rules serde cannot: a safe incidents_dir, a known default severity.
     pub fn validate(&self) -> Result<(), Error> {
-        if normal_dir(&self.incidents_dir).as_deref() != Some(self.incidents_dir.as_str()) {
-            return Err(Error::state(format!(
-                ".inc.yaml: incidents_dir \"{}\" must be a relative path inside the repository, like incidents or ops/incidents",
-                self.incidents_dir
-            )));
+        if let Some(problem) = incidents_dir_problem(&self.incidents_dir) {
+            return Err(Error::state(format!(".inc.yaml: {problem}")));
         }
         if self.severities.is_empty() {
             return Err(Error::state(
@@ -251,6 +248,28 @@ pub fn normal_dir(dir: &str) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("/"))
 }
 
+/// What is wrong with `dir` as incidents_dir, if anything. It must name a directory strictly
+/// inside the work tree: inc writes there, so `..`, an absolute path or `.git` (where a write
+/// could change git's own configuration or hooks) would let a repository's configuration make
+/// inc write elsewhere. `.` is refused too: incident directories would mix with the repository's
+/// own files.
+pub fn incidents_dir_problem(dir: &str) -> Option<String> {
+    let Some(normal) = normal_dir(dir) else {
+        return Some(format!(
+            "incidents_dir \"{dir}\" must be a relative path inside the repository, like incidents or ops/incidents"
+        ));
+    };
+    if normal
+        .split('/')
+        .any(|part| part.eq_ignore_ascii_case(".git"))
+    {
+        return Some(format!(
+            "incidents_dir \"{dir}\" is inside .git, which git does not track: use a directory of the work tree, like incidents"
+        ));
+    }
+    (normal != dir).then(|| format!("incidents_dir \"{dir}\" must be written \"{normal}\""))
+}
+
 fn find(list: &[String], input: &str) -> Option<String> {
     list.iter()
         .find(|s| s.eq_ignore_ascii_case(input.trim()))
@@ -291,7 +310,17 @@ mod tests {
 
     #[test]
     fn refuses_an_incidents_dir_outside_the_repo() {
-        for dir in ["../x", "/abs", "a/../../b", "", ".", "./incidents"] {
+        for dir in [
+            "../x",
+            "/abs",
+            "a/../../b",
+            "",
+            ".",
+            "./incidents",
+            ".git",
+            ".git/incidents",
+            "ops/.GIT/x",
+        ] {
             let config = Config {
                 incidents_dir: dir.into(),
                 ..Config::default()

@@ -137,7 +137,7 @@ fn a_file_that_cannot_be_written_fails_clearly_and_changes_nothing() {
     assert_eq!(
         err,
         format!(
-            "error: cannot read [REPO]/incidents/{CHECKOUT}/timeline.yaml: Is a directory (os error 21)\n"
+            "error: incidents/{CHECKOUT}/timeline.yaml is not a regular file: replace it with one\n"
         )
     );
     assert_eq!(repo.state(), before);
