@@ -268,7 +268,9 @@ fn renamed<E: LogEntry>(
             let ending = &line[body.len()..];
             let key = body.trim_start_matches("- ").trim_start();
             let indent = body.len() - key.len();
-            let value = key.strip_prefix("id:").map(|v| v.trim().trim_matches(['"', '\'']));
+            let value = key
+                .strip_prefix("id:")
+                .map(|v| v.trim().trim_matches(['"', '\'']));
             if !done && value == Some(old) {
                 out.push_str(&body[..indent]);
                 out.push_str(&format!("id: {new}{ending}"));
@@ -363,7 +365,8 @@ pub fn incident(
         column: 1,
         message: format!("the merged incident is not valid: {e}"),
     };
-    let mut incident: Incident = serde_json::from_value(unflatten(merged_fields)).map_err(invalid)?;
+    let mut incident: Incident =
+        serde_json::from_value(unflatten(merged_fields)).map_err(invalid)?;
     incident.changed = changed;
     if let Some(conflict) = agree(&mut incident, &sides) {
         conflicts.push(conflict);
@@ -597,7 +600,9 @@ mod tests {
 
     #[test]
     fn an_entry_laid_out_unusually_is_rewritten_to_keep_both() {
-        let base = format!("{HEADER}- {{id: aaaaaa, at: \"2026-11-22T14:00:00Z\", by: a, kind: event, text: x}}\n");
+        let base = format!(
+            "{HEADER}- {{id: aaaaaa, at: \"2026-11-22T14:00:00Z\", by: a, kind: event, text: x}}\n"
+        );
         let ours = base.replace("text: x", "text: ours");
         let theirs = base.replace("text: x", "text: theirs");
         let merged = merged(&base, &ours, &theirs);
@@ -723,8 +728,11 @@ mod tests {
         assert_eq!(conflicts[0].why, Why::ByValue);
         // A time left over from the base is no time for this change (an older inc wrote it).
         let stale = |t: &str| stamped(t, &[("status", "14:10")]);
-        let (merged, conflicts) =
-            merge_incident(&stale(&base), &stale(&ours), &stamped(&theirs, &[("status", "14:05")]));
+        let (merged, conflicts) = merge_incident(
+            &stale(&base),
+            &stale(&ours),
+            &stamped(&theirs, &[("status", "14:05")]),
+        );
         assert_eq!(merged.status, Status::Monitoring);
         assert_eq!(conflicts[0].why, Why::ByValue);
     }

@@ -221,12 +221,10 @@ impl Ctx<'_> {
             .iter()
             .filter(|n| store.incident_dir(&n.incident).is_dir())
         {
-            by_incident.entry(&note.incident).or_default().push(self.entry(
-                None,
-                "inc",
-                Kind::Status,
-                note.text.clone(),
-            ));
+            by_incident
+                .entry(&note.incident)
+                .or_default()
+                .push(self.entry(None, "inc", Kind::Status, note.text.clone()));
         }
         let mut appends = Vec::new();
         for (id, entries) in by_incident.iter_mut() {

@@ -56,7 +56,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
                 && !incident.status.is_open()
                 && let Some(resolved) = incident.milestones.resolved.take()
             {
-                text.push_str(&format!(" (reopened; resolved {} cleared)", resolved.short(&tz)));
+                text.push_str(&format!(
+                    " (reopened; resolved {} cleared)",
+                    resolved.short(&tz)
+                ));
             }
             incident.status = status;
             // A resolved incident needs its resolved time; keep one that was marked already.

@@ -49,7 +49,11 @@ impl Incident {
     /// Every field but `changed` as (dotted path, value); mappings are walked into, lists and
     /// other values are leaves. The paths are the keys of `changed`.
     pub fn fields(&self) -> BTreeMap<String, serde_json::Value> {
-        fn walk(prefix: &str, value: serde_json::Value, out: &mut BTreeMap<String, serde_json::Value>) {
+        fn walk(
+            prefix: &str,
+            value: serde_json::Value,
+            out: &mut BTreeMap<String, serde_json::Value>,
+        ) {
             match value {
                 serde_json::Value::Object(map) => {
                     for (key, value) in map {
