@@ -561,3 +561,46 @@ impl CliError {
         needles.iter().any(|n| text.contains(&n.to_lowercase()))
     }
 }
+
+#[cfg(test)]
+mod merge_notes_tests {
+    use super::*;
+
+    #[test]
+    fn merge_notes_round_trip_and_old_ones_still_read() {
+        let temp = tempfile::TempDir::new().unwrap();
+        Repository::init(temp.path()).unwrap();
+        let note = MergeNote {
+            incident: "x".into(),
+            text: "Merge: a\ttab and\na newline".into(),
+        };
+        save_merge_notes(temp.path(), std::slice::from_ref(&note)).unwrap();
+        let notes_file = temp.path().join(".git/inc").join(MERGE_NOTES);
+        let mut text = std::fs::read_to_string(&notes_file).unwrap();
+        text.push_str("y\tstatus\tmonitoring\tidentified\n"); // an older inc's four columns
+        std::fs::write(&notes_file, text).unwrap();
+        assert_eq!(
+            take_merge_notes(temp.path()),
+            [
+                MergeNote {
+                    incident: "x".into(),
+                    text: "Merge: a tab and a newline".into()
+                },
+                MergeNote {
+                    incident: "y".into(),
+                    text: "Merge: both clones changed status; kept monitoring (the later change), the other had identified".into()
+                }
+            ]
+        );
+        assert!(take_merge_notes(temp.path()).is_empty(), "taken once");
+
+        let conflict = EntryConflictNote {
+            incident: "x".into(),
+            file: "timeline.yaml".into(),
+            kept: "aaaaaa".into(),
+            other: "bbbbbb".into(),
+        };
+        save_entry_conflicts(temp.path(), std::slice::from_ref(&conflict)).unwrap();
+        assert_eq!(take_entry_conflicts(temp.path()), [conflict]);
+    }
+}

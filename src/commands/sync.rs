@@ -50,16 +50,19 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let before = git::cli(&root, &["rev-parse", "HEAD"]).unwrap_or_default();
     // Left by an earlier plain `git pull`: not this sync's news (inc check still reports them).
     let _ = git::take_entry_conflicts(&root);
-    pull(&root, &remote, &branch)?;
-    ctx.log_merge_notes(&store)?;
+    let pulled = pull(&root, &remote, &branch);
+    // Said even when the merge stopped on another file: these entries were merged.
     report_entry_conflicts(ctx, &store)?;
+    pulled?;
+    ctx.log_merge_notes(&store)?;
     match push(&root, &remote, &branch) {
         Ok(()) => {}
         Err(err) if err.mentions(&["rejected", "fetch first", "non-fast-forward"]) => {
             // Someone pushed in between: merge theirs too, and try once more.
-            pull(&root, &remote, &branch)?;
-            ctx.log_merge_notes(&store)?;
+            let pulled = pull(&root, &remote, &branch);
             report_entry_conflicts(ctx, &store)?;
+            pulled?;
+            ctx.log_merge_notes(&store)?;
             push(&root, &remote, &branch).map_err(|e| network(&remote, "push to", e))?;
         }
         Err(err) => return Err(network(&remote, "push to", err).into()),

@@ -342,6 +342,33 @@ mod tests {
     }
 
     #[test]
+    fn changes_are_stamped_by_field_and_old_files_load_without_times() {
+        let old =
+            "title: x\nseverity: SEV2\nstatus: investigating\nopened: \"2026-11-22T14:00:00Z\"\n";
+        let before: Incident =
+            crate::model::from_yaml(std::path::Path::new("incident.yaml"), old).unwrap();
+        assert!(before.changed.is_empty());
+        assert!(!crate::model::to_yaml(&before).contains("changed"));
+        let mut after = before.clone();
+        after.status = Status::Resolved;
+        after.milestones.resolved = t("2026-11-22T15:00:00Z");
+        let now = t("2026-11-22T15:01:00Z").unwrap();
+        after.stamp_changes(&before, now);
+        assert_eq!(
+            after.changed.keys().collect::<Vec<_>>(),
+            ["milestones.resolved", "status"]
+        );
+        assert!(
+            crate::model::to_yaml(&after).ends_with(
+                "changed:\n  milestones.resolved: \"2026-11-22T15:01:00+00:00\"\n  status: \"2026-11-22T15:01:00+00:00\"\n"
+            )
+        );
+        assert!(after.status_agrees() && before.status_agrees());
+        after.status = Status::Identified;
+        assert!(!after.status_agrees());
+    }
+
+    #[test]
     fn writes_every_key_in_a_fixed_order() {
         let incident = Incident {
             title: "Checkout API down".into(),
