@@ -103,6 +103,7 @@ fn write_incident(
             mitigated: Some(time(minutes(20 + (n % 30) as i64))),
             resolved: Some(time(minutes(60 + (n % 90) as i64))),
         },
+        changed: Default::default(),
     };
     let modeline = |kind: &str| inc::model::schema::modeline(kind, 2);
     std::fs::write(
@@ -114,6 +115,7 @@ fn write_incident(
     let timeline: Vec<TimelineEntry> = (0..entries)
         .map(|e| TimelineEntry {
             id: format!("e{e:05}"),
+            conflict_of: None,
             at: time(minutes(e as i64 % 600)),
             recorded: None,
             by: people[e % 4].into(),
@@ -142,6 +144,7 @@ fn write_incident(
         .enumerate()
         .map(|(i, role)| RoleEvent {
             id: format!("r{i:05}"),
+            conflict_of: None,
             at: time(minutes(i as i64)),
             recorded: None,
             by: "alice".into(),
@@ -158,6 +161,7 @@ fn write_incident(
     let comms: Vec<CommsEntry> = (0..3)
         .map(|i| CommsEntry {
             id: format!("c{i:05}"),
+            conflict_of: None,
             at: time(minutes(10 + 25 * i)),
             recorded: None,
             by: "dave".into(),

@@ -118,6 +118,9 @@ impl Check<'_> {
                 self.comms_gaps(&incident.text, value, comms);
             }
         }
+        self.entry_conflicts(timeline.as_ref());
+        self.entry_conflicts(roles.as_ref());
+        self.entry_conflicts(comms.as_ref());
         let config = self.store.config();
         if let Some(roles) = &roles {
             let names = roles
@@ -311,6 +314,19 @@ impl Check<'_> {
                 ),
             );
         }
+        if incident.status.is_open() && incident.milestones.resolved.is_some() {
+            // Also the moment between `inc mark resolved` and `inc status resolved`: a warning.
+            self.push(
+                INCIDENT_FILE,
+                locate(text, &["milestones", "resolved"]),
+                Level::Warning,
+                "open-but-resolved",
+                format!(
+                    "status is {} but milestones.resolved is set: run inc resolve if it is over, or remove the resolved time if it was reopened",
+                    incident.status
+                ),
+            );
+        }
         let due_days = i64::from(config.postmortem_due_days);
         if let Some(resolved) = incident
             .milestones
@@ -330,6 +346,23 @@ impl Check<'_> {
                         self.id
                     ),
                 );
+            }
+        }
+    }
+
+    /// Entries a merge kept twice because two clones edited them differently.
+    fn entry_conflicts<E: LogEntry>(&mut self, log: Option<&Log<E>>) {
+        let Some(log) = log else {
+            return;
+        };
+        for (index, entry) in log.entries.iter().enumerate() {
+            if let Some(kept) = entry.conflict_of() {
+                let at = locate_in_item(&log.text, index, "conflict_of");
+                let message = format!(
+                    "entry {} is another version of entry {kept}: two clones edited it differently and a merge kept both; delete the wrong one (and this conflict_of line)",
+                    entry.id()
+                );
+                self.push(E::FILE, at, Level::Warning, "entry-conflict", message);
             }
         }
     }

@@ -60,6 +60,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
 
     let entry = CommsEntry {
         id: String::new(),
+        conflict_of: None,
         at: when,
         recorded,
         by: by.clone(),

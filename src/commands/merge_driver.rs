@@ -6,8 +6,9 @@ use anyhow::{Context, Result};
 
 use super::Ctx;
 use crate::error::Error;
+use crate::git::{self, EntryConflictNote, MergeNote};
 use crate::merge;
-use crate::model::{self, CommsEntry, RoleEvent, TimelineEntry, schema};
+use crate::model::{self, CommsEntry, LogEntry, RoleEvent, TimelineEntry, schema};
 
 /// Merge three versions of an incident file (run by git: inc merge-driver %O %A %B %P)
 #[derive(Debug, clap::Args)]
@@ -27,9 +28,9 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let (base, ours, theirs) = (read(&args.base), read(&args.ours), read(&args.theirs));
     let path = Path::new(&args.path);
     let merged = match path.file_name().and_then(|n| n.to_str()) {
-        Some("timeline.yaml") => merge::log::<TimelineEntry>(path, &base, &ours, &theirs),
-        Some("roles.yaml") => merge::log::<RoleEvent>(path, &base, &ours, &theirs),
-        Some("comms.yaml") => merge::log::<CommsEntry>(path, &base, &ours, &theirs),
+        Some("timeline.yaml") => merge_log::<TimelineEntry>(ctx, path, &base, &ours, &theirs),
+        Some("roles.yaml") => merge_log::<RoleEvent>(ctx, path, &base, &ours, &theirs),
+        Some("comms.yaml") => merge_log::<CommsEntry>(ctx, path, &base, &ours, &theirs),
         Some("incident.yaml") => merge_incident(ctx, path, &base, &ours, &theirs),
         _ => Err(Error::usage(format!(
             "inc merges only incident files, not {}",
@@ -64,8 +65,45 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     }
 }
 
-/// incident.yaml, field by field; a true conflict keeps the later side and leaves a note that
-/// the next inc command logs in the timeline.
+/// The incident a file belongs to: the name of its directory.
+fn incident_id(path: &Path) -> Option<&str> {
+    path.parent()
+        .and_then(|p| p.file_name())
+        .and_then(|n| n.to_str())
+}
+
+/// A log, entry by entry; entries both sides edited are kept twice and noted for `inc sync`
+/// (and found by `inc check`, after a plain `git pull`).
+fn merge_log<E: LogEntry>(
+    ctx: &Ctx<'_>,
+    path: &Path,
+    base: &str,
+    ours: &str,
+    theirs: &str,
+) -> Result<String, Error> {
+    let merged = merge::log::<E>(path, base, ours, theirs)?;
+    if let Some(id) = incident_id(path)
+        && !merged.conflicts.is_empty()
+    {
+        let notes: Vec<EntryConflictNote> = merged
+            .conflicts
+            .into_iter()
+            .map(|c| EntryConflictNote {
+                incident: id.to_string(),
+                file: E::FILE.to_string(),
+                kept: c.kept,
+                other: c.other,
+            })
+            .collect();
+        if let Err(err) = git::save_entry_conflicts(&ctx.env.cwd, &notes) {
+            eprintln!("inc merge-driver: {err:#}");
+        }
+    }
+    Ok(merged.text)
+}
+
+/// incident.yaml, field by field; what the merge had to decide is left as notes that the next
+/// inc command logs in the timeline.
 fn merge_incident(
     ctx: &Ctx<'_>,
     path: &Path,
@@ -73,24 +111,18 @@ fn merge_incident(
     ours: &str,
     theirs: &str,
 ) -> Result<String, Error> {
-    let later = theirs_is_later(&ctx.env.cwd);
-    let (incident, conflicts) = merge::incident(path, base, ours, theirs, later)?;
-    if !conflicts.is_empty()
-        && let Some(id) = path
-            .parent()
-            .and_then(|p| p.file_name())
-            .and_then(|n| n.to_str())
+    let (incident, conflicts) = merge::incident(path, base, ours, theirs)?;
+    if let Some(id) = incident_id(path)
+        && !conflicts.is_empty()
     {
-        let notes: Vec<crate::git::MergeNote> = conflicts
-            .into_iter()
-            .map(|c| crate::git::MergeNote {
+        let notes: Vec<MergeNote> = conflicts
+            .iter()
+            .map(|c| MergeNote {
                 incident: id.to_string(),
-                field: c.field,
-                kept: c.kept,
-                other: c.other,
+                text: c.message(),
             })
             .collect();
-        if let Err(err) = crate::git::save_merge_notes(&ctx.env.cwd, &notes) {
+        if let Err(err) = git::save_merge_notes(&ctx.env.cwd, &notes) {
             eprintln!("inc merge-driver: {err:#}");
         }
     }
@@ -100,21 +132,4 @@ fn merge_incident(
         schema::modeline("incident", depth),
         model::to_yaml(&incident)
     ))
-}
-
-/// Whether the branch being merged in (MERGE_HEAD) was committed after ours (HEAD).
-fn theirs_is_later(cwd: &Path) -> bool {
-    let Ok(repo) = git2::Repository::discover(cwd) else {
-        return false;
-    };
-    let time = |name: &str| {
-        repo.revparse_single(name)
-            .ok()
-            .and_then(|o| o.peel_to_commit().ok())
-            .map(|c| c.time().seconds())
-    };
-    match (time("HEAD"), time("MERGE_HEAD")) {
-        (Some(ours), Some(theirs)) => theirs > ours,
-        _ => false,
-    }
 }

@@ -170,6 +170,7 @@ impl Ctx<'_> {
         let (at, recorded) = self.stamp(at);
         TimelineEntry {
             id: String::new(),
+            conflict_of: None,
             at,
             recorded,
             by: by.to_string(),
@@ -232,14 +233,10 @@ impl Ctx<'_> {
             .iter()
             .filter(|n| store.incident_dir(&n.incident).is_dir())
         {
-            let text = format!(
-                "Merge: both clones changed {}; kept {} (the later change), the other had {}",
-                note.field, note.kept, note.other
-            );
             by_incident
                 .entry(&note.incident)
                 .or_default()
-                .push(self.entry(None, "inc", Kind::Status, text));
+                .push(self.entry(None, "inc", Kind::Status, note.text.clone()));
         }
         let mut appends = Vec::new();
         for (id, entries) in by_incident.iter_mut() {
@@ -408,6 +405,7 @@ pub fn update_incident(
     let id = ctx.incident(store, None)?;
     let by = ctx.by(store, person)?;
     let mut incident = store.load_incident(&id)?;
+    let before = incident.clone();
     let Some((at, kind, text)) = change(&mut incident, &by)? else {
         writeln!(ctx.out, "{id}: nothing to change")?;
         return Ok(());
@@ -428,6 +426,8 @@ pub fn update_incident(
         ))
         .into());
     }
+    // Change times let a merge with another clone keep whichever change was made later.
+    incident.stamp_changes(&before, ctx.clock.now());
     let mut entry = [ctx.entry(at, &by, kind, text.clone())];
     let timeline = store.append(&id, &mut entry, ctx.id_seed())?;
     let incident_path = store.write_incident(&id, &incident)?;

@@ -114,6 +114,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             source: args.source.map(Source::from),
         },
         milestones,
+        changed: Default::default(),
     };
 
     let lead = args.lead.as_deref().map(str::trim).map(String::from);
@@ -143,6 +144,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     if let Some(lead) = &lead {
         let mut event = [RoleEvent {
             id: String::new(),
+            conflict_of: None,
             at: now,
             recorded: None,
             by: by.clone(),

@@ -89,6 +89,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let (when, recorded) = ctx.stamp(at);
     let event = RoleEvent {
         id: String::new(),
+        conflict_of: None,
         at: when,
         recorded,
         by: by.clone(),

@@ -39,6 +39,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         Status::parse(&input).ok_or_else(|| unknown_name("status", &input, &Status::names()))?;
     let given = ctx.at(args.at.as_deref())?;
     let at = given.unwrap_or_else(|| ctx.clock.now());
+    let tz = ctx.clock.tz().clone();
     let store = ctx.store()?;
     update_incident(
         ctx,
@@ -49,7 +50,17 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             if incident.status == status {
                 return Ok(None);
             }
-            let text = format!("Status {} → {status}", incident.status);
+            let mut text = format!("Status {} → {status}", incident.status);
+            // Reopening: an open incident has no resolved time (inc check holds them to that).
+            if status.is_open()
+                && !incident.status.is_open()
+                && let Some(resolved) = incident.milestones.resolved.take()
+            {
+                text.push_str(&format!(
+                    " (reopened; resolved {} cleared)",
+                    resolved.short(&tz)
+                ));
+            }
             incident.status = status;
             // A resolved incident needs its resolved time; keep one that was marked already.
             if status == Status::Resolved && incident.milestones.resolved.is_none() {

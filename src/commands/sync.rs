@@ -48,13 +48,20 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
 
     let root = store.root().to_path_buf();
     let before = git::cli(&root, &["rev-parse", "HEAD"]).unwrap_or_default();
-    pull(&root, &remote, &branch)?;
+    // Left by an earlier plain `git pull`: not this sync's news (inc check still reports them).
+    let _ = git::take_entry_conflicts(&root);
+    let pulled = pull(&root, &remote, &branch);
+    // Said even when the merge stopped on another file: these entries were merged.
+    report_entry_conflicts(ctx, &store)?;
+    pulled?;
     ctx.log_merge_notes(&store)?;
     match push(&root, &remote, &branch) {
         Ok(()) => {}
         Err(err) if err.mentions(&["rejected", "fetch first", "non-fast-forward"]) => {
             // Someone pushed in between: merge theirs too, and try once more.
-            pull(&root, &remote, &branch)?;
+            let pulled = pull(&root, &remote, &branch);
+            report_entry_conflicts(ctx, &store)?;
+            pulled?;
             ctx.log_merge_notes(&store)?;
             push(&root, &remote, &branch).map_err(|e| network(&remote, "push to", e))?;
         }
@@ -67,6 +74,25 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         " (merged their changes)"
     };
     writeln!(ctx.out, "Synced {branch} with {remote}{merged}")?;
+    Ok(())
+}
+
+/// One line per log entry the merge kept twice because both clones edited it.
+fn report_entry_conflicts(ctx: &mut Ctx<'_>, store: &Store) -> Result<()> {
+    for note in git::take_entry_conflicts(store.root()) {
+        let file = format!(
+            "{}/{}/{}",
+            store.config().incidents_dir,
+            note.incident,
+            note.file
+        );
+        let line = format!(
+            "conflict: both clones edited entry {} of {file}; kept both (the other as {}): delete the wrong one (inc check shows where)",
+            note.kept, note.other
+        );
+        // The names come from files in the repository: no control characters to the terminal.
+        writeln!(ctx.out, "{}", super::one_line(&line, usize::MAX))?;
+    }
     Ok(())
 }
 

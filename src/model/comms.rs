@@ -11,6 +11,10 @@ use crate::time::Time;
 #[serde(deny_unknown_fields)]
 pub struct CommsEntry {
     pub id: String,
+    /// Set by a merge on the second version of an entry both clones edited differently: the id of
+    /// the version kept under the original id. Delete the wrong one, and this line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conflict_of: Option<String>,
     pub at: Time,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recorded: Option<Time>,
@@ -96,12 +100,14 @@ mod tests {
             links: vec![],
             detection: Detection::default(),
             milestones: Milestones::default(),
+            changed: Default::default(),
         }
     }
 
     fn update(hm: &str, audience: &str) -> CommsEntry {
         CommsEntry {
             id: "x".into(),
+            conflict_of: None,
             at: time(hm),
             recorded: None,
             by: "carol".into(),

@@ -1,5 +1,6 @@
 //! `incident.yaml`: what the incident is and where it stands. Rewritten whole (atomically) on change.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use schemars::JsonSchema;
@@ -27,6 +28,62 @@ pub struct Incident {
     pub detection: Detection,
     #[serde(default)]
     pub milestones: Milestones,
+    /// When inc last changed each field, by dotted path (`status`, `milestones.resolved`): the
+    /// clock when the command ran, not its `--at`. A merge of two clones that both changed a field
+    /// keeps the later change. Absent in files written before it existed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub changed: BTreeMap<String, Time>,
+}
+
+impl Incident {
+    /// Records `now` as the change time of every field whose value differs from `before`.
+    pub fn stamp_changes(&mut self, before: &Incident, now: Time) {
+        let old = before.fields();
+        for (path, value) in self.fields() {
+            if old.get(&path) != Some(&value) {
+                self.changed.insert(path, now);
+            }
+        }
+    }
+
+    /// Every field but `changed` as (dotted path, value); mappings are walked into, lists and
+    /// other values are leaves. The paths are the keys of `changed`.
+    pub fn fields(&self) -> BTreeMap<String, serde_json::Value> {
+        fn walk(
+            prefix: &str,
+            value: serde_json::Value,
+            out: &mut BTreeMap<String, serde_json::Value>,
+        ) {
+            match value {
+                serde_json::Value::Object(map) => {
+                    for (key, value) in map {
+                        let path = if prefix.is_empty() {
+                            key
+                        } else {
+                            format!("{prefix}.{key}")
+                        };
+                        walk(&path, value, out);
+                    }
+                }
+                leaf => {
+                    out.insert(prefix.to_string(), leaf);
+                }
+            }
+        }
+        let mut value = serde_json::to_value(self).expect("incidents serialize");
+        if let serde_json::Value::Object(map) = &mut value {
+            map.remove("changed");
+        }
+        let mut out = BTreeMap::new();
+        walk("", value, &mut out);
+        out
+    }
+
+    /// Whether status and milestones agree: an open incident has no resolved time, a resolved
+    /// or closed one has.
+    pub fn status_agrees(&self) -> bool {
+        self.status.is_open() == self.milestones.resolved.is_none()
+    }
 }
 
 /// The lifecycle: investigating → identified → monitoring → resolved → closed (post-mortem done).
@@ -285,6 +342,33 @@ mod tests {
     }
 
     #[test]
+    fn changes_are_stamped_by_field_and_old_files_load_without_times() {
+        let old =
+            "title: x\nseverity: SEV2\nstatus: investigating\nopened: \"2026-11-22T14:00:00Z\"\n";
+        let before: Incident =
+            crate::model::from_yaml(std::path::Path::new("incident.yaml"), old).unwrap();
+        assert!(before.changed.is_empty());
+        assert!(!crate::model::to_yaml(&before).contains("changed"));
+        let mut after = before.clone();
+        after.status = Status::Resolved;
+        after.milestones.resolved = t("2026-11-22T15:00:00Z");
+        let now = t("2026-11-22T15:01:00Z").unwrap();
+        after.stamp_changes(&before, now);
+        assert_eq!(
+            after.changed.keys().collect::<Vec<_>>(),
+            ["milestones.resolved", "status"]
+        );
+        assert!(
+            crate::model::to_yaml(&after).ends_with(
+                "changed:\n  milestones.resolved: \"2026-11-22T15:01:00+00:00\"\n  status: \"2026-11-22T15:01:00+00:00\"\n"
+            )
+        );
+        assert!(after.status_agrees() && before.status_agrees());
+        after.status = Status::Identified;
+        assert!(!after.status_agrees());
+    }
+
+    #[test]
     fn writes_every_key_in_a_fixed_order() {
         let incident = Incident {
             title: "Checkout API down".into(),
@@ -301,6 +385,7 @@ mod tests {
                 detected: t("2026-11-22T14:05:00+01:00"),
                 ..Milestones::default()
             },
+            changed: BTreeMap::new(),
         };
         let yaml = crate::model::to_yaml(&incident);
         assert_eq!(

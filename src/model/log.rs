@@ -20,11 +20,14 @@ pub trait LogEntry: Serialize + DeserializeOwned + Send {
     fn id(&self) -> &str;
     fn set_id(&mut self, id: String);
     fn at(&self) -> Time;
+    /// The id of the entry this one is the other version of (see `merge::log`), if it is one.
+    fn conflict_of(&self) -> Option<&str>;
+    fn set_conflict_of(&mut self, id: Option<String>);
     /// The content that makes reproducible ids (pinned clock) differ between entries.
     fn fingerprint(&self) -> String;
 }
 
-/// Implements [`LogEntry`] for an entry struct with `id` and `at` fields.
+/// Implements [`LogEntry`] for an entry struct with `id`, `conflict_of` and `at` fields.
 macro_rules! log_entry {
     ($type:ty, file: $file:literal, schema: $schema:literal, header: $header:expr,
      fingerprint: |$entry:ident| $fingerprint:expr) => {
@@ -43,6 +46,14 @@ macro_rules! log_entry {
 
             fn at(&self) -> $crate::time::Time {
                 self.at
+            }
+
+            fn conflict_of(&self) -> Option<&str> {
+                self.conflict_of.as_deref()
+            }
+
+            fn set_conflict_of(&mut self, id: Option<String>) {
+                self.conflict_of = id;
             }
 
             fn fingerprint(&self) -> String {
@@ -81,6 +92,21 @@ pub fn new_id(seed: Option<impl Hash>, attempt: u32) -> String {
             bits /= ALPHABET.len() as u64;
             c
         })
+        .collect()
+}
+
+/// An entry id derived from `content` alone, the same on every machine and inc version: two
+/// clones merging the same entries must name a renamed entry alike.
+pub fn stable_id(content: &str, attempt: u32) -> String {
+    use sha1::Digest;
+    let digest = sha1::Sha1::new()
+        .chain_update(content.as_bytes())
+        .chain_update(attempt.to_le_bytes())
+        .finalize();
+    digest
+        .iter()
+        .take(ID_LEN)
+        .map(|&byte| ALPHABET[byte as usize % ALPHABET.len()] as char)
         .collect()
 }
 

@@ -15,6 +15,10 @@ pub const LEAD: &str = "incident-lead";
 #[serde(deny_unknown_fields)]
 pub struct RoleEvent {
     pub id: String,
+    /// Set by a merge on the second version of an entry both clones edited differently: the id of
+    /// the version kept under the original id. Delete the wrong one, and this line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conflict_of: Option<String>,
     pub at: Time,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recorded: Option<Time>,
@@ -109,6 +113,7 @@ mod tests {
     fn event(minute: u32, action: RoleAction, role: &str, person: &str) -> RoleEvent {
         RoleEvent {
             id: format!("e{minute}"),
+            conflict_of: None,
             at: Time::parse_rfc3339(&format!("2026-11-22T14:{minute:02}:00Z")).unwrap(),
             recorded: None,
             by: "alice".into(),

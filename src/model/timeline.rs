@@ -14,6 +14,10 @@ use crate::time::Time;
 pub struct TimelineEntry {
     /// Short unique id; merges of two clones union entries by it.
     pub id: String,
+    /// Set by a merge on the second version of an entry both clones edited differently: the id of
+    /// the version kept under the original id. Delete the wrong one, and this line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conflict_of: Option<String>,
     pub at: Time,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recorded: Option<Time>,
@@ -110,6 +114,7 @@ mod tests {
     fn entry(text: &str) -> TimelineEntry {
         TimelineEntry {
             id: "abc234".into(),
+            conflict_of: None,
             at: Time::parse_rfc3339("2026-11-22T14:32:00+01:00").unwrap(),
             recorded: None,
             by: "alice".into(),

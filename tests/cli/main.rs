@@ -25,4 +25,5 @@ mod schema;
 mod selection;
 mod stats;
 mod sync;
+mod trust_merge;
 mod trust_paths;
