@@ -198,7 +198,7 @@ pub fn ready_to_commit(repo: &Repository) -> Result<()> {
 
 /// What the user is in the middle of, as one line naming the git commands that finish or undo
 /// it; `None` when no operation is under way.
-pub fn unfinished_operation(repo: &Repository) -> Option<String> {
+fn unfinished_operation(repo: &Repository) -> Option<String> {
     use git2::RepositoryState as State;
     let (what, command) = match repo.state() {
         State::Clean => return None,

@@ -633,3 +633,17 @@ fn a_literal_ssh_key_signs_through_the_agent() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_signed(&repo, "-----BEGIN SSH SIGNATURE-----");
 }
+
+#[test]
+fn init_refuses_before_writing_when_it_could_not_sign() {
+    let repo = Repo::empty();
+    repo.git(&["init", "-q"]);
+    repo.git(&["config", "commit.gpgsign", "true"]);
+    repo.git(&["config", "gpg.program", "/nonexistent/gpg"]);
+    let err = repo.fails(1, &["init"]);
+    assert!(err.contains("git config commit.gpgsign false"), "{err}");
+    assert!(repo.files().is_empty(), "{:?}", repo.files().keys());
+    // Without committing, there is nothing to sign.
+    repo.ok(&["init", "--no-commit"]);
+    assert!(repo.path(".inc.yaml").is_file());
+}
