@@ -11,6 +11,8 @@ use anyhow::{Context, Result, anyhow};
 use git2::{FileMode, Oid, Repository, RepositoryOpenFlags, Signature};
 use jiff::Timestamp;
 
+mod sign;
+
 /// Applies git's own environment switches that libgit2 ignores (tests rely on them).
 fn honour_git_environment() {
     static ONCE: std::sync::Once = std::sync::Once::new();
@@ -219,16 +221,19 @@ pub fn commit_paths(
     let tree = repo.find_tree(tree_id)?;
     let signature = signature(repo, when, fallback_name)?;
     let parents: Vec<&git2::Commit> = parent.iter().collect();
-    let oid = repo
-        .commit(
-            Some("HEAD"),
-            &signature,
-            &signature,
-            message,
-            &tree,
-            &parents,
-        )
-        .context("creating the commit")?;
+    let oid = match sign::Signer::configured(repo)? {
+        Some(signer) => commit_signed(repo, &signer, &signature, message, &tree, &parents)?,
+        None => repo
+            .commit(
+                Some("HEAD"),
+                &signature,
+                &signature,
+                message,
+                &tree,
+                &parents,
+            )
+            .context("creating the commit")?,
+    };
     Ok(Some(oid))
 }
 
@@ -246,10 +251,100 @@ fn blob(repo: &Repository, path: &str, content: &[u8]) -> Result<Oid, git2::Erro
     writer.commit()
 }
 
+/// Refuses, before a command writes anything, when inc could not commit properly: a git
+/// operation of the user's is half done (inc's commit would land in the middle of it), or
+/// `commit.gpgsign` asks for a signature inc cannot make.
+pub fn ready_to_commit(repo: &Repository) -> Result<()> {
+    if let Some(refusal) = unfinished_operation(repo) {
+        return Err(crate::error::Error::state(refusal).into());
+    }
+    if let Some(signer) = sign::Signer::configured(repo)? {
+        signer.check()?;
+    }
+    Ok(())
+}
+
+/// What the user is in the middle of, as one line naming the git commands that finish or undo
+/// it; `None` when no operation is under way.
+fn unfinished_operation(repo: &Repository) -> Option<String> {
+    use git2::RepositoryState as State;
+    let (what, command) = match repo.state() {
+        State::Clean => return None,
+        State::Merge => ("a git merge", "merge"),
+        State::Revert | State::RevertSequence => ("a git revert", "revert"),
+        State::CherryPick | State::CherryPickSequence => ("a git cherry-pick", "cherry-pick"),
+        State::Rebase | State::RebaseInteractive | State::RebaseMerge => ("a git rebase", "rebase"),
+        State::ApplyMailbox => ("a git am", "am"),
+        State::ApplyMailboxOrRebase => ("a git rebase or git am", "rebase"),
+        State::Bisect => {
+            return Some(
+                "a git bisect is in progress (HEAD is not your branch): finish it with `git bisect reset`, then run this again; inc does not commit in the middle of it (--no-commit writes without committing)".into(),
+            );
+        }
+    };
+    Some(format!(
+        "{what} is in progress: finish it with `git {command} --continue` (after resolving any conflicts and `git add`), or undo it with `git {command} --abort`, then run this again; inc does not commit in the middle of it (--no-commit writes without committing)"
+    ))
+}
+
+/// Makes the commit with the signature `signer` gives, and moves HEAD (or its branch) to it as
+/// `git commit` would, reflog included.
+fn commit_signed(
+    repo: &Repository,
+    signer: &sign::Signer,
+    signature: &Signature<'_>,
+    message: &str,
+    tree: &git2::Tree<'_>,
+    parents: &[&git2::Commit<'_>],
+) -> Result<Oid> {
+    let buffer = repo
+        .commit_create_buffer(signature, signature, message, tree, parents)
+        .context("creating the commit")?;
+    let buffer = buffer
+        .as_str()
+        .map_err(|_| anyhow!("the commit is not valid UTF-8"))?;
+    let ident = format!(
+        "{} <{}>",
+        signature.name().unwrap_or_default(),
+        signature.email().unwrap_or_default()
+    );
+    let gpgsig = signer.sign(buffer, &ident)?;
+    let oid = repo
+        .commit_signed(buffer, &gpgsig, None)
+        .context("storing the signed commit")?;
+
+    let subject = message.lines().next().unwrap_or_default();
+    let head = repo.find_reference("HEAD").context("reading HEAD")?;
+    let branch = head.symbolic_target().ok().flatten().map(String::from);
+    let moved = match (branch, parents.first()) {
+        // The branch must still be where the commit was built on.
+        (Some(branch), Some(parent)) => repo
+            .reference_matching(
+                &branch,
+                oid,
+                true,
+                parent.id(),
+                &format!("commit: {subject}"),
+            )
+            .map(drop),
+        (Some(branch), None) => repo
+            .reference(&branch, oid, false, &format!("commit (initial): {subject}"))
+            .map(drop),
+        (None, _) => repo
+            .reference("HEAD", oid, true, &format!("commit: {subject}"))
+            .map(drop),
+    };
+    moved.context("moving the branch to the new commit")?;
+    Ok(oid)
+}
+
 type Staged = [(String, Option<(Oid, std::fs::Metadata)>)];
 
 fn stage_with_libgit2(repo: &Repository, staged: &Staged) -> Result<()> {
     let mut index = repo.index().context("reading the git index")?;
+    // The repository object may have read the index before a `git` command (inc sync's merge)
+    // replaced it; writing that old copy back would undo the merge's staging.
+    index.read(false).context("reading the git index")?;
     for (path, blob) in staged {
         let rel = Path::new(path);
         match blob {

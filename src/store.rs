@@ -180,6 +180,47 @@ impl Store {
         links
     }
 
+    /// Whether `rel` (a slash-separated path from the repository root) is one of inc's files:
+    /// what `inc sync` may commit on its own. Anything else, even inside an incident's directory
+    /// (an `.env`, a core dump, an editor's swap file), is the user's to commit or not. This is
+    /// the one place that decides; files inc creates in the future (attachments) belong here.
+    pub fn is_inc_file(&self, rel: &str) -> bool {
+        if rel == CONFIG_FILE || rel == ".gitattributes" {
+            return true;
+        }
+        if let Some(name) = rel
+            .strip_prefix(schema::REPO_DIR)
+            .and_then(|r| r.strip_prefix('/'))
+        {
+            return schema::NAMES.iter().any(|n| schema::file_name(n) == name);
+        }
+        if let Some(name) = rel
+            .strip_prefix(crate::report::REPO_TEMPLATES)
+            .and_then(|r| r.strip_prefix('/'))
+        {
+            return !name.contains('/')
+                && !name.starts_with('.')
+                && (name.ends_with(".md") || name.ends_with(".html"));
+        }
+        let Some((id, file)) = rel
+            .strip_prefix(self.config.incidents_dir.as_str())
+            .and_then(|r| r.strip_prefix('/'))
+            .and_then(|r| r.split_once('/'))
+        else {
+            return false;
+        };
+        !id.is_empty()
+            && !id.starts_with('.')
+            && [
+                INCIDENT_FILE,
+                TimelineEntry::FILE,
+                model::RoleEvent::FILE,
+                model::CommsEntry::FILE,
+                crate::postmortem::FILE,
+            ]
+            .contains(&file)
+    }
+
     pub fn incident_dir(&self, id: &str) -> PathBuf {
         self.incidents.join(id)
     }

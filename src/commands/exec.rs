@@ -38,6 +38,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let store = ctx.store()?;
     let id = ctx.incident(&store, None)?;
     let by = ctx.by(&store, &args.who)?;
+    ctx.ready_to_commit(&store)?;
     let line = shell_line(&args.command);
     let started = ctx.clock.now();
 

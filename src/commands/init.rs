@@ -43,6 +43,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         .workdir()
         .expect("discover_or_init returns work trees")
         .canonicalize()?;
+    if !ctx.global.no_commit {
+        // Before anything is written: a merge under way or a signing setup that cannot sign.
+        crate::git::ready_to_commit(&repo)?;
+    }
     let mut changed: Vec<PathBuf> = Vec::new();
     // The repository may be a clone of someone else's: its files are not followed out of it.
     let write = |path: &Path, bytes: &[u8]| -> Result<()> {

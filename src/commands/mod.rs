@@ -47,6 +47,7 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
         env,
         clock,
         out,
+        repo: Default::default(),
     };
     match cli.command {
         Command::Init(args) => init::run(&mut ctx, args),
@@ -83,6 +84,8 @@ pub struct Ctx<'a> {
     pub env: &'a Env,
     pub clock: Clock,
     pub out: &'a mut dyn Write,
+    /// The git repository, opened once for the check before writing and the commits after.
+    repo: std::cell::OnceCell<git2::Repository>,
 }
 
 impl Ctx<'_> {
@@ -193,10 +196,19 @@ impl Ctx<'_> {
         !self.global.no_commit && store.config().commit
     }
 
-    /// Takes the repository's lock for a command that writes. First finishes what an interrupted
-    /// command left behind (see `journal.rs`), then journals this command's writes.
+    /// Takes the repository's lock for a command that writes. Refuses when inc cannot commit now
+    /// (see [`Ctx::ready_to_commit`]), finishes what an interrupted command left behind (see
+    /// `journal.rs`), then journals this command's writes.
     pub fn lock(&self, store: &Store) -> Result<Lock> {
+        self.lock_after(store, || Ok(()))
+    }
+
+    /// [`Ctx::lock`], running `settle` first under the lock: `inc sync` concludes a merge it
+    /// started and was interrupted in, which the check would otherwise refuse.
+    pub fn lock_after(&self, store: &Store, settle: impl FnOnce() -> Result<()>) -> Result<Lock> {
         let lock = store.lock()?;
+        settle()?;
+        self.ready_to_commit(store)?;
         if let Some(records) = store.journal().read() {
             self.recover(store, &records);
         }
@@ -206,6 +218,25 @@ impl Ctx<'_> {
         }
         self.log_merge_notes(store)?;
         Ok(lock)
+    }
+
+    /// Refuses, before anything is written, a repository inc must not commit in now: the user is
+    /// in the middle of a merge, rebase, cherry-pick, revert or bisect, or `commit.gpgsign` asks
+    /// for a signature inc cannot make. Nothing to check when this command does not commit.
+    pub fn ready_to_commit(&self, store: &Store) -> Result<()> {
+        if !self.commits(store) {
+            return Ok(());
+        }
+        crate::git::ready_to_commit(self.repo(store)?)
+    }
+
+    /// The store's git repository, opened on first use.
+    fn repo(&self, store: &Store) -> Result<&git2::Repository> {
+        if let Some(repo) = self.repo.get() {
+            return Ok(repo);
+        }
+        let repo = crate::git::open(store.root())?;
+        Ok(self.repo.get_or_init(|| repo))
     }
 
     /// Logs, in each incident's timeline, the fields a merge had to choose between (see
@@ -339,10 +370,10 @@ impl Ctx<'_> {
             crate::store::refuse_links(store.root(), path)?;
         }
         store.journal().note_commit()?;
-        let repo = crate::git::open(store.root())?;
-        crate::git::wait_for_locks(&repo, interrupted)?;
+        let repo = self.repo(store)?;
+        crate::git::wait_for_locks(repo, interrupted)?;
         let by = self.env.user.as_deref().unwrap_or("inc");
-        crate::git::commit_paths(&repo, paths, message, self.clock.now().timestamp(), by)?;
+        crate::git::commit_paths(repo, paths, message, self.clock.now().timestamp(), by)?;
         store.journal().clear()
     }
 }

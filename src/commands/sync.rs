@@ -19,7 +19,7 @@ pub struct Args {
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let store = ctx.store()?;
-    let _lock = ctx.lock(&store)?;
+    let _lock = ctx.lock_after(&store, || conclude_interrupted_merge(&store))?;
     commit_leftovers(ctx, &store)?;
 
     let repo = git::open(store.root())?;
@@ -96,6 +96,46 @@ fn report_entry_conflicts(ctx: &mut Ctx<'_>, store: &Store) -> Result<()> {
     Ok(())
 }
 
+/// How the message `pull` gives its merges starts; a merge left with it is one inc sync started.
+const MERGE_MESSAGE: &str = "inc sync: merge ";
+
+/// Concludes a merge that an earlier `inc sync` started and did not finish (killed, or stopped
+/// on conflicts the user has since resolved and added): the merge commit gets its two parents
+/// from git itself. Any other merge in progress is the user's, and the check after this refuses
+/// it; so does one of inc's that still has conflicts.
+fn conclude_interrupted_merge(store: &Store) -> Result<()> {
+    let root = store.root();
+    let git_dir = git::git_dir(root);
+    if !git_dir.join("MERGE_HEAD").is_file() {
+        return Ok(());
+    }
+    let message = std::fs::read_to_string(git_dir.join("MERGE_MSG")).unwrap_or_default();
+    if !message.starts_with(MERGE_MESSAGE) {
+        return Ok(());
+    }
+    let conflicted = git::cli(root, &["diff", "--name-only", "--diff-filter=U"])
+        .map_err(|e| Error::state(format!("cannot read the merge's state: {}", e.summary())))?;
+    let files: Vec<String> = conflicted
+        .lines()
+        .map(|l| shown_path(l.as_bytes()))
+        .collect();
+    if !files.is_empty() {
+        return Err(Error::state(format!(
+            "an earlier inc sync's merge still has conflicts in {}: resolve them (inc check finds markers) and `git add` them, then run inc sync again (it finishes the merge), or undo the merge with `git merge --abort`",
+            files.join(", ")
+        ))
+        .into());
+    }
+    git::cli(root, &["commit", "--quiet", "--no-edit"]).map_err(|e| {
+        Error::state(format!(
+            "cannot finish the merge an earlier inc sync started: {}; finish it with `git merge --continue`, or undo it with `git merge --abort`",
+            e.summary()
+        ))
+    })?;
+    eprintln!("note: finished the merge an earlier inc sync started");
+    Ok(())
+}
+
 /// Commits inc's files that are changed or new in the work tree (written with --no-commit, or by
 /// an edit by hand), so they are part of what is shared.
 fn commit_leftovers(ctx: &Ctx<'_>, store: &Store) -> Result<()> {
@@ -111,15 +151,53 @@ fn commit_leftovers(ctx: &Ctx<'_>, store: &Store) -> Result<()> {
         options.pathspec(path);
     }
     let statuses = repo.statuses(Some(&mut options))?;
-    let paths: Vec<PathBuf> = statuses
+    let mut paths: Vec<PathBuf> = Vec::new();
+    let mut left: Vec<String> = Vec::new();
+    for status in statuses
         .iter()
         .filter(|s| !s.status().is_ignored() && !s.status().is_conflicted())
-        .filter_map(|s| s.path().ok().map(|p| store.root().join(p)))
-        .collect();
+    {
+        match status.path() {
+            Ok(path) if store.is_inc_file(path) => paths.push(store.root().join(path)),
+            _ => left.push(shown_path(status.path_bytes())),
+        }
+    }
+    if !left.is_empty() {
+        // On stderr, like inc's other notes: stdout stays the one line saying what was synced.
+        let more = left.len().saturating_sub(LEFT_SHOWN);
+        left.truncate(LEFT_SHOWN);
+        let more = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        eprintln!(
+            "note: left alone (not inc's files, so not committed): {}{more}; list them in .gitignore to silence this",
+            left.join(", ")
+        );
+    }
     if paths.is_empty() {
         return Ok(());
     }
     ctx.commit(store, &paths, "inc: commit incident files before syncing")
+}
+
+/// How many files the note about files left alone names.
+const LEFT_SHOWN: usize = 10;
+
+/// A path from git for a message: control characters escaped, so a hostile file name cannot
+/// drive the terminal.
+fn shown_path(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes)
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// Fetches and merges the remote branch.

@@ -27,3 +27,4 @@ mod stats;
 mod sync;
 mod trust_merge;
 mod trust_paths;
+mod trust_git;
