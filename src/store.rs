@@ -55,8 +55,7 @@ impl Store {
     /// The repository whose `.inc.yaml` is in `root`.
     pub fn open(root: &Path) -> Result<Store> {
         let path = root.join(CONFIG_FILE);
-        let text =
-            fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let text = read_config(&path)?;
         let config: Config = model::from_yaml(Path::new(CONFIG_FILE), &text)?;
         config.validate()?;
         let incidents = root.join(&config.incidents_dir);
@@ -557,6 +556,37 @@ pub fn parallel_map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) 
 /// The lock guard returned by [`Store::lock`].
 pub struct Lock {
     _file: File,
+}
+
+/// The most `.inc.yaml` may hold. Every command reads it first, so an oversized one would cost
+/// every command; a real one is a few kilobytes.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+/// `.inc.yaml`'s text, refused after [`MAX_CONFIG_BYTES`] (it is not read further).
+fn read_config(path: &Path) -> Result<String> {
+    let mut bytes = Vec::new();
+    File::open(path)
+        .and_then(|file| {
+            std::io::Read::read_to_end(
+                &mut std::io::Read::take(file, MAX_CONFIG_BYTES + 1),
+                &mut bytes,
+            )
+        })
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(Error::File {
+            path: PathBuf::from(CONFIG_FILE),
+            line: 1,
+            column: 1,
+            message: format!(
+                "the configuration is larger than inc reads ({MAX_CONFIG_BYTES} bytes): it holds a few settings (docs/format.md); remove the rest"
+            ),
+        }
+        .into());
+    }
+    String::from_utf8(bytes)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+        .with_context(|| format!("cannot read {}", path.display()))
 }
 
 fn conflict(path: &Path, line: u64) -> Error {

@@ -1,0 +1,231 @@
+//! Hostile files that parse: YAML alias bombs and oversized files, dates out of range, and control
+//! characters that must not reach a terminal or an HTML title.
+
+use std::path::Path;
+use std::process::Output;
+
+use crate::common::{CHECKOUT, Repo};
+
+/// What a hostile 2 MB file may cost any command (the bound is about 100 MB).
+const MAX_PEAK_KB: u64 = 100 * 1024;
+
+/// The message every over-the-bound YAML file gets.
+const LIMIT: &str = "exceeds inc's limit for YAML size and aliases";
+
+/// Runs inc with `args` and returns its output with its peak memory in kB, measured by
+/// `/usr/bin/time` when the machine has it.
+fn run_measured(repo: &Repo, args: &[&str]) -> (Output, Option<u64>) {
+    let time = Path::new("/usr/bin/time");
+    if !time.exists() {
+        eprintln!("/usr/bin/time is missing: peak memory not measured");
+        return (repo.run(args), None);
+    }
+    let inc = repo.std_cmd();
+    let report = tempfile::NamedTempFile::new().unwrap();
+    let mut cmd = std::process::Command::new(time);
+    cmd.env_clear();
+    for (key, value) in inc.get_envs() {
+        if let Some(value) = value {
+            cmd.env(key, value);
+        }
+    }
+    cmd.current_dir(repo.root())
+        .args(["-f", "%M", "-o"])
+        .arg(report.path())
+        .arg(inc.get_program())
+        .args(args);
+    let out = cmd.output().unwrap();
+    let text = std::fs::read_to_string(report.path()).unwrap();
+    // GNU time prefixes "Command exited with non-zero status N" on its own line.
+    let peak = text.lines().last().and_then(|l| l.trim().parse().ok());
+    (out, peak)
+}
+
+fn assert_bounded(args: &[&str], peak: Option<u64>) {
+    if let Some(peak) = peak {
+        assert!(
+            peak < MAX_PEAK_KB,
+            "inc {args:?} peaked at {peak} kB, more than {MAX_PEAK_KB} kB"
+        );
+    }
+}
+
+/// A 1 MB string anchored once in `summary` and listed 3,000 times in `tags`: 3 GB once read.
+fn incident_bomb() -> String {
+    let big = "x".repeat(1_000_000);
+    let aliases = vec!["*big"; 3000].join(", ");
+    format!(
+        "title: Checkout API down\nseverity: SEV2\nstatus: investigating\nopened: \"2026-11-22T14:40:00+00:00\"\nsummary: &big \"{big}\"\ntags: [{aliases}]\nlinks: []\ndetection:\n  source: null\nmilestones:\n  started: null\n  detected: null\n  acknowledged: null\n  mitigated: null\n  resolved: null\n"
+    )
+}
+
+/// The case: a 1 MB anchored string referenced 3,000 times in timeline.yaml.
+fn timeline_bomb(repo: &Repo) -> String {
+    let mut text = repo.read(&format!("incidents/{CHECKOUT}/timeline.yaml"));
+    let big = "x".repeat(1_000_000);
+    text.push_str(&format!(
+        "- id: bomb00\n  at: \"2026-11-22T14:39:00+00:00\"\n  by: mallory\n  kind: event\n  text: &big \"{big}\"\n"
+    ));
+    for n in 0..3000 {
+        text.push_str(&format!(
+            "- id: b{n:05}\n  at: \"2026-11-22T14:39:00+00:00\"\n  by: mallory\n  kind: event\n  text: *big\n"
+        ));
+    }
+    text
+}
+
+#[test]
+fn an_alias_bomb_in_a_timeline_is_one_clear_error_in_bounded_memory() {
+    let repo = Repo::with_incident();
+    let bomb = timeline_bomb(&repo);
+    assert!(bomb.len() < 2_000_000);
+    repo.write(&format!("incidents/{CHECKOUT}/timeline.yaml"), &bomb);
+    for args in [&["show"][..], &["report"], &["status"]] {
+        let (out, peak) = run_measured(&repo, args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if args == ["status"] {
+            // The dashboard shows the other incidents and warns about this one.
+            assert!(out.status.success(), "{stderr}");
+        } else {
+            assert_eq!(out.status.code(), Some(1), "inc {args:?}: {stderr}");
+        }
+        assert!(
+            stderr.contains(&format!("incidents/{CHECKOUT}/timeline.yaml:"))
+                && stderr.contains(LIMIT)
+                && stderr.contains("remove its anchor (&name)"),
+            "inc {args:?}: {stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+        assert_bounded(args, peak);
+    }
+    let (out, peak) = run_measured(&repo, &["check"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout.contains(&format!("incidents/{CHECKOUT}/timeline.yaml\n")) && stdout.contains(LIMIT),
+        "{stdout}"
+    );
+    assert_bounded(&["check"], peak);
+}
+
+#[test]
+fn an_alias_bomb_in_incident_yaml_is_refused_by_list_and_check() {
+    let repo = Repo::with_incident();
+    repo.write(
+        &format!("incidents/{CHECKOUT}/incident.yaml"),
+        &incident_bomb(),
+    );
+    let (out, peak) = run_measured(&repo, &["list", "--all"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("incidents/{CHECKOUT}/incident.yaml:6:"))
+            && stderr.contains(LIMIT),
+        "{stderr}"
+    );
+    assert_bounded(&["list"], peak);
+    let (out, peak) = run_measured(&repo, &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains(LIMIT));
+    assert_bounded(&["check"], peak);
+}
+
+/// Ten levels of ten merged aliases: 10^10 keys from a 2 kB file.
+fn billion_laughs() -> String {
+    let mut text = String::from("cadence:\n  l0: &l0 {min: 30m, max: 60m}\n");
+    for level in 1..10 {
+        let refs = vec![format!("*l{}", level - 1); 10].join(", ");
+        text.push_str(&format!("  l{level}: &l{level} {{<<: [{refs}]}}\n"));
+    }
+    text
+}
+
+#[test]
+fn a_billion_laughs_in_the_configuration_fails_every_command_fast() {
+    let repo = Repo::with_incident();
+    let config = repo.read(".inc.yaml");
+    let cut = config.find("\ncadence:").unwrap() + 1;
+    let end = config.find("postmortem_due_days").unwrap();
+    repo.write(
+        ".inc.yaml",
+        &format!("{}{}{}", &config[..cut], billion_laughs(), &config[end..]),
+    );
+    for args in [&["list"][..], &["status"], &["log", "still here?"]] {
+        let started = std::time::Instant::now();
+        let (out, peak) = run_measured(&repo, args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "inc {args:?}: {stderr}");
+        assert!(
+            stderr.starts_with("error: .inc.yaml:") && stderr.contains(LIMIT),
+            "inc {args:?}: {stderr}"
+        );
+        assert_bounded(args, peak);
+        // Before the bound: about 30 s and 400 MB per command.
+        assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+    }
+}
+
+#[test]
+fn an_oversized_configuration_is_refused_without_reading_it() {
+    let repo = Repo::with_incident();
+    let mut config = repo.read(".inc.yaml");
+    config.push_str(&format!("# {}\n", "padding ".repeat(200_000)));
+    repo.write(".inc.yaml", &config);
+    let err = repo.fails(1, &["list"]);
+    assert!(
+        err.starts_with("error: .inc.yaml:1:1: the configuration is larger than inc reads"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_merge_driver_falls_back_to_lines_for_an_alias_bomb() {
+    let repo = Repo::with_incident();
+    let ours = repo.read(&format!("incidents/{CHECKOUT}/incident.yaml"));
+    let (base_file, ours_file, theirs_file) = (
+        repo.path("base.yaml"),
+        repo.path("ours.yaml"),
+        repo.path("theirs.yaml"),
+    );
+    std::fs::write(&base_file, &ours).unwrap();
+    std::fs::write(&ours_file, &ours).unwrap();
+    std::fs::write(&theirs_file, incident_bomb()).unwrap();
+    let args = [
+        "merge-driver",
+        base_file.to_str().unwrap(),
+        ours_file.to_str().unwrap(),
+        theirs_file.to_str().unwrap(),
+        &format!("incidents/{CHECKOUT}/incident.yaml"),
+    ];
+    let (out, peak) = run_measured(&repo, &args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(LIMIT) && stderr.contains("line by line"),
+        "{stderr}"
+    );
+    assert_bounded(&args, peak);
+    // Merged as git would: theirs changed the file, ours did not.
+    assert_eq!(
+        std::fs::read_to_string(&ours_file).unwrap(),
+        incident_bomb()
+    );
+}
+
+#[test]
+fn a_one_megabyte_text_and_a_long_logbook_still_parse() {
+    let repo = Repo::with_incident();
+    let mut text = repo.read(&format!("incidents/{CHECKOUT}/timeline.yaml"));
+    let long = "y".repeat(3_000_000);
+    text.push_str(&format!(
+        "- id: long00\n  at: \"2026-11-22T14:39:00+00:00\"\n  by: alice\n  kind: event\n  text: {long}\n"
+    ));
+    for n in 0..10_000 {
+        text.push_str(&format!(
+            "- id: e{n:05}\n  at: \"2026-11-22T14:39:00+00:00\"\n  by: alice\n  kind: event\n  key: true\n  text: entry {n}\n"
+        ));
+    }
+    repo.write(&format!("incidents/{CHECKOUT}/timeline.yaml"), &text);
+    let shown = repo.json(&["show", "--json"]);
+    assert_eq!(shown["timeline"].as_array().unwrap().len(), 10_002);
+    let out = repo.ok(&["check"]);
+    assert!(out.contains("No problems"), "{out}");
+}
