@@ -229,3 +229,80 @@ fn a_one_megabyte_text_and_a_long_logbook_still_parse() {
     let out = repo.ok(&["check"]);
     assert!(out.contains("No problems"), "{out}");
 }
+
+#[test]
+fn times_in_files_outside_the_years_and_offsets_are_errors_at_their_position() {
+    let repo = Repo::with_incident();
+    let timeline = format!("incidents/{CHECKOUT}/timeline.yaml");
+    let mut text = repo.read(&timeline);
+    let line = text.lines().count() + 2;
+    text.push_str("- id: old000\n  at: \"1500-11-22T14:32:00+00:00\"\n  by: alice\n  kind: event\n  text: a typo\n");
+    repo.write(&timeline, &text);
+    let err = repo.fails(1, &["show"]);
+    assert_eq!(
+        err,
+        format!(
+            "error: {timeline}:{line}:7: \"1500-11-22T14:32:00+00:00\": the year 1500 is outside 1970–2100, the years inc accepts; correct the time\n"
+        )
+    );
+
+    let incident = format!("incidents/{CHECKOUT}/incident.yaml");
+    let text = repo.read(&incident);
+    let opened = text.lines().position(|l| l.starts_with("opened:")).unwrap() + 1;
+    repo.write(
+        &incident,
+        &text.replacen(
+            "opened: \"2026-11-22T14:40:00+00:00\"",
+            "opened: \"2026-11-22T14:40:00+23:00\"",
+            1,
+        ),
+    );
+    let out = repo.run(&["check"]);
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        report.contains(&format!(
+            "  {opened}:9     error    \"2026-11-22T14:40:00+23:00\": the UTC offset +23:00 is beyond ±14:00"
+        )),
+        "{report}"
+    );
+}
+
+#[test]
+fn typed_times_outside_the_years_and_offsets_are_refused() {
+    let repo = Repo::with_incident();
+    let before = repo.state();
+    for (args, why) in [
+        (
+            &["log", "--at", "1969-12-31 23:00", "too early"][..],
+            "time \"1969-12-31 23:00\": the year 1969 is outside 1970–2100",
+        ),
+        (
+            &["log", "--at", "60y ago", "too early"],
+            "time \"60y ago\": the year 1966 is outside 1970–2100",
+        ),
+        (
+            &["mark", "started", "--at", "2026-11-22T10:00:00+15:00"],
+            "time \"2026-11-22T10:00:00+15:00\": the UTC offset +15:00 is beyond ±14:00",
+        ),
+        (
+            &["stats", "--until", "2101-01-01"],
+            "time \"2101-01-01\": the year 2101 is outside 1970–2100",
+        ),
+    ] {
+        let err = repo.fails(2, args);
+        assert!(err.contains(why), "inc {args:?}: {err}");
+    }
+    assert_eq!(repo.state(), before);
+    let out = repo
+        .cmd()
+        .env("INC_NOW", "1960-01-01T00:00:00Z")
+        .args(["list"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("INC_NOW=\"1960-01-01T00:00:00Z\": the year 1960")
+    );
+}
