@@ -306,3 +306,135 @@ fn typed_times_outside_the_years_and_offsets_are_refused() {
             .contains("INC_NOW=\"1960-01-01T00:00:00Z\": the year 1960")
     );
 }
+
+/// ESC sequences, BEL, NUL, DEL, the C1 CSI and a right-to-left override, as YAML escapes.
+const HOSTILE_YAML: &str = r#""Evil \e[31mred\a\0\x7f\x9b[2J\u202Eright""#;
+/// The same text as inc shows it.
+const SHOWN: &str = r"Evil \u{1b}[31mred\u{7}\u{0}\u{7f}\u{9b}[2J\u{202e}right";
+/// The same text as stored.
+const STORED: &str = "Evil \u{1b}[31mred\u{7}\u{0}\u{7f}\u{9b}[2J\u{202e}right";
+
+fn assert_no_raw_controls(what: &str, text: &str) {
+    let raw = text.chars().find(|&c| {
+        (c < ' ' && c != '\n' && c != '\t')
+            || ('\u{7f}'..='\u{9f}').contains(&c)
+            || ('\u{202a}'..='\u{202e}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    });
+    assert_eq!(
+        raw, None,
+        "{what} printed a raw control character: {text:?}"
+    );
+}
+
+/// The checkout incident with the hostile text as its title, a logbook entry, a person and a role.
+fn hostile_incident() -> Repo {
+    let repo = Repo::with_incident();
+    let incident = format!("incidents/{CHECKOUT}/incident.yaml");
+    let text = repo.read(&incident);
+    repo.write(
+        &incident,
+        &text.replacen(
+            "title: Checkout API down",
+            &format!("title: {HOSTILE_YAML}"),
+            1,
+        ),
+    );
+    let timeline = format!("incidents/{CHECKOUT}/timeline.yaml");
+    let mut text = repo.read(&timeline);
+    text.push_str(&format!(
+        "- id: evil00\n  at: \"2026-11-22T14:40:30+00:00\"\n  by: {HOSTILE_YAML}\n  kind: event\n  key: true\n  text: {HOSTILE_YAML}\n"
+    ));
+    repo.write(&timeline, &text);
+    repo.write(
+        &format!("incidents/{CHECKOUT}/roles.yaml"),
+        &format!(
+            "- id: evil01\n  at: \"2026-11-22T14:40:00+00:00\"\n  by: alice\n  action: assign\n  role: incident-lead\n  person: {HOSTILE_YAML}\n- id: evil02\n  at: \"2026-11-22T14:40:00+00:00\"\n  by: alice\n  action: assign\n  role: {HOSTILE_YAML}\n  person: bob\n"
+        ),
+    );
+    repo
+}
+
+#[test]
+fn control_characters_from_files_are_shown_escaped_everywhere() {
+    let repo = hostile_incident();
+    for args in [
+        &["show"][..],
+        &["list"],
+        &["status"],
+        &["roles"],
+        &["report"],
+        &["report", "--template", "summary"],
+        &["report", "--html"],
+    ] {
+        let out = repo.ok(args);
+        assert_no_raw_controls(&format!("inc {args:?}"), &out);
+        assert!(
+            out.contains(SHOWN),
+            "inc {args:?} does not show {SHOWN}: {out}"
+        );
+    }
+    let html = repo.ok(&["report", "--html"]);
+    assert!(
+        html.contains(&format!("<title>Outage report: {SHOWN}</title>")),
+        "{html}"
+    );
+
+    // inc check names the unknown role, escaped, and fails because of it.
+    let out = repo.run(&["check"]);
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert_no_raw_controls("inc check", &report);
+    assert!(report.contains(SHOWN), "{report}");
+    for format in ["github", "json"] {
+        let out = repo.run(&["check", "--format", format]);
+        assert_no_raw_controls(
+            &format!("inc check --format {format}"),
+            &String::from_utf8_lossy(&out.stdout),
+        );
+    }
+
+    // An error echoing what was typed.
+    let err = repo.fails(2, &["show", "-i", "\u{1b}]0;owned\u{7}"]);
+    assert_no_raw_controls("an error", &err);
+    assert!(err.contains(r"\u{1b}]0;owned\u{7}"), "{err}");
+}
+
+#[test]
+fn json_keeps_control_characters_exactly_but_never_raw() {
+    let repo = hostile_incident();
+    let out = repo.ok(&["show", "--json"]);
+    assert_no_raw_controls("inc show --json", &out);
+    let shown: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(shown["title"], STORED);
+    assert_eq!(
+        shown["timeline"].as_array().unwrap().last().unwrap()["text"],
+        STORED
+    );
+    let out = repo.ok(&["list", "--json"]);
+    assert_no_raw_controls("inc list --json", &out);
+}
+
+#[test]
+fn an_html_report_written_to_a_file_has_an_escaped_title_and_the_files_stay_exact() {
+    let repo = hostile_incident();
+    let before = repo.read(&format!("incidents/{CHECKOUT}/timeline.yaml"));
+    repo.ok(&["report", "--html", "-o", "report.html"]);
+    let html = repo.read("report.html");
+    assert_no_raw_controls("report.html", &html);
+    assert!(
+        html.contains(&format!("<title>Outage report: {SHOWN}</title>")),
+        "{html}"
+    );
+    repo.write(
+        ".inc/templates/page.html",
+        "<html><head><title>{{ incident.title }}</title></head></html>\n",
+    );
+    repo.ok(&["report", "--template", "page", "-o", "page.html"]);
+    let page = repo.read("page.html");
+    assert_no_raw_controls("an HTML template", &page);
+    assert!(page.contains(&format!("<title>{SHOWN}</title>")), "{page}");
+    // What inc shows is escaped; what the files hold is not touched.
+    repo.ok(&["log", "after the reports"]);
+    let after = repo.read(&format!("incidents/{CHECKOUT}/timeline.yaml"));
+    assert!(after.starts_with(&before), "{after}");
+}
