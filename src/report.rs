@@ -214,7 +214,7 @@ fn html_formatter(
     value: &Value,
 ) -> Result<(), minijinja::Error> {
     match value.as_str() {
-        Some(text) if text.contains(crate::text::is_unsafe) => {
+        Some(text) if crate::text::has_unsafe(text) => {
             let text = crate::text::escape_controls(text).into_owned();
             let value = if value.is_safe() {
                 Value::from_safe_string(text)
@@ -543,7 +543,7 @@ pub fn to_html(markdown: &str) -> String {
     let mut body = String::new();
     pulldown_cmark::html::push_html(&mut body, events);
     fn escaped(text: CowStr<'_>) -> CowStr<'_> {
-        if text.contains(crate::text::is_unsafe) {
+        if crate::text::has_unsafe(&text) {
             CowStr::from(crate::text::escape_controls(&text).into_owned())
         } else {
             text

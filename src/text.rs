@@ -19,10 +19,37 @@ pub fn is_unsafe(c: char) -> bool {
         | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Where the first character [`is_unsafe`] starts in `text`, if any. A scan of bytes rather than
+/// characters, because all of inc's output passes through it (a report can be megabytes).
+fn first_unsafe(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let at = |i: usize| bytes.get(i).copied().unwrap_or(0);
+    bytes.iter().enumerate().position(|(i, &b)| match b {
+        0x20..=0x7e | b'\t' | b'\n' => false,
+        b'\r' => at(i + 1) != b'\n',
+        0x00..=0x1f | 0x7f => true,
+        // C1 controls are U+0080 to U+009F: C2 80 to C2 9F.
+        0xc2 => (0x80..=0x9f).contains(&at(i + 1)),
+        // U+202A to U+202E are E2 80 AA to AE; U+2066 to U+2069 are E2 81 A6 to A9.
+        0xe2 => match at(i + 1) {
+            0x80 => (0xaa..=0xae).contains(&at(i + 2)),
+            0x81 => (0xa6..=0xa9).contains(&at(i + 2)),
+            _ => false,
+        },
+        _ => false,
+    })
+}
+
+/// Whether `text` holds a character [`is_unsafe`] (other than a carriage return before a
+/// newline).
+pub fn has_unsafe(text: &str) -> bool {
+    first_unsafe(text).is_some()
+}
+
 /// `text` with every character [`is_unsafe`] shown as `\u{…}`; borrowed when there is none,
 /// which is nearly always.
 pub fn escape_controls(text: &str) -> Cow<'_, str> {
-    let Some(first) = text.find(is_unsafe) else {
+    let Some(first) = first_unsafe(text) else {
         return Cow::Borrowed(text);
     };
     let mut out = String::with_capacity(text.len() + 16);
@@ -43,7 +70,7 @@ pub fn escape_controls(text: &str) -> Cow<'_, str> {
 /// written as `\uXXXX` escapes instead: the same data for any JSON reader, safe on a terminal.
 /// They can only occur inside strings, where such an escape is valid.
 pub fn escape_json(json: String) -> String {
-    if !json.contains(is_unsafe) {
+    if !has_unsafe(&json) {
         return json;
     }
     let mut out = String::with_capacity(json.len() + 16);
@@ -162,6 +189,11 @@ mod tests {
         );
         let plain = "tab\tnewline\nwindows\r\n zero-width\u{200b} é ✓ C:\\path";
         assert!(matches!(escape_controls(plain), Cow::Borrowed(_)));
+        // The byte scan agrees with the character test on every character that matters.
+        for c in ('\u{0}'..='\u{3000}').chain(['\u{fffd}', '\u{1f600}']) {
+            let text = format!("a{c}b");
+            assert_eq!(has_unsafe(&text), is_unsafe(c), "{:?}", c);
+        }
     }
 
     #[test]
