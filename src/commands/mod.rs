@@ -346,6 +346,7 @@ impl Ctx<'_> {
     }
 }
 
+// Commands import it from here; it lives in text.rs so lower layers can use it too.
 pub use crate::text::one_line;
 
 /// Appends `entry` to its own log and `note` to the timeline, then commits both files with
