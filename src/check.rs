@@ -521,7 +521,7 @@ impl Check<'_> {
                     "improvement-owner",
                     format!(
                         "improvement \"{}\" has no owner: add (owner: NAME) at the end",
-                        crate::commands::one_line(&improvement.text, 50)
+                        crate::text::one_line(&improvement.text, 50)
                     ),
                 );
             }
@@ -787,7 +787,9 @@ pub fn json(problems: &[Problem], incidents: usize) -> String {
         warnings,
         problems,
     };
-    let mut text = serde_json::to_string_pretty(&report).expect("problems serialize");
+    let mut text = crate::text::escape_json(
+        serde_json::to_string_pretty(&report).expect("problems serialize"),
+    );
     text.push('\n');
     text
 }

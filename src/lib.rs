@@ -16,6 +16,7 @@ pub mod postmortem;
 pub mod report;
 pub mod stats;
 pub mod store;
+pub mod text;
 pub mod time;
 pub mod views;
 
@@ -91,7 +92,7 @@ pub fn main() -> i32 {
         Err(err) if is_broken_pipe(&err) => 0,
         Err(err) if matches!(err.downcast_ref::<Error>(), Some(Error::Exit(_))) => exit_code(&err),
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln_escaped!("error: {err:#}");
             exit_code(&err)
         }
     }

@@ -147,6 +147,9 @@ pub fn find(root: &Path, name_or_path: &str) -> Result<Template, Error> {
 /// Renders `template` with `context`. Errors name the template file and line.
 pub fn render(template: &Template, context: Value, tz: &TimeZone) -> Result<String, Error> {
     let mut env = environment(tz.clone());
+    if template.name.ends_with(".html") {
+        env.set_formatter(html_formatter);
+    }
     let shown = template
         .path
         .clone()
@@ -216,9 +219,30 @@ fn environment(tz: TimeZone) -> Environment<'static> {
             .replace('\n', " ")
     });
     env.add_filter("oneline", |v: String, max: Option<usize>| {
-        crate::commands::one_line(&v, max.unwrap_or(80))
+        crate::text::one_line(&v, max.unwrap_or(80))
     });
     env
+}
+
+/// How an HTML template prints a value: escaped for HTML as usual, and with control characters
+/// shown escaped (Markdown reports get the same from [`to_html`]).
+fn html_formatter(
+    out: &mut minijinja::Output,
+    state: &mut minijinja::State,
+    value: &Value,
+) -> Result<(), minijinja::Error> {
+    match value.as_str() {
+        Some(text) if crate::text::has_unsafe(text) => {
+            let text = crate::text::escape_controls(text).into_owned();
+            let value = if value.is_safe() {
+                Value::from_safe_string(text)
+            } else {
+                Value::from(text)
+            };
+            minijinja::escape_formatter(out, state, &value)
+        }
+        _ => minijinja::escape_formatter(out, state, value),
+    }
 }
 
 /// A time (RFC 3339 text) in the reader's time zone; `—` for none.
@@ -495,7 +519,11 @@ pub fn to_html(markdown: &str) -> String {
         MdOptions::ENABLE_TABLES | MdOptions::ENABLE_TASKLISTS,
     )
     .map(|event| match event {
-        Event::Html(html) | Event::InlineHtml(html) => Event::Text(html),
+        // Raw HTML is shown as text, and control characters in any text are shown escaped (in
+        // the page's title too, which is taken from these events).
+        Event::Html(html) | Event::InlineHtml(html) => Event::Text(escaped(html)),
+        Event::Text(text) => Event::Text(escaped(text)),
+        Event::Code(code) => Event::Code(escaped(code)),
         Event::Start(Tag::Link {
             link_type,
             dest_url,
@@ -532,6 +560,13 @@ pub fn to_html(markdown: &str) -> String {
     });
     let mut body = String::new();
     pulldown_cmark::html::push_html(&mut body, events);
+    fn escaped(text: CowStr<'_>) -> CowStr<'_> {
+        if crate::text::has_unsafe(&text) {
+            CowStr::from(crate::text::escape_controls(&text).into_owned())
+        } else {
+            text
+        }
+    }
     fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
         let lower = url.trim().to_ascii_lowercase();
         let allowed = ["http://", "https://", "mailto:", "#"]

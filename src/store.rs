@@ -69,6 +69,7 @@ impl Store {
     /// The repository whose `.inc.yaml` is in `root`.
     pub fn open(root: &Path) -> Result<Store> {
         let path = root.join(CONFIG_FILE);
+        check_config_size(&path)?;
         let text = read_text(root, &path)?
             .ok_or_else(|| anyhow::anyhow!("cannot read {}: it does not exist", path.display()))?;
         let config: Config = model::from_yaml(Path::new(CONFIG_FILE), &text)?;
@@ -754,6 +755,27 @@ pub fn parallel_map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) 
 /// The lock guard returned by [`Store::lock`].
 pub struct Lock {
     _file: File,
+}
+
+/// The most `.inc.yaml` may hold. Every command reads it first, so an oversized one would cost
+/// every command; a real one is a few kilobytes.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+/// Refuses a `.inc.yaml` larger than [`MAX_CONFIG_BYTES`] before reading it.
+fn check_config_size(path: &Path) -> Result<()> {
+    let len = fs::symlink_metadata(path).map_or(0, |m| m.len());
+    if len > MAX_CONFIG_BYTES {
+        return Err(Error::File {
+            path: PathBuf::from(CONFIG_FILE),
+            line: 1,
+            column: 1,
+            message: format!(
+                "the configuration is larger than inc reads ({MAX_CONFIG_BYTES} bytes): it holds a few settings (docs/format.md); remove the rest"
+            ),
+        }
+        .into());
+    }
+    Ok(())
 }
 
 fn conflict(path: &Path, line: u64) -> Error {

@@ -14,6 +14,13 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::Error;
 
+/// The years a time may fall in. Anything else is a typo (`1026` for `2026`) or a hostile file,
+/// and would upset durations, sorting and the tools that read inc's files.
+pub const YEARS: std::ops::RangeInclusive<i16> = 1970..=2100;
+
+/// The widest UTC offset any time zone uses (Kiribati, +14:00; the other way, -12:00).
+pub const MAX_OFFSET_HOURS: i32 = 14;
+
 /// An instant together with the UTC offset it was written in. Ordered by instant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Time {
@@ -49,6 +56,28 @@ impl Time {
 
     pub fn timestamp(self) -> Timestamp {
         self.timestamp
+    }
+
+    /// Why inc refuses this time, if it does: a year outside [`YEARS`] (as written, in its own
+    /// offset) or an offset beyond [`MAX_OFFSET_HOURS`].
+    pub fn out_of_range(self) -> Option<String> {
+        let hours = self.offset.seconds().abs() / 3600;
+        let minutes = self.offset.seconds().abs() / 60 % 60;
+        if hours > MAX_OFFSET_HOURS || (hours == MAX_OFFSET_HOURS && minutes > 0) {
+            let sign = if self.offset.seconds() < 0 { '-' } else { '+' };
+            return Some(format!(
+                "the UTC offset {sign}{hours:02}:{minutes:02} is beyond ±{MAX_OFFSET_HOURS}:00, the widest in use"
+            ));
+        }
+        let year = self.offset.to_datetime(self.timestamp).year();
+        if !YEARS.contains(&year) {
+            return Some(format!(
+                "the year {year} is outside {}–{}, the years inc accepts",
+                YEARS.start(),
+                YEARS.end()
+            ));
+        }
+        None
     }
 
     /// `self - earlier`, negative when `earlier` is later.
@@ -108,11 +137,17 @@ impl Serialize for Time {
 impl<'de> Deserialize<'de> for Time {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
-        Time::parse_rfc3339(&text).ok_or_else(|| {
+        let time = Time::parse_rfc3339(&text).ok_or_else(|| {
             serde::de::Error::custom(format!(
                 "\"{text}\" is not an RFC 3339 time with an offset, like 2026-11-22T14:32:00+01:00"
             ))
-        })
+        })?;
+        match time.out_of_range() {
+            Some(why) => Err(serde::de::Error::custom(format!(
+                "\"{text}\": {why}; correct the time"
+            ))),
+            None => Ok(time),
+        }
     }
 }
 
@@ -197,13 +232,19 @@ impl Clock {
         let tz = local_zone();
         let now = match pinned {
             None => Timestamp::now(),
-            Some(text) => Time::parse_rfc3339(text)
-                .ok_or_else(|| {
+            Some(text) => {
+                let time = Time::parse_rfc3339(text).ok_or_else(|| {
                     Error::usage(format!(
                         "INC_NOW=\"{text}\" is not an RFC 3339 time: set it like 2026-11-22T14:32:00Z or unset it"
                     ))
-                })?
-                .timestamp(),
+                })?;
+                if let Some(why) = time.out_of_range() {
+                    return Err(Error::usage(format!(
+                        "INC_NOW=\"{text}\": {why}; set it to a real time or unset it"
+                    )));
+                }
+                time.timestamp()
+            }
         };
         Ok(Clock { now, tz })
     }
@@ -220,7 +261,7 @@ impl Clock {
     /// most recent such time: today, or yesterday if it has not come yet), `10m ago`, `-2h`, `now`.
     pub fn parse_when(&self, input: &str) -> Result<Time, Error> {
         let text = input.trim();
-        let time = self.parse_unchecked(text)?;
+        let time = self.parse_in_range(text)?;
         if time.since(self.now()) > FUTURE_SLACK {
             return Err(Error::usage(format!(
                 "time \"{input}\" is {} in the future ({}): the logbook records what has happened; check the date and time zone",
@@ -234,7 +275,16 @@ impl Clock {
     /// [`Clock::parse_when`] for the bounds of a range (`inc stats --until`), which may lie in
     /// the future.
     pub fn parse_bound(&self, input: &str) -> Result<Time, Error> {
-        self.parse_unchecked(input.trim())
+        self.parse_in_range(input.trim())
+    }
+
+    /// Any form of WHEN, refused outside the years and offsets inc accepts.
+    fn parse_in_range(&self, text: &str) -> Result<Time, Error> {
+        let time = self.parse_unchecked(text)?;
+        match time.out_of_range() {
+            Some(why) => Err(Error::usage(format!("time \"{text}\": {why}"))),
+            None => Ok(time),
+        }
     }
 
     fn parse_unchecked(&self, text: &str) -> Result<Time, Error> {
@@ -439,6 +489,41 @@ mod tests {
         // Found by fuzzing: an offset with seconds is not RFC 3339.
         assert!(Time::parse_rfc3339("2021-01-16T10:00:00-12:10:11").is_none());
         assert!(Time::parse_rfc3339("2026-11-22").is_none());
+    }
+
+    #[test]
+    fn refuses_years_and_offsets_no_clock_uses() {
+        for (text, why) in [
+            (
+                "1969-12-31T23:59:59+00:00",
+                "the year 1969 is outside 1970–2100",
+            ),
+            ("2101-01-01T00:00:00Z", "the year 2101 is outside"),
+            (
+                "2026-11-22T14:32:00+14:01",
+                "the UTC offset +14:01 is beyond ±14:00",
+            ),
+            (
+                "2026-11-22T14:32:00-23:00",
+                "the UTC offset -23:00 is beyond",
+            ),
+        ] {
+            let time = Time::parse_rfc3339(text).unwrap();
+            assert!(time.out_of_range().unwrap().starts_with(why), "{text}");
+            let err = clock().parse_bound(text).unwrap_err();
+            assert_eq!(err.exit_code(), 2);
+            assert!(err.to_string().contains(why), "{err}");
+        }
+        for text in [
+            "1970-01-01T00:00:00+00:00",
+            "2100-12-31T23:59:59-12:00",
+            "2026-11-22T14:32:00+14:00",
+            "2026-11-22T14:32:00-14:00",
+        ] {
+            assert_eq!(Time::parse_rfc3339(text).unwrap().out_of_range(), None);
+        }
+        let err = clock().parse_when("60y ago").unwrap_err().to_string();
+        assert!(err.contains("the year 1966 is outside"), "{err}");
     }
 
     #[test]

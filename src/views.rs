@@ -11,7 +11,6 @@ use jiff::tz::TimeZone;
 use serde::Serialize;
 
 use crate::Color;
-use crate::commands::one_line;
 use crate::model::comms::{self, Due};
 use crate::model::incident::Durations;
 use crate::model::log::sorted;
@@ -22,6 +21,7 @@ use crate::model::{
 };
 use crate::postmortem::{Improvement, Issue, Postmortem};
 use crate::store::Store;
+use crate::text::{escape_controls, one_line};
 use crate::time::{Clock, Time, format_duration};
 
 /// An incident with all of its files read, for `show` and the dashboard.
@@ -289,7 +289,7 @@ pub fn print_list(
         match loaded {
             Ok(incident) if keep(&incident) => incidents.push((id, incident)),
             Ok(_) => {}
-            Err(err) => eprintln!("warning: skipped {id}: {err:#}"),
+            Err(err) => crate::eprintln_escaped!("warning: skipped {id}: {err:#}"),
         }
     }
     incidents.reverse();
@@ -297,7 +297,7 @@ pub fn print_list(
         let mut views = Vec::new();
         for (id, incident) in &incidents {
             let roles: Vec<RoleEvent> = store.load_log(id).unwrap_or_else(|err| {
-                eprintln!("warning: {id}: roles left out: {err:#}");
+                crate::eprintln_escaped!("warning: {id}: roles left out: {err:#}");
                 Vec::new()
             });
             views.push(IncidentView::new(id, incident, &roles, store.config()));
@@ -354,10 +354,10 @@ pub fn print_dashboard(
             Ok(incident) if incident.status.is_open() => match Loaded::load(store, &id) {
                 Ok(loaded) => open.push(loaded),
                 // One broken file must not hide the other incidents during an outage.
-                Err(err) => eprintln!("warning: skipped {id}: {err:#}"),
+                Err(err) => crate::eprintln_escaped!("warning: skipped {id}: {err:#}"),
             },
             Ok(_) => {}
-            Err(err) => eprintln!("warning: skipped {id}: {err:#}"),
+            Err(err) => crate::eprintln_escaped!("warning: skipped {id}: {err:#}"),
         }
     }
     open.sort_by_key(|l| {
@@ -387,8 +387,15 @@ pub fn print_dashboard(
         return Ok(());
     }
     let tz = clock.tz();
-    let mut header = vec!["id", "sev", "status", "age", "lead", "last entry"];
-    header.extend(config.audiences.iter().map(String::as_str));
+    // The dashboard prints its own colours, so it is not escaped on the way out: each cell's
+    // text is escaped here instead.
+    let mut header: Vec<std::borrow::Cow<str>> =
+        ["id", "sev", "status", "age", "lead", "last entry"]
+            .into_iter()
+            .map(std::borrow::Cow::Borrowed)
+            .collect();
+    header.extend(config.audiences.iter().map(|a| escape_controls(a)));
+    let header: Vec<&str> = header.iter().map(AsRef::as_ref).collect();
     let mut table = table(&header);
     match color {
         Color::Always => {
@@ -411,14 +418,14 @@ pub fn print_dashboard(
             },
         );
         let mut cells = vec![
-            Cell::new(row.id),
-            Cell::new(row.severity),
+            Cell::new(escape_controls(row.id)),
+            Cell::new(escape_controls(row.severity)),
             Cell::new(row.status),
             Cell::new(format_duration(SignedDuration::from_secs(row.age))),
             Cell::new(if row.lead.is_empty() {
                 "—".to_string()
             } else {
-                row.lead.join(", ")
+                escape_controls(&row.lead.join(", ")).into_owned()
             }),
             Cell::new(last),
         ];

@@ -88,7 +88,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     )?;
 
     if let Some((last, _)) = too_soon {
-        eprintln!(
+        crate::eprintln_escaped!(
             "note: the previous update to {audience} was {} earlier; the cadence asks for at least {} between updates",
             format_duration(when.since(last)),
             store.config().cadence_for(&incident.severity).min

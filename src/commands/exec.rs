@@ -72,7 +72,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         )
     })();
     if let Err(err) = &status {
-        eprintln!("error: cannot run {}: {err}", args.command[0]);
+        crate::eprintln_escaped!("error: cannot run {}: {err}", args.command[0]);
     }
     match logged {
         Ok(()) => {
@@ -84,7 +84,9 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             }
         }
         Err(err) => {
-            eprintln!("error: the command ran ({outcome}) but was not logged: {err:#}");
+            crate::eprintln_escaped!(
+                "error: the command ran ({outcome}) but was not logged: {err:#}"
+            );
             Err(Error::Exit(if code == 0 { 1 } else { code }).into())
         }
     }

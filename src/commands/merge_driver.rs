@@ -45,7 +45,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         }
         Err(err) => {
             // Not inc's to merge (a side does not parse): merge lines, as git would.
-            eprintln!(
+            crate::eprintln_escaped!(
                 "inc merge-driver: {err}; merging {} line by line",
                 args.path
             );
@@ -96,7 +96,7 @@ fn merge_log<E: LogEntry>(
             })
             .collect();
         if let Err(err) = git::save_entry_conflicts(&ctx.env.cwd, &notes) {
-            eprintln!("inc merge-driver: {err:#}");
+            crate::eprintln_escaped!("inc merge-driver: {err:#}");
         }
     }
     Ok(merged.text)
@@ -123,7 +123,7 @@ fn merge_incident(
             })
             .collect();
         if let Err(err) = git::save_merge_notes(&ctx.env.cwd, &notes) {
-            eprintln!("inc merge-driver: {err:#}");
+            crate::eprintln_escaped!("inc merge-driver: {err:#}");
         }
     }
     let depth = path.components().count().saturating_sub(1);

@@ -42,6 +42,21 @@ use crate::time::{Clock, Time};
 /// Dispatches a parsed command line.
 pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
     let clock = Clock::system(env.now.as_deref())?;
+    // Whatever a command prints may quote the repository's files: control characters are
+    // escaped on the way out. The dashboard styles its own cells (and escapes their text), the
+    // demo prints through the commands it runs, and completion scripts are generated.
+    let mut escaping;
+    let raw = match &cli.command {
+        Command::Status(args) => args.status.is_none(),
+        Command::Demo(_) | Command::Completions(_) => true,
+        _ => false,
+    };
+    let out: &mut dyn Write = if raw {
+        out
+    } else {
+        escaping = crate::text::Escaping::new(out);
+        &mut escaping
+    };
     let mut ctx = Ctx {
         global: &cli.global,
         env,
@@ -249,7 +264,7 @@ impl Ctx<'_> {
         if let Err(err) = self.append_merge_notes(store, &notes) {
             // Keep them for the next command; this one goes on.
             let _ = crate::git::save_merge_notes(store.root(), &notes);
-            eprintln!(
+            crate::eprintln_escaped!(
                 "warning: could not log what a merge chose ({err:#}); the next inc command tries again"
             );
         }
@@ -296,7 +311,7 @@ impl Ctx<'_> {
                     let journal = store.journal().modified();
                     if let Err(err) = crate::store::undo_torn_append(&absolute, *len, *end, journal)
                     {
-                        eprintln!("warning: {err:#}");
+                        crate::eprintln_escaped!("warning: {err:#}");
                     }
                     path
                 }
@@ -316,11 +331,11 @@ impl Ctx<'_> {
             names.join(", ")
         );
         match self.commit_all(store, &paths, &message, records) {
-            Ok(()) => eprintln!(
+            Ok(()) => crate::eprintln_escaped!(
                 "note: committed what an interrupted inc command left: {}",
                 names.join(", ")
             ),
-            Err(err) => eprintln!(
+            Err(err) => crate::eprintln_escaped!(
                 "warning: an interrupted inc command left {} uncommitted and it cannot be committed yet ({err:#}); this command's commit will include it",
                 names.join(", ")
             ),
@@ -378,29 +393,8 @@ impl Ctx<'_> {
     }
 }
 
-/// Shortens user text for a one-line commit message or table cell. Control characters (which
-/// could drive the terminal) are shown as `�`.
-pub fn one_line(text: &str, max: usize) -> String {
-    let text: String = text
-        .chars()
-        .map(|c| match c {
-            '\n' | '\r' => c,
-            '\t' => ' ',
-            c if c.is_control() => '\u{fffd}',
-            c => c,
-        })
-        .collect();
-    let first = text.trim().lines().next().unwrap_or("").trim();
-    let more = text.trim().lines().nth(1).is_some();
-    if first.chars().count() > max {
-        let cut: String = first.chars().take(max.saturating_sub(1)).collect();
-        format!("{}…", cut.trim_end())
-    } else if more {
-        format!("{first} …")
-    } else {
-        first.to_string()
-    }
-}
+// Commands import it from here; it lives in text.rs so lower layers can use it too.
+pub use crate::text::one_line;
 
 /// Appends `entry` to its own log and `note` to the timeline, then commits both files with
 /// `message`. Both appends are checked before either is written.
@@ -473,7 +467,7 @@ pub fn update_incident(
 
 /// Prints `value` as pretty JSON and a newline.
 pub fn print_json(out: &mut dyn Write, value: &impl serde::Serialize) -> Result<()> {
-    let text = serde_json::to_string_pretty(value)?;
+    let text = crate::text::escape_json(serde_json::to_string_pretty(value)?);
     writeln!(out, "{text}")?;
     Ok(())
 }

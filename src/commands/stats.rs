@@ -53,7 +53,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
                     incidents.push(incident);
                 }
             }
-            Err(err) => eprintln!("warning: skipped {id}: {err:#}"),
+            Err(err) => crate::eprintln_escaped!("warning: skipped {id}: {err:#}"),
         }
     }
     let refs: Vec<&Incident> = incidents.iter().collect();

@@ -171,7 +171,7 @@ fn commit_leftovers(ctx: &Ctx<'_>, store: &Store) -> Result<()> {
         } else {
             String::new()
         };
-        eprintln!(
+        crate::eprintln_escaped!(
             "note: left alone (not inc's files, so not committed): {}{more}; list them in .gitignore to silence this",
             left.join(", ")
         );

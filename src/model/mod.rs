@@ -6,6 +6,7 @@
 pub mod comms;
 pub mod config;
 pub mod incident;
+pub mod limits;
 pub mod log;
 pub mod roles;
 pub mod schema;
@@ -27,16 +28,21 @@ pub use timeline::{Kind, TimelineEntry};
 
 /// Parses YAML text read from `path` into `T`; errors carry the file, line and column.
 ///
-/// inc's files are small, trusted-shape documents read by the thousand (`inc check`,
-/// `inc stats`): no resource budget, and duplicate keys are left to serde's derived structs
-/// (which reject a repeated field) instead of being hashed a second time.
+/// Every YAML read in inc goes through here, so this is where a hostile file is bounded (see
+/// [`limits`]). Duplicate keys are left to serde's derived structs (which reject a repeated
+/// field) instead of being hashed a second time: inc's files are read by the thousand.
 pub fn from_yaml<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, Error> {
+    let limits = limits::for_text(text.len());
     let options = serde_saphyr::options! {
-        budget: None,
+        budget: Some(limits.budget()),
+        alias_limits: limits.alias_limits(),
         duplicate_keys: serde_saphyr::DuplicateKeyPolicy::PassThrough,
         with_snippet: false,
     };
-    serde_saphyr::from_str_with_options(text, options).map_err(|err| yaml_error(path, &err))
+    serde_saphyr::from_str_with_options(text, options).map_err(|err| match limits.breach(&err) {
+        Some(message) => yaml_error_with(path, &err, message),
+        None => yaml_error(path, &err),
+    })
 }
 
 /// Parses an append-only log. A long one is cut at its entries (lines starting with `- ` at
@@ -97,6 +103,11 @@ pub fn yaml_error(path: &Path, err: &serde_saphyr::Error) -> Error {
         Some(cut) => plain[..cut].to_string(),
         None => plain,
     };
+    yaml_error_with(path, err, message)
+}
+
+/// `message` at the position of `err` in the file at `path`.
+fn yaml_error_with(path: &Path, err: &serde_saphyr::Error, message: String) -> Error {
     let (line, column) = err
         .location()
         .map(|l| (l.line(), l.column()))

@@ -65,7 +65,7 @@ fn control_characters_are_stored_exactly_and_shown_safely() {
         "{shown:?}"
     );
     assert!(
-        shown.contains("bell\u{fffd} escape\u{fffd}[31mred"),
+        shown.contains(r"bell\u{7} escape\u{1b}[31mred\u{1b}[0m nul\u{0} del\u{7f} zero-width"),
         "{shown}"
     );
 }

@@ -28,3 +28,4 @@ mod sync;
 mod trust_merge;
 mod trust_paths;
 mod trust_git;
+mod trust_parse;
