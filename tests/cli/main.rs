@@ -25,3 +25,4 @@ mod schema;
 mod selection;
 mod stats;
 mod sync;
+mod trust_public;
