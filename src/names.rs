@@ -11,17 +11,22 @@
 //!   (`Will`, `WILL`, but not the word `will`), while a name written all in lower case is a
 //!   handle (`alice`, `jdoe`) and matches in any case.
 //!
-//! A possessive keeps its ending: `Bob's` is the mention `Bob` followed by `'s`.
+//! A possessive keeps its ending: `Bob's` is the mention `Bob` followed by `'s`. Names and name
+//! parts longer than 64 characters are not looked for.
 //!
 //! All names are found in one pass over the text (an Aho-Corasick automaton over every form), so
 //! the cost grows with the text, not with the text times the number of people.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+
+/// Names (and name parts) longer than this are not looked for: no one is called that, and the
+/// work of a search grows with the longest name.
+const LONGEST_NAME: usize = 64;
 
 /// The people whose names are looked for, compiled for searching.
 pub struct Names {
@@ -31,6 +36,8 @@ pub struct Names {
     variants: Vec<Vec<Variant>>,
     /// The names as given, for saying who was mentioned.
     people: Vec<String>,
+    /// The longest pattern, in bytes.
+    longest: usize,
 }
 
 /// One name or name part as written, and whose it is.
@@ -77,7 +84,10 @@ impl Names {
             if parts.len() > 1 {
                 forms.extend(parts.into_iter().filter(|p| p.chars().count() >= 2));
             }
-            for form in forms {
+            for form in forms
+                .into_iter()
+                .filter(|f| f.chars().count() <= LONGEST_NAME)
+            {
                 let folded = fold(form).text;
                 let at = *index.entry(folded.clone()).or_insert_with(|| {
                     patterns.push(folded);
@@ -99,6 +109,7 @@ impl Names {
                 .expect("a few hundred names fit the automaton's limits")
         });
         Names {
+            longest: patterns.iter().map(String::len).max().unwrap_or(0),
             automaton,
             variants,
             people: kept,
@@ -140,23 +151,38 @@ impl Names {
         };
         let folded = fold(&text);
         // Every candidate, overlapping: the longest one may fail a check ("Carol Gitlab" is
-        // not "Carol Git") where a shorter one at the same place ("Carol") passes.
-        let mut found: Vec<Mention> = automaton
-            .find_overlapping_iter(folded.text.as_str())
-            .filter_map(|m| {
-                let range = folded.original(m.start())?..folded.original(m.end())?;
-                self.check(&text, range, m.pattern().as_usize())
-            })
-            .collect();
-        found.sort_by_key(|m| (m.range.start, std::cmp::Reverse(m.range.end)));
-        let mut kept: Vec<Mention> = Vec::with_capacity(found.len());
-        for m in found {
+        // not "Carol Git") where a shorter one at the same place ("Carol") passes. Candidates
+        // come in the order they end; the longest mention starting at a place is settled once
+        // no pattern starting there can still end, so memory stays within one name's length.
+        let mut pending: BTreeMap<usize, Mention> = BTreeMap::new();
+        let mut kept: Vec<Mention> = Vec::new();
+        let keep = |kept: &mut Vec<Mention>, m: Mention| {
             if kept
                 .last()
                 .is_none_or(|last| last.range.end <= m.range.start)
             {
                 kept.push(m);
             }
+        };
+        for m in automaton.find_overlapping_iter(folded.text.as_str()) {
+            while let Some(first) = pending.first_entry()
+                && first.key() + self.longest < m.end()
+            {
+                keep(&mut kept, first.remove());
+            }
+            let (Some(start), Some(end)) = (folded.original(m.start()), folded.original(m.end()))
+            else {
+                continue;
+            };
+            if let Some(mention) = self.check(&text, start..end, m.pattern().as_usize()) {
+                let longest = pending.entry(m.start()).or_insert_with(|| mention.clone());
+                if mention.range.end > longest.range.end {
+                    *longest = mention;
+                }
+            }
+        }
+        while let Some((_, m)) = pending.pop_first() {
+            keep(&mut kept, m);
         }
         (text, kept)
     }
@@ -298,6 +324,23 @@ mod tests {
         // A character whose lower case is longer keeps offsets right.
         assert_eq!(redact(&["Ann"], "İİ Ann İ"), "İİ X İ");
         assert_eq!(redact(&["İpek"], "ask İPEK"), "ask X");
+    }
+
+    #[test]
+    fn names_that_overlap_each_other() {
+        let people = ["aa", "aaa", "aa aa", "Bb Bb Bb", "bb"];
+        assert_eq!(redact(&people, "aaaa aaa aa aa aa"), "aaaa X X X");
+        // The longest candidate is not in an allowed case: shorter ones at the same place are.
+        assert_eq!(redact(&people, "bb bb bb; Bb Bb Bb"), "X X X; X");
+        // Runs of one letter as long as the longest name, and longer: each settled once.
+        let long: Vec<String> = (2..=70).map(|n| "a".repeat(n)).collect();
+        let names = Names::new(&long);
+        let text = format!("{} {} b", "a".repeat(10_000), "a".repeat(64));
+        assert_eq!(
+            names.redact(&text, "X"),
+            format!("{} X b", "a".repeat(10_000))
+        );
+        assert_eq!(names.redact(&"a ".repeat(3), "X"), "a a a ");
     }
 
     #[test]

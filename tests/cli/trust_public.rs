@@ -15,7 +15,15 @@ fn named() -> Repo {
     repo.ok(&["role", "incident-lead", "Carol Git"]);
     repo.ok(&["role", "scribe", "Will"]);
     repo.ok(&["role", "technical-lead", ELODIE_NFD]);
-    repo.ok(&["log", "--by", "bob", "--at", "14:10", "--key", "Paged the db team"]);
+    repo.ok(&[
+        "log",
+        "--by",
+        "bob",
+        "--at",
+        "14:10",
+        "--key",
+        "Paged the db team",
+    ]);
     repo.ok(&[
         "log",
         "--at",
@@ -38,7 +46,9 @@ fn the_external_report_redacts_every_form_of_a_name() {
     let repo = named();
     let report = repo.ok(&["report", "-t", "external"]);
     insta::assert_snapshot!("trust_public_external", report);
-    for name in ["Carol", "Git", "Will", "WILL", "Élodie", "ÉLODIE", "Bob", "bob"] {
+    for name in [
+        "Carol", "Git", "Will", "WILL", "Élodie", "ÉLODIE", "Bob", "bob",
+    ] {
         let named = report
             .split(|c: char| !c.is_alphanumeric())
             .any(|word| word == name);
@@ -80,7 +90,12 @@ fn check_warns_about_the_same_mentions_that_reports_redact() {
 #[test]
 fn the_public_context_holds_only_public_data() {
     let repo = named();
-    repo.ok(&["log", "--internal", "--key", "SECRET-INTERNAL vendor ticket"]);
+    repo.ok(&[
+        "log",
+        "--internal",
+        "--key",
+        "SECRET-INTERNAL vendor ticket",
+    ]);
     repo.ok(&["log", "--kind", "action", "Restarted the pool"]);
     repo.ok(&["change", "request", "SECRET-CHANGE restart the primary"]);
     repo.ok(&["comms", "--to", "internal", "SECRET-COMMS bridge is open"]);
@@ -115,7 +130,13 @@ fn the_public_context_holds_only_public_data() {
     repo.write(".inc/templates/dump.md", "{{ debug() }}\n");
     for args in [
         &["report", "-t", "dump", "--audience", "customers"][..],
-        &["report", "-t", ".inc/templates/dump.md", "--audience", "customers"],
+        &[
+            "report",
+            "-t",
+            ".inc/templates/dump.md",
+            "--audience",
+            "customers",
+        ],
     ] {
         let dump = repo.ok(args);
         // The dump is the whole context: public data is in it.
@@ -131,7 +152,9 @@ fn the_public_context_holds_only_public_data() {
         for secret in ["SECRET", "incident-lead", "'checkout'", "2026-12-01"] {
             assert!(!dump.contains(secret), "{secret} leaked:\n{dump}");
         }
-        for name in ["alice", "bob", "Bob", "Carol", "Git", "Will", "Dana", "Rook", "Élodie"] {
+        for name in [
+            "alice", "bob", "Bob", "Carol", "Git", "Will", "Dana", "Rook", "Élodie",
+        ] {
             let named = dump
                 .split(|c: char| !c.is_alphanumeric())
                 .any(|word| word == name);
