@@ -15,6 +15,7 @@ use serde::Serialize;
 use crate::error::Error;
 use crate::model::comms::CommsEntry;
 use crate::model::{self, Incident, LogEntry, RoleEvent, Status, TimelineEntry};
+use crate::names::Names;
 use crate::postmortem::{self, Postmortem};
 use crate::store::{INCIDENT_FILE, Store};
 use crate::time::{Clock, Time, format_duration};
@@ -560,20 +561,16 @@ impl Check<'_> {
                 );
             }
         }
+        self.missing_sections(text, pm);
         if pm.front.status != postmortem::Status::Draft {
             for required in postmortem::SECTIONS {
-                match pm.sections.iter().find(|s| s.title.eq_ignore_ascii_case(required)) {
-                    None => self.push(
-                        file,
-                        locate(text_front(text), &["status"]),
-                        Level::Error,
-                        "section-missing",
-                        format!(
-                            "section \"## {required}\" is missing; a post-mortem {} needs every section",
-                            pm.front.status.name()
-                        ),
-                    ),
-                    Some(section) if section.empty => self.push(
+                if let Some(section) = pm
+                    .sections
+                    .iter()
+                    .find(|s| s.title.eq_ignore_ascii_case(required))
+                    && section.empty
+                {
+                    self.push(
                         file,
                         (section.line, 1),
                         Level::Error,
@@ -582,16 +579,18 @@ impl Check<'_> {
                             "section \"{required}\" is empty; a post-mortem {} needs it filled in",
                             pm.front.status.name()
                         ),
-                    ),
-                    Some(_) => {}
+                    );
                 }
             }
         }
+        let names = Names::new(people);
         for issue in &pm.issues {
-            if let Some(name) = people
-                .iter()
-                .find(|name| model::find_name(&issue.text, name).is_some())
-            {
+            if let Some(found) = names.first(&issue.text) {
+                let name = if found.mention.to_lowercase() == found.person.to_lowercase() {
+                    found.person.to_string()
+                } else {
+                    format!("{} (\"{}\")", found.person, found.mention)
+                };
                 self.push(
                     file,
                     (issue.line, issue.column),
@@ -602,6 +601,49 @@ impl Check<'_> {
                     ),
                 );
             }
+        }
+    }
+}
+
+impl Check<'_> {
+    /// Each section the post-mortem lacks, reported where it belongs: on the heading of the next
+    /// section that is there (it goes before it), else on the last line. A draft gets a warning
+    /// (it is still being written, but a heading was lost); from review on it is an error.
+    fn missing_sections(&mut self, text: &str, pm: &Postmortem) {
+        let status = pm.front.status;
+        for (index, required) in postmortem::SECTIONS.iter().enumerate() {
+            if pm.section_present(required) {
+                continue;
+            }
+            let next = postmortem::SECTIONS[index + 1..].iter().find_map(|later| {
+                pm.sections
+                    .iter()
+                    .find(|s| s.title.eq_ignore_ascii_case(later))
+            });
+            let (line, place) = match next {
+                Some(section) => (
+                    section.line,
+                    format!("add it before \"## {}\"", section.title),
+                ),
+                None => (
+                    text.lines().count().max(1) as u64,
+                    "add it at the end".to_string(),
+                ),
+            };
+            let (level, why) = match status {
+                postmortem::Status::Draft => (Level::Warning, String::new()),
+                _ => (
+                    Level::Error,
+                    format!(" (a post-mortem {} needs every section)", status.name()),
+                ),
+            };
+            self.push(
+                postmortem::FILE,
+                (line, 1),
+                level,
+                "section-missing",
+                format!("section \"## {required}\" is missing: {place}{why}"),
+            );
         }
     }
 }

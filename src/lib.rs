@@ -12,6 +12,7 @@ pub mod index;
 pub mod journal;
 pub mod merge;
 pub mod model;
+pub mod names;
 pub mod postmortem;
 pub mod report;
 pub mod stats;

@@ -246,6 +246,21 @@ fn without_comments(text: &str) -> String {
 }
 
 impl Postmortem {
+    /// Whether the file has a `## title` section (case-insensitive), empty or not.
+    pub fn section_present(&self, title: &str) -> bool {
+        self.sections
+            .iter()
+            .any(|s| s.title.eq_ignore_ascii_case(title))
+    }
+
+    /// The required sections ([`SECTIONS`]) the file has no heading for.
+    pub fn missing(&self) -> Vec<&'static str> {
+        SECTIONS
+            .into_iter()
+            .filter(|title| !self.section_present(title))
+            .collect()
+    }
+
     /// A section's body by title (case-insensitive), `""` when it is missing.
     pub fn section(&self, title: &str) -> &str {
         self.sections

@@ -5,6 +5,7 @@
 //! minijinja (Jinja syntax); unknown variables are errors, so a typo in a template is reported with
 //! the template's name and line instead of rendering as blank.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use jiff::SignedDuration;
@@ -19,7 +20,8 @@ use crate::error::Error;
 use crate::model::comms::Due;
 use crate::model::log::sorted;
 use crate::model::{Config, Kind, Milestone, TimelineEntry};
-use crate::postmortem::{Improvement, Issue};
+use crate::names::Names;
+use crate::postmortem::{self, Improvement, Issue, Postmortem};
 use crate::time::{Clock, Time, format_duration};
 use crate::views::{CommsView, EntryView, IncidentView, Loaded, Roles};
 
@@ -340,11 +342,74 @@ pub struct PostmortemContext<'a> {
     pub status: &'static str,
     pub authors: &'a [String],
     pub issues: &'a [Issue],
-    pub improvements: &'a [Improvement],
+    pub improvements: Cow<'a, [Improvement]>,
     /// Section bodies (Markdown, without the template's guidance) by name in snake case:
     /// summary, impact, root_cause, trigger, detection, resolution, timeline, statistics, issues,
-    /// improvements, lessons.
+    /// improvements, lessons. Every one of these is present, `""` when empty or missing.
     pub sections: BTreeMap<String, &'a str>,
+    /// The required sections postmortem.md has no heading for, by name in snake case.
+    pub missing: Vec<String>,
+}
+
+/// The post-mortem sections a public report may show.
+const PUBLIC_SECTIONS: [&str; 3] = ["summary", "impact", "resolution"];
+
+/// A section's name in templates: its title in snake case.
+fn section_key(title: &str) -> String {
+    title.to_lowercase().replace(' ', "_")
+}
+
+impl<'a> PostmortemContext<'a> {
+    fn new(pm: &'a Postmortem) -> Self {
+        let mut sections: BTreeMap<String, &str> = pm
+            .sections
+            .iter()
+            .map(|s| (section_key(&s.title), s.body.as_str()))
+            .collect();
+        // A section someone deleted must not make every template that uses it fail.
+        for title in postmortem::SECTIONS {
+            sections.entry(section_key(title)).or_insert("");
+        }
+        PostmortemContext {
+            status: pm.front.status.name(),
+            authors: &pm.front.authors,
+            issues: &pm.issues,
+            improvements: Cow::Borrowed(&pm.improvements),
+            sections,
+            missing: pm.missing().into_iter().map(section_key).collect(),
+        }
+    }
+
+    /// What a public report may know of the post-mortem: its status, the public sections, and
+    /// each improvement's action, type and whether it is done.
+    fn public(pm: &'a Postmortem) -> Self {
+        let mut context = PostmortemContext::new(pm);
+        context.authors = &[];
+        context.issues = &[];
+        context.improvements = pm
+            .improvements
+            .iter()
+            .map(|i| Improvement {
+                owner: None,
+                due: None,
+                reference: None,
+                unknown: Vec::new(),
+                ..i.clone()
+            })
+            .collect();
+        context.sections.retain(|key, _| {
+            postmortem::SECTIONS
+                .iter()
+                .any(|title| section_key(title) == *key)
+        });
+        for (key, body) in context.sections.iter_mut() {
+            if !PUBLIC_SECTIONS.contains(&key.as_str()) {
+                *body = "";
+            }
+        }
+        context.missing.clear();
+        context
+    }
 }
 
 /// What a report is rendered for.
@@ -374,7 +439,9 @@ impl<'a> Context<'a> {
         options: Options,
     ) -> Context<'a> {
         let public = options.public;
-        let shown = |e: &&TimelineEntry| !public || (!e.internal && PUBLIC_KINDS.contains(&e.kind));
+        if public {
+            return Context::public(loaded, config, clock, options);
+        }
         let comms_due = loaded.due(config, clock);
         let next_update = options
             .audience
@@ -384,18 +451,13 @@ impl<'a> Context<'a> {
             incident: IncidentView::new(&loaded.id, &loaded.incident, &loaded.roles, config),
             timeline: sorted(&loaded.timeline)
                 .into_iter()
-                .filter(shown)
                 .map(EntryView::from)
                 .collect(),
-            summary_timeline: summary_timeline(loaded)
-                .into_iter()
-                .filter(|i| !public || !i.internal)
-                .collect(),
+            summary_timeline: summary_timeline(loaded),
             phases: phases(&loaded.incident.milestones),
             roles: Roles::new(config, &loaded.incident, &loaded.roles, clock),
             comms: sorted(&loaded.comms)
                 .into_iter()
-                .filter(|c| !public || options.audience.as_deref() == Some(c.audience.as_str()))
                 .map(CommsView::from)
                 .collect(),
             comms_due,
@@ -404,21 +466,62 @@ impl<'a> Context<'a> {
                 .into_iter()
                 .map(EntryView::from)
                 .collect(),
-            postmortem: loaded.postmortem.as_ref().map(|pm| PostmortemContext {
-                status: pm.front.status.name(),
-                authors: &pm.front.authors,
-                issues: &pm.issues,
-                improvements: &pm.improvements,
-                sections: pm
-                    .sections
-                    .iter()
-                    .map(|s| (s.title.to_lowercase().replace(' ', "_"), s.body.as_str()))
-                    .collect(),
-            }),
+            postmortem: loaded.postmortem.as_ref().map(PostmortemContext::new),
             audience: options.audience,
             next_update,
             authors: options.authors,
             public,
+            now: clock.now(),
+        }
+    }
+
+    /// The context of a public report, built from the public part of the incident only, so no
+    /// template can show what was left behind: no internal entries, no entries about how the team
+    /// organised itself, no updates to other audiences, no pending changes, no roles, tags or
+    /// links, and of the post-mortem only its summary, impact, resolution and the improvements'
+    /// actions. The fields keep their shape (empty where nothing is public), so one template can
+    /// render both kinds of report.
+    fn public(loaded: &'a Loaded, config: &Config, clock: &Clock, options: Options) -> Context<'a> {
+        let audience = options.audience;
+        let for_audience = |name: &str| audience.as_deref() == Some(name);
+        let mut comms_due = loaded.due(config, clock);
+        comms_due.retain(|d| for_audience(&d.audience));
+        let mut incident = IncidentView::new(&loaded.id, &loaded.incident, &[], config);
+        incident.tags = &[];
+        incident.links = &[];
+        incident.roles.clear();
+        Context {
+            incident,
+            timeline: sorted(&loaded.timeline)
+                .into_iter()
+                .filter(|e| !e.internal && PUBLIC_KINDS.contains(&e.kind))
+                .map(|e| EntryView {
+                    by: NAME_REPLACEMENT,
+                    reference: None,
+                    ..EntryView::from(e)
+                })
+                .collect(),
+            summary_timeline: summary_timeline(loaded)
+                .into_iter()
+                .filter(|i| !i.internal)
+                .collect(),
+            phases: phases(&loaded.incident.milestones),
+            roles: Roles::new(config, &loaded.incident, &[], clock),
+            comms: sorted(&loaded.comms)
+                .into_iter()
+                .filter(|c| for_audience(&c.audience))
+                .map(|c| CommsView {
+                    by: NAME_REPLACEMENT,
+                    ..CommsView::from(c)
+                })
+                .collect(),
+            next_update: comms_due.first().cloned(),
+            comms_due,
+            pending_changes: Vec::new(),
+            postmortem: loaded.postmortem.as_ref().map(PostmortemContext::public),
+            audience,
+            authors: Vec::new(),
+            public: true,
             now: clock.now(),
         }
     }
@@ -431,7 +534,7 @@ impl<'a> Context<'a> {
             return Value::from(minijinja::value::Serde(self));
         }
         let mut json = serde_json::to_value(&self).expect("contexts serialize");
-        scrub(&mut json, people);
+        scrub(&mut json, &Names::new(people));
         Value::from(minijinja::value::Serde(json))
     }
 }
@@ -462,10 +565,10 @@ const NAME_REPLACEMENT: &str = "a team member";
 
 /// Removes people from a public context: fields that hold a person (`by`, `owner`, `person`) say
 /// "a team member", the authors and the roles are emptied, and names in any text are replaced.
-fn scrub(value: &mut serde_json::Value, people: &[String]) {
+fn scrub(value: &mut serde_json::Value, people: &Names) {
     use serde_json::Value as Json;
     match value {
-        Json::String(text) => *text = redact(text, people),
+        Json::String(text) => *text = people.redact(text, NAME_REPLACEMENT),
         Json::Array(items) => items.iter_mut().for_each(|v| scrub(v, people)),
         Json::Object(map) => {
             for (key, field) in map.iter_mut() {
@@ -486,24 +589,10 @@ fn scrub(value: &mut serde_json::Value, people: &[String]) {
     }
 }
 
-/// `text` with every whole-word occurrence of a name (any case) replaced.
+/// `text` (in NFC) with every mention of a person replaced; see [`crate::names`] for what a
+/// mention is. To redact many texts, compile the names once with [`Names::new`].
 pub fn redact(text: &str, people: &[String]) -> String {
-    let mut text = text.to_string();
-    // Longest names first, so "Carol Git" goes before "Carol".
-    let mut names: Vec<&String> = people.iter().collect();
-    names.sort_by_key(|n| std::cmp::Reverse(n.len()));
-    for name in names {
-        let mut out = String::with_capacity(text.len());
-        let mut rest = text.as_str();
-        while let Some(found) = crate::model::find_name(rest, name) {
-            out.push_str(&rest[..found.start]);
-            out.push_str(NAME_REPLACEMENT);
-            rest = &rest[found.end..];
-        }
-        out.push_str(rest);
-        text = out;
-    }
-    text
+    Names::new(people).redact(text, NAME_REPLACEMENT)
 }
 
 /// Turns a Markdown report into a standalone HTML page. Raw HTML in the Markdown (which may come
@@ -629,15 +718,15 @@ mod tests {
     }
 
     #[test]
-    fn redact_replaces_whole_names_in_any_case() {
+    fn redact_replaces_whole_names() {
         let people = vec![
             "Carol".to_string(),
             "Carol Git".to_string(),
             "bob".to_string(),
         ];
         assert_eq!(
-            redact("carol git paged Bob; Caroline and bobby stay", &people),
-            "a team member paged a team member; Caroline and bobby stay"
+            redact("CAROL GIT paged Bob; Caroline, git and bobby stay", &people),
+            "a team member paged a team member; Caroline, git and bobby stay"
         );
     }
 }

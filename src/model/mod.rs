@@ -145,31 +145,6 @@ pub fn people(
         .collect()
 }
 
-/// Where `name` first appears in `text` as whole words, ignoring case: the byte range in `text`.
-/// Used both to warn about names in a post-mortem's Issues and to remove them from public
-/// reports, so the two always agree on what a mention is.
-pub fn find_name(text: &str, name: &str) -> Option<std::ops::Range<usize>> {
-    let name: Vec<char> = name.trim().chars().flat_map(char::to_lowercase).collect();
-    if name.is_empty() {
-        return None;
-    }
-    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-    text.char_indices().find_map(|(start, _)| {
-        let mut rest = text[start..].char_indices();
-        let mut lowered = Vec::with_capacity(name.len());
-        let mut end = start;
-        while lowered.len() < name.len() {
-            let (offset, c) = rest.next()?;
-            lowered.extend(c.to_lowercase());
-            end = start + offset + c.len_utf8();
-        }
-        let whole = lowered == name
-            && !word(text[..start].chars().next_back())
-            && !word(text[end..].chars().next());
-        whole.then_some(start..end)
-    })
-}
-
 /// The first line that is a git conflict marker, 1-based, if any.
 pub fn conflict_marker_line(text: &str) -> Option<u64> {
     text.lines()
@@ -216,17 +191,6 @@ mod tests {
         let whole = from_yaml::<Vec<TimelineEntry>>(Path::new("t"), &text).unwrap_err();
         assert_eq!(err.to_string(), whole.to_string());
         assert!(err.to_string().starts_with("t:27990:"), "{err}");
-    }
-
-    #[test]
-    fn names_are_found_as_whole_words_in_any_case() {
-        assert_eq!(find_name("Carol restarted the pod", "carol"), Some(0..5));
-        assert_eq!(find_name("paged (bob) twice", "Bob"), Some(7..10));
-        assert_eq!(find_name("Bobby tables", "bob"), None);
-        assert_eq!(find_name("the caroline deploy", "carol"), None);
-        assert_eq!(find_name("ask Carol Git", "carol git"), Some(4..13));
-        assert_eq!(find_name("ÉLODIE was paged", "élodie"), Some(0..7));
-        assert_eq!(find_name("anything", " "), None);
     }
 
     #[test]

@@ -29,3 +29,4 @@ mod trust_merge;
 mod trust_paths;
 mod trust_git;
 mod trust_parse;
+mod trust_public;
