@@ -2,8 +2,8 @@
 //! and column it is about, so it can be annotated on the pull request's diff.
 //!
 //! Parse errors come from serde (unknown or missing fields, wrong types). The rules here add what
-//! a parser cannot see: milestone order, duplicate ids, conflict markers, post-mortem completeness,
-//! blameless wording, and communication gaps.
+//! a parser cannot see: milestone order, times ahead of the clock, duplicate ids, conflict markers,
+//! post-mortem completeness, blameless wording, and communication gaps.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
@@ -115,6 +115,7 @@ impl Check<'_> {
 
         if let Some(value) = &incident.value {
             self.incident_rules(&incident.text, value, postmortem.is_some());
+            self.future_milestones(&incident.text, value);
             if let Some(comms) = &comms {
                 self.comms_gaps(&incident.text, value, comms);
             }
@@ -122,6 +123,15 @@ impl Check<'_> {
         self.entry_conflicts(timeline.as_ref());
         self.entry_conflicts(roles.as_ref());
         self.entry_conflicts(comms.as_ref());
+        if let Some(log) = &timeline {
+            self.future_entries(log);
+        }
+        if let Some(log) = &roles {
+            self.future_entries(log);
+        }
+        if let Some(log) = &comms {
+            self.future_entries(log);
+        }
         let config = self.store.config();
         if let Some(roles) = &roles {
             let names = roles
@@ -364,6 +374,57 @@ impl Check<'_> {
                     entry.id()
                 );
                 self.push(E::FILE, at, Level::Warning, "entry-conflict", message);
+            }
+        }
+    }
+
+    /// How far `time` is ahead of this clock, if it is: only a clock that was wrong when it was
+    /// written (clones whose clocks disagree, a typo in a hand edit) puts a time there.
+    fn ahead(&self, time: Time) -> Option<String> {
+        let ahead = time.since(self.clock.now());
+        ahead.is_positive().then(|| {
+            format!(
+                "is {} ahead of this clock ({}, now {}): the clock of the clone that wrote it may be wrong; correct the time (durations and ages show 0 until then)",
+                format_duration(ahead),
+                time.short(self.clock.tz()),
+                self.clock.now().short(self.clock.tz()),
+            )
+        })
+    }
+
+    /// Warns about milestones, and the opening, dated in the future.
+    fn future_milestones(&mut self, text: &str, incident: &Incident) {
+        if let Some(message) = self.ahead(incident.opened) {
+            let at = locate(text, &["opened"]);
+            self.push(
+                INCIDENT_FILE,
+                at,
+                Level::Warning,
+                "future-time",
+                format!("opened {message}"),
+            );
+        }
+        for milestone in model::Milestone::ALL {
+            let Some(message) = incident
+                .milestones
+                .get(milestone)
+                .and_then(|t| self.ahead(t))
+            else {
+                continue;
+            };
+            let at = locate(text, &["milestones", milestone.name()]);
+            let message = format!("{milestone} {message}");
+            self.push(INCIDENT_FILE, at, Level::Warning, "future-time", message);
+        }
+    }
+
+    /// Warns about log entries dated in the future.
+    fn future_entries<E: LogEntry>(&mut self, log: &Log<E>) {
+        for (index, entry) in log.entries.iter().enumerate() {
+            if let Some(message) = self.ahead(entry.at()) {
+                let at = locate_in_item(&log.text, index, "at");
+                let message = format!("entry {} {message}", entry.id());
+                self.push(E::FILE, at, Level::Warning, "future-time", message);
             }
         }
     }

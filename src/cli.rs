@@ -24,7 +24,13 @@ Environment:
   INC_REPO   the repository to use when -C is not given
   INC_USER   who you are, when --by is not given (else git's user.name)
   INC_NOW    pin the clock to an RFC 3339 time (tests, demos)
-  NO_COLOR   never print colors";
+  NO_COLOR   never print colors
+
+Exit codes:
+  0  done
+  1  failure (a file that does not parse, a git error, no repository)
+  2  usage error (a value you typed is wrong; nothing was written)
+  3  saved but not committed (git busy or failing): the next inc command commits it";
 
 /// Options every command accepts.
 #[derive(Debug, Args)]

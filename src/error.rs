@@ -1,7 +1,8 @@
 //! The errors a user can act on, and the exit code each one maps to.
 //!
 //! Domain modules return these typed errors; commands add `anyhow` context on top; `main` prints one
-//! line and picks the exit code: 2 for input the user typed wrong, 1 for everything else.
+//! line and picks the exit code: 2 for input the user typed wrong, 3 when what was typed is saved
+//! but not committed, 1 for everything else.
 
 use std::path::PathBuf;
 
@@ -25,6 +26,11 @@ pub enum Error {
     #[error("{0}")]
     State(String),
 
+    /// The files are written but the commit failed (git busy, no identity …): nothing typed is
+    /// lost, and the next inc command commits them. Its own exit code, so a script can tell.
+    #[error("{0}")]
+    Uncommitted(String),
+
     /// Not a failure of inc: exit with this code, printing nothing (`inc exec` passes on the
     /// command's exit status).
     #[error("exit {0}")]
@@ -40,10 +46,15 @@ impl Error {
         Error::State(message.into())
     }
 
-    /// The process exit code for this error: 2 for a usage error, 1 for a failure.
+    /// The exit code when saved but not committed.
+    pub const UNCOMMITTED: i32 = 3;
+
+    /// The process exit code for this error: 2 for a usage error, 3 for saved but not committed,
+    /// 1 for a failure.
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Usage(_) => 2,
+            Error::Uncommitted(_) => Error::UNCOMMITTED,
             Error::File { .. } | Error::State(_) => 1,
             Error::Exit(code) => *code,
         }

@@ -132,6 +132,23 @@ pub fn user_name(repo: &Repository) -> Option<String> {
         .filter(|name| !name.trim().is_empty())
 }
 
+/// Whether a commit made in `dir` has an author name: `$GIT_AUTHOR_NAME`, or user.name in the
+/// git configuration that applies there (the repository's, else the user's and the system's).
+pub fn has_author(dir: &Path) -> bool {
+    honour_git_environment();
+    if std::env::var_os("GIT_AUTHOR_NAME").is_some_and(|v| !v.is_empty()) {
+        return true;
+    }
+    let config = match Repository::discover(dir) {
+        Ok(repo) => repo.config(),
+        Err(_) => git2::Config::open_default(),
+    };
+    config
+        .ok()
+        .and_then(|c| c.get_string("user.name").ok())
+        .is_some_and(|name| !name.trim().is_empty())
+}
+
 /// Commits exactly `paths` (absolute, inside the work tree) on top of HEAD, as they are on disk;
 /// a path missing on disk is removed. Returns `None` when nothing differs from HEAD.
 pub fn commit_paths(
@@ -469,7 +486,8 @@ fn git_path(rel: &Path) -> Result<String> {
 }
 
 /// The commit author: git's `GIT_AUTHOR_*` variables, then user.name/user.email, then the person
-/// inc is acting for. The time is the command's clock, so a pinned `INC_NOW` gives stable hashes.
+/// inc is acting for (`$INC_USER`), with user.email or else `name@localhost` (git refuses to
+/// guess one). The time is the command's clock, so a pinned `INC_NOW` gives stable hashes.
 fn signature(
     repo: &Repository,
     when: Timestamp,
@@ -482,14 +500,26 @@ fn signature(
             .filter(|v| !v.is_empty())
             .or_else(|| config.as_ref()?.get_string(key).ok())
     };
-    let name = setting("GIT_AUTHOR_NAME", "user.name").unwrap_or_else(|| fallback_name.to_string());
-    let email = setting("GIT_AUTHOR_EMAIL", "user.email").unwrap_or_default();
+    let configured = setting("GIT_AUTHOR_NAME", "user.name");
+    let email = setting("GIT_AUTHOR_EMAIL", "user.email").unwrap_or_else(|| match configured {
+        Some(_) => String::new(),
+        None => fallback_email(fallback_name),
+    });
+    let name = configured.unwrap_or_else(|| fallback_name.to_string());
     let time = git2::Time::new(when.as_second(), 0);
     Ok(Signature::new(&name, &email, &time)?)
 }
 
-/// How long a commit waits for another git command's lock before giving up.
-const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+/// `alice@localhost` for the person `alice` (`Alice Smith` gives `alice-smith@localhost`).
+fn fallback_email(name: &str) -> String {
+    let local = slug::slugify(name);
+    let local = if local.is_empty() { "inc" } else { &local };
+    format!("{local}@localhost")
+}
+
+/// How long a commit waits for another git command's lock before giving up: long enough for
+/// `git status` or an editor's git integration to finish, short enough not to stall a responder.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// A lock that an interrupted inc commit left behind is this old before it is cleared, so a
 /// git command that has just taken the same lock is never disturbed.
@@ -499,6 +529,47 @@ const STALE_AFTER: std::time::Duration = std::time::Duration::from_millis(1500);
 /// inc commit that was killed started (milliseconds since the epoch): locks created since then
 /// are that commit's leftovers and are removed once they are clearly stale.
 pub fn wait_for_locks(repo: &Repository, interrupted: Option<u128>) -> Result<()> {
+    wait_for_locks_until(repo, interrupted, std::time::Instant::now() + LOCK_WAIT)
+}
+
+/// Runs `commit` once no other git command holds the index or HEAD's branch (see
+/// [`wait_for_locks`]), and again when one took a lock between the wait and the commit, for up
+/// to [`LOCK_WAIT`] in all. A commit that failed on a lock moved nothing, so it can be retried.
+pub fn when_unlocked<T>(
+    repo: &Repository,
+    interrupted: Option<u128>,
+    mut commit: impl FnMut() -> Result<T>,
+) -> Result<T> {
+    let deadline = std::time::Instant::now() + LOCK_WAIT;
+    loop {
+        wait_for_locks_until(repo, interrupted, deadline)?;
+        match commit() {
+            Err(err) if is_lock_error(&err) && std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            result => return result,
+        }
+    }
+}
+
+/// Whether `err` comes from a lock file another process holds.
+fn is_lock_error(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<git2::Error>()
+            .is_some_and(|e| e.code() == git2::ErrorCode::Locked)
+            || cause
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::AlreadyExists)
+    }) || format!("{err:#}").contains(".lock")
+}
+
+/// [`wait_for_locks`], giving up at `deadline`.
+fn wait_for_locks_until(
+    repo: &Repository,
+    interrupted: Option<u128>,
+    deadline: std::time::Instant,
+) -> Result<()> {
     let git_dir = repo.path();
     let mut locks = vec![git_dir.join("index.lock"), git_dir.join("HEAD.lock")];
     if let Ok(head) = repo.find_reference("HEAD")
@@ -506,7 +577,6 @@ pub fn wait_for_locks(repo: &Repository, interrupted: Option<u128>) -> Result<()
     {
         locks.push(git_dir.join(format!("{target}.lock")));
     }
-    let start = std::time::Instant::now();
     loop {
         let Some(held) = locks.iter().find(|l| l.exists()) else {
             return Ok(());
@@ -525,7 +595,7 @@ pub fn wait_for_locks(repo: &Repository, interrupted: Option<u128>) -> Result<()
                 .with_context(|| format!("cannot remove the stale lock {}", held.display()))?;
             continue;
         }
-        if start.elapsed() >= LOCK_WAIT {
+        if std::time::Instant::now() >= deadline {
             return Err(crate::error::Error::state(format!(
                 "another git command holds {} (for {}s now): wait for it to finish, or remove the file if no git command is running",
                 held.display(),

@@ -110,8 +110,14 @@ where
     commands::run(cli, env, out)
 }
 
-/// 2 when the user typed something wrong, 1 for any other failure.
+/// 2 when the user typed something wrong, 3 when it is saved but not committed, 1 for any other
+/// failure.
 pub fn exit_code(err: &anyhow::Error) -> i32 {
+    // "Saved but not committed" is context around the git error that caused it, which `chain`
+    // does not show as an `Error`; it decides the code whatever the cause.
+    if let Some(saved @ Error::Uncommitted(_)) = err.downcast_ref::<Error>() {
+        return saved.exit_code();
+    }
     err.chain()
         .find_map(|cause| cause.downcast_ref::<Error>())
         .map_or(1, Error::exit_code)

@@ -212,8 +212,12 @@ impl schemars::JsonSchema for Interval {
     }
 }
 
-/// How far ahead of "now" a typed time may be before it is refused as a mistake (clock skew).
-const FUTURE_SLACK: SignedDuration = SignedDuration::from_mins(5);
+/// How far ahead of "now" a typed time may be before it is refused as a mistake: typing takes a
+/// while at 3 a.m., and the clocks of clones drift apart.
+const FUTURE_SLACK: SignedDuration = SignedDuration::from_mins(15);
+
+/// The WHEN forms, for error messages.
+const FORMS: &str = "use \"now\", \"14:32\", \"2026-11-22 14:32\", \"10m ago\", \"-2h\" or RFC 3339 (2026-11-22T14:32:00+01:00)";
 
 /// The one "now" a command works with, and the time zone people mean when they type `14:32`.
 #[derive(Clone, Debug)]
@@ -257,16 +261,48 @@ impl Clock {
         &self.tz
     }
 
-    /// Parses what a person typed for WHEN: RFC 3339, `YYYY-MM-DD HH:MM[:SS]`, `HH:MM[:SS]` (the
-    /// most recent such time: today, or yesterday if it has not come yet), `10m ago`, `-2h`, `now`.
+    /// Parses what a person typed for WHEN: RFC 3339, `YYYY-MM-DD HH:MM[:SS]`, `HH:MM[:SS]` (today),
+    /// `10m ago`, `-2h`, `now`. A time more than [`FUTURE_SLACK`] ahead of now is refused.
     pub fn parse_when(&self, input: &str) -> Result<Time, Error> {
+        self.parse_when_since(input, || None)
+    }
+
+    /// [`Clock::parse_when`] for a time in an incident that began at `began` (asked only for a
+    /// bare `14:32`). A clock time names no day, so it means today; when today would put it ahead
+    /// of now or before the incident began, it is refused with the full date it would have been,
+    /// rather than guessed to be yesterday: the date has to be typed.
+    pub fn parse_when_since(
+        &self,
+        input: &str,
+        began: impl FnOnce() -> Option<Time>,
+    ) -> Result<Time, Error> {
         let text = input.trim();
-        let time = self.parse_in_range(text)?;
-        if time.since(self.now()) > FUTURE_SLACK {
+        let (time, clock_only) = self.parse_typed(text)?;
+        let ahead = time.since(self.now());
+        if clock_only {
+            let date = |t: Time| t.in_tz(&self.tz).date();
+            if ahead > FUTURE_SLACK {
+                let yesterday = date(time).yesterday().unwrap_or(date(time));
+                return Err(Error::usage(format!(
+                    "time \"{text}\" would be {}, {} ahead of now ({}): a time alone means today; for another day give the date too, like \"{yesterday} {text}\"",
+                    self.long(time),
+                    format_duration(ahead),
+                    self.now().in_tz(&self.tz).strftime("%H:%M"),
+                )));
+            }
+            if let Some(began) = began().filter(|began| time < *began) {
+                return Err(Error::usage(format!(
+                    "time \"{text}\" would be {}, before the incident began ({}): if that is right, give the date too, like \"{} {text}\"",
+                    self.long(time),
+                    self.long(began),
+                    date(time),
+                )));
+            }
+        } else if ahead > FUTURE_SLACK {
             return Err(Error::usage(format!(
                 "time \"{input}\" is {} in the future ({}): the logbook records what has happened; check the date and time zone",
-                format_duration(time.since(self.now())),
-                time.short(&self.tz),
+                format_duration(ahead),
+                self.long(time),
             )));
         }
         Ok(time)
@@ -275,56 +311,69 @@ impl Clock {
     /// [`Clock::parse_when`] for the bounds of a range (`inc stats --until`), which may lie in
     /// the future.
     pub fn parse_bound(&self, input: &str) -> Result<Time, Error> {
-        self.parse_in_range(input.trim())
+        Ok(self.parse_typed(input.trim())?.0)
     }
 
-    /// Any form of WHEN, refused outside the years and offsets inc accepts.
-    fn parse_in_range(&self, text: &str) -> Result<Time, Error> {
-        let time = self.parse_unchecked(text)?;
+    /// `HH:MM` for a time today, `YYYY-MM-DD HH:MM` for any other day: what confirmations print,
+    /// so a time that landed on another day never looks like today's.
+    pub fn show(&self, time: Time) -> String {
+        let today = self.now().in_tz(&self.tz).date();
+        if time.in_tz(&self.tz).date() == today {
+            time.in_tz(&self.tz).strftime("%H:%M").to_string()
+        } else {
+            time.short(&self.tz)
+        }
+    }
+
+    /// `YYYY-MM-DD HH:MM` and the zone's abbreviation (`2026-11-22 14:32 CET`), for messages
+    /// about a time that may not be the one meant.
+    pub fn long(&self, time: Time) -> String {
+        time.timestamp()
+            .to_zoned(self.tz.clone())
+            .strftime("%Y-%m-%d %H:%M %Z")
+            .to_string()
+    }
+
+    /// The time `text` names, and whether it was a clock time alone (`14:32`, no day); a time is
+    /// refused outside the years and offsets inc accepts.
+    fn parse_typed(&self, text: &str) -> Result<(Time, bool), Error> {
+        let (time, clock_only) = self.parse_typed_unchecked(text)?;
         match time.out_of_range() {
             Some(why) => Err(Error::usage(format!("time \"{text}\": {why}"))),
-            None => Ok(time),
+            None => Ok((time, clock_only)),
         }
     }
 
-    fn parse_unchecked(&self, text: &str) -> Result<Time, Error> {
-        let bad = || {
-            Error::usage(format!(
-                "time \"{text}\" does not parse: use \"now\", \"14:32\", \"2026-11-22 14:32\", \"10m ago\", \"-2h\" or RFC 3339 (2026-11-22T14:32:00+01:00)"
-            ))
-        };
+    fn parse_typed_unchecked(&self, text: &str) -> Result<(Time, bool), Error> {
+        let bad = || Error::usage(format!("time \"{text}\" does not parse: {FORMS}"));
         if text.eq_ignore_ascii_case("now") {
-            return Ok(self.now());
+            return Ok((self.now(), false));
         }
         if let Some(time) = Time::parse_rfc3339(text) {
-            return Ok(time);
+            return Ok((time, false));
         }
         if let Ok(datetime) = text.parse::<DateTime>() {
-            return self.local(datetime).ok_or_else(bad);
+            return Ok((self.local(datetime).ok_or_else(bad)?, false));
         }
         if let Ok(date) = text.parse::<civil::Date>() {
-            return self
-                .local(date.to_datetime(civil::Time::midnight()))
-                .ok_or_else(bad);
+            let midnight = date.to_datetime(civil::Time::midnight());
+            return Ok((self.local(midnight).ok_or_else(bad)?, false));
         }
         if let Ok(clock_time) = text.parse::<civil::Time>() {
             let today = self.tz.to_datetime(self.now).date();
-            let mut time = self.local(today.to_datetime(clock_time)).ok_or_else(bad)?;
-            if time.since(self.now()) > FUTURE_SLACK {
-                let yesterday = today.yesterday().map_err(|_| bad())?;
-                time = self
-                    .local(yesterday.to_datetime(clock_time))
-                    .ok_or_else(bad)?;
-            }
-            return Ok(time);
+            let time = self.local(today.to_datetime(clock_time)).ok_or_else(bad)?;
+            return Ok((time, true));
         }
         let relative = text.starts_with('-') || text.to_ascii_lowercase().ends_with("ago");
         match text.parse::<Span>() {
             Ok(span) if relative => {
                 let zoned = self.now.to_zoned(self.tz.clone());
                 let then = zoned.checked_add(span).map_err(|_| bad())?;
-                Ok(Time::new(then.timestamp(), &self.tz))
+                Ok((Time::new(then.timestamp(), &self.tz), false))
             }
+            Ok(_) if text.starts_with('+') => Err(Error::usage(format!(
+                "time \"{text}\" is in the future, and the logbook records what has happened: {FORMS}"
+            ))),
             Ok(_) => Err(Error::usage(format!(
                 "time \"{text}\" is ambiguous: write \"{text} ago\" or \"-{text}\" for a time in the past"
             ))),
@@ -379,12 +428,12 @@ fn local_zone() -> TimeZone {
 }
 
 /// A duration for people: `45s`, `1h 28m`, `2d 3h 5m`. Seconds are dropped past one minute because
-/// logbook times are reasonably accurate, not exact.
+/// logbook times are reasonably accurate, not exact. A negative duration can only come from clocks
+/// that disagree (two clones, a hand edit) and shows as `0s`; `inc check` warns about its cause.
 pub fn format_duration(duration: SignedDuration) -> String {
-    let sign = if duration.is_negative() { "-" } else { "" };
-    let duration = duration.abs();
+    let duration = duration.max(SignedDuration::ZERO);
     if duration < SignedDuration::from_mins(1) {
-        return format!("{sign}{}s", duration.as_secs());
+        return format!("{}s", duration.as_secs());
     }
     let rounded = Span::try_from(duration)
         .and_then(|span| {
@@ -396,7 +445,7 @@ pub fn format_duration(duration: SignedDuration) -> String {
             )
         })
         .expect("durations between incident times fit a span");
-    format!("{sign}{rounded:#}")
+    format!("{rounded:#}")
 }
 
 #[cfg(test)]
@@ -434,12 +483,43 @@ mod tests {
     }
 
     #[test]
-    fn a_clock_time_not_yet_reached_today_means_yesterday() {
-        assert_eq!(when("23:50"), "2026-11-21T23:50:00+01:00");
-        // Within the five minutes of clock skew allowed, it still counts as today.
+    fn a_clock_time_means_today_up_to_fifteen_minutes_ahead() {
         assert_eq!(when("14:41"), "2026-11-22T14:41:00+01:00");
-        assert_eq!(when("14:44"), "2026-11-22T14:44:00+01:00");
-        assert_eq!(when("14:46"), "2026-11-21T14:46:00+01:00");
+        assert_eq!(when("14:55"), "2026-11-22T14:55:00+01:00");
+        // Further ahead it is refused, not taken for yesterday: the message spells out the date.
+        let err = clock().parse_when("14:56").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "time \"14:56\" would be 2026-11-22 14:56 CET, 16m ahead of now (14:40): a time alone means today; for another day give the date too, like \"2026-11-21 14:56\""
+        );
+        assert_eq!(err.exit_code(), 2);
+        assert!(clock().parse_when("23:50").is_err());
+        assert_eq!(when("2026-11-21 23:50"), "2026-11-21T23:50:00+01:00");
+    }
+
+    #[test]
+    fn a_clock_time_before_the_incident_began_is_refused() {
+        let began = Time::parse_rfc3339("2026-11-22T14:02:00+01:00");
+        let clock = clock();
+        let err = clock.parse_when_since("13:50", || began).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "time \"13:50\" would be 2026-11-22 13:50 CET, before the incident began (2026-11-22 14:02 CET): if that is right, give the date too, like \"2026-11-22 13:50\""
+        );
+        assert!(clock.parse_when_since("14:02", || began).is_ok());
+        // Only a clock time alone is checked: a date, or a relative time, says what it means.
+        assert!(clock.parse_when_since("2026-11-22 13:50", || began).is_ok());
+        assert!(clock.parse_when_since("50m ago", || began).is_ok());
+    }
+
+    #[test]
+    fn confirmations_show_the_date_unless_it_is_today() {
+        let clock = clock();
+        let show = |text: &str| clock.show(Time::parse_rfc3339(text).unwrap());
+        assert_eq!(show("2026-11-22T09:05:00+01:00"), "09:05");
+        assert_eq!(show("2026-11-21T23:05:00+01:00"), "2026-11-21 23:05");
+        // Today is the local day: 23:30 UTC on the 21st is already the 22nd in Berlin.
+        assert_eq!(show("2026-11-21T23:30:00Z"), "00:30");
     }
 
     #[test]
@@ -467,6 +547,11 @@ mod tests {
     fn refuses_a_bare_span_and_the_future() {
         let err = clock().parse_when("10m").unwrap_err().to_string();
         assert!(err.contains("ambiguous"), "{err}");
+        let err = clock().parse_when("+2m").unwrap_err().to_string();
+        assert!(
+            err.contains("\"+2m\" is in the future") && err.contains("\"10m ago\", \"-2h\""),
+            "{err}"
+        );
         let err = clock()
             .parse_when("2026-11-23 09:00")
             .unwrap_err()
@@ -535,6 +620,6 @@ mod tests {
         assert_eq!(f(5310), "1h 29m");
         assert_eq!(f(3600), "1h");
         assert_eq!(f(90061), "1d 1h 1m");
-        assert_eq!(f(-300), "-5m");
+        assert_eq!(f(-300), "0s");
     }
 }

@@ -266,6 +266,8 @@ pub fn table(header: &[&str]) -> Table {
 }
 
 /// How long the incident has lasted: from its start (or detection, or opening) until resolved or now.
+/// Never negative: a start ahead of this clock (another clone's clock runs fast) counts as zero,
+/// and `inc check` warns about it.
 pub fn age(incident: &Incident, clock: &Clock) -> SignedDuration {
     let m = &incident.milestones;
     let start = m.started.or(m.detected).unwrap_or(incident.opened);
@@ -273,7 +275,7 @@ pub fn age(incident: &Incident, clock: &Clock) -> SignedDuration {
         .resolved
         .filter(|_| !incident.status.is_open())
         .unwrap_or_else(|| clock.now());
-    end.since(start)
+    end.since(start).max(SignedDuration::ZERO)
 }
 
 /// `inc list`: the incidents `keep` selects, newest first.

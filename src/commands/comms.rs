@@ -43,7 +43,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         .as_deref()
         .map(|c| store.config().channel(c))
         .transpose()?;
-    let at = ctx.at(args.at.as_deref())?;
+    let at = ctx.at_in_incident(&store, args.at.as_deref())?;
 
     let _lock = ctx.lock(&store)?;
     let id = ctx.incident(&store, None)?;
@@ -98,14 +98,14 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let next = comms::due(&incident, &sent, store.config(), ctx.clock.now())
         .into_iter()
         .find(|d| d.audience == audience);
-    let tz = ctx.clock.tz();
+    let sent_at = ctx.other_day(at);
     match next {
         Some(next) => writeln!(
             ctx.out,
-            "{id}: update to {audience} recorded; the next is due by {}",
-            next.due.in_tz(tz).strftime("%H:%M")
+            "{id}: update to {audience} recorded{sent_at}; the next is due by {}",
+            ctx.clock.show(next.due)
         )?,
-        None => writeln!(ctx.out, "{id}: update to {audience} recorded")?,
+        None => writeln!(ctx.out, "{id}: update to {audience} recorded{sent_at}")?,
     }
     Ok(())
 }

@@ -37,6 +37,9 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         })
         .transpose()?;
 
+    if !ctx.global.no_commit {
+        ctx.require_author_in(&start)?;
+    }
     fs::create_dir_all(&start).with_context(|| format!("cannot create {}", start.display()))?;
     let (repo, created) = crate::git::discover_or_init(&start)?;
     let root = repo

@@ -69,8 +69,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         )
         .into());
     }
-    let at = ctx.at(args.at.as_deref())?;
     let store = ctx.store()?;
+    let at = ctx.at_in_incident(&store, args.at.as_deref())?;
     let _lock = ctx.lock(&store)?;
     let id = ctx.incident(&store, None)?;
     let by = ctx.by(&store, &args.who)?;
@@ -88,7 +88,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     writeln!(
         ctx.out,
         "{} logged {} in {id}",
-        entry.at.in_tz(ctx.clock.tz()).strftime("%H:%M"),
+        ctx.clock.show(entry.at),
         entry.id
     )?;
     Ok(())

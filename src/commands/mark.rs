@@ -23,6 +23,8 @@ pub struct Args {
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let milestone = Milestone::parse(&args.milestone)
         .ok_or_else(|| unknown_name("milestone", &args.milestone, &Milestone::names()))?;
+    // Not `at_in_incident`: moving a milestone before what the incident knew so far is what
+    // marking is for; the order of the milestones is checked instead.
     let given = ctx.at(args.at.as_deref())?;
     let at = given.unwrap_or_else(|| ctx.clock.now());
     let tz = ctx.clock.tz().clone();

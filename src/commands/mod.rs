@@ -167,9 +167,32 @@ impl Ctx<'_> {
                 .ok()
                 .and_then(|repo| crate::git::user_name(&repo)),
         };
-        name.filter(|n| !n.is_empty()).ok_or_else(|| {
-            Error::usage("who is this? pass --by NAME, set INC_USER, or set git's user.name").into()
-        })
+        let name = name.filter(|n| !n.is_empty()).ok_or_else(|| {
+            Error::usage("who is this? pass --by NAME, set INC_USER, or set git's user.name")
+        })?;
+        self.require_author(store)?;
+        Ok(name)
+    }
+
+    /// Refuses, before anything is written, a command whose commit would have no author: neither
+    /// `$INC_USER` nor git's user.name (or `$GIT_AUTHOR_NAME`) is set. `--by` names who acted, not
+    /// who commits, so it does not count.
+    pub fn require_author(&self, store: &Store) -> Result<()> {
+        if !self.commits(store) {
+            return Ok(());
+        }
+        self.require_author_in(store.root())
+    }
+
+    /// [`Ctx::require_author`] for a directory that may not be a repository yet (`inc init`).
+    pub fn require_author_in(&self, dir: &std::path::Path) -> Result<()> {
+        if self.env.user.is_some() || crate::git::has_author(dir) {
+            return Ok(());
+        }
+        Err(Error::usage(
+            "no one to commit as: git has no user.name and INC_USER is not set; set one: `git config --global user.name \"Your Name\"` (and user.email), or `export INC_USER=yourname`",
+        )
+        .into())
     }
 
     /// A seed for reproducible entry ids when the clock is pinned (tests, demo).
@@ -180,6 +203,32 @@ impl Ctx<'_> {
     /// A WHEN the user typed (`--at`, `--since` …), parsed; `None` when not given.
     pub fn at(&self, text: Option<&str>) -> Result<Option<Time>> {
         Ok(text.map(|t| self.clock.parse_when(t)).transpose()?)
+    }
+
+    /// A WHEN typed for something in the current incident (`--at`), parsed; `None` when not given.
+    /// A bare `14:32` means today and is refused when that is before the incident began (see
+    /// [`Clock::parse_when_since`]); the incident is read only for that form.
+    pub fn at_in_incident(&self, store: &Store, text: Option<&str>) -> Result<Option<Time>> {
+        let Some(text) = text else {
+            return Ok(None);
+        };
+        let began = || {
+            // No incident chosen, or a broken file: the command itself says so next.
+            let id = self.incident(store, None).ok()?;
+            Some(store.load_incident(&id).ok()?.began())
+        };
+        Ok(Some(self.clock.parse_when_since(text, began)?))
+    }
+
+    /// ` (at 2026-11-21 23:50)` when `at` is on another day than today, else nothing: confirmations
+    /// end with it, so a time that landed on another day never passes for today's.
+    pub fn other_day(&self, at: Option<Time>) -> String {
+        match at {
+            Some(at) if self.clock.show(at).contains(' ') => {
+                format!(" (at {})", self.clock.show(at))
+            }
+            _ => String::new(),
+        }
     }
 
     /// A new timeline entry at `at` (`None`: now). A hand-given time also records when it was
@@ -221,6 +270,7 @@ impl Ctx<'_> {
     /// [`Ctx::lock`], running `settle` first under the lock: `inc sync` concludes a merge it
     /// started and was interrupted in, which the check would otherwise refuse.
     pub fn lock_after(&self, store: &Store, settle: impl FnOnce() -> Result<()>) -> Result<Lock> {
+        self.require_author(store)?;
         let lock = store.lock()?;
         settle()?;
         self.ready_to_commit(store)?;
@@ -361,10 +411,10 @@ impl Ctx<'_> {
         }
         self.commit_all(store, &all, message, &records).with_context(|| {
             let names: Vec<String> = paths.iter().map(|p| store.display(p).to_string()).collect();
-            format!(
+            Error::Uncommitted(format!(
                 "saved {} but could not commit it; the next inc command commits it (or run `inc sync`)",
                 names.join(", ")
-            )
+            ))
         })
     }
 
@@ -386,9 +436,10 @@ impl Ctx<'_> {
         }
         store.journal().note_commit()?;
         let repo = self.repo(store)?;
-        crate::git::wait_for_locks(repo, interrupted)?;
         let by = self.env.user.as_deref().unwrap_or("inc");
-        crate::git::commit_paths(repo, paths, message, self.clock.now().timestamp(), by)?;
+        crate::git::when_unlocked(repo, interrupted, || {
+            crate::git::commit_paths(repo, paths, message, self.clock.now().timestamp(), by)
+        })?;
         store.journal().clear()
     }
 }
@@ -461,7 +512,7 @@ pub fn update_incident(
         &[incident_path, timeline],
         &format!("{id}: {action}"),
     )?;
-    writeln!(ctx.out, "{id}: {text}")?;
+    writeln!(ctx.out, "{id}: {text}{}", ctx.other_day(at))?;
     Ok(())
 }
 

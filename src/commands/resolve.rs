@@ -3,7 +3,8 @@
 use anyhow::Result;
 
 use super::{Ctx, update_incident};
-use crate::model::{Kind, Status};
+use crate::model::{Kind, Milestone, Status};
+use crate::time::Time;
 
 /// Mark the incident resolved (milestone and status)
 #[derive(Debug, clap::Args)]
@@ -17,9 +18,10 @@ pub struct Args {
 }
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
-    let given = ctx.at(args.at.as_deref())?;
-    let now = ctx.clock.now();
     let store = ctx.store()?;
+    let given = ctx.at_in_incident(&store, args.at.as_deref())?;
+    let now = ctx.clock.now();
+    let tz = ctx.clock.tz().clone();
     update_incident(ctx, &store, &args.who, "resolve", |incident, _| {
         let milestones = &mut incident.milestones;
         if incident.status == Status::Resolved && given.is_none() && milestones.resolved.is_some() {
@@ -27,9 +29,23 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         }
         let at = given.or(milestones.resolved).unwrap_or(now);
         milestones.resolved = Some(at);
-        if let Some((earlier, later)) = milestones.out_of_order().first() {
+        // Every milestone the resolved time would come before, with its time.
+        let before: Vec<(Milestone, Time)> = milestones
+            .out_of_order()
+            .into_iter()
+            .filter(|(_, later)| *later == Milestone::Resolved)
+            .filter_map(|(earlier, _)| Some((earlier, milestones.get(earlier)?)))
+            .collect();
+        if let Some(&(_, latest)) = before.iter().max_by_key(|(_, t)| *t) {
+            let listed: Vec<String> = before
+                .iter()
+                .map(|(m, t)| format!("{m} ({})", t.short(&tz)))
+                .collect();
             return Err(crate::Error::usage(format!(
-                "{earlier} is after {later}: pass --at with the time it was really resolved"
+                "resolved ({}) would be before {}: pass --at with the time it was really resolved, {} or later",
+                at.short(&tz),
+                listed.join(" and "),
+                latest.short(&tz),
             ))
             .into());
         }

@@ -39,7 +39,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     if person.is_empty() {
         return Err(Error::usage("the person is empty: name who takes the role").into());
     }
-    let at = ctx.at(args.at.as_deref())?;
+    let at = ctx.at_in_incident(&store, args.at.as_deref())?;
     let action = match (args.add, args.remove) {
         (true, _) => RoleAction::Add,
         (_, true) => RoleAction::Remove,
@@ -50,8 +50,16 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let id = ctx.incident(&store, None)?;
     let by = ctx.by(&store, &args.who)?;
     let events: Vec<RoleEvent> = store.load_log(&id)?;
-    let holders = roles::holders(&events).remove(&role).unwrap_or_default();
+    // A backdated change takes effect at its time: judge it by who held the role then.
+    let (when, recorded) = ctx.stamp(at);
+    let holders = match at {
+        Some(at) => roles::holders_at(&events, at),
+        None => roles::holders(&events),
+    }
+    .remove(&role)
+    .unwrap_or_default();
     let holds = holders.contains(&person);
+    let then = ctx.other_day(at);
     let text = match action {
         RoleAction::Assign if holders == [person.clone()] => None,
         RoleAction::Assign if holders.is_empty() => Some(format!("{person} is {role}")),
@@ -69,24 +77,53 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         RoleAction::Add if holds => None,
         RoleAction::Add => Some(format!("{person} is also {role}")),
         RoleAction::Remove if !holds => {
-            let now = if holders.is_empty() {
+            let held = if holders.is_empty() {
                 "nobody".to_string()
             } else {
                 holders.join(", ")
             };
+            let Some(at) = at else {
+                return Err(Error::usage(format!(
+                    "{person} is not {role} (held by {held}): nothing to release"
+                ))
+                .into());
+            };
+            // Say when they did hold it, so the right --at is easy to find.
+            let tenures: Vec<String> = roles::tenures(&events)
+                .iter()
+                .filter(|t| t.role == role && t.person == person)
+                .map(|t| match t.until {
+                    Some(until) => {
+                        format!("{} to {}", ctx.clock.show(t.from), ctx.clock.show(until))
+                    }
+                    None => format!("from {}", ctx.clock.show(t.from)),
+                })
+                .collect();
+            let held_by_person = if tenures.is_empty() {
+                format!("{person} never held it")
+            } else {
+                format!("{person} held it {}", tenures.join(", "))
+            };
             return Err(Error::usage(format!(
-                "{person} is not {role} (held by {now}): nothing to release"
+                "{person} was not {role} at {} (held by {held} then; {held_by_person}): a release takes effect at --at, so give a time while {person} held it",
+                ctx.clock.long(at)
             ))
             .into());
         }
         RoleAction::Remove => Some(format!("{person} is no longer {role}")),
     };
     let Some(text) = text else {
-        writeln!(ctx.out, "{id}: {person} is already {role}")?;
+        match at {
+            Some(at) => writeln!(
+                ctx.out,
+                "{id}: {person} was already {role} at {}",
+                ctx.clock.show(at)
+            )?,
+            None => writeln!(ctx.out, "{id}: {person} is already {role}")?,
+        }
         return Ok(());
     };
 
-    let (when, recorded) = ctx.stamp(at);
     let event = RoleEvent {
         id: String::new(),
         conflict_of: None,
@@ -103,7 +140,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         RoleAction::Add => "role --add",
         RoleAction::Remove => "role --remove",
     };
-    record(
+    let (event, _) = record(
         ctx,
         &store,
         &id,
@@ -111,6 +148,21 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         note,
         &format!("{id}: {verb} {role} {person}"),
     )?;
-    writeln!(ctx.out, "{id}: {text}")?;
+    writeln!(ctx.out, "{id}: {text}{then}")?;
+    if at.is_some() && action != RoleAction::Remove {
+        // A backdated hand-over may be followed by a later one: say how long it lasted.
+        let mut all = events;
+        all.push(event);
+        if let Some(until) = roles::tenures(&all)
+            .iter()
+            .find(|t| t.role == role && t.person == person && t.from == when)
+            .and_then(|t| t.until)
+        {
+            eprintln!(
+                "note: a later change ends it: {person} held {role} until {}",
+                ctx.clock.show(until)
+            );
+        }
+    }
     Ok(())
 }

@@ -22,7 +22,7 @@ pub struct Args {
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let store = ctx.store()?;
     let severity = store.config().severity(&args.severity)?;
-    let at = ctx.at(args.at.as_deref())?;
+    let at = ctx.at_in_incident(&store, args.at.as_deref())?;
     update_incident(
         ctx,
         &store,

@@ -3,8 +3,11 @@
 use anyhow::Result;
 
 use super::{Ctx, update_incident};
-use crate::error::unknown_name;
-use crate::model::{Kind, Status};
+use jiff::tz::TimeZone;
+
+use crate::error::{Error, unknown_name};
+use crate::model::{Incident, Kind, Status};
+use crate::time::Time;
 
 /// Show open incidents at a glance, or change the current incident's status
 #[derive(Debug, clap::Args)]
@@ -26,6 +29,13 @@ pub struct Args {
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let Some(input) = args.status else {
+        if let Some(at) = &args.at {
+            return Err(Error::usage(format!(
+                "--at {at} needs the status to change to: inc status STATUS --at {at}, with STATUS one of {} (without STATUS, inc status shows the dashboard)",
+                Status::names().join(", ")
+            ))
+            .into());
+        }
         let store = ctx.store()?;
         return crate::views::print_dashboard(
             ctx.out,
@@ -37,10 +47,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     };
     let status =
         Status::parse(&input).ok_or_else(|| unknown_name("status", &input, &Status::names()))?;
-    let given = ctx.at(args.at.as_deref())?;
+    let store = ctx.store()?;
+    let given = ctx.at_in_incident(&store, args.at.as_deref())?;
     let at = given.unwrap_or_else(|| ctx.clock.now());
     let tz = ctx.clock.tz().clone();
-    let store = ctx.store()?;
     update_incident(
         ctx,
         &store,
@@ -50,23 +60,46 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             if incident.status == status {
                 return Ok(None);
             }
-            let mut text = format!("Status {} → {status}", incident.status);
-            // Reopening: an open incident has no resolved time (inc check holds them to that).
-            if status.is_open()
-                && !incident.status.is_open()
-                && let Some(resolved) = incident.milestones.resolved.take()
-            {
-                text.push_str(&format!(
-                    " (reopened; resolved {} cleared)",
-                    resolved.short(&tz)
-                ));
-            }
-            incident.status = status;
-            // A resolved incident needs its resolved time; keep one that was marked already.
-            if status == Status::Resolved && incident.milestones.resolved.is_none() {
-                incident.milestones.resolved = Some(at);
-            }
+            let text = move_status(incident, status, at, &tz)?;
             Ok(Some((given, Kind::Status, text)))
         },
     )
+}
+
+/// Moves `incident` to `status` at `at`, keeping the milestones in the same story: monitoring
+/// means mitigated, resolved needs its time, closing needs a resolved incident, and going back to
+/// work on a resolved one reopens it. Returns the timeline text.
+fn move_status(incident: &mut Incident, status: Status, at: Time, tz: &TimeZone) -> Result<String> {
+    let milestones = &mut incident.milestones;
+    let from = incident.status;
+    if status == Status::Closed && (from.is_open() || milestones.resolved.is_none()) {
+        let why = if from.is_open() {
+            format!("the incident is still {from}")
+        } else {
+            "the incident has no resolved time".to_string()
+        };
+        return Err(Error::state(format!(
+            "{why}, and closed means resolved with the post-mortem done: run `inc resolve` first (--at WHEN if it ended earlier), then `inc status closed`"
+        ))
+        .into());
+    }
+    let mut text = format!("Status {from} → {status}");
+    if status.is_open() && !from.is_open() {
+        let was = milestones
+            .resolved
+            .take()
+            .map(|t| format!(", was resolved at {}", t.short(tz)))
+            .unwrap_or_default();
+        text = format!("Reopened: status {from} → {status}{was}");
+    }
+    if status == Status::Monitoring && milestones.mitigated.is_none() {
+        milestones.mitigated = Some(at);
+        text.push_str("; marked mitigated");
+    }
+    // A resolved incident needs its resolved time; keep one that was marked already.
+    if status == Status::Resolved && milestones.resolved.is_none() {
+        milestones.resolved = Some(at);
+    }
+    incident.status = status;
+    Ok(text)
 }

@@ -86,6 +86,16 @@ impl Incident {
     }
 }
 
+impl Incident {
+    /// The earliest time the incident is known by: its earliest milestone, or when it was opened.
+    pub fn began(&self) -> Time {
+        Milestone::ALL
+            .into_iter()
+            .filter_map(|m| self.milestones.get(m))
+            .fold(self.opened, Time::min)
+    }
+}
+
 /// The lifecycle: investigating → identified → monitoring → resolved → closed (post-mortem done).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
@@ -270,9 +280,11 @@ impl Milestones {
             .collect()
     }
 
+    /// The durations between known milestones. Milestones out of order (clocks of two clones
+    /// that disagree, a hand edit) give 0, never a negative duration; `inc check` reports them.
     pub fn durations(&self) -> Durations {
         let between = |a: Option<Time>, b: Option<Time>| match (a, b) {
-            (Some(a), Some(b)) => Some(b.since(a).as_secs()),
+            (Some(a), Some(b)) => Some(b.since(a).as_secs().max(0)),
             _ => None,
         };
         Durations {
@@ -326,6 +338,16 @@ mod tests {
         assert_eq!(d.time_to_mitigate, None);
         assert_eq!(d.time_to_resolve, Some(5580));
         assert_eq!(d.detected_to_resolved, Some(5280));
+    }
+
+    #[test]
+    fn durations_are_never_negative() {
+        let milestones = Milestones {
+            started: t("2026-11-22T14:10:00Z"),
+            detected: t("2026-11-22T14:05:00Z"),
+            ..Milestones::default()
+        };
+        assert_eq!(milestones.durations().time_to_detect, Some(0));
     }
 
     #[test]

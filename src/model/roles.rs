@@ -106,6 +106,13 @@ pub fn holders(events: &[RoleEvent]) -> BTreeMap<String, Vec<String>> {
     holders
 }
 
+/// Who held each role at `at`, counting only the events up to then: where a backdated role change
+/// lands.
+pub fn holders_at(events: &[RoleEvent], at: Time) -> BTreeMap<String, Vec<String>> {
+    let until: Vec<RoleEvent> = events.iter().filter(|e| e.at <= at).cloned().collect();
+    holders(&until)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,6 +161,19 @@ mod tests {
             event(10, Assign, "scribe", "bob"),
         ];
         assert_eq!(holders(&events)["scribe"], ["carol"]);
+    }
+
+    #[test]
+    fn holders_at_a_time_ignore_later_events() {
+        use RoleAction::*;
+        let events = [
+            event(30, Assign, "scribe", "bob"),
+            event(10, Assign, "scribe", "carol"),
+        ];
+        let at = |minute| Time::parse_rfc3339(&format!("2026-11-22T14:{minute:02}:00Z")).unwrap();
+        assert!(!holders_at(&events, at(5)).contains_key("scribe"));
+        assert_eq!(holders_at(&events, at(10))["scribe"], ["carol"]);
+        assert_eq!(holders_at(&events, at(45))["scribe"], ["bob"]);
     }
 
     #[test]

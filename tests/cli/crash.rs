@@ -111,7 +111,7 @@ fn a_held_index_lock_fails_clearly_and_the_entry_is_committed_later() {
     let lock = repo.path(".git/index.lock");
     std::fs::write(&lock, "").unwrap();
     let before = repo.head();
-    let err = repo.fails(1, &["log", "while git is busy"]);
+    let err = repo.fails(3, &["log", "while git is busy"]);
     assert!(
         err.starts_with(&format!(
             "error: saved incidents/{CHECKOUT}/timeline.yaml but could not commit it; the next inc command commits it (or run `inc sync`): another git command holds [REPO]/.git/index.lock"

@@ -526,7 +526,7 @@ fn a_signature_that_fails_keeps_the_entry_and_makes_no_unsigned_commit() {
     std::fs::write(&key, "not a key\n").unwrap();
     let head = repo.head();
     let out = repo.run(&["log", "kept on disk"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(3), "exit 3: saved, not committed");
     let err = stderr(&out);
     assert!(
         err.starts_with(&format!(

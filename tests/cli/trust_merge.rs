@@ -63,8 +63,10 @@ fn the_later_status_change_wins_whichever_clone_syncs_first() {
             lead.read(TIMELINE)
         );
         assert!(
-            lead.read(INCIDENT)
-                .contains("changed:\n  status: \"2026-11-22T14:50:00+00:00\"\n"),
+            lead.read(INCIDENT).contains("changed:\n")
+                && lead
+                    .read(INCIDENT)
+                    .contains("\n  status: \"2026-11-22T14:50:00+00:00\"\n"),
             "{}",
             lead.read(INCIDENT)
         );
@@ -138,6 +140,8 @@ fn resolved_in_one_clone_and_moved_on_later_in_the_other_is_reopened() {
     at(&mut scribe, "15:10");
     scribe.ok(&["status", "identified"]);
     scribe.ok(&["sync"]);
+    // Checked after the last change, so no entry lies ahead of the clock.
+    at(&mut lead, "15:10");
     lead.ok(&["sync"]);
     for repo in [&lead, &scribe] {
         let incident = repo.read(INCIDENT);
@@ -175,7 +179,7 @@ fn reopening_clears_the_resolved_time() {
     assert_eq!(
         repo.ok(&["status", "identified"]),
         format!(
-            "{CHECKOUT}: Status resolved → identified (reopened; resolved 2026-11-22 15:00 cleared)\n"
+            "{CHECKOUT}: Reopened: status resolved → identified, was resolved at 2026-11-22 15:00\n"
         )
     );
     assert!(repo.read(INCIDENT).contains("  resolved: null\n"));
