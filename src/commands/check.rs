@@ -17,7 +17,7 @@ pub struct Args {
     pub targets: Vec<String>,
 
     /// Output: text for people, github for GitHub Actions annotations, json for other tools
-    #[arg(long, value_enum, default_value = "text")]
+    #[arg(long, value_enum, default_value = "text", ignore_case = true)]
     pub format: Format,
 
     /// Fail on warnings too

@@ -3,8 +3,6 @@
 use anyhow::Result;
 
 use super::Ctx;
-use crate::error::unknown_name;
-use crate::model::Status;
 
 /// List incidents (open ones unless --all or --status)
 #[derive(Debug, clap::Args)]
@@ -31,7 +29,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let status = args
         .status
         .as_deref()
-        .map(|s| Status::parse(s).ok_or_else(|| unknown_name("status", s, &Status::names())))
+        .map(crate::model::names::status)
         .transpose()?;
     let severity = args
         .sev

@@ -20,7 +20,7 @@ pub struct Args {
     pub until: Option<String>,
 
     /// Group by severity, tag, month or source [default: one group of all]
-    #[arg(long = "by", value_enum, value_name = "GROUP")]
+    #[arg(long = "by", value_enum, value_name = "GROUP", ignore_case = true)]
     pub group_by: Option<GroupBy>,
 
     /// Print JSON for scripts (the same as --format json)
@@ -28,7 +28,7 @@ pub struct Args {
     pub json: bool,
 
     /// Output format
-    #[arg(long, value_enum, default_value = "table")]
+    #[arg(long, value_enum, default_value = "table", ignore_case = true)]
     pub format: Format,
 }
 

@@ -3,7 +3,6 @@
 use anyhow::Result;
 
 use super::{Ctx, update_incident};
-use crate::error::unknown_name;
 use crate::model::{Kind, Status};
 
 /// Show open incidents at a glance, or change the current incident's status
@@ -35,8 +34,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             args.json,
         );
     };
-    let status =
-        Status::parse(&input).ok_or_else(|| unknown_name("status", &input, &Status::names()))?;
+    let status = crate::model::names::status(&input)?;
     let given = ctx.at(args.at.as_deref())?;
     let at = given.unwrap_or_else(|| ctx.clock.now());
     let store = ctx.store()?;

@@ -7,6 +7,7 @@ pub mod comms;
 pub mod config;
 pub mod incident;
 pub mod log;
+pub mod names;
 pub mod roles;
 pub mod schema;
 pub mod timeline;
