@@ -281,13 +281,13 @@ pub fn print_list(
     out: &mut dyn Write,
     store: &Store,
     clock: &Clock,
-    keep: impl Fn(&Incident) -> bool,
+    keep: impl Fn(&str, &Incident) -> bool,
     json: bool,
 ) -> Result<()> {
     let mut incidents: Vec<(String, Incident)> = Vec::new();
     for (id, loaded) in store.load_all()? {
         match loaded {
-            Ok(incident) if keep(&incident) => incidents.push((id, incident)),
+            Ok(incident) if keep(&id, &incident) => incidents.push((id, incident)),
             Ok(_) => {}
             Err(err) => eprintln!("warning: skipped {id}: {err:#}"),
         }

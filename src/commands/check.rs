@@ -12,7 +12,7 @@ use crate::store::Store;
 /// Check incident files and post-mortems; report each problem with file, line and column
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Incidents to check, by id (or prefix) or by path [default: all]
+    /// Incidents to check, by id (or prefix) or by path, as -i ID does [default: all]
     #[arg(value_name = "ID|PATH")]
     pub targets: Vec<String>,
 
@@ -35,14 +35,16 @@ pub enum Format {
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let store = ctx.store()?;
     let mut ids: Vec<String> = Vec::new();
-    for target in &args.targets {
+    // `-i ID` is one more target, as `inc check ID` would be.
+    let named: Vec<&String> = args.targets.iter().chain(&ctx.global.incident).collect();
+    for target in named.iter().copied() {
         for id in targets(ctx, &store, target)? {
             if !ids.contains(&id) {
                 ids.push(id);
             }
         }
     }
-    if args.targets.is_empty() {
+    if named.is_empty() {
         ids = store.ids()?;
     }
     let count = ids.len();

@@ -15,11 +15,16 @@ pub struct Args {
     pub status: Option<String>,
 
     /// When the status changed [default: now]
-    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
+    #[arg(
+        long,
+        value_name = "WHEN",
+        allow_hyphen_values = true,
+        requires = "status"
+    )]
     pub at: Option<String>,
 
     /// Print the dashboard as JSON (without STATUS)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "status")]
     pub json: bool,
 }
 

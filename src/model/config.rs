@@ -262,8 +262,13 @@ impl Config {
     }
 
     pub fn channel(&self, input: &str) -> Result<String, Error> {
-        names::find(&names::CHANNEL, &self.channels, &self.aliases.channels, input)
-            .map(String::from)
+        names::find(
+            &names::CHANNEL,
+            &self.channels,
+            &self.aliases.channels,
+            input,
+        )
+        .map(String::from)
     }
 
     /// The configured severity that `input` names (`SEV1`, `sev1`, `1`, an alias), or an error
@@ -401,11 +406,9 @@ mod tests {
             let err = config.validate().unwrap_err().to_string();
             assert!(err.contains(message), "{err}");
         }
-        let err = crate::model::from_yaml::<Config>(
-            Path::new(".inc.yaml"),
-            "aliases: {people: {a: b}}",
-        )
-        .unwrap_err();
+        let err =
+            crate::model::from_yaml::<Config>(Path::new(".inc.yaml"), "aliases: {people: {a: b}}")
+                .unwrap_err();
         assert!(err.to_string().contains("unknown field `people`"), "{err}");
     }
 

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::error::{Error, unknown_name};
+use crate::error::{Error, did_you_mean, unknown_name};
 use crate::model::{Milestone, Status};
 
 /// One kind of name: what messages call it, and the aliases every repository has.
@@ -104,7 +104,17 @@ pub fn find<'a, S: AsRef<str>>(
     let names: Vec<&'a str> = names.iter().map(AsRef::as_ref).collect();
     let typed = input.trim();
     let key = loose(typed);
-    let unknown = || unknown_name(vocabulary.what, typed, &names);
+    // Alias → the configured name it stands for; configured aliases first, so they win.
+    let aliases: Vec<(&str, &'a str)> = configured
+        .iter()
+        .map(|(a, n)| (a.as_str(), n.as_str()))
+        .chain(vocabulary.builtin.iter().copied())
+        .filter_map(|(alias, target)| {
+            let name = names.iter().find(|n| loose(n) == loose(target))?;
+            Some((alias, *name))
+        })
+        .collect();
+    let unknown = || unknown(vocabulary.what, typed, &names, &aliases);
     if key.is_empty() {
         return Err(unknown());
     }
@@ -114,16 +124,8 @@ pub fn find<'a, S: AsRef<str>>(
     if let Some(name) = names.iter().find(|n| loose(n) == key) {
         return Ok(name);
     }
-    let aliases = configured
-        .iter()
-        .map(|(a, n)| (a.as_str(), n.as_str()))
-        .chain(vocabulary.builtin.iter().copied());
-    for (alias, target) in aliases {
-        if loose(alias) == key
-            && let Some(name) = names.iter().find(|n| loose(n) == loose(target))
-        {
-            return Ok(name);
-        }
+    if let Some((_, name)) = aliases.iter().find(|(alias, _)| loose(alias) == key) {
+        return Ok(name);
     }
     if vocabulary.numbered && key.chars().all(|c| c.is_ascii_digit()) {
         let numbered: Vec<&str> = names
@@ -149,6 +151,27 @@ pub fn find<'a, S: AsRef<str>>(
             or_list(many)
         ))),
     }
+}
+
+/// `unknown role "scirbe" (did you mean scribe?): use one of …`; the suggestion may come from an
+/// alias (`ackk` suggests acknowledged), but the list names only the names themselves.
+fn unknown(what: &str, typed: &str, names: &[&str], aliases: &[(&str, &str)]) -> Error {
+    let candidates: Vec<&str> = names
+        .iter()
+        .copied()
+        .chain(aliases.iter().map(|(alias, _)| *alias))
+        .collect();
+    let Some(close) = did_you_mean(typed, &candidates) else {
+        return unknown_name(what, typed, names);
+    };
+    let name = aliases
+        .iter()
+        .find(|(alias, _)| *alias == close)
+        .map_or(close, |(_, name)| *name);
+    Error::usage(format!(
+        "unknown {what} \"{typed}\" (did you mean {name}?): use one of {}",
+        names.join(", ")
+    ))
 }
 
 /// A status as typed: `monitoring`, `Monitoring`, `mon`, `monitor`.
@@ -209,7 +232,10 @@ mod tests {
     #[test]
     fn severities_by_number_and_in_any_case() {
         for typed in ["SEV1", "sev1", "Sev 1", "sev-1", "1", " 1 ", "01"] {
-            assert_eq!(find(&SEVERITY, &SEVERITIES, &none(), typed).unwrap(), "SEV1");
+            assert_eq!(
+                find(&SEVERITY, &SEVERITIES, &none(), typed).unwrap(),
+                "SEV1"
+            );
         }
         assert_eq!(
             find(&SEVERITY, &["P1", "P2"], &none(), "2").unwrap(),
@@ -240,7 +266,11 @@ mod tests {
             ("scr", "scribe"),
             ("technical-a", "technical-assist"),
         ] {
-            assert_eq!(find(&ROLE, &ROLES, &none(), typed).unwrap(), role, "{typed}");
+            assert_eq!(
+                find(&ROLE, &ROLES, &none(), typed).unwrap(),
+                role,
+                "{typed}"
+            );
         }
         let err = find(&ROLE, &ROLES, &none(), "te").unwrap_err();
         assert_eq!(
@@ -255,6 +285,11 @@ mod tests {
         assert!(err.to_string().contains("did you mean scribe?"), "{err}");
         let err = milestone("mitgated").unwrap_err();
         assert!(err.to_string().contains("did you mean mitigated?"), "{err}");
+        let err = milestone("ackk").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown milestone \"ackk\" (did you mean acknowledged?): use one of started, detected, acknowledged, mitigated, resolved"
+        );
     }
 
     #[test]
