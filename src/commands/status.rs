@@ -36,6 +36,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             &store,
             &ctx.clock,
             ctx.env.color,
+            ctx.env.columns,
             args.json,
         );
     };
