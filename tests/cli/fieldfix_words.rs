@@ -428,6 +428,13 @@ fn the_logbook_keeps_a_long_change_request_whole() {
         .unwrap()
         .clone();
     assert_eq!(entry["text"], format!("Approved change {id}: {request}"));
+    // Read straight from the file, too.
+    let path = format!("incidents/{CHECKOUT}/timeline.yaml");
+    let stored: Vec<inc::model::TimelineEntry> =
+        inc::model::from_yaml(std::path::Path::new(&path), &repo.read(&path)).unwrap();
+    let approval = stored.last().unwrap();
+    assert_eq!(approval.kind, inc::model::Kind::ChangeApproved);
+    assert_eq!(approval.text, format!("Approved change {id}: {request}"));
 
     let message = format!(
         "We are rolling back. {}",
