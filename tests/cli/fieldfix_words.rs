@@ -525,3 +525,14 @@ fn the_dashboard_fits_80_columns_and_shows_more_on_wider_terminals() {
     2026-11-22-search-slow                                 SEV3  investigating  1h 15m  bob                    Search slow              Update to cu… (45m ago)  OVERDUE 15m     16:00 (in 15m)  —
     ");
 }
+
+#[test]
+fn status_options_that_would_do_nothing_are_refused() {
+    let repo = Repo::with_lead();
+    let before = repo.state();
+    let err = repo.fails(2, &["status", "--at", "14:30"]);
+    assert!(err.contains("<STATUS>"), "{err}");
+    let err = repo.fails(2, &["status", "--json", "identified"]);
+    assert!(err.contains("'--json' cannot be used with"), "{err}");
+    assert_eq!(repo.state(), before);
+}
