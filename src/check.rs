@@ -279,7 +279,12 @@ impl Check<'_> {
 
     fn incident_rules(&mut self, text: &str, incident: &Incident, has_postmortem: bool) {
         let config = self.store.config();
-        if config.severity(&incident.severity).is_err() {
+        // Stored severities are canonical names: no aliases or prefixes here.
+        if !config
+            .severities
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(&incident.severity))
+        {
             let message = format!(
                 "severity {} is not one of {}",
                 incident.severity,

@@ -44,6 +44,8 @@ pub struct Env {
     pub editor: Option<String>,
     /// Whether to colour output: `$NO_COLOR` turns it off, `$CLICOLOR_FORCE` on even in a pipe.
     pub color: Color,
+    /// How wide the output may be: `$COLUMNS`, else the terminal's width; `None` in a pipe.
+    pub columns: Option<usize>,
 }
 
 /// When to print colours.
@@ -72,6 +74,13 @@ impl Env {
             } else {
                 Color::Auto
             },
+            columns: var("COLUMNS")
+                .and_then(|c| c.trim().parse().ok())
+                .filter(|&c| c > 0)
+                .or_else(|| {
+                    terminal_size::terminal_size_of(std::io::stdout())
+                        .map(|(width, _)| usize::from(width.0))
+                }),
         }
     }
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use anyhow::Result;
-use comfy_table::{Cell, Color as CellColor, ContentArrangement, Table, presets};
+use comfy_table::{ContentArrangement, Table, presets};
 use jiff::SignedDuration;
 use jiff::tz::TimeZone;
 use serde::Serialize;
@@ -21,8 +21,12 @@ use crate::model::{
 };
 use crate::postmortem::{Improvement, Issue, Postmortem};
 use crate::store::Store;
-use crate::text::{escape_controls, one_line};
+use crate::text::one_line;
 use crate::time::{Clock, Time, format_duration};
+
+mod fit;
+
+use fit::{Column, Text};
 
 /// An incident with all of its files read, for `show` and the dashboard.
 pub struct Loaded {
@@ -283,13 +287,13 @@ pub fn print_list(
     out: &mut dyn Write,
     store: &Store,
     clock: &Clock,
-    keep: impl Fn(&Incident) -> bool,
+    keep: impl Fn(&str, &Incident) -> bool,
     json: bool,
 ) -> Result<()> {
     let mut incidents: Vec<(String, Incident)> = Vec::new();
     for (id, loaded) in store.load_all()? {
         match loaded {
-            Ok(incident) if keep(&incident) => incidents.push((id, incident)),
+            Ok(incident) if keep(&id, &incident) => incidents.push((id, incident)),
             Ok(_) => {}
             Err(err) => crate::eprintln_escaped!("warning: skipped {id}: {err:#}"),
         }
@@ -341,12 +345,14 @@ pub struct DashboardRow<'a> {
     pub comms_due: Vec<Due>,
 }
 
-/// `inc status` without a status: every open incident at a glance, most severe first.
+/// `inc status` without a status: every open incident at a glance, most severe first, in
+/// `columns` when known (see [`dashboard_table`]).
 pub fn print_dashboard(
     out: &mut dyn Write,
     store: &Store,
     clock: &Clock,
     color: Color,
+    columns: Option<usize>,
     json: bool,
 ) -> Result<()> {
     let config = store.config();
@@ -388,74 +394,112 @@ pub fn print_dashboard(
         writeln!(out, "No open incidents.")?;
         return Ok(());
     }
-    let tz = clock.tz();
-    // The dashboard prints its own colours, so it is not escaped on the way out: each cell's
-    // text is escaped here instead.
-    let mut header: Vec<std::borrow::Cow<str>> =
-        ["id", "sev", "status", "age", "lead", "last entry"]
-            .into_iter()
-            .map(std::borrow::Cow::Borrowed)
-            .collect();
-    header.extend(config.audiences.iter().map(|a| escape_controls(a)));
-    let header: Vec<&str> = header.iter().map(AsRef::as_ref).collect();
-    let mut table = table(&header);
-    match color {
-        Color::Always => {
-            table.enforce_styling();
-        }
-        Color::Never => {
-            table.force_no_tty();
-        }
-        Color::Auto => {}
-    }
-    for row in &rows {
-        let last = row.last_entry.as_ref().map_or_else(
-            || "—".to_string(),
-            |e| {
-                format!(
-                    "{} ({} ago)",
-                    one_line(e.text, 40),
-                    format_duration(clock.now().since(e.at))
-                )
-            },
-        );
-        let mut cells = vec![
-            Cell::new(escape_controls(row.id)),
-            Cell::new(escape_controls(row.severity)),
-            Cell::new(row.status),
-            Cell::new(format_duration(SignedDuration::from_secs(row.age))),
-            Cell::new(if row.lead.is_empty() {
-                "—".to_string()
-            } else {
-                escape_controls(&row.lead.join(", ")).into_owned()
-            }),
-            Cell::new(last),
-        ];
-        for audience in &config.audiences {
-            let due = row.comms_due.iter().find(|d| &d.audience == audience);
-            cells.push(due_cell(due, clock, tz, color));
-        }
-        table.add_row(cells);
-    }
+    let table = dashboard_table(&rows, config, clock, color, columns);
     writeln!(out, "{}", table.trim_fmt())?;
     Ok(())
 }
 
-/// "15:40 (in 12m)", or "OVERDUE 8m" in red, or "—" for an audience not being tracked.
-fn due_cell(due: Option<&Due>, clock: &Clock, tz: &TimeZone, color: Color) -> Cell {
+/// The dashboard's columns, richest layout first. On a narrow terminal the last entry goes
+/// first, then the per-audience columns fold into one NEXT UPDATE column (the most pressing
+/// audience), then age, then the title (the id carries it too); ids, titles and people are cut
+/// with an ellipsis before a column is dropped.
+fn dashboard_table(
+    rows: &[DashboardRow],
+    config: &Config,
+    clock: &Clock,
+    color: Color,
+    width: Option<usize>,
+) -> Table {
+    let now = clock.now();
+    let tz = clock.tz();
+    let cells = |f: &dyn Fn(&DashboardRow) -> Text| rows.iter().map(f).collect::<Vec<Text>>();
+    let mut columns = vec![
+        Column::cut("id", cells(&|r| Text::new(r.id)), 22).cut_last(),
+        Column::whole("sev", cells(&|r| Text::new(one_line(r.severity, 20)))),
+        Column::whole("status", cells(&|r| Text::new(r.status))),
+        Column::whole(
+            "age",
+            cells(&|r| Text::new(format_duration(SignedDuration::from_secs(r.age)))),
+        ),
+        Column::cut(
+            "lead",
+            cells(&|r| {
+                Text::new(if r.lead.is_empty() {
+                    "—".to_string()
+                } else {
+                    one_line(&r.lead.join(", "), 60)
+                })
+            }),
+            8,
+        ),
+        Column::cut("title", cells(&|r| Text::new(one_line(r.title, 60))), 12),
+        Column::cut(
+            "last entry",
+            cells(&|r| match &r.last_entry {
+                Some(e) => Text::with_tail(
+                    one_line(e.text, 40),
+                    format!(" ({} ago)", format_duration(now.since(e.at))),
+                ),
+                None => Text::new("—"),
+            }),
+            20,
+        ),
+        Column::whole("next update", cells(&|r| next_update(&r.comms_due, clock))),
+    ];
+    let first_audience = columns.len();
+    for audience in &config.audiences {
+        columns.push(Column::whole(
+            audience,
+            cells(&|r| {
+                due_text(
+                    r.comms_due.iter().find(|d| &d.audience == audience),
+                    clock,
+                    tz,
+                )
+            }),
+        ));
+    }
+    let audiences: Vec<usize> = (first_audience..columns.len()).collect();
+    let (id, sev, status, age, lead, title, last, next) = (0, 1, 2, 3, 4, 5, 6, 7);
+    let with = |base: &[usize], more: &[usize]| [base, more].concat();
+    let layouts = vec![
+        with(&[id, sev, status, age, lead, title, last], &audiences),
+        with(&[id, sev, status, age, lead, title], &audiences),
+        vec![id, sev, status, age, lead, title, next],
+        vec![id, sev, status, lead, title, next],
+        vec![id, sev, status, lead, next],
+        vec![id, sev, status, next],
+    ];
+    fit::table(&columns, &layouts, width, color)
+}
+
+/// The most pressing update of an incident: the most overdue, else the next due.
+fn next_update(due: &[Due], clock: &Clock) -> Text {
+    let pressing = due
+        .iter()
+        .filter(|d| d.overdue)
+        .min_by_key(|d| d.due)
+        .or_else(|| due.iter().min_by_key(|d| d.due));
+    match pressing {
+        Some(d) => {
+            let when = due_text(Some(d), clock, clock.tz());
+            Text::with_tail(d.audience.as_str(), format!(" {}", when.plain())).alarm(d.overdue)
+        }
+        None => Text::new("—"),
+    }
+}
+
+/// "15:40 (in 12m)", or "OVERDUE 8m" (red on a terminal), or "—" for an audience not being
+/// tracked.
+fn due_text(due: Option<&Due>, clock: &Clock, tz: &TimeZone) -> Text {
     let Some(due) = due else {
-        return Cell::new("—");
+        return Text::new("—");
     };
     let now = clock.now();
     if due.overdue {
-        let cell = Cell::new(format!("OVERDUE {}", format_duration(now.since(due.due))));
-        if color == Color::Never {
-            cell
-        } else {
-            cell.fg(CellColor::Red)
-        }
+        Text::new(format!("OVERDUE {}", format_duration(now.since(due.due)))).alarm(true)
     } else {
-        Cell::new(format!(
+        Text::new(format!(
             "{} (in {})",
             due.due.in_tz(tz).strftime("%H:%M"),
             format_duration(due.due.since(now))

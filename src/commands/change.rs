@@ -63,11 +63,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         Action::Approve { id: query } => {
             let entries: Vec<TimelineEntry> = store.load_log(&id)?;
             let request = decide(&store, &id, &entries, &query, &by, &tz)?;
-            let text = format!(
-                "Approved change {}: {}",
-                request.id,
-                one_line(&request.text, 80)
-            );
+            // The logbook keeps the request whole; only displays shorten it.
+            let text = format!("Approved change {}: {}", request.id, request.text);
             let mut entry = ctx.entry(None, &by, Kind::ChangeApproved, text);
             entry.reference = Some(request.id.clone());
             (entry, format!("{id}: change approve {}", request.id))
@@ -75,11 +72,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         Action::Reject { id: query, reason } => {
             let entries: Vec<TimelineEntry> = store.load_log(&id)?;
             let request = decide(&store, &id, &entries, &query, &by, &tz)?;
-            let mut text = format!(
-                "Rejected change {}: {}",
-                request.id,
-                one_line(&request.text, 80)
-            );
+            let mut text = format!("Rejected change {}: {}", request.id, request.text);
             if let Some(reason) = reason.filter(|r| !r.trim().is_empty()) {
                 text.push_str(&format!(" (reason: {})", reason.trim()));
             }
@@ -107,7 +100,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
                 entry.id, entry.id
             )?;
         }
-        _ => writeln!(ctx.out, "{id}: {}", entry.text)?,
+        _ => writeln!(ctx.out, "{id}: {}", one_line(&entry.text, 120))?,
     }
     Ok(())
 }

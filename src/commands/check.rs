@@ -12,12 +12,12 @@ use crate::store::Store;
 /// Check incident files and post-mortems; report each problem with file, line and column
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Incidents to check, by id (or prefix) or by path [default: all]
+    /// Incidents to check, by id (or prefix) or by path, as -i ID does [default: all]
     #[arg(value_name = "ID|PATH")]
     pub targets: Vec<String>,
 
     /// Output: text for people, github for GitHub Actions annotations, json for other tools
-    #[arg(long, value_enum, default_value = "text")]
+    #[arg(long, value_enum, default_value = "text", ignore_case = true)]
     pub format: Format,
 
     /// Fail on warnings too
@@ -35,7 +35,9 @@ pub enum Format {
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let store = ctx.store()?;
     let mut ids: Vec<String> = Vec::new();
-    for target in &args.targets {
+    // `-i ID` is one more target, as `inc check ID` would be.
+    let named: Vec<&String> = args.targets.iter().chain(&ctx.global.incident).collect();
+    for target in named.iter().copied() {
         for id in targets(ctx, &store, target)? {
             if !ids.contains(&id) {
                 ids.push(id);
@@ -43,7 +45,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         }
     }
     let mut problems: Vec<Problem> = Vec::new();
-    if args.targets.is_empty() {
+    if named.is_empty() {
         problems = check::links(&store);
         let incidents = store.root().join(&store.config().incidents_dir);
         // A linked incidents directory is reported above; nothing in it is read.

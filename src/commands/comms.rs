@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use super::{Ctx, one_line, record};
+use super::{Ctx, record};
 use crate::error::Error;
 use crate::model::Kind;
 use crate::model::comms::{self, CommsEntry};
@@ -76,7 +76,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         at,
         &by,
         Kind::Comms,
-        format!("Update to {audience}{via}: {}", one_line(&message, 80)),
+        // The logbook keeps the message whole, as sent; only displays shorten it.
+        format!("Update to {audience}{via}: {message}"),
     );
     let (entry, _) = record(
         ctx,

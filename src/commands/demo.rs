@@ -74,6 +74,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             now: Some(at(step.minute).to_string()),
             editor: None,
             color: ctx.env.color,
+            columns: ctx.env.columns,
         };
         let when = crate::time::Time::new(at(step.minute), ctx.clock.tz());
         let clock = when.in_tz(ctx.clock.tz()).strftime("%H:%M");

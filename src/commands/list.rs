@@ -3,10 +3,8 @@
 use anyhow::Result;
 
 use super::Ctx;
-use crate::error::unknown_name;
-use crate::model::Status;
 
-/// List incidents (open ones unless --all or --status)
+/// List incidents (open ones unless --all or --status; only one with -i)
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Include resolved and closed incidents
@@ -31,19 +29,28 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let status = args
         .status
         .as_deref()
-        .map(|s| Status::parse(s).ok_or_else(|| unknown_name("status", s, &Status::names())))
+        .map(crate::model::names::status)
         .transpose()?;
     let severity = args
         .sev
         .as_deref()
         .map(|s| store.config().severity(s))
         .transpose()?;
-    let keep = |incident: &crate::model::Incident| {
+    // `-i` lists that one incident, whatever its status.
+    let only = ctx
+        .global
+        .incident
+        .as_deref()
+        .map(|query| store.resolve(query))
+        .transpose()?;
+    let keep = |id: &str, incident: &crate::model::Incident| {
         let status_ok = match status {
             Some(s) => incident.status == s,
-            None => args.all || incident.status.is_open(),
+            None => args.all || only.is_some() || incident.status.is_open(),
         };
-        status_ok && severity.as_ref().is_none_or(|s| &incident.severity == s)
+        status_ok
+            && only.as_deref().is_none_or(|only| only == id)
+            && severity.as_ref().is_none_or(|s| &incident.severity == s)
     };
     crate::views::print_list(ctx.out, &store, &ctx.clock, keep, args.json)
 }

@@ -21,7 +21,7 @@ pub struct Args {
     pub at: Option<String>,
 
     /// What sort of entry this is
-    #[arg(long, value_enum, default_value = "event")]
+    #[arg(long, value_enum, default_value = "event", ignore_case = true)]
     pub kind: KindArg,
 
     /// Put it in the summary timeline of reports and the post-mortem

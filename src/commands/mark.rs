@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use super::{Ctx, update_incident};
-use crate::error::{Error, unknown_name};
+use crate::error::Error;
 use crate::model::{Kind, Milestone};
 
 /// Set a milestone: started, detected, acknowledged, mitigated or resolved
@@ -21,8 +21,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
-    let milestone = Milestone::parse(&args.milestone)
-        .ok_or_else(|| unknown_name("milestone", &args.milestone, &Milestone::names()))?;
+    let milestone = crate::model::names::milestone(&args.milestone)?;
     // Not `at_in_incident`: moving a milestone before what the incident knew so far is what
     // marking is for; the order of the milestones is checked instead.
     let given = ctx.at(args.at.as_deref())?;

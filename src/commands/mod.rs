@@ -7,6 +7,7 @@ pub mod comms;
 pub mod completions;
 pub mod demo;
 pub mod exec;
+mod globals;
 pub mod init;
 pub mod list;
 pub mod log;
@@ -41,6 +42,7 @@ use crate::time::{Clock, Time};
 
 /// Dispatches a parsed command line.
 pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
+    globals::check(&cli.global, &cli.command)?;
     let clock = Clock::system(env.now.as_deref())?;
     // Whatever a command prints may quote the repository's files: control characters are
     // escaped on the way out. The dashboard styles its own cells (and escapes their text), the
@@ -129,7 +131,7 @@ impl Ctx<'_> {
         if let Some(query) = explicit.or(self.global.incident.as_deref()) {
             return store.resolve(query);
         }
-        if let Some(current) = store.current()? {
+        if let Some(current) = self.current(store)? {
             return Ok(current);
         }
         let (open, broken) = store.open_or_broken()?;
@@ -153,6 +155,21 @@ impl Ctx<'_> {
                 "{} incidents are open ({}): choose one with -i ID, or `inc use ID` for the rest of this shift",
                 many.len(),
                 many.join(", ")
+            ))
+            .into()),
+        }
+    }
+
+    /// The incident chosen with `inc use`, if any. Refused once it is resolved while another
+    /// incident is open: whoever types `inc log` then most likely means the open one, but inc does
+    /// not guess, because writing to the wrong incident is worse than asking.
+    pub fn current(&self, store: &Store) -> Result<Option<String>> {
+        match current_choice(store)? {
+            Current::Chosen(id) => Ok(Some(id)),
+            Current::Unset => Ok(None),
+            stale @ Current::Stale { .. } => Err(Error::usage(format!(
+                "{}: name the incident with -i ID, or switch with `inc use ID`",
+                stale.describe()
             ))
             .into()),
         }
@@ -446,6 +463,66 @@ impl Ctx<'_> {
 
 // Commands import it from here; it lives in text.rs so lower layers can use it too.
 pub use crate::text::one_line;
+
+/// What `inc use` chose, as far as it still counts (see [`Ctx::current`]).
+pub enum Current {
+    /// Nothing chosen (or the chosen incident no longer exists).
+    Unset,
+    Chosen(String),
+    /// The chosen incident is resolved (or closed) while these others are open.
+    Stale {
+        chosen: String,
+        status: crate::model::Status,
+        open: Vec<String>,
+    },
+}
+
+impl Current {
+    /// "A (chosen with `inc use`) is resolved while B is open", for a stale choice.
+    pub fn describe(&self) -> String {
+        match self {
+            Current::Stale {
+                chosen,
+                status,
+                open,
+            } => format!(
+                "{chosen} (chosen with `inc use`) is {status} while {}",
+                open_phrase(open)
+            ),
+            Current::Chosen(id) => format!("{id} (chosen with `inc use`)"),
+            Current::Unset => "no incident chosen with `inc use`".to_string(),
+        }
+    }
+}
+
+/// "B is open", or "2 incidents are open (B, C)".
+pub fn open_phrase(open: &[String]) -> String {
+    match open {
+        [one] => format!("{one} is open"),
+        many => format!("{} incidents are open ({})", many.len(), many.join(", ")),
+    }
+}
+
+/// The `inc use` choice, checked against what is open now.
+pub fn current_choice(store: &Store) -> Result<Current> {
+    let Some(chosen) = store.current()? else {
+        return Ok(Current::Unset);
+    };
+    let status = match store.load_incident(&chosen) {
+        Ok(incident) if !incident.status.is_open() => incident.status,
+        // Open, or a broken file the command itself will report.
+        _ => return Ok(Current::Chosen(chosen)),
+    };
+    let open = store.open_ids()?;
+    if open.is_empty() {
+        return Ok(Current::Chosen(chosen));
+    }
+    Ok(Current::Stale {
+        chosen,
+        status,
+        open,
+    })
+}
 
 /// Appends `entry` to its own log and `note` to the timeline, then commits both files with
 /// `message`. Both appends are checked before either is written.

@@ -30,7 +30,7 @@ pub struct Args {
     pub detected: Option<String>,
 
     /// How it was noticed
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, ignore_case = true)]
     pub source: Option<SourceArg>,
 
     /// A tag (a service, a team); repeat or separate with commas

@@ -8,7 +8,8 @@ use crate::model::Incident;
 use crate::stats::{self, Group, GroupBy};
 use crate::time::format_duration;
 
-/// Metrics across incidents: count, and mean, median and p90 of each duration per group
+/// Metrics across incidents: count, and mean, median and p90 of each duration per group (one
+/// incident's with -i)
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Only incidents that began at or after WHEN (e.g. 2026-01-01, "90d ago")
@@ -20,7 +21,7 @@ pub struct Args {
     pub until: Option<String>,
 
     /// Group by severity, tag, month or source [default: one group of all]
-    #[arg(long = "by", value_enum, value_name = "GROUP")]
+    #[arg(long = "by", value_enum, value_name = "GROUP", ignore_case = true)]
     pub group_by: Option<GroupBy>,
 
     /// Print JSON for scripts (the same as --format json)
@@ -28,7 +29,7 @@ pub struct Args {
     pub json: bool,
 
     /// Output format
-    #[arg(long, value_enum, default_value = "table")]
+    #[arg(long, value_enum, default_value = "table", ignore_case = true)]
     pub format: Format,
 }
 
@@ -44,8 +45,18 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let since = bound(args.since.as_deref())?;
     let until = bound(args.until.as_deref())?;
     let store = ctx.store()?;
+    // `-i`: the measures of that one incident.
+    let only = ctx
+        .global
+        .incident
+        .as_deref()
+        .map(|query| store.resolve(query))
+        .transpose()?;
     let mut incidents: Vec<Incident> = Vec::new();
     for (id, loaded) in store.load_all()? {
+        if only.as_ref().is_some_and(|only| *only != id) {
+            continue;
+        }
         match loaded {
             Ok(incident) => {
                 let began = stats::began(&incident);

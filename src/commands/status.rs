@@ -5,7 +5,7 @@ use anyhow::Result;
 use super::{Ctx, update_incident};
 use jiff::tz::TimeZone;
 
-use crate::error::{Error, unknown_name};
+use crate::error::Error;
 use crate::model::{Incident, Kind, Status};
 use crate::time::Time;
 
@@ -23,7 +23,7 @@ pub struct Args {
     pub at: Option<String>,
 
     /// Print the dashboard as JSON (without STATUS)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "status")]
     pub json: bool,
 }
 
@@ -42,11 +42,11 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             &store,
             &ctx.clock,
             ctx.env.color,
+            ctx.env.columns,
             args.json,
         );
     };
-    let status =
-        Status::parse(&input).ok_or_else(|| unknown_name("status", &input, &Status::names()))?;
+    let status = crate::model::names::status(&input)?;
     let store = ctx.store()?;
     let given = ctx.at_in_incident(&store, args.at.as_deref())?;
     let at = given.unwrap_or_else(|| ctx.clock.now());

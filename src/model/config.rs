@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, unknown_name};
+use super::names;
+use crate::error::Error;
 use crate::time::Interval;
 
 /// The configuration file written by `inc init` at the repository root.
@@ -33,6 +34,33 @@ pub struct Config {
     pub cadence: BTreeMap<String, Cadence>,
     /// Days after resolution within which a post-mortem is expected (`inc check` warns after).
     pub postmortem_due_days: u32,
+    /// Other names people may type for severities, roles, audiences and channels (alias → name),
+    /// on top of the built-in ones (`IC` for incident-lead, `exec` for executives …).
+    #[serde(skip_serializing_if = "Aliases::is_empty")]
+    pub aliases: Aliases,
+}
+
+/// `aliases:` in `.inc.yaml`: per kind of name, alias → the configured name it stands for.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct Aliases {
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub severities: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub roles: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub audiences: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub channels: BTreeMap<String, String>,
+}
+
+impl Aliases {
+    pub fn is_empty(&self) -> bool {
+        self.severities.is_empty()
+            && self.roles.is_empty()
+            && self.audiences.is_empty()
+            && self.channels.is_empty()
+    }
 }
 
 /// Updates go out at most every `min` and at least every `max`.
@@ -82,6 +110,7 @@ impl Default for Config {
                 ),
             ]),
             postmortem_due_days: 5,
+            aliases: Aliases::default(),
         }
     }
 }
@@ -124,6 +153,12 @@ cadence:
 
 # `inc check` warns when a resolved incident has no post-mortem after this many days.
 postmortem_due_days: 5
+
+# Other names people may type, on top of the built-in ones (IC and lead for incident-lead, exec
+# for executives, 1 for SEV1 …). Per kind: alias: name. For example:
+# aliases:
+#   roles: {{boss: incident-lead}}
+#   channels: {{slack: chat}}
 "#
     )
 }
@@ -171,6 +206,7 @@ impl Config {
                 ))
             })?;
         }
+        self.validate_aliases()?;
         for (name, cadence) in &self.cadence {
             if name != "default" && !self.severities.contains(name) {
                 return Err(Error::state(format!(
@@ -206,23 +242,74 @@ impl Config {
             })
     }
 
-    /// The configured role that `input` names (case-insensitive), or a "did you mean" error.
+    /// The configured role that `input` names (see `names.rs`: any case, alias, unique prefix),
+    /// or an error with a "did you mean".
     pub fn role(&self, input: &str) -> Result<String, Error> {
-        find(&self.roles, input).ok_or_else(|| unknown_name("role", input, &self.roles))
+        names::find(&names::ROLE, &self.roles, &self.aliases.roles, input).map(String::from)
     }
 
     pub fn audience(&self, input: &str) -> Result<String, Error> {
-        find(&self.audiences, input).ok_or_else(|| unknown_name("audience", input, &self.audiences))
+        names::find(
+            &names::AUDIENCE,
+            &self.audiences,
+            &self.aliases.audiences,
+            input,
+        )
+        .map(String::from)
     }
 
     pub fn channel(&self, input: &str) -> Result<String, Error> {
-        find(&self.channels, input).ok_or_else(|| unknown_name("channel", input, &self.channels))
+        names::find(
+            &names::CHANNEL,
+            &self.channels,
+            &self.aliases.channels,
+            input,
+        )
+        .map(String::from)
     }
 
-    /// The configured severity that `input` names (case-insensitive), or a "did you mean" error.
+    /// The configured severity that `input` names (`SEV1`, `sev1`, `1`, an alias), or an error
+    /// with a "did you mean".
     pub fn severity(&self, input: &str) -> Result<String, Error> {
-        find(&self.severities, input)
-            .ok_or_else(|| unknown_name("severity", input, &self.severities))
+        names::find(
+            &names::SEVERITY,
+            &self.severities,
+            &self.aliases.severities,
+            input,
+        )
+        .map(String::from)
+    }
+
+    /// Every alias names a configured name, and none hides a configured name (that name would
+    /// win, and the alias would silently do nothing).
+    fn validate_aliases(&self) -> Result<(), Error> {
+        let kinds = [
+            ("severities", &self.aliases.severities, &self.severities),
+            ("roles", &self.aliases.roles, &self.roles),
+            ("audiences", &self.aliases.audiences, &self.audiences),
+            ("channels", &self.aliases.channels, &self.channels),
+        ];
+        for (kind, aliases, names) in kinds {
+            for (alias, name) in aliases {
+                if alias.trim().is_empty() {
+                    return Err(Error::state(format!(
+                        ".inc.yaml: aliases.{kind} has an empty alias for \"{name}\""
+                    )));
+                }
+                if let Some(taken) = names.iter().find(|n| n.eq_ignore_ascii_case(alias.trim())) {
+                    return Err(Error::state(format!(
+                        ".inc.yaml: aliases.{kind}: \"{alias}\" is already the name {taken}; remove the alias"
+                    )));
+                }
+                if !names.iter().any(|n| n == name) {
+                    return Err(Error::state(format!(
+                        ".inc.yaml: aliases.{kind}: \"{alias}\" stands for \"{name}\", which is not one of {kind} ({})",
+                        names.join(", ")
+                    )));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Position of a severity in the configured list (0 = worst); unknown ones sort last.
@@ -270,12 +357,6 @@ pub fn incidents_dir_problem(dir: &str) -> Option<String> {
     (normal != dir).then(|| format!("incidents_dir \"{dir}\" must be written \"{normal}\""))
 }
 
-fn find(list: &[String], input: &str) -> Option<String> {
-    list.iter()
-        .find(|s| s.eq_ignore_ascii_case(input.trim()))
-        .cloned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,6 +377,7 @@ mod tests {
         assert_eq!(parsed.channels, defaults.channels);
         assert_eq!(parsed.cadence, defaults.cadence);
         assert_eq!(parsed.postmortem_due_days, defaults.postmortem_due_days);
+        assert_eq!(parsed.aliases, defaults.aliases);
     }
 
     #[test]
@@ -327,6 +409,36 @@ mod tests {
             };
             assert!(config.validate().is_err(), "{dir}");
         }
+    }
+
+    #[test]
+    fn configured_aliases_name_configured_names() {
+        let config: Config = crate::model::from_yaml(
+            Path::new(".inc.yaml"),
+            "aliases:\n  roles: {boss: incident-lead}\n  severities: {critical: SEV1}\n",
+        )
+        .unwrap();
+        config.validate().unwrap();
+        assert_eq!(config.role("Boss").unwrap(), "incident-lead");
+        assert_eq!(config.severity("CRITICAL").unwrap(), "SEV1");
+        for (yaml, message) in [
+            (
+                "aliases: {roles: {boss: manager}}",
+                "\"boss\" stands for \"manager\", which is not one of roles",
+            ),
+            (
+                "aliases: {roles: {scribe: incident-lead}}",
+                "\"scribe\" is already the name scribe",
+            ),
+        ] {
+            let config: Config = crate::model::from_yaml(Path::new(".inc.yaml"), yaml).unwrap();
+            let err = config.validate().unwrap_err().to_string();
+            assert!(err.contains(message), "{err}");
+        }
+        let err =
+            crate::model::from_yaml::<Config>(Path::new(".inc.yaml"), "aliases: {people: {a: b}}")
+                .unwrap_err();
+        assert!(err.to_string().contains("unknown field `people`"), "{err}");
     }
 
     #[test]

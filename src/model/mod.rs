@@ -8,6 +8,7 @@ pub mod config;
 pub mod incident;
 pub mod limits;
 pub mod log;
+pub mod names;
 pub mod roles;
 pub mod schema;
 pub mod timeline;

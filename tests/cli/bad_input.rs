@@ -25,7 +25,7 @@ fn bad_arguments_write_nothing() {
         (&["sev", "critical"], 2),
         (&["open", "X", "--sev", "sev0"], 2),
         (&["mark", "resolvd"], 2),
-        (&["mark", "ack"], 2),
+        (&["mark", "ackk"], 2),
         (&["status", "fixed"], 2),
         (&["status", "resolvd"], 2),
         (&["log", "--at", "half past two", "text"], 2),

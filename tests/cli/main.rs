@@ -13,6 +13,7 @@ mod dashboard;
 mod demo;
 mod exec;
 mod fieldfix_times;
+mod fieldfix_words;
 mod git_interop;
 mod hostile;
 mod init;
