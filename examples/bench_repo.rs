@@ -91,6 +91,8 @@ fn write_incident(
         status: Status::Closed,
         opened: time(opened),
         summary: "Something broke for a while and then it was fixed.".into(),
+        public_title: String::new(),
+        impact: Default::default(),
         tags: vec![["api", "db", "web", "queue"][n % 4].into()],
         links: vec![],
         detection: Detection {

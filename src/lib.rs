@@ -3,6 +3,7 @@
 //! The binary calls [`main`]; tests and the demo call [`run`] with their own [`Env`], so nothing
 //! here reads the process environment except [`Env::from_process`].
 
+pub mod chart;
 pub mod check;
 pub mod cli;
 pub mod commands;
@@ -13,6 +14,7 @@ pub mod journal;
 pub mod merge;
 pub mod model;
 pub mod postmortem;
+pub mod refresh;
 pub mod report;
 pub mod stats;
 pub mod store;

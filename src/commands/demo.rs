@@ -62,6 +62,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         dir.display()
     )?;
     let mut change_id = String::new();
+    let mut day = None;
     for mut step in story(|minute| at(minute).to_string()) {
         // The approval names the change the request step printed.
         for arg in step.args.iter_mut().filter(|a| *a == "CHANGE") {
@@ -75,8 +76,14 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             editor: None,
             color: ctx.env.color,
         };
-        let when = crate::time::Time::new(at(step.minute), ctx.clock.tz());
-        let clock = when.in_tz(ctx.clock.tz()).strftime("%H:%M");
+        let when = crate::time::Time::new(at(step.minute), ctx.clock.tz()).in_tz(ctx.clock.tz());
+        // The story spans two days: each day's steps start under its date, so the clock times
+        // read in order.
+        if day != Some(when.date()) {
+            day = Some(when.date());
+            writeln!(ctx.out, "{}", when.strftime("%A %Y-%m-%d"))?;
+        }
+        let clock = when.strftime("%H:%M");
         if step.args.is_empty() {
             writeln!(
                 ctx.out,
@@ -147,6 +154,10 @@ fn story(at: impl Fn(i64) -> String) -> Vec<Step> {
                 "alice",
                 "--summary",
                 "Customers cannot complete checkout; the API returns 500 for about 40% of requests.",
+                "--public-title",
+                "Errors during checkout",
+                "--impact",
+                "About 40% of checkout attempts failed; payments were not taken for failed orders.",
             ],
         ),
         step(
@@ -242,6 +253,18 @@ fn story(at: impl Fn(i64) -> String) -> Vec<Step> {
         step(36, "bob", &["mark", "mitigated"]),
         step(37, "alice", &["status", "monitoring"]),
         step(
+            39,
+            "dave",
+            &[
+                "comms",
+                "--to",
+                "internal",
+                "--channel",
+                "chat",
+                "Mitigated: payments-service rolled back, error rate at baseline. Monitoring for 30 minutes.",
+            ],
+        ),
+        step(
             40,
             "dave",
             &[
@@ -263,18 +286,6 @@ fn story(at: impl Fn(i64) -> String) -> Vec<Step> {
                 "--channel",
                 "email",
                 "Checkout outage mitigated after 36 minutes; root cause is a bad config in a deploy.",
-            ],
-        ),
-        step(
-            39,
-            "dave",
-            &[
-                "comms",
-                "--to",
-                "internal",
-                "--channel",
-                "chat",
-                "Mitigated: payments-service rolled back, error rate at baseline. Monitoring for 30 minutes.",
             ],
         ),
         step(45, "alice", &["role", "incident-lead", "erin"]),
