@@ -12,6 +12,7 @@ mod crash;
 mod dashboard;
 mod demo;
 mod exec;
+mod fieldfix_reports;
 mod git_interop;
 mod hostile;
 mod init;
