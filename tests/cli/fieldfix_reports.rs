@@ -352,9 +352,7 @@ fn postmortem_refresh_rewrites_the_generated_parts_only() {
     assert_eq!(repo.head_files(), [PM]);
     assert_eq!(
         repo.head_message(),
-        format!(
-            "{CHECKOUT}: refresh postmortem (header, summary, timeline, statistics)"
-        )
+        format!("{CHECKOUT}: refresh postmortem (header, summary, timeline, statistics)")
     );
 
     // A summary someone rewrote is theirs: a later refresh keeps it.
