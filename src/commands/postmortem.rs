@@ -22,12 +22,12 @@ pub struct Args {
     pub edit: bool,
 
     /// Write it again from the template even though it exists (its text is lost)
-    #[arg(long, conflicts_with = "refresh")]
+    #[arg(long)]
     pub force: bool,
 
     /// Rewrite the generated parts (timeline, statistics) from the incident's files now; every
     /// section people wrote stays as it is
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["force", "edit"])]
     pub refresh: bool,
 }
 

@@ -404,6 +404,12 @@ fn postmortem_refresh_finds_the_sections_of_an_older_postmortem_by_heading() {
             .ends_with("is up to date\n")
     );
 
+    // --refresh is not --force, and does not open an editor.
+    for other in ["--force", "--edit"] {
+        let err = repo.fails(2, &["postmortem", "--refresh", other]);
+        assert!(err.contains("cannot be used with"), "{err}");
+    }
+
     let repo = Repo::with_incident();
     let err = repo.fails(2, &["postmortem", "--refresh"]);
     assert_eq!(
