@@ -154,20 +154,17 @@ pub fn refresh(existing: &str, rendered: &str) -> Refreshed {
             }
             Some(_) => {}
             None if !new.suggested && BY_HEADING.contains(&new.name.as_str()) => {
-                match (
-                    section_body(existing, &new.name),
-                    section_body(rendered, &new.name),
-                ) {
-                    (Some(old), Some(body)) => {
-                        edits.push((old, rendered[body].to_string()));
-                        result.rewritten.push(new.name.clone());
-                    }
-                    _ => result.missing.push(new.name.clone()),
-                }
+                by_heading(existing, rendered, &new.name, &mut edits, &mut result);
             }
             // A part the file never had a marker for (an older scaffold's header or summary)
             // is the people's now.
             None => {}
+        }
+    }
+    // A template without markers (a repository's own, from before them) still has its sections.
+    for name in BY_HEADING {
+        if !fresh.iter().chain(&current).any(|r| r.name == name) {
+            by_heading(existing, rendered, name, &mut edits, &mut result);
         }
     }
     edits.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
@@ -177,6 +174,25 @@ pub fn refresh(existing: &str, rendered: &str) -> Refreshed {
     }
     result.text = text;
     result
+}
+
+/// Replaces the `##` section `name` of `existing` with the same section of `rendered`, when both
+/// have it and they differ.
+fn by_heading(
+    existing: &str,
+    rendered: &str,
+    name: &str,
+    edits: &mut Vec<(Range<usize>, String)>,
+    result: &mut Refreshed,
+) {
+    match (section_body(existing, name), section_body(rendered, name)) {
+        (Some(old), Some(body)) if existing[old.clone()] != rendered[body.clone()] => {
+            edits.push((old, rendered[body].to_string()));
+            result.rewritten.push(name.to_string());
+        }
+        (None, Some(_)) => result.missing.push(name.to_string()),
+        _ => {}
+    }
 }
 
 /// The body of the `##` section titled `name` (any case): from the line after its heading to the
@@ -263,5 +279,18 @@ mod tests {
         let none = refresh("# PM\n\n## Issues\n", &seal(FRESH));
         assert_eq!(none.missing, ["timeline"]);
         assert_eq!(none.text, "# PM\n\n## Issues\n");
+    }
+
+    #[test]
+    fn a_template_without_markers_is_refreshed_by_heading() {
+        let template = "# PM\n\n## Timeline\n\n| new |\n\n## Issues\n";
+        let old = "# PM\n\n## Timeline\n\n| old |\n\n## Issues\n\n- Mine\n";
+        let done = refresh(old, template);
+        assert_eq!(done.rewritten, ["timeline"]);
+        assert_eq!(
+            done.text,
+            "# PM\n\n## Timeline\n\n| new |\n\n## Issues\n\n- Mine\n"
+        );
+        assert!(refresh(&done.text, template).rewritten.is_empty());
     }
 }
