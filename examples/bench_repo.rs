@@ -1,5 +1,6 @@
 //! Generates the benchmark's reference repository through inc's library (not 200,000 CLI calls):
-//! `cargo run --release --example bench_repo -- DIR [--incidents N] [--entries M] [--sizes A,B,…]`.
+//! `cargo run --release --example bench_repo -- DIR [--incidents N] [--entries M] [--sizes A,B,…]`
+//! (`--help` says more). DIR must be new or empty; it becomes a repository of its own.
 //!
 //! Each incident gets incident.yaml, timeline.yaml (M entries), roles.yaml, comms.yaml and
 //! postmortem.md, so 2,000 incidents put about 10,000 files in the index. `--sizes` adds one
@@ -16,24 +17,97 @@ use inc::model::{
 use inc::time::Time;
 use jiff::{SignedDuration, Timestamp};
 
-fn main() -> anyhow::Result<()> {
-    let mut args = std::env::args().skip(1);
-    let dir = PathBuf::from(
-        args.next()
-            .expect("usage: bench_repo DIR [--incidents N] [--entries M] [--big ENTRIES]"),
-    );
-    let (mut incidents, mut entries, mut sizes) =
-        (2000usize, 100usize, vec![10usize, 1000, 10_000]);
-    while let Some(flag) = args.next() {
-        let value = args.next().expect("a value");
-        match flag.as_str() {
-            "--incidents" => incidents = value.parse()?,
-            "--entries" => entries = value.parse()?,
-            "--sizes" => sizes = value.split(',').map(str::parse).collect::<Result<_, _>>()?,
-            other => anyhow::bail!("unknown option {other}"),
+const USAGE: &str = "usage: bench_repo DIR [--incidents N] [--entries M] [--sizes A,B,…]
+
+Writes the benchmark's reference repository into DIR, a new git repository of its own (DIR must
+not exist, or be empty: the generator never writes into an existing repository).
+
+  --incidents N   incidents to write (default 2000)
+  --entries M     timeline entries per incident (default 100)
+  --sizes A,B,…   one more incident per size, with that many entries (default 10,1000,10000)
+";
+
+/// What to generate.
+struct Args {
+    dir: PathBuf,
+    incidents: usize,
+    entries: usize,
+    sizes: Vec<usize>,
+}
+
+fn main() -> std::process::ExitCode {
+    let args = match parse_args(std::env::args().skip(1)) {
+        Ok(Some(args)) => args,
+        Ok(None) => {
+            print!("{USAGE}");
+            return std::process::ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("error: {message}\n\n{USAGE}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    match generate(&args) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            std::process::ExitCode::FAILURE
         }
     }
-    std::fs::create_dir_all(&dir)?;
+}
+
+/// The arguments, or `None` for `--help`; a usage error says what is wrong.
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
+    let mut dir: Option<PathBuf> = None;
+    let (mut incidents, mut entries, mut sizes) =
+        (2000usize, 100usize, vec![10usize, 1000, 10_000]);
+    while let Some(arg) = args.next() {
+        let mut value = |flag: &str| args.next().ok_or_else(|| format!("{flag} needs a value"));
+        let number = |flag: &str, text: &str| {
+            text.parse::<usize>()
+                .map_err(|_| format!("{flag} takes a number, not \"{text}\""))
+        };
+        match arg.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--incidents" => incidents = number("--incidents", &value("--incidents")?)?,
+            "--entries" => entries = number("--entries", &value("--entries")?)?,
+            "--sizes" => {
+                sizes = value("--sizes")?
+                    .split(',')
+                    .map(|n| number("--sizes", n))
+                    .collect::<Result<_, _>>()?
+            }
+            other if other.starts_with('-') => return Err(format!("unknown option {other}")),
+            _ if dir.is_some() => return Err(format!("one DIR only, not also {arg}")),
+            _ => dir = Some(PathBuf::from(arg)),
+        }
+    }
+    let dir = dir.ok_or("no DIR given")?;
+    Ok(Some(Args {
+        dir,
+        incidents,
+        entries,
+        sizes,
+    }))
+}
+
+fn generate(args: &Args) -> anyhow::Result<()> {
+    let Args {
+        dir,
+        incidents,
+        entries,
+        sizes,
+    } = args;
+    let (incidents, entries) = (*incidents, *entries);
+    if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
+        anyhow::bail!(
+            "{} is not empty: give the generator a new directory",
+            dir.display()
+        );
+    }
+    std::fs::create_dir_all(dir)?;
+    // A repository of its own first, so `inc init` cannot adopt one that encloses DIR.
+    git2::Repository::init(dir)?;
     let env = inc::Env {
         cwd: dir.clone(),
         user: Some("bench".into()),
@@ -57,7 +131,7 @@ fn main() -> anyhow::Result<()> {
         let id = format!("2026-11-20-size-{size}");
         write_incident(&incidents_dir.join(&id), &id, incidents + n, opened, size)?;
     }
-    commit_everything(&dir)?;
+    commit_everything(dir)?;
     eprintln!(
         "{}: {incidents} incidents × {entries} entries, and incidents of {sizes:?} entries",
         dir.display()
@@ -91,6 +165,8 @@ fn write_incident(
         status: Status::Closed,
         opened: time(opened),
         summary: "Something broke for a while and then it was fixed.".into(),
+        public_title: String::new(),
+        impact: Default::default(),
         tags: vec![["api", "db", "web", "queue"][n % 4].into()],
         links: vec![],
         detection: Detection {

@@ -3,6 +3,7 @@
 //! The binary calls [`main`]; tests and the demo call [`run`] with their own [`Env`], so nothing
 //! here reads the process environment except [`Env::from_process`].
 
+pub mod chart;
 pub mod check;
 pub mod cli;
 pub mod commands;
@@ -14,6 +15,7 @@ pub mod merge;
 pub mod model;
 pub mod names;
 pub mod postmortem;
+pub mod refresh;
 pub mod report;
 pub mod stats;
 pub mod store;

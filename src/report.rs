@@ -18,8 +18,8 @@ use std::collections::BTreeMap;
 
 use crate::error::Error;
 use crate::model::comms::Due;
-use crate::model::log::sorted;
-use crate::model::{Config, Kind, Milestone, TimelineEntry};
+use crate::model::config::PublicEntries;
+use crate::model::{CommsEntry, Config, Kind, Milestone, TimelineEntry};
 use crate::names::Names;
 use crate::postmortem::{self, Improvement, Issue, Postmortem};
 use crate::time::{Clock, Time, format_duration};
@@ -195,10 +195,21 @@ fn environment(tz: TimeZone) -> Environment<'static> {
     env.add_filter("datetime", move |v: Value| {
         format_time(&v, &zone, "%Y-%m-%d %H:%M")
     });
-    let zone = tz;
+    let zone = tz.clone();
     env.add_filter("mermaid_time", move |v: Value| {
         format_time(&v, &zone, "%Y-%m-%dT%H:%M")
     });
+    // The same with the zone's abbreviation (`14:32 CET`), for times in prose.
+    let zone = tz.clone();
+    env.add_filter("time_tz", move |v: Value| {
+        format_zoned(&v, &zone, "%H:%M %Z")
+    });
+    let zone = tz;
+    env.add_filter("datetime_tz", move |v: Value| {
+        format_zoned(&v, &zone, "%Y-%m-%d %H:%M %Z")
+    });
+    env.add_filter("code", |v: String| code_span(&v));
+    env.add_filter("sentence", |v: String| sentence(&v));
     env.add_filter("quote", |v: String| {
         v.lines()
             .map(|l| {
@@ -255,6 +266,143 @@ fn format_time(value: &Value, tz: &TimeZone, format: &str) -> String {
     )
 }
 
+/// A time with its zone's abbreviation (`UTC`, `CET`); `—` for none.
+fn format_zoned(value: &Value, tz: &TimeZone, format: &str) -> String {
+    value.as_str().and_then(Time::parse_rfc3339).map_or_else(
+        || "—".to_string(),
+        |t| {
+            t.timestamp()
+                .to_zoned(tz.clone())
+                .strftime(format)
+                .to_string()
+        },
+    )
+}
+
+/// `text` as one Markdown code span, whatever backticks it holds: the fence is one backtick longer
+/// than the longest run inside.
+fn code_span(text: &str) -> String {
+    let text = text.replace(['\r', '\n'], " ");
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// Text that ends like a sentence, so a template can put words after it whatever a person typed:
+/// trimmed, with a full stop added unless it already ends in punctuation.
+fn sentence(text: &str) -> String {
+    let text = text.trim();
+    match text.chars().last() {
+        None => String::new(),
+        Some('.' | '!' | '?' | '…' | ':' | ';') => text.to_string(),
+        Some(_) => format!("{text}."),
+    }
+}
+
+/// What `inc exec` logged, read back from its entry (`$ CMD → exit 0 after 2s`), so reports can
+/// show the command as a command, or leave it out for readers who have no use for it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Exec {
+    pub command: String,
+    /// `exit 0`, `killed by signal 9`, `could not start: …`.
+    pub outcome: String,
+    /// How long it ran, as inc writes durations (`2s`, `1m`).
+    pub took: String,
+    /// It exited with status 0.
+    pub ok: bool,
+}
+
+impl Exec {
+    pub fn parse(kind: Kind, text: &str) -> Option<Exec> {
+        if kind != Kind::Action {
+            return None;
+        }
+        let (command, rest) = text.strip_prefix("$ ")?.rsplit_once(" → ")?;
+        let (outcome, took) = rest.rsplit_once(" after ")?;
+        Some(Exec {
+            command: command.to_string(),
+            ok: outcome == "exit 0",
+            outcome: outcome.to_string(),
+            took: took.to_string(),
+        })
+    }
+}
+
+/// A logbook entry as report templates see it: the entry, and what `inc exec` ran if it is one.
+#[derive(Serialize)]
+pub struct ReportEntry<'a> {
+    #[serde(flatten)]
+    pub entry: EntryView<'a>,
+    pub exec: Option<Exec>,
+}
+
+impl<'a> From<&'a TimelineEntry> for ReportEntry<'a> {
+    fn from(e: &'a TimelineEntry) -> Self {
+        ReportEntry {
+            entry: EntryView::from(e),
+            exec: Exec::parse(e.kind, &e.text),
+        }
+    }
+}
+
+/// Report order: by time, then by text, so entries logged in the same minute read the same on
+/// every clone (files order them by id, which is random).
+fn report_order(entries: &[TimelineEntry]) -> Vec<&TimelineEntry> {
+    let mut sorted: Vec<&TimelineEntry> = entries.iter().collect();
+    sorted.sort_by(|a, b| (a.at, &a.text).cmp(&(b.at, &b.text)));
+    sorted
+}
+
+/// A severity the incident had from a time: its opening severity, then each `inc sev`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SeverityChange {
+    pub at: Time,
+    /// The severity before; none for the one it was opened with.
+    pub from: Option<String>,
+    pub to: String,
+}
+
+/// The severity history, read from the status entries `inc open` and `inc sev` write.
+fn severity_changes(timeline: &[TimelineEntry]) -> Vec<SeverityChange> {
+    report_order(timeline)
+        .into_iter()
+        .filter(|e| e.kind == Kind::Status)
+        .filter_map(|e| {
+            if let Some(change) = e.text.strip_prefix("Severity ") {
+                let (from, to) = change.split_once(" → ")?;
+                return Some(SeverityChange {
+                    at: e.at,
+                    from: Some(from.trim().to_string()),
+                    to: to.trim().to_string(),
+                });
+            }
+            let (_, severity) = e.text.strip_prefix("Opened ")?.rsplit_once(" as ")?;
+            Some(SeverityChange {
+                at: e.at,
+                from: None,
+                to: severity.trim().to_string(),
+            })
+        })
+        .collect()
+}
+
+/// The update cadence of the incident's severity, in whole seconds.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct CadenceView {
+    pub min: i64,
+    pub max: i64,
+}
+
 /// One line of the summary timeline: a milestone or a key entry.
 #[derive(Clone, Debug, Serialize)]
 pub struct SummaryItem {
@@ -263,29 +411,48 @@ pub struct SummaryItem {
     /// The milestone's name, for milestone lines.
     pub milestone: Option<&'static str>,
     pub internal: bool,
+    /// For an `inc exec` entry: what ran.
+    pub exec: Option<Exec>,
 }
 
 /// The summary timeline: the milestones and the key entries, in time order.
 pub fn summary_timeline(loaded: &Loaded) -> Vec<SummaryItem> {
+    timeline_with_milestones(loaded, |e| e.key)
+}
+
+/// The milestones and the entries `keep` selects, by time; at the same time the milestones come
+/// first, in lifecycle order, then the entries by text.
+fn timeline_with_milestones(
+    loaded: &Loaded,
+    keep: impl Fn(&TimelineEntry) -> bool,
+) -> Vec<SummaryItem> {
     let milestones = Milestone::ALL.into_iter().filter_map(|m| {
         loaded.incident.milestones.get(m).map(|at| SummaryItem {
             at,
             text: milestone_text(m).to_string(),
             milestone: Some(m.name()),
             internal: false,
+            exec: None,
         })
     });
-    let key = sorted(&loaded.timeline)
-        .into_iter()
-        .filter(|e: &&TimelineEntry| e.key)
+    let entries = loaded
+        .timeline
+        .iter()
+        .filter(|e| keep(e))
         .map(|e| SummaryItem {
             at: e.at,
             text: e.text.clone(),
             milestone: None,
             internal: e.internal,
+            exec: Exec::parse(e.kind, &e.text),
         });
-    let mut items: Vec<SummaryItem> = milestones.chain(key).collect();
-    items.sort_by_key(|i| i.at);
+    let rank = |i: &SummaryItem| {
+        i.milestone
+            .and_then(|name| Milestone::ALL.iter().position(|m| m.name() == name))
+            .unwrap_or(Milestone::ALL.len())
+    };
+    let mut items: Vec<SummaryItem> = milestones.chain(entries).collect();
+    items.sort_by(|a, b| (a.at, rank(a), &a.text).cmp(&(b.at, rank(b), &b.text)));
     items
 }
 
@@ -303,8 +470,9 @@ fn milestone_text(milestone: Milestone) -> &'static str {
 #[derive(Serialize)]
 pub struct Context<'a> {
     pub incident: IncidentView<'a>,
-    /// Every logbook entry, sorted by time (public reports: only non-internal events).
-    pub timeline: Vec<EntryView<'a>>,
+    /// Every logbook entry, sorted by time then text (public reports: only the entries the
+    /// `public_entries` policy lets customers see).
+    pub timeline: Vec<ReportEntry<'a>>,
     pub summary_timeline: Vec<SummaryItem>,
     /// The stretches between milestones: undetected, detected until mitigated, mitigated until
     /// resolved (only those whose ends are known).
@@ -324,6 +492,15 @@ pub struct Context<'a> {
     /// A report for the public: no internal entries, no names, no roles.
     pub public: bool,
     pub now: Time,
+    /// The zone every time is shown in (`timezone` in .inc.yaml), e.g. `UTC`.
+    pub timezone: String,
+    /// The severity's update cadence (`cadence` in .inc.yaml).
+    pub cadence: CadenceView,
+    /// While the incident is open: when the update after one sent now is due (now + the
+    /// cadence's max), the time an update draft promises.
+    pub next_update_by: Option<Time>,
+    /// The severity it was opened with, then every change.
+    pub severity_changes: Vec<SeverityChange>,
 }
 
 /// A stretch of the incident between two milestones.
@@ -364,7 +541,11 @@ impl<'a> PostmortemContext<'a> {
         let mut sections: BTreeMap<String, &str> = pm
             .sections
             .iter()
-            .map(|s| (section_key(&s.title), s.body.as_str()))
+            // A section with only sub-headings (Lessons' three) has nothing to show.
+            .map(|s| {
+                let body = if s.empty { "" } else { s.body.as_str() };
+                (section_key(&s.title), body)
+            })
             .collect();
         // A section someone deleted must not make every template that uses it fail.
         for title in postmortem::SECTIONS {
@@ -449,14 +630,14 @@ impl<'a> Context<'a> {
             .and_then(|a| comms_due.iter().find(|d| &d.audience == a).cloned());
         Context {
             incident: IncidentView::new(&loaded.id, &loaded.incident, &loaded.roles, config),
-            timeline: sorted(&loaded.timeline)
+            timeline: report_order(&loaded.timeline)
                 .into_iter()
-                .map(EntryView::from)
+                .map(ReportEntry::from)
                 .collect(),
             summary_timeline: summary_timeline(loaded),
             phases: phases(&loaded.incident.milestones),
             roles: Roles::new(config, &loaded.incident, &loaded.roles, clock),
-            comms: sorted(&loaded.comms)
+            comms: comms_order(&loaded.comms)
                 .into_iter()
                 .map(CommsView::from)
                 .collect(),
@@ -472,6 +653,14 @@ impl<'a> Context<'a> {
             authors: options.authors,
             public,
             now: clock.now(),
+            timezone: config.timezone.trim().to_string(),
+            cadence: cadence(config, &loaded.incident.severity),
+            next_update_by: loaded
+                .incident
+                .status
+                .is_open()
+                .then(|| clock.now() + config.cadence_for(&loaded.incident.severity).max.0),
+            severity_changes: severity_changes(&loaded.timeline),
         }
     }
 
@@ -483,6 +672,7 @@ impl<'a> Context<'a> {
     /// render both kinds of report.
     fn public(loaded: &'a Loaded, config: &Config, clock: &Clock, options: Options) -> Context<'a> {
         let audience = options.audience;
+        let policy = config.public_entries;
         let for_audience = |name: &str| audience.as_deref() == Some(name);
         let mut comms_due = loaded.due(config, clock);
         comms_due.retain(|d| for_audience(&d.audience));
@@ -492,22 +682,25 @@ impl<'a> Context<'a> {
         incident.roles.clear();
         Context {
             incident,
-            timeline: sorted(&loaded.timeline)
+            timeline: report_order(&loaded.timeline)
                 .into_iter()
-                .filter(|e| !e.internal && PUBLIC_KINDS.contains(&e.kind))
-                .map(|e| EntryView {
-                    by: NAME_REPLACEMENT,
-                    reference: None,
-                    ..EntryView::from(e)
+                .filter(|e| public_entry(e, policy))
+                .map(|e| {
+                    let report = ReportEntry::from(e);
+                    ReportEntry {
+                        entry: EntryView {
+                            by: NAME_REPLACEMENT,
+                            reference: None,
+                            ..report.entry
+                        },
+                        ..report
+                    }
                 })
                 .collect(),
-            summary_timeline: summary_timeline(loaded)
-                .into_iter()
-                .filter(|i| !i.internal)
-                .collect(),
+            summary_timeline: timeline_with_milestones(loaded, |e| public_entry(e, policy)),
             phases: phases(&loaded.incident.milestones),
             roles: Roles::new(config, &loaded.incident, &[], clock),
-            comms: sorted(&loaded.comms)
+            comms: comms_order(&loaded.comms)
                 .into_iter()
                 .filter(|c| for_audience(&c.audience))
                 .map(|c| CommsView {
@@ -523,6 +716,14 @@ impl<'a> Context<'a> {
             authors: Vec::new(),
             public: true,
             now: clock.now(),
+            timezone: config.timezone.trim().to_string(),
+            cadence: cadence(config, &loaded.incident.severity),
+            next_update_by: loaded
+                .incident
+                .status
+                .is_open()
+                .then(|| clock.now() + config.cadence_for(&loaded.incident.severity).max.0),
+            severity_changes: severity_changes(&loaded.timeline),
         }
     }
 
@@ -536,6 +737,27 @@ impl<'a> Context<'a> {
         let mut json = serde_json::to_value(&self).expect("contexts serialize");
         scrub(&mut json, &Names::new(people));
         Value::from(minijinja::value::Serde(json))
+    }
+}
+
+/// Whether a public report may show an entry: never an internal one, only kinds that say what
+/// happened, and, by the repository's policy, only key entries or all of them.
+fn public_entry(e: &TimelineEntry, policy: PublicEntries) -> bool {
+    !e.internal && PUBLIC_KINDS.contains(&e.kind) && (e.key || policy == PublicEntries::All)
+}
+
+/// Updates by time, then audience and message, the same on every clone.
+fn comms_order(comms: &[CommsEntry]) -> Vec<&CommsEntry> {
+    let mut sorted: Vec<&CommsEntry> = comms.iter().collect();
+    sorted.sort_by(|a, b| (a.at, &a.audience, &a.message).cmp(&(b.at, &b.audience, &b.message)));
+    sorted
+}
+
+fn cadence(config: &Config, severity: &str) -> CadenceView {
+    let cadence = config.cadence_for(severity);
+    CadenceView {
+        min: cadence.min.0.as_secs(),
+        max: cadence.max.0.as_secs(),
     }
 }
 
@@ -648,7 +870,7 @@ pub fn to_html(markdown: &str) -> String {
         _ => {}
     });
     let mut body = String::new();
-    pulldown_cmark::html::push_html(&mut body, events);
+    pulldown_cmark::html::push_html(&mut body, charts(events).into_iter());
     fn escaped(text: CowStr<'_>) -> CowStr<'_> {
         if crate::text::has_unsafe(&text) {
             CowStr::from(crate::text::escape_controls(&text).into_owned())
@@ -674,6 +896,51 @@ pub fn to_html(markdown: &str) -> String {
     )
 }
 
+/// The events with every Mermaid gantt block inc can draw replaced by its SVG chart (built from
+/// escaped text by [`crate::chart`], so it is the one piece of HTML a report lets through).
+fn charts<'a>(
+    events: impl Iterator<Item = pulldown_cmark::Event<'a>>,
+) -> Vec<pulldown_cmark::Event<'a>> {
+    use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
+
+    let mut out = Vec::new();
+    let mut block: Option<Vec<Event<'a>>> = None;
+    let mut drawn = 0;
+    for event in events {
+        match (&mut block, &event) {
+            (None, Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang))))
+                if lang.trim() == "mermaid" =>
+            {
+                block = Some(vec![event]);
+            }
+            (Some(events), Event::End(TagEnd::CodeBlock)) => {
+                let source: String = events
+                    .iter()
+                    .filter_map(|e| match e {
+                        Event::Text(t) => Some(t.as_ref()),
+                        _ => None,
+                    })
+                    .collect();
+                match crate::chart::gantt_svg(&source, drawn + 1) {
+                    Some(svg) => {
+                        drawn += 1;
+                        out.push(Event::Html(CowStr::from(svg)));
+                    }
+                    None => {
+                        out.append(events);
+                        out.push(event);
+                    }
+                }
+                block = None;
+            }
+            (Some(events), _) => events.push(event),
+            (None, _) => out.push(event),
+        }
+    }
+    out.extend(block.into_iter().flatten());
+    out
+}
+
 fn escape_html(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -692,6 +959,8 @@ th { background: #f4f4f4; }
 blockquote { margin: 0.5rem 0; padding-left: 1rem; border-left: 3px solid #ccc; color: #444; }
 pre { background: #f6f6f6; padding: 0.8rem; overflow-x: auto; }
 code { font-size: 0.9em; }
+figure.chart { margin: 1rem 0; }
+figure.chart svg { max-width: 100%; height: auto; }
 @media print { main { margin: 0; max-width: none; } }
 ";
 

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::Color;
 use crate::model::comms::{self, Due};
-use crate::model::incident::Durations;
+use crate::model::incident::{Durations, Impact};
 use crate::model::log::sorted;
 use crate::model::roles::{self, LEAD};
 use crate::model::timeline::{self, Change};
@@ -91,6 +91,9 @@ pub struct IncidentView<'a> {
     pub status: &'a str,
     pub opened: Time,
     pub summary: &'a str,
+    /// The headline for customers; `""` when not set.
+    pub public_title: &'a str,
+    pub impact: &'a Impact,
     pub tags: &'a [String],
     pub links: &'a [String],
     pub source: Option<&'static str>,
@@ -145,6 +148,8 @@ impl<'a> IncidentView<'a> {
             status: incident.status.name(),
             opened: incident.opened,
             summary: &incident.summary,
+            public_title: &incident.public_title,
+            impact: &incident.impact,
             tags: &incident.tags,
             links: &incident.links,
             source: incident.detection.source.map(|s| s.name()),

@@ -62,6 +62,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         dir.display()
     )?;
     let mut change_id = String::new();
+    let mut day = None;
     for mut step in story(|minute| at(minute).to_string()) {
         // The approval names the change the request step printed.
         for arg in step.args.iter_mut().filter(|a| *a == "CHANGE") {
@@ -76,8 +77,14 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             color: ctx.env.color,
             columns: ctx.env.columns,
         };
-        let when = crate::time::Time::new(at(step.minute), ctx.clock.tz());
-        let clock = when.in_tz(ctx.clock.tz()).strftime("%H:%M");
+        let when = crate::time::Time::new(at(step.minute), ctx.clock.tz()).in_tz(ctx.clock.tz());
+        // The story spans two days: each day's steps start under its date, so the clock times
+        // read in order.
+        if day != Some(when.date()) {
+            day = Some(when.date());
+            writeln!(ctx.out, "{}", when.strftime("%A %Y-%m-%d"))?;
+        }
+        let clock = when.strftime("%H:%M");
         if step.args.is_empty() {
             writeln!(
                 ctx.out,
@@ -148,6 +155,10 @@ fn story(at: impl Fn(i64) -> String) -> Vec<Step> {
                 "alice",
                 "--summary",
                 "Customers cannot complete checkout; the API returns 500 for about 40% of requests.",
+                "--public-title",
+                "Errors during checkout",
+                "--impact",
+                "About 40% of checkout attempts failed; payments were not taken for failed orders.",
             ],
         ),
         step(
@@ -243,6 +254,18 @@ fn story(at: impl Fn(i64) -> String) -> Vec<Step> {
         step(36, "bob", &["mark", "mitigated"]),
         step(37, "alice", &["status", "monitoring"]),
         step(
+            39,
+            "dave",
+            &[
+                "comms",
+                "--to",
+                "internal",
+                "--channel",
+                "chat",
+                "Mitigated: payments-service rolled back, error rate at baseline. Monitoring for 30 minutes.",
+            ],
+        ),
+        step(
             40,
             "dave",
             &[
@@ -264,18 +287,6 @@ fn story(at: impl Fn(i64) -> String) -> Vec<Step> {
                 "--channel",
                 "email",
                 "Checkout outage mitigated after 36 minutes; root cause is a bad config in a deploy.",
-            ],
-        ),
-        step(
-            39,
-            "dave",
-            &[
-                "comms",
-                "--to",
-                "internal",
-                "--channel",
-                "chat",
-                "Mitigated: payments-service rolled back, error rate at baseline. Monitoring for 30 minutes.",
             ],
         ),
         step(45, "alice", &["role", "incident-lead", "erin"]),

@@ -4,7 +4,7 @@ use anyhow::Result;
 
 use super::{Ctx, one_line};
 use crate::error::Error;
-use crate::model::incident::Detection;
+use crate::model::incident::{Detection, Impact};
 use crate::model::roles::LEAD;
 use crate::model::{Incident, Kind, Milestones, RoleAction, RoleEvent, Source, Status};
 
@@ -44,6 +44,14 @@ pub struct Args {
     /// The first incident lead
     #[arg(long, value_name = "PERSON")]
     pub lead: Option<String>,
+
+    /// The headline customers see in public reports (the title stays the team's)
+    #[arg(long, value_name = "TEXT")]
+    pub public_title: Option<String>,
+
+    /// Who and what is affected, in words fit for customers (public reports show it)
+    #[arg(long, value_name = "TEXT")]
+    pub impact: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -108,6 +116,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         status: Status::Investigating,
         opened: now,
         summary: args.summary.unwrap_or_default().trim().to_string(),
+        public_title: args.public_title.unwrap_or_default().trim().to_string(),
+        impact: Impact {
+            summary: args.impact.unwrap_or_default().trim().to_string(),
+        },
         tags,
         links: Vec::new(),
         detection: Detection {

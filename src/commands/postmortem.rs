@@ -8,6 +8,7 @@ use super::Ctx;
 use crate::error::Error;
 use crate::postmortem::FILE;
 use crate::report::{self, Context};
+use crate::store::Store;
 use crate::views::Loaded;
 
 /// Write postmortem.md from the template (timeline and statistics filled in), and commit it
@@ -23,6 +24,11 @@ pub struct Args {
     /// Write it again from the template even though it exists (its text is lost)
     #[arg(long)]
     pub force: bool,
+
+    /// Rewrite the generated parts (timeline, statistics) from the incident's files now; every
+    /// section people wrote stays as it is
+    #[arg(long, conflicts_with_all = ["force", "edit"])]
+    pub refresh: bool,
 }
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
@@ -36,6 +42,16 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let id = ctx.incident(&store, None)?;
     let path = store.incident_dir(&id).join(FILE);
     let exists = path.exists();
+    if args.refresh {
+        if !exists {
+            return Err(Error::usage(format!(
+                "{} does not exist yet, so there is nothing to refresh: write it with inc postmortem",
+                store.display(&path)
+            ))
+            .into());
+        }
+        return refresh(ctx, &store, &id, &path, &args);
+    }
     let write = !exists || args.force;
     if exists && !args.force && !args.edit {
         return Err(Error::usage(format!(
@@ -48,14 +64,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     if write {
         let _lock = ctx.lock(&store)?;
         let by = ctx.by(&store, &args.who)?;
-        let loaded = Loaded::load_logs(&store, &id)?;
-        let template = report::find(store.root(), "postmortem")?;
-        let options = report::Options {
-            authors: vec![by],
-            ..report::Options::default()
-        };
-        let context = Context::new(&loaded, store.config(), &ctx.clock, options);
-        let text = report::render(&template, context.into_value(&[]), ctx.clock.tz())?;
+        let text = scaffold(ctx, &store, &id, by)?;
         store.write_file(&path, text.as_bytes())?;
         ctx.commit(&store, std::slice::from_ref(&path), &message("postmortem"))?;
     }
@@ -71,6 +80,72 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     }
     writeln!(ctx.out, "{}", store.display(&path))?;
     Ok(())
+}
+
+/// The post-mortem as the template renders it from the incident's files now, its suggestions
+/// sealed (see [`crate::refresh`]).
+fn scaffold(ctx: &Ctx<'_>, store: &Store, id: &str, author: String) -> Result<String> {
+    let loaded = Loaded::load_logs(store, id)?;
+    let template = report::find(store.root(), "postmortem")?;
+    let options = report::Options {
+        authors: vec![author],
+        ..report::Options::default()
+    };
+    let context = Context::new(&loaded, store.config(), &ctx.clock, options);
+    let zone = store.config().report_zone()?;
+    let text = report::render(&template, context.into_value(&[]), &zone)?;
+    Ok(crate::refresh::seal(&text))
+}
+
+/// `--refresh`: the generated parts rewritten in place, everything else kept byte for byte.
+fn refresh(ctx: &mut Ctx<'_>, store: &Store, id: &str, path: &Path, args: &Args) -> Result<()> {
+    let _lock = ctx.lock(store)?;
+    let by = ctx.by(store, &args.who)?;
+    // Parsing first refuses what inc refuses everywhere (conflict markers, a broken front matter).
+    store.load_postmortem(id)?;
+    if std::fs::symlink_metadata(path)?.file_type().is_symlink() {
+        return Err(Error::state(format!(
+            "{} is a symbolic link: inc only rewrites files inside the repository; replace it with the file",
+            store.display(path)
+        ))
+        .into());
+    }
+    let existing =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let fresh = scaffold(ctx, store, id, by)?;
+    let done = crate::refresh::refresh(&existing, &fresh);
+    let shown = store.display(path);
+    for name in &done.kept {
+        writeln!(
+            ctx.out,
+            "{shown}: kept the {name} you edited (inc only rewrites its own suggestion)"
+        )?;
+    }
+    for name in &done.missing {
+        eprintln!(
+            "warning: {shown} has no ## {} section: add the heading and refresh again to get it",
+            capitalized(name)
+        );
+    }
+    if done.rewritten.is_empty() {
+        writeln!(ctx.out, "{shown} is up to date")?;
+        return Ok(());
+    }
+    store.write_file(path, done.text.as_bytes())?;
+    ctx.commit(
+        store,
+        &[path.to_path_buf()],
+        &format!("{id}: refresh postmortem ({})", done.rewritten.join(", ")),
+    )?;
+    writeln!(ctx.out, "{shown}: rewrote {}", done.rewritten.join(", "))?;
+    Ok(())
+}
+
+fn capitalized(name: &str) -> String {
+    let mut chars = name.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 /// Runs the user's editor on `path` the way git does: through the shell, so `code --wait` works.

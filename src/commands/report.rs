@@ -48,6 +48,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         .into());
     }
     let template = report::find(store.root(), &args.template)?;
+    let zone = store.config().report_zone()?;
     let id = ctx.incident(&store, None)?;
     let loaded = Loaded::load(&store, &id)?;
     let public = args.template == "external" || audience.as_deref() == Some(PUBLIC_AUDIENCE);
@@ -60,7 +61,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     };
     let context = Context::new(&loaded, store.config(), &ctx.clock, options);
     let people = loaded.people();
-    let mut text = report::render(&template, context.into_value(&people), ctx.clock.tz())?;
+    let mut text = report::render(&template, context.into_value(&people), &zone)?;
     if args.html && !template.name.ends_with(".html") {
         text = report::to_html(&text);
     }

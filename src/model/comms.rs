@@ -96,6 +96,8 @@ mod tests {
             status: Status::Investigating,
             opened: time("14:00"),
             summary: String::new(),
+            public_title: String::new(),
+            impact: Default::default(),
             tags: vec![],
             links: vec![],
             detection: Detection::default(),

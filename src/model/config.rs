@@ -34,6 +34,10 @@ pub struct Config {
     pub cadence: BTreeMap<String, Cadence>,
     /// Days after resolution within which a post-mortem is expected (`inc check` warns after).
     pub postmortem_due_days: u32,
+    /// The time zone reports and post-mortems are written in (an IANA name like Europe/Berlin).
+    pub timezone: String,
+    /// Which logbook entries public reports may show (besides the milestones).
+    pub public_entries: PublicEntries,
     /// Other names people may type for severities, roles, audiences and channels (alias → name),
     /// on top of the built-in ones (`IC` for incident-lead, `exec` for executives …).
     #[serde(skip_serializing_if = "Aliases::is_empty")]
@@ -61,6 +65,17 @@ impl Aliases {
             && self.audiences.is_empty()
             && self.channels.is_empty()
     }
+}
+
+/// The logbook entries a public report may show. Internal entries never are.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum PublicEntries {
+    /// Only key entries (`inc log --key`): the summary timeline, which someone chose to tell.
+    #[default]
+    Key,
+    /// Every entry that is not internal: the logbook is written for customers to read.
+    All,
 }
 
 /// Updates go out at most every `min` and at least every `max`.
@@ -110,6 +125,8 @@ impl Default for Config {
                 ),
             ]),
             postmortem_due_days: 5,
+            timezone: "UTC".into(),
+            public_entries: PublicEntries::Key,
             aliases: Aliases::default(),
         }
     }
@@ -159,6 +176,13 @@ postmortem_due_days: 5
 # aliases:
 #   roles: {{boss: incident-lead}}
 #   channels: {{slack: chat}}
+
+# The time zone of the times in reports and post-mortems (an IANA name, like Europe/Berlin).
+timezone: UTC
+
+# Which logbook entries public (customer) reports show besides the milestones: `key` (entries
+# logged with --key) or `all`. Entries logged with --internal are never shown.
+public_entries: key
 "#
     )
 }
@@ -228,6 +252,19 @@ impl Config {
             }
         }
         Ok(())
+    }
+
+    /// The time zone reports are written in, or an error naming the setting.
+    pub fn report_zone(&self) -> Result<jiff::tz::TimeZone, Error> {
+        let name = self.timezone.trim();
+        if name.eq_ignore_ascii_case("UTC") {
+            return Ok(jiff::tz::TimeZone::UTC);
+        }
+        jiff::tz::TimeZone::get(name).map_err(|_| {
+            Error::state(format!(
+                ".inc.yaml: timezone \"{name}\" is not a time zone: use an IANA name like UTC, Europe/Berlin or America/New_York"
+            ))
+        })
     }
 
     /// The cadence for a severity: its own, else `default`, else 30m–60m.
@@ -378,6 +415,8 @@ mod tests {
         assert_eq!(parsed.cadence, defaults.cadence);
         assert_eq!(parsed.postmortem_due_days, defaults.postmortem_due_days);
         assert_eq!(parsed.aliases, defaults.aliases);
+        assert_eq!(parsed.timezone, defaults.timezone);
+        assert_eq!(parsed.public_entries, defaults.public_entries);
     }
 
     #[test]

@@ -20,6 +20,12 @@ pub struct Incident {
     pub opened: Time,
     #[serde(default)]
     pub summary: String,
+    /// The headline customers see in public reports; the title is for the team.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub public_title: String,
+    /// Who and what was affected, in words fit for customers.
+    #[serde(default, skip_serializing_if = "Impact::is_empty")]
+    pub impact: Impact,
     #[serde(default)]
     pub tags: Vec<String>,
     #[serde(default)]
@@ -93,6 +99,22 @@ impl Incident {
             .into_iter()
             .filter_map(|m| self.milestones.get(m))
             .fold(self.opened, Time::min)
+    }
+}
+
+/// What the outage did to the people who use the service. A map rather than a text so that more
+/// facts (services, regions) can join the summary without changing the file's shape.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Impact {
+    /// The impact in a sentence or two, written for customers (public reports show it).
+    #[serde(default)]
+    pub summary: String,
+}
+
+impl Impact {
+    pub fn is_empty(&self) -> bool {
+        self.summary.trim().is_empty()
     }
 }
 
@@ -398,6 +420,8 @@ mod tests {
             status: Status::Investigating,
             opened: t("2026-11-22T14:05:00+01:00").unwrap(),
             summary: String::new(),
+            public_title: String::new(),
+            impact: Impact::default(),
             tags: vec!["checkout".into()],
             links: vec![],
             detection: Detection {

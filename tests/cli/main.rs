@@ -12,6 +12,7 @@ mod crash;
 mod dashboard;
 mod demo;
 mod exec;
+mod fieldfix_reports;
 mod fieldfix_times;
 mod fieldfix_words;
 mod git_interop;

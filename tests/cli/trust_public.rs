@@ -96,7 +96,9 @@ fn the_public_context_holds_only_public_data() {
         "--key",
         "SECRET-INTERNAL vendor ticket",
     ]);
-    repo.ok(&["log", "--kind", "action", "Restarted the pool"]);
+    repo.ok(&["log", "--key", "--kind", "action", "Restarted the pool"]);
+    // Not a key entry: by the default policy (`public_entries: key`) it stays out.
+    repo.ok(&["log", "SECRET-UNKEYED checked the dashboards"]);
     repo.ok(&["change", "request", "SECRET-CHANGE restart the primary"]);
     repo.ok(&["comms", "--to", "internal", "SECRET-COMMS bridge is open"]);
     repo.ok(&["comms", "--to", "customers", "We are looking into it"]);
