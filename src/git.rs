@@ -235,6 +235,9 @@ pub fn commit_paths(
     if tree_id == baseline.id() {
         return Ok(None);
     }
+    // Messages quote ids, names and titles from files and arguments; `git log` prints them raw.
+    let message = crate::text::escape_controls(message);
+    let message = message.as_ref();
     let tree = repo.find_tree(tree_id)?;
     let signature = signature(repo, when, fallback_name)?;
     let parents: Vec<&git2::Commit> = parent.iter().collect();

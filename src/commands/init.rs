@@ -58,6 +58,14 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     };
 
     let config_path = root.join(CONFIG_FILE);
+    // Every link is refused before the first write, so a refusal leaves nothing half set up.
+    for path in [
+        config_path.clone(),
+        root.join(".gitattributes"),
+        root.join(crate::model::schema::REPO_DIR),
+    ] {
+        refuse_links(&root, &path)?;
+    }
     let incidents_dir = if config_path.exists() {
         let existing = Store::open(&root)?.config().incidents_dir.clone();
         if requested.as_ref().is_some_and(|dir| *dir != existing) {

@@ -70,6 +70,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     }
     // The editor may stay open for an hour: the lock is not held meanwhile.
     if let Some(editor) = editor.filter(|_| args.edit) {
+        // An editor follows a link: it would show and change a file outside the repository.
+        crate::store::refuse_links(store.root(), &path)?;
         edit(&editor, &path)?;
         let _lock = ctx.lock(&store)?;
         ctx.commit(

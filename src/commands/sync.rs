@@ -158,7 +158,18 @@ fn commit_leftovers(ctx: &Ctx<'_>, store: &Store) -> Result<()> {
         .filter(|s| !s.status().is_ignored() && !s.status().is_conflicted())
     {
         match status.path() {
-            Ok(path) if store.is_inc_file(path) => paths.push(store.root().join(path)),
+            // inc never makes links: one where its file belongs is not its file (committing it
+            // would share where it points, or what, if a directory above is the link).
+            Ok(path) if store.is_inc_file(path) => {
+                let absolute = store.root().join(path);
+                match crate::store::refuse_links(store.root(), &absolute) {
+                    Ok(()) => paths.push(absolute),
+                    Err(_) => left.push(format!(
+                        "{} (a symbolic link)",
+                        shown_path(status.path_bytes())
+                    )),
+                }
+            }
             _ => left.push(shown_path(status.path_bytes())),
         }
     }

@@ -33,3 +33,4 @@ mod trust_merge;
 mod trust_parse;
 mod trust_paths;
 mod trust_public;
+mod trust_review;
