@@ -10,32 +10,34 @@
 //! root and the file, so a link cannot make inc publish a file from outside the repository or
 //! write to one.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{Read, Write};
-use std::os::unix::fs::OpenOptionsExt;
-use std::path::{Component, Path, PathBuf};
+mod append;
+mod checked;
+mod files;
+mod lock;
+mod parallel;
+
+use std::fs;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
 use crate::error::Error;
 use crate::journal::{Journal, Record};
-use crate::model::{self, Config, Incident, LogEntry, TimelineEntry, log, schema};
+use crate::model::{self, Config, Incident, LogEntry, TimelineEntry, schema};
+
+pub use append::Append;
+use checked::Checked;
+pub use files::{MAX_CONFIG_BYTES, read_text, refuse_links, undo_torn_append, write_atomic};
+use files::{
+    TEMP_PREFIX, build_dir, check_config_size, link_error, read_text_shown, refuse_links_shown,
+    sweep_temps, sync_dir,
+};
+pub use lock::Lock;
+pub use parallel::parallel_map;
 
 pub const CONFIG_FILE: &str = ".inc.yaml";
 pub const INCIDENT_FILE: &str = "incident.yaml";
-
-/// How long a command waits for another inc command in the same repository to finish.
-const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// Temp files and directories inc writes before renaming them into place start with this.
-const TEMP_PREFIX: &str = ".inc-";
-
-/// A temp file this old was left by a command that was killed: no command takes a minute between
-/// creating its temp file and renaming it.
-const STALE_TEMP: Duration = Duration::from_secs(60);
-
 /// A repository managed by inc: the directory holding `.inc.yaml`, and its configuration.
 #[derive(Debug)]
 pub struct Store {
@@ -453,95 +455,6 @@ impl Store {
         )
     }
 
-    /// Appends entries to an append-only file, giving each a fresh unique id. `seed` makes ids
-    /// reproducible (a pinned clock); without it they are random. Nothing is written if the file
-    /// does not parse, holds conflict markers, or would not parse with the new entries.
-    pub fn append<E: LogEntry>(
-        &self,
-        id: &str,
-        entries: &mut [E],
-        seed: Option<&str>,
-    ) -> Result<PathBuf> {
-        self.prepare_append(id, entries, seed)?.write()
-    }
-
-    /// Everything [`Store::append`] does except writing: checks the file and assigns ids. Commands
-    /// that append to two files prepare both first, so bad input in either writes nothing.
-    pub fn prepare_append<E: LogEntry>(
-        &self,
-        id: &str,
-        entries: &mut [E],
-        seed: Option<&str>,
-    ) -> Result<Append<'_>> {
-        let path = self.incident_dir(id).join(E::FILE);
-        let shown = path.strip_prefix(&self.root).unwrap_or(&path).to_path_buf();
-        let before = fs::symlink_metadata(&path).ok();
-        let existing = self.read_text(&path)?;
-        let header = self.header::<E>();
-        let old = existing.as_deref().unwrap_or(&header);
-        if let Some(line) = model::conflict_marker_line(old) {
-            return Err(conflict(&shown, line).into());
-        }
-
-        let mut taken: Vec<String> = Vec::new();
-        for entry in entries.iter_mut() {
-            let fingerprint = seed.map(|s| (s, entry.fingerprint()));
-            let fresh = (0..)
-                .map(|attempt| log::new_id(fingerprint.as_ref(), attempt))
-                .find(|candidate| !log::holds_id(old, candidate) && !taken.contains(candidate))
-                .expect("ids run out only after billions of attempts");
-            taken.push(fresh.clone());
-            entry.set_id(fresh);
-        }
-
-        let separator = if old.is_empty() || old.ends_with('\n') {
-            ""
-        } else {
-            "\n"
-        };
-        let mut addition = format!("{separator}{}", model::to_yaml(&entries));
-        if old.contains("\r\n") {
-            // A file edited on Windows keeps its line endings.
-            addition = addition.replace('\n', "\r\n");
-        }
-        // A log that inc itself left as it is now is known to take an append; anything else
-        // (hand edits, a merge, a checkout) is parsed whole, with the new entries, first.
-        let known = before.is_some_and(|meta| self.checked.is_known(&shown, &meta));
-        let parsed = if known {
-            Ok(Vec::new())
-        } else {
-            model::from_yaml::<Vec<E>>(&shown, &format!("{old}{addition}"))
-        };
-        if let Err(err) = parsed {
-            let old_lines = old.lines().count() as u64;
-            return Err(match err {
-                Error::File { line, .. } if line > old_lines => Error::File {
-                    path: shown,
-                    line: old_lines.max(1),
-                    column: 1,
-                    message: "the file does not end in a YAML list that entries can be appended to; fix it by hand (each entry starts with \"- id:\")".into(),
-                },
-                other => other,
-            }
-            .into());
-        }
-
-        Ok(match existing {
-            Some(_) => Append {
-                store: self,
-                path,
-                bytes: addition.into_bytes(),
-                create: false,
-            },
-            None => Append {
-                store: self,
-                path,
-                bytes: format!("{old}{addition}").into_bytes(),
-                create: true,
-            },
-        })
-    }
-
     /// How many directories an incident's files are below the root.
     fn depth(&self) -> usize {
         Path::new(&self.config.incidents_dir).components().count() + 1
@@ -556,38 +469,6 @@ impl Store {
     /// schema lines in the files work offline. Returns the files it wrote.
     pub fn write_schemas(&self) -> Result<Vec<PathBuf>> {
         write_schemas(&self.root, |path, bytes| self.write_file(path, bytes))
-    }
-
-    /// Holds the repository's inc lock until dropped, so concurrent commands run one at a time.
-    pub fn lock(&self) -> Result<Lock> {
-        let dir = crate::git::git_dir(&self.root);
-        let path = dir.join("inc.lock");
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .with_context(|| format!("cannot open {}", path.display()))?;
-        let start = Instant::now();
-        loop {
-            match file.try_lock() {
-                Ok(()) => return Ok(Lock { _file: file }),
-                Err(fs::TryLockError::WouldBlock) if start.elapsed() < LOCK_TIMEOUT => {
-                    std::thread::sleep(Duration::from_millis(5));
-                }
-                Err(fs::TryLockError::WouldBlock) => {
-                    return Err(Error::state(format!(
-                        "another inc command has held {} for {}s: wait for it to finish, then run yours again",
-                        path.display(),
-                        LOCK_TIMEOUT.as_secs()
-                    ))
-                    .into());
-                }
-                Err(fs::TryLockError::Error(e)) => {
-                    return Err(e).with_context(|| format!("cannot lock {}", path.display()));
-                }
-            }
-        }
     }
 
     /// The incident chosen with `inc use`, if it still exists. Kept in `.git/inc/current`: it is
@@ -642,142 +523,6 @@ impl Store {
     }
 }
 
-/// An append checked by [`Store::prepare_append`], ready to write.
-#[must_use]
-pub struct Append<'a> {
-    store: &'a Store,
-    path: PathBuf,
-    bytes: Vec<u8>,
-    create: bool,
-}
-
-impl Append<'_> {
-    /// Writes the entries: appended to the file, or a new file written atomically.
-    pub fn write(self) -> Result<PathBuf> {
-        if self.create {
-            self.store.write_file(&self.path, &self.bytes)?;
-        } else {
-            refuse_links(&self.store.root, &self.path)?;
-            let len = fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0);
-            self.store.note(|| Record::Append {
-                path: self.store.relative(&self.path),
-                len,
-                end: len + self.bytes.len() as u64,
-            })?;
-            // A temp file beside the log is a killed rewrite's leftover (one small directory).
-            sweep_temps(self.path.parent().expect("files live in a directory"));
-            append(&self.path, &self.bytes)?;
-        }
-        if let Ok(meta) = fs::metadata(&self.path) {
-            self.store
-                .checked
-                .remember(&self.store.relative(&self.path), &meta);
-        }
-        Ok(self.path)
-    }
-}
-
-/// Logs known to parse, by the stat data they had when inc last checked and wrote them
-/// (`.git/inc/checked`). An append to a long logbook that nobody else touched since then does
-/// not parse it all again: `inc log` then costs the same at 10 entries as at 10,000.
-#[derive(Debug)]
-struct Checked {
-    file: PathBuf,
-}
-
-/// How many logs the cache remembers (the ones in use during an outage).
-const CHECKED_KEEP: usize = 64;
-
-impl Checked {
-    fn stamp(meta: &fs::Metadata) -> String {
-        use std::os::unix::fs::MetadataExt;
-        format!(
-            "{} {} {}.{:09}",
-            meta.ino(),
-            meta.len(),
-            meta.mtime(),
-            meta.mtime_nsec()
-        )
-    }
-
-    fn is_known(&self, rel: &Path, meta: &fs::Metadata) -> bool {
-        let Ok(text) = fs::read_to_string(&self.file) else {
-            return false;
-        };
-        let line = format!("{} {}", Self::stamp(meta), rel.display());
-        text.lines().any(|l| l == line)
-    }
-
-    /// Records that `rel`, as it is now, parses. Failing to record only costs a parse later.
-    fn remember(&self, rel: &Path, meta: &fs::Metadata) {
-        let rel = rel.display().to_string();
-        let old = fs::read_to_string(&self.file).unwrap_or_default();
-        let mut text = format!("{} {rel}\n", Self::stamp(meta));
-        for line in old
-            .lines()
-            .filter(|l| l.splitn(4, ' ').nth(3) != Some(rel.as_str()))
-            .take(CHECKED_KEEP - 1)
-        {
-            text.push_str(line);
-            text.push('\n');
-        }
-        let _ = fs::create_dir_all(self.file.parent().expect("inside .git"));
-        let _ = fs::write(&self.file, text);
-    }
-}
-
-/// `f` over `items` on every core, results in the order of `items`. Reading thousands of small
-/// files is parse-bound, and an incident's files are independent of every other's.
-pub fn parallel_map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if threads == 1 || items.len() < 64 {
-        return items.into_iter().map(f).collect();
-    }
-    let chunk = items.len().div_ceil(threads);
-    let mut chunks: Vec<Vec<T>> = Vec::new();
-    let mut items = items.into_iter().peekable();
-    while items.peek().is_some() {
-        chunks.push(items.by_ref().take(chunk).collect());
-    }
-    let f = &f;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = chunks
-            .into_iter()
-            .map(|chunk| scope.spawn(move || chunk.into_iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("a worker thread panicked"))
-            .collect()
-    })
-}
-
-/// The lock guard returned by [`Store::lock`].
-pub struct Lock {
-    _file: File,
-}
-
-/// The most `.inc.yaml` may hold. Every command reads it first, so an oversized one would cost
-/// every command; a real one is a few kilobytes.
-pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
-
-/// Refuses a `.inc.yaml` larger than [`MAX_CONFIG_BYTES`] before reading it.
-fn check_config_size(path: &Path) -> Result<()> {
-    let len = fs::symlink_metadata(path).map_or(0, |m| m.len());
-    if len > MAX_CONFIG_BYTES {
-        return Err(Error::File {
-            path: PathBuf::from(CONFIG_FILE),
-            line: 1,
-            column: 1,
-            message: format!(
-                "the configuration is larger than inc reads ({MAX_CONFIG_BYTES} bytes): it holds a few settings (docs/format.md); remove the rest"
-            ),
-        }
-        .into());
-    }
-    Ok(())
-}
-
 fn conflict(path: &Path, line: u64) -> Error {
     Error::File {
         path: path.to_path_buf(),
@@ -798,155 +543,6 @@ fn is_incident_name(text: &str) -> bool {
         && !text.starts_with('.')
         && !text.contains(['/', '\\'])
         && !text.chars().any(char::is_control)
-}
-
-/// A file of the repository at `root` as text, `None` if it does not exist. Refuses a symbolic
-/// link at the file or at any directory between `root` and it (naming the link), and anything
-/// that is not a regular file (a FIFO would block inc forever).
-pub fn read_text(root: &Path, path: &Path) -> Result<Option<String>> {
-    read_text_shown(root, path, root)
-}
-
-/// [`read_text`] for a file below `base` (links are looked for from there), named in messages
-/// relative to `shown_from`.
-fn read_text_shown(base: &Path, path: &Path, shown_from: &Path) -> Result<Option<String>> {
-    refuse_links_shown(base, path, shown_from)?;
-    let shown = path.strip_prefix(shown_from).unwrap_or(path);
-    let file = match OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path)
-    {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        // The link appeared after the check above.
-        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
-            return Err(link_error(shown_from, path).into());
-        }
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", shown.display())),
-    };
-    let meta = file
-        .metadata()
-        .with_context(|| format!("cannot read {}", shown.display()))?;
-    if !meta.is_file() {
-        return Err(Error::state(format!(
-            "{} is not a regular file: replace it with one",
-            shown.display()
-        ))
-        .into());
-    }
-    let mut text = String::new();
-    (&file)
-        .read_to_string(&mut text)
-        .with_context(|| format!("cannot read {}", shown.display()))?;
-    Ok(Some(text))
-}
-
-/// Refuses a symbolic link at `path` or at any directory between `root` and it. `root` itself
-/// (the canonical repository root) is trusted. A path outside `root` is not the repository's:
-/// only a link at its last component is refused.
-pub fn refuse_links(root: &Path, path: &Path) -> Result<(), Error> {
-    refuse_links_shown(root, path, root)
-}
-
-fn refuse_links_shown(base: &Path, path: &Path, shown_from: &Path) -> Result<(), Error> {
-    let is_link =
-        |at: &Path| fs::symlink_metadata(at).is_ok_and(|meta| meta.file_type().is_symlink());
-    let inside = path
-        .strip_prefix(base)
-        .ok()
-        .filter(|rel| rel.components().all(|c| matches!(c, Component::Normal(_))));
-    let Some(rel) = inside else {
-        return match is_link(path) {
-            true => Err(link_error(shown_from, path)),
-            false => Ok(()),
-        };
-    };
-    let mut at = base.to_path_buf();
-    for component in rel.components() {
-        at.push(component);
-        match fs::symlink_metadata(&at) {
-            Ok(meta) if meta.file_type().is_symlink() => return Err(link_error(shown_from, &at)),
-            Ok(_) => {}
-            // Nothing further exists, so nothing further can be a link.
-            Err(_) => return Ok(()),
-        }
-    }
-    Ok(())
-}
-
-/// The error for a symbolic link at `link`, named relative to `root`, with where it points.
-fn link_error(root: &Path, link: &Path) -> Error {
-    let shown = link.strip_prefix(root).unwrap_or(link);
-    let target = fs::read_link(link)
-        .map(|t| format!(" (to {})", t.display()))
-        .unwrap_or_default();
-    let what = if fs::metadata(link).is_ok_and(|m| m.is_dir()) {
-        "directory"
-    } else {
-        "file"
-    };
-    Error::state(format!(
-        "{} is a symbolic link{target}: inc does not follow links in the repository; replace it with a regular {what}",
-        shown.display()
-    ))
-}
-
-/// Removes `.inc-*` temp files and directories in `dir` that killed commands left (older than
-/// [`STALE_TEMP`], so a temp file another command is writing right now is left alone). Failing
-/// to remove one is harmless: readers skip dot names.
-fn sweep_temps(dir: &Path) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        if !entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
-            continue;
-        }
-        let Ok(meta) = entry.metadata() else {
-            continue;
-        };
-        let stale = meta
-            .modified()
-            .ok()
-            .and_then(|m| m.elapsed().ok())
-            .is_some_and(|age| age >= STALE_TEMP);
-        if !stale {
-            continue;
-        }
-        // `DirEntry::metadata` does not follow links: a linked directory loses only the link.
-        let _ = if meta.is_dir() {
-            fs::remove_dir_all(entry.path())
-        } else {
-            fs::remove_file(entry.path())
-        };
-    }
-}
-
-/// Writes `files` (by file name) into a new directory `dir`, each synced, then the directory.
-fn build_dir(dir: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
-    fs::create_dir(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    for (path, bytes) in files {
-        let name = path.file_name().expect("files have names");
-        let target = dir.join(name);
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o644)
-            .open(&target)
-            .with_context(|| format!("cannot create {}", target.display()))?;
-        file.write_all(bytes)
-            .and_then(|()| file.sync_all())
-            .with_context(|| format!("cannot write {}", target.display()))?;
-    }
-    sync_dir(dir)
-}
-
-/// Syncs a directory's entries, so a file renamed into it stays there after a power cut.
-fn sync_dir(dir: &Path) -> Result<()> {
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .with_context(|| format!("cannot sync {}", dir.display()))
 }
 
 /// Line and column of a top-level key's value in a YAML text, for errors about it.
@@ -981,76 +577,4 @@ pub fn write_schemas(
         }
     }
     Ok(written)
-}
-
-/// Replaces `path` with `bytes` atomically: a temp file in the same directory, fsync, rename.
-/// A symbolic link at `path` is refused: the rename would replace the link, not what it names.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().expect("files live in a directory");
-    refuse_links(dir, path)?;
-    let mut temp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .permissions(permissions_for(path))
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot write in {}", dir.display()))?;
-    temp.write_all(bytes)?;
-    temp.as_file().sync_all()?;
-    temp.persist(path)
-        .with_context(|| format!("cannot replace {}", path.display()))?;
-    Ok(())
-}
-
-/// Keeps an existing file's permissions; new files are readable by everyone, as git writes them.
-fn permissions_for(path: &Path) -> fs::Permissions {
-    use std::os::unix::fs::PermissionsExt;
-    fs::metadata(path)
-        .map(|meta| meta.permissions())
-        .unwrap_or_else(|_| fs::Permissions::from_mode(0o644))
-}
-
-/// Appends `bytes` in one write and syncs, so the entry is on disk before inc reports success.
-/// (The caller has checked, under the lock, that the file ends where the bytes fit.)
-fn append(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut file = OpenOptions::new()
-        .append(true)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(path)
-        .with_context(|| format!("cannot open {} for appending", path.display()))?;
-    file.write_all(bytes)
-        .with_context(|| format!("cannot append to {}", path.display()))?;
-    file.sync_data()
-        .with_context(|| format!("cannot sync {}", path.display()))?;
-    Ok(())
-}
-
-/// Cuts a log back to `len` bytes when it stopped between `len` and `end`: an append that was
-/// interrupted is undone whole. A file changed since the journal was last written (a hand edit
-/// after the failed command) is left alone, whatever its length. Returns whether it cut anything.
-pub fn undo_torn_append(
-    path: &Path,
-    len: u64,
-    end: u64,
-    journal: Option<std::time::SystemTime>,
-) -> Result<bool> {
-    let Ok(meta) = fs::symlink_metadata(path) else {
-        return Ok(false);
-    };
-    if !(meta.is_file() && len < meta.len() && meta.len() < end) {
-        return Ok(false);
-    }
-    let edited_later = match (meta.modified(), journal) {
-        (Ok(modified), Some(journal)) => modified > journal + Duration::from_secs(2),
-        _ => false,
-    };
-    if edited_later {
-        return Ok(false);
-    }
-    let file = OpenOptions::new()
-        .write(true)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(path)
-        .with_context(|| format!("cannot repair {}", path.display()))?;
-    file.set_len(len)?;
-    file.sync_all()?;
-    Ok(true)
 }
