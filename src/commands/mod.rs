@@ -167,9 +167,5 @@ pub fn update_incident(
     Ok(())
 }
 
-/// Prints `value` as pretty JSON and a newline.
-pub fn print_json(out: &mut dyn Write, value: &impl serde::Serialize) -> Result<()> {
-    let text = crate::text::escape_json(serde_json::to_string_pretty(value)?);
-    writeln!(out, "{text}")?;
-    Ok(())
-}
+// Printing JSON is rendering, so it lives in views, below the commands that use it.
+pub use crate::views::print_json;

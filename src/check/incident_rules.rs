@@ -1,0 +1,261 @@
+//! The rules about incident.yaml and the logs: values, milestone order, times ahead of the clock,
+//! entries a merge kept twice, and gaps between updates.
+
+use jiff::SignedDuration;
+
+use super::locate::{locate, locate_in_item};
+use super::{Check, Level, Log};
+use crate::model::comms::CommsEntry;
+use crate::model::{self, Incident, LogEntry, Status};
+use crate::store::INCIDENT_FILE;
+use crate::time::{Time, format_duration};
+
+impl Check<'_> {
+    pub(super) fn incident_rules(&mut self, text: &str, incident: &Incident, has_postmortem: bool) {
+        let config = self.store.config();
+        // Stored severities are canonical names: no aliases or prefixes here.
+        if !config
+            .severities
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(&incident.severity))
+        {
+            let message = format!(
+                "severity {} is not one of {}",
+                incident.severity,
+                config.severities.join(", ")
+            );
+            self.push(
+                INCIDENT_FILE,
+                locate(text, &["severity"]),
+                Level::Error,
+                "unknown-value",
+                message,
+            );
+        }
+        let tz = self.clock.tz().clone();
+        for (earlier, later) in incident.milestones.out_of_order() {
+            let (a, b) = (
+                incident.milestones.get(earlier),
+                incident.milestones.get(later),
+            );
+            let show = |t: Option<Time>| t.map(|t| t.short(&tz)).unwrap_or_default();
+            self.push(
+                INCIDENT_FILE,
+                locate(text, &["milestones", later.name()]),
+                Level::Error,
+                "milestone-order",
+                format!(
+                    "milestones out of order: {later} ({}) is before {earlier} ({})",
+                    show(b),
+                    show(a)
+                ),
+            );
+        }
+        let finished = matches!(incident.status, Status::Resolved | Status::Closed);
+        if finished && incident.milestones.resolved.is_none() {
+            self.push(
+                INCIDENT_FILE,
+                locate(text, &["status"]),
+                Level::Error,
+                "resolved-without-time",
+                format!(
+                    "status is {} but milestones.resolved is not set: set it (inc mark resolved --at WHEN)",
+                    incident.status
+                ),
+            );
+        }
+        if incident.status.is_open() && incident.milestones.resolved.is_some() {
+            // Also the moment between `inc mark resolved` and `inc status resolved`: a warning.
+            self.push(
+                INCIDENT_FILE,
+                locate(text, &["milestones", "resolved"]),
+                Level::Warning,
+                "open-but-resolved",
+                format!(
+                    "status is {} but milestones.resolved is set: run inc resolve if it is over, or remove the resolved time if it was reopened",
+                    incident.status
+                ),
+            );
+        }
+        let due_days = i64::from(config.postmortem_due_days);
+        if let Some(resolved) = incident
+            .milestones
+            .resolved
+            .filter(|_| finished && !has_postmortem)
+        {
+            let waited = self.clock.now().since(resolved);
+            if waited > SignedDuration::from_hours(24 * due_days) {
+                self.push(
+                    INCIDENT_FILE,
+                    locate(text, &["milestones", "resolved"]),
+                    Level::Warning,
+                    "postmortem-overdue",
+                    format!(
+                        "resolved {} ago and no post-mortem yet (due within {due_days} days): inc postmortem -i {}",
+                        format_duration(waited),
+                        self.id
+                    ),
+                );
+            }
+        }
+    }
+
+    /// Entries a merge kept twice because two clones edited them differently.
+    pub(super) fn entry_conflicts<E: LogEntry>(&mut self, log: Option<&Log<E>>) {
+        let Some(log) = log else {
+            return;
+        };
+        for (index, entry) in log.entries.iter().enumerate() {
+            if let Some(kept) = entry.conflict_of() {
+                let at = locate_in_item(&log.text, index, "conflict_of");
+                let message = format!(
+                    "entry {} is another version of entry {kept}: two clones edited it differently and a merge kept both; delete the wrong one (and this conflict_of line)",
+                    entry.id()
+                );
+                self.push(E::FILE, at, Level::Warning, "entry-conflict", message);
+            }
+        }
+    }
+
+    /// How far `time` is ahead of this clock, if it is: only a clock that was wrong when it was
+    /// written (clones whose clocks disagree, a typo in a hand edit) puts a time there.
+    fn ahead(&self, time: Time) -> Option<String> {
+        let ahead = time.since(self.clock.now());
+        ahead.is_positive().then(|| {
+            format!(
+                "is {} ahead of this clock ({}, now {}): the clock of the clone that wrote it may be wrong; correct the time (durations and ages show 0 until then)",
+                format_duration(ahead),
+                time.short(self.clock.tz()),
+                self.clock.now().short(self.clock.tz()),
+            )
+        })
+    }
+
+    /// Warns about milestones, and the opening, dated in the future.
+    pub(super) fn future_milestones(&mut self, text: &str, incident: &Incident) {
+        if let Some(message) = self.ahead(incident.opened) {
+            let at = locate(text, &["opened"]);
+            self.push(
+                INCIDENT_FILE,
+                at,
+                Level::Warning,
+                "future-time",
+                format!("opened {message}"),
+            );
+        }
+        for milestone in model::Milestone::ALL {
+            let Some(message) = incident
+                .milestones
+                .get(milestone)
+                .and_then(|t| self.ahead(t))
+            else {
+                continue;
+            };
+            let at = locate(text, &["milestones", milestone.name()]);
+            let message = format!("{milestone} {message}");
+            self.push(INCIDENT_FILE, at, Level::Warning, "future-time", message);
+        }
+    }
+
+    /// Warns about log entries dated in the future.
+    pub(super) fn future_entries<E: LogEntry>(&mut self, log: &Log<E>) {
+        for (index, entry) in log.entries.iter().enumerate() {
+            if let Some(message) = self.ahead(entry.at()) {
+                let at = locate_in_item(&log.text, index, "at");
+                let message = format!("entry {} {message}", entry.id());
+                self.push(E::FILE, at, Level::Warning, "future-time", message);
+            }
+        }
+    }
+
+    /// Values in a log that must be one of the configured names (roles, audiences, channels):
+    /// `fields` yields, per entry in file order, (key, value, valid names).
+    pub(super) fn known_names<'v, E>(
+        &mut self,
+        log: &Log<E>,
+        file: &str,
+        fields: impl Iterator<Item = Vec<(&'static str, &'v String, &'v Vec<String>)>>,
+    ) {
+        for (index, entry_fields) in fields.enumerate() {
+            for (key, value, valid) in entry_fields {
+                if !valid.contains(value) {
+                    let at = locate_in_item(&log.text, index, key);
+                    let message = format!(
+                        "{key} \"{value}\" is not one of {} (.inc.yaml)",
+                        valid.join(", ")
+                    );
+                    self.push(file, at, Level::Error, "unknown-value", message);
+                }
+            }
+        }
+    }
+
+    /// Warns where an audience went longer without an update than the cadence allows.
+    pub(super) fn comms_gaps(
+        &mut self,
+        incident_text: &str,
+        incident: &Incident,
+        comms: &Log<CommsEntry>,
+    ) {
+        let config = self.store.config();
+        let cadence = config.cadence_for(&incident.severity);
+        let end = incident
+            .milestones
+            .resolved
+            .filter(|_| !incident.status.is_open());
+        let tz = self.clock.tz().clone();
+        let mut found = Vec::new();
+        for audience in &config.audiences {
+            let mut updates: Vec<(usize, Time)> = comms
+                .entries
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| &c.audience == audience)
+                .map(|(i, c)| (i, c.at))
+                .collect();
+            updates.sort_by_key(|(_, at)| *at);
+            let start = if config.required_updates.contains(audience) {
+                Some(incident.opened)
+            } else {
+                updates.first().map(|(_, at)| *at)
+            };
+            let Some(mut previous) = start else { continue };
+            let mut points: Vec<(Option<usize>, Time)> =
+                updates.iter().map(|(i, at)| (Some(*i), *at)).collect();
+            if let Some(end) = end {
+                points.push((None, end));
+            }
+            for (index, at) in points {
+                if end.is_some_and(|end| at > end) {
+                    break;
+                }
+                let gap = at.since(previous);
+                if gap > cadence.max.0 {
+                    let (file, location) = match index {
+                        Some(i) => (CommsEntry::FILE, locate_in_item(&comms.text, i, "at")),
+                        None => (
+                            INCIDENT_FILE,
+                            locate(incident_text, &["milestones", "resolved"]),
+                        ),
+                    };
+                    found.push((
+                        file,
+                        location,
+                        format!(
+                            "no update to {audience} for {} ({} to {}), longer than the {} cadence of {}",
+                            format_duration(gap),
+                            previous.in_tz(&tz).strftime("%H:%M"),
+                            at.in_tz(&tz).strftime("%H:%M"),
+                            incident.severity,
+                            cadence.max
+                        ),
+                    ));
+                }
+                previous = previous.max(at);
+            }
+        }
+        for (file, at, message) in found {
+            self.push(file, at, Level::Warning, "comms-gap", message);
+        }
+    }
+}

@@ -1,0 +1,285 @@
+//! The rules behind `inc check`: what CI runs on a pull request. Every problem names the file, line
+//! and column it is about, so it can be annotated on the pull request's diff.
+//!
+//! Parse errors come from serde (unknown or missing fields, wrong types). The rules here add what
+//! a parser cannot see: milestone order, times ahead of the clock, duplicate ids, conflict markers,
+//! post-mortem completeness, blameless wording, and communication gaps.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::model::comms::CommsEntry;
+use crate::model::{self, Incident, LogEntry, RoleEvent, TimelineEntry};
+use crate::store::{INCIDENT_FILE, Store};
+use crate::time::Clock;
+
+mod incident_rules;
+mod locate;
+mod output;
+mod postmortem_rules;
+
+use locate::{item_id, locate_item};
+
+pub use locate::locate;
+pub use output::{counts, github, json, text};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+}
+
+impl Level {
+    fn name(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+        }
+    }
+}
+
+/// One finding, about one place in one file.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Problem {
+    /// Relative to the repository root, with `/`.
+    pub file: String,
+    pub line: u64,
+    pub column: u64,
+    #[serde(rename = "severity")]
+    pub level: Level,
+    pub rule: &'static str,
+    pub message: String,
+}
+
+/// Symbolic links where incident directories are kept: a linked incidents directory, or links
+/// among the incident directories (they are not incidents, and inc does not follow them).
+pub fn links(store: &Store) -> Vec<Problem> {
+    store
+        .links()
+        .into_iter()
+        .map(|(path, err)| Problem {
+            file: path
+                .to_string_lossy()
+                .replace(std::path::MAIN_SEPARATOR, "/"),
+            line: 1,
+            column: 1,
+            level: Level::Error,
+            rule: "symlink",
+            message: err.to_string(),
+        })
+        .collect()
+}
+
+/// Checks one incident directory against every rule.
+pub fn incident(store: &Store, id: &str, clock: &Clock) -> Vec<Problem> {
+    let mut check = Check {
+        store,
+        id,
+        clock,
+        problems: Vec::new(),
+    };
+    check.run();
+    check.problems
+}
+
+struct Check<'a> {
+    store: &'a Store,
+    id: &'a str,
+    clock: &'a Clock,
+    problems: Vec<Problem>,
+}
+
+/// A file's text and, if it parsed, its content.
+struct Parsed<T> {
+    text: String,
+    value: Option<T>,
+}
+
+/// A log file that parsed.
+struct Log<E> {
+    text: String,
+    entries: Vec<E>,
+}
+
+impl Check<'_> {
+    fn run(&mut self) {
+        let Some(incident) = self.parse::<Incident>(INCIDENT_FILE, true) else {
+            // Without incident.yaml nothing else can be judged, but the logs can still be broken.
+            self.parse::<Vec<TimelineEntry>>(TimelineEntry::FILE, false);
+            self.parse::<Vec<RoleEvent>>(RoleEvent::FILE, false);
+            self.parse::<Vec<CommsEntry>>(CommsEntry::FILE, false);
+            return;
+        };
+        let timeline = self.log::<TimelineEntry>();
+        let roles = self.log::<RoleEvent>();
+        let comms = self.log::<CommsEntry>();
+        let postmortem = self.postmortem();
+
+        if let Some(value) = &incident.value {
+            self.incident_rules(&incident.text, value, postmortem.is_some());
+            self.future_milestones(&incident.text, value);
+            if let Some(comms) = &comms {
+                self.comms_gaps(&incident.text, value, comms);
+            }
+        }
+        self.entry_conflicts(timeline.as_ref());
+        self.entry_conflicts(roles.as_ref());
+        self.entry_conflicts(comms.as_ref());
+        if let Some(log) = &timeline {
+            self.future_entries(log);
+        }
+        if let Some(log) = &roles {
+            self.future_entries(log);
+        }
+        if let Some(log) = &comms {
+            self.future_entries(log);
+        }
+        let config = self.store.config();
+        if let Some(roles) = &roles {
+            let names = roles
+                .entries
+                .iter()
+                .map(|e| vec![("role", &e.role, &config.roles)]);
+            self.known_names(roles, RoleEvent::FILE, names);
+        }
+        if let Some(comms) = &comms {
+            let names = comms.entries.iter().map(|e| {
+                let mut fields = vec![("audience", &e.audience, &config.audiences)];
+                if let Some(channel) = &e.channel {
+                    fields.push(("channel", channel, &config.channels));
+                }
+                fields
+            });
+            self.known_names(comms, CommsEntry::FILE, names);
+        }
+        if let Some((text, Some(pm))) = &postmortem {
+            let people = model::people(
+                timeline.as_ref().map_or(&[], |l| l.entries.as_slice()),
+                roles.as_ref().map_or(&[], |l| l.entries.as_slice()),
+                comms.as_ref().map_or(&[], |l| l.entries.as_slice()),
+                &pm.front.authors,
+            );
+            self.postmortem_rules(text, pm, &people);
+        }
+    }
+
+    fn file(&self, name: &str) -> String {
+        format!("{}/{}/{name}", self.store.config().incidents_dir, self.id)
+    }
+
+    fn push(
+        &mut self,
+        file: &str,
+        (line, column): (u64, u64),
+        level: Level,
+        rule: &'static str,
+        message: String,
+    ) {
+        self.problems.push(Problem {
+            file: self.file(file),
+            line,
+            column,
+            level,
+            rule,
+            message,
+        });
+    }
+
+    /// Reads and parses one file. `None` if it is missing (an error only when `required`);
+    /// a value of `None` if it has conflict markers or does not parse (reported).
+    fn parse<T: serde::de::DeserializeOwned>(
+        &mut self,
+        name: &str,
+        required: bool,
+    ) -> Option<Parsed<T>> {
+        let text = match self.read(name) {
+            Ok(Some(text)) => text,
+            Ok(None) if !required => return None,
+            Ok(None) => {
+                self.push(
+                    name,
+                    (1, 1),
+                    Level::Error,
+                    "unreadable",
+                    format!("cannot read {name}: it does not exist"),
+                );
+                return None;
+            }
+            Err(()) => return None,
+        };
+        if let Some(line) = model::conflict_marker_line(&text) {
+            self.push(
+                name,
+                (line, 1),
+                Level::Error,
+                "conflict-marker",
+                "git conflict marker left in the file: resolve the conflict".into(),
+            );
+            return Some(Parsed { text, value: None });
+        }
+        let value = match model::from_yaml::<T>(Path::new(name), &text) {
+            Ok(value) => Some(value),
+            Err(Error::File {
+                line,
+                column,
+                message,
+                ..
+            }) => {
+                self.push(name, (line, column), Level::Error, "parse", message);
+                None
+            }
+            Err(other) => {
+                self.push(name, (1, 1), Level::Error, "parse", other.to_string());
+                None
+            }
+        };
+        Some(Parsed { text, value })
+    }
+
+    /// A file of the incident as text, `None` if it does not exist; a link or an unreadable file
+    /// is reported (and is `Err`).
+    fn read(&mut self, name: &str) -> Result<Option<String>, ()> {
+        let path = self.store.incident_dir(self.id).join(name);
+        if let Err(err) = crate::store::refuse_links(self.store.root(), &path) {
+            self.push(name, (1, 1), Level::Error, "symlink", err.to_string());
+            return Err(());
+        }
+        self.store.read_text(&path).map_err(|err| {
+            let message = format!("{err:#}");
+            self.push(name, (1, 1), Level::Error, "unreadable", message);
+        })
+    }
+
+    /// A log file that parsed, with duplicate ids reported; `None` if missing or broken.
+    fn log<E: LogEntry>(&mut self) -> Option<Log<E>> {
+        let parsed = self.parse::<Vec<E>>(E::FILE, false)?;
+        let entries = parsed.value?;
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        let mut duplicates = Vec::new();
+        for entry in &entries {
+            let count = seen.entry(entry.id()).or_default();
+            *count += 1;
+            if *count > 1 {
+                duplicates.push((entry.id().to_string(), *count));
+            }
+        }
+        for (id, nth) in duplicates {
+            let at = locate_item(&parsed.text, |item| item_id(item) == Some(id.as_str()), nth);
+            self.push(
+                E::FILE,
+                at,
+                Level::Error,
+                "duplicate-id",
+                format!("entry id {id} is used more than once: give this entry a new id"),
+            );
+        }
+        Some(Log {
+            text: parsed.text,
+            entries,
+        })
+    }
+}

@@ -1,0 +1,491 @@
+//! What a template sees: the [`Context`] of a report, built from a loaded incident, and its public
+//! form, plus the pieces it is made of (entries, severity changes, the summary timeline, phases,
+//! the post-mortem).
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use minijinja::value::Value;
+use serde::Serialize;
+
+use super::redaction::{NAME_REPLACEMENT, scrub};
+use crate::model::comms::Due;
+use crate::model::config::PublicEntries;
+use crate::model::{CommsEntry, Config, Kind, Milestone, TimelineEntry};
+use crate::names::Names;
+use crate::postmortem::{self, Improvement, Issue, Postmortem};
+use crate::time::{Clock, Time};
+use crate::views::{CommsView, EntryView, IncidentView, Loaded, Roles};
+
+/// What `inc exec` logged, read back from its entry (`$ CMD → exit 0 after 2s`), so reports can
+/// show the command as a command, or leave it out for readers who have no use for it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Exec {
+    pub command: String,
+    /// `exit 0`, `killed by signal 9`, `could not start: …`.
+    pub outcome: String,
+    /// How long it ran, as inc writes durations (`2s`, `1m`).
+    pub took: String,
+    /// It exited with status 0.
+    pub ok: bool,
+}
+
+impl Exec {
+    pub fn parse(kind: Kind, text: &str) -> Option<Exec> {
+        if kind != Kind::Action {
+            return None;
+        }
+        let (command, rest) = text.strip_prefix("$ ")?.rsplit_once(" → ")?;
+        let (outcome, took) = rest.rsplit_once(" after ")?;
+        Some(Exec {
+            command: command.to_string(),
+            ok: outcome == "exit 0",
+            outcome: outcome.to_string(),
+            took: took.to_string(),
+        })
+    }
+}
+
+/// A logbook entry as report templates see it: the entry, and what `inc exec` ran if it is one.
+#[derive(Serialize)]
+pub struct ReportEntry<'a> {
+    #[serde(flatten)]
+    pub entry: EntryView<'a>,
+    pub exec: Option<Exec>,
+}
+
+impl<'a> From<&'a TimelineEntry> for ReportEntry<'a> {
+    fn from(e: &'a TimelineEntry) -> Self {
+        ReportEntry {
+            entry: EntryView::from(e),
+            exec: Exec::parse(e.kind, &e.text),
+        }
+    }
+}
+
+/// Report order: by time, then by text, so entries logged in the same minute read the same on
+/// every clone (files order them by id, which is random).
+fn report_order(entries: &[TimelineEntry]) -> Vec<&TimelineEntry> {
+    let mut sorted: Vec<&TimelineEntry> = entries.iter().collect();
+    sorted.sort_by(|a, b| (a.at, &a.text).cmp(&(b.at, &b.text)));
+    sorted
+}
+
+/// A severity the incident had from a time: its opening severity, then each `inc sev`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SeverityChange {
+    pub at: Time,
+    /// The severity before; none for the one it was opened with.
+    pub from: Option<String>,
+    pub to: String,
+}
+
+/// The severity history, read from the status entries `inc open` and `inc sev` write.
+fn severity_changes(timeline: &[TimelineEntry]) -> Vec<SeverityChange> {
+    report_order(timeline)
+        .into_iter()
+        .filter(|e| e.kind == Kind::Status)
+        .filter_map(|e| {
+            if let Some(change) = e.text.strip_prefix("Severity ") {
+                let (from, to) = change.split_once(" → ")?;
+                return Some(SeverityChange {
+                    at: e.at,
+                    from: Some(from.trim().to_string()),
+                    to: to.trim().to_string(),
+                });
+            }
+            let (_, severity) = e.text.strip_prefix("Opened ")?.rsplit_once(" as ")?;
+            Some(SeverityChange {
+                at: e.at,
+                from: None,
+                to: severity.trim().to_string(),
+            })
+        })
+        .collect()
+}
+
+/// The update cadence of the incident's severity, in whole seconds.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct CadenceView {
+    pub min: i64,
+    pub max: i64,
+}
+
+/// One line of the summary timeline: a milestone or a key entry.
+#[derive(Clone, Debug, Serialize)]
+pub struct SummaryItem {
+    pub at: Time,
+    pub text: String,
+    /// The milestone's name, for milestone lines.
+    pub milestone: Option<&'static str>,
+    pub internal: bool,
+    /// For an `inc exec` entry: what ran.
+    pub exec: Option<Exec>,
+}
+
+/// The summary timeline: the milestones and the key entries, in time order.
+pub fn summary_timeline(loaded: &Loaded) -> Vec<SummaryItem> {
+    timeline_with_milestones(loaded, |e| e.key)
+}
+
+/// The milestones and the entries `keep` selects, by time; at the same time the milestones come
+/// first, in lifecycle order, then the entries by text.
+fn timeline_with_milestones(
+    loaded: &Loaded,
+    keep: impl Fn(&TimelineEntry) -> bool,
+) -> Vec<SummaryItem> {
+    let milestones = Milestone::ALL.into_iter().filter_map(|m| {
+        loaded.incident.milestones.get(m).map(|at| SummaryItem {
+            at,
+            text: milestone_text(m).to_string(),
+            milestone: Some(m.name()),
+            internal: false,
+            exec: None,
+        })
+    });
+    let entries = loaded
+        .timeline
+        .iter()
+        .filter(|e| keep(e))
+        .map(|e| SummaryItem {
+            at: e.at,
+            text: e.text.clone(),
+            milestone: None,
+            internal: e.internal,
+            exec: Exec::parse(e.kind, &e.text),
+        });
+    let rank = |i: &SummaryItem| {
+        i.milestone
+            .and_then(|name| Milestone::ALL.iter().position(|m| m.name() == name))
+            .unwrap_or(Milestone::ALL.len())
+    };
+    let mut items: Vec<SummaryItem> = milestones.chain(entries).collect();
+    items.sort_by(|a, b| (a.at, rank(a), &a.text).cmp(&(b.at, rank(b), &b.text)));
+    items
+}
+
+fn milestone_text(milestone: Milestone) -> &'static str {
+    match milestone {
+        Milestone::Started => "Outage started",
+        Milestone::Detected => "Detected",
+        Milestone::Acknowledged => "Acknowledged",
+        Milestone::Mitigated => "Mitigated",
+        Milestone::Resolved => "Resolved",
+    }
+}
+
+/// Everything a template can use. See docs/templates.md.
+#[derive(Serialize)]
+pub struct Context<'a> {
+    pub incident: IncidentView<'a>,
+    /// Every logbook entry, sorted by time then text (public reports: only the entries the
+    /// `public_entries` policy lets customers see).
+    pub timeline: Vec<ReportEntry<'a>>,
+    pub summary_timeline: Vec<SummaryItem>,
+    /// The stretches between milestones: undetected, detected until mitigated, mitigated until
+    /// resolved (only those whose ends are known).
+    pub phases: Vec<Phase>,
+    pub roles: Roles,
+    pub comms: Vec<CommsView<'a>>,
+    /// Per audience, when the next update is due (while open).
+    pub comms_due: Vec<Due>,
+    pub pending_changes: Vec<EntryView<'a>>,
+    pub postmortem: Option<PostmortemContext<'a>>,
+    /// The audience a report is for (`--audience`), if any.
+    pub audience: Option<String>,
+    /// When the next update to `audience` is due, if one is.
+    pub next_update: Option<Due>,
+    /// The people writing (the post-mortem's authors).
+    pub authors: Vec<String>,
+    /// A report for the public: no internal entries, no names, no roles.
+    pub public: bool,
+    pub now: Time,
+    /// The zone every time is shown in (`timezone` in .inc.yaml), e.g. `UTC`.
+    pub timezone: String,
+    /// The severity's update cadence (`cadence` in .inc.yaml).
+    pub cadence: CadenceView,
+    /// While the incident is open: when the update after one sent now is due (now + the
+    /// cadence's max), the time an update draft promises.
+    pub next_update_by: Option<Time>,
+    /// The severity it was opened with, then every change.
+    pub severity_changes: Vec<SeverityChange>,
+}
+
+/// A stretch of the incident between two milestones.
+#[derive(Clone, Debug, Serialize)]
+pub struct Phase {
+    pub name: &'static str,
+    pub from: Time,
+    pub to: Time,
+    /// Whole seconds.
+    pub duration: i64,
+}
+
+/// The post-mortem as templates see it.
+#[derive(Serialize)]
+pub struct PostmortemContext<'a> {
+    pub status: &'static str,
+    pub authors: &'a [String],
+    pub issues: &'a [Issue],
+    pub improvements: Cow<'a, [Improvement]>,
+    /// Section bodies (Markdown, without the template's guidance) by name in snake case:
+    /// summary, impact, root_cause, trigger, detection, resolution, timeline, statistics, issues,
+    /// improvements, lessons. Every one of these is present, `""` when empty or missing.
+    pub sections: BTreeMap<String, &'a str>,
+    /// The required sections postmortem.md has no heading for, by name in snake case.
+    pub missing: Vec<String>,
+}
+
+/// The post-mortem sections a public report may show.
+const PUBLIC_SECTIONS: [&str; 3] = ["summary", "impact", "resolution"];
+
+/// A section's name in templates: its title in snake case.
+fn section_key(title: &str) -> String {
+    title.to_lowercase().replace(' ', "_")
+}
+
+impl<'a> PostmortemContext<'a> {
+    fn new(pm: &'a Postmortem) -> Self {
+        let mut sections: BTreeMap<String, &str> = pm
+            .sections
+            .iter()
+            // A section with only sub-headings (Lessons' three) has nothing to show.
+            .map(|s| {
+                let body = if s.empty { "" } else { s.body.as_str() };
+                (section_key(&s.title), body)
+            })
+            .collect();
+        // A section someone deleted must not make every template that uses it fail.
+        for title in postmortem::SECTIONS {
+            sections.entry(section_key(title)).or_insert("");
+        }
+        PostmortemContext {
+            status: pm.front.status.name(),
+            authors: &pm.front.authors,
+            issues: &pm.issues,
+            improvements: Cow::Borrowed(&pm.improvements),
+            sections,
+            missing: pm.missing().into_iter().map(section_key).collect(),
+        }
+    }
+
+    /// What a public report may know of the post-mortem: its status, the public sections, and
+    /// each improvement's action, type and whether it is done.
+    fn public(pm: &'a Postmortem) -> Self {
+        let mut context = PostmortemContext::new(pm);
+        context.authors = &[];
+        context.issues = &[];
+        context.improvements = pm
+            .improvements
+            .iter()
+            .map(|i| Improvement {
+                owner: None,
+                due: None,
+                reference: None,
+                unknown: Vec::new(),
+                ..i.clone()
+            })
+            .collect();
+        context.sections.retain(|key, _| {
+            postmortem::SECTIONS
+                .iter()
+                .any(|title| section_key(title) == *key)
+        });
+        for (key, body) in context.sections.iter_mut() {
+            if !PUBLIC_SECTIONS.contains(&key.as_str()) {
+                *body = "";
+            }
+        }
+        context.missing.clear();
+        context
+    }
+}
+
+/// What a report is rendered for.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub authors: Vec<String>,
+    pub audience: Option<String>,
+    pub public: bool,
+}
+
+/// Kinds of entries a public report may show: what happened, not how the team organised itself.
+const PUBLIC_KINDS: [Kind; 7] = [
+    Kind::Event,
+    Kind::Action,
+    Kind::Decision,
+    Kind::Observation,
+    Kind::Detection,
+    Kind::Milestone,
+    Kind::Status,
+];
+
+impl<'a> Context<'a> {
+    pub fn new(
+        loaded: &'a Loaded,
+        config: &Config,
+        clock: &Clock,
+        options: Options,
+    ) -> Context<'a> {
+        let public = options.public;
+        if public {
+            return Context::public(loaded, config, clock, options);
+        }
+        let comms_due = loaded.due(config, clock);
+        let next_update = options
+            .audience
+            .as_ref()
+            .and_then(|a| comms_due.iter().find(|d| &d.audience == a).cloned());
+        Context {
+            incident: IncidentView::new(&loaded.id, &loaded.incident, &loaded.roles, config),
+            timeline: report_order(&loaded.timeline)
+                .into_iter()
+                .map(ReportEntry::from)
+                .collect(),
+            summary_timeline: summary_timeline(loaded),
+            phases: phases(&loaded.incident.milestones),
+            roles: Roles::new(config, &loaded.incident, &loaded.roles, clock),
+            comms: comms_order(&loaded.comms)
+                .into_iter()
+                .map(CommsView::from)
+                .collect(),
+            comms_due,
+            pending_changes: loaded
+                .pending_changes()
+                .into_iter()
+                .map(EntryView::from)
+                .collect(),
+            postmortem: loaded.postmortem.as_ref().map(PostmortemContext::new),
+            audience: options.audience,
+            next_update,
+            authors: options.authors,
+            public,
+            now: clock.now(),
+            timezone: config.timezone.trim().to_string(),
+            cadence: cadence(config, &loaded.incident.severity),
+            next_update_by: loaded
+                .incident
+                .status
+                .is_open()
+                .then(|| clock.now() + config.cadence_for(&loaded.incident.severity).max.0),
+            severity_changes: severity_changes(&loaded.timeline),
+        }
+    }
+
+    /// The context of a public report, built from the public part of the incident only, so no
+    /// template can show what was left behind: no internal entries, no entries about how the team
+    /// organised itself, no updates to other audiences, no pending changes, no roles, tags or
+    /// links, and of the post-mortem only its summary, impact, resolution and the improvements'
+    /// actions. The fields keep their shape (empty where nothing is public), so one template can
+    /// render both kinds of report.
+    fn public(loaded: &'a Loaded, config: &Config, clock: &Clock, options: Options) -> Context<'a> {
+        let audience = options.audience;
+        let policy = config.public_entries;
+        let for_audience = |name: &str| audience.as_deref() == Some(name);
+        let mut comms_due = loaded.due(config, clock);
+        comms_due.retain(|d| for_audience(&d.audience));
+        let mut incident = IncidentView::new(&loaded.id, &loaded.incident, &[], config);
+        incident.tags = &[];
+        incident.links = &[];
+        incident.roles.clear();
+        Context {
+            incident,
+            timeline: report_order(&loaded.timeline)
+                .into_iter()
+                .filter(|e| public_entry(e, policy))
+                .map(|e| {
+                    let report = ReportEntry::from(e);
+                    ReportEntry {
+                        entry: EntryView {
+                            by: NAME_REPLACEMENT,
+                            reference: None,
+                            ..report.entry
+                        },
+                        ..report
+                    }
+                })
+                .collect(),
+            summary_timeline: timeline_with_milestones(loaded, |e| public_entry(e, policy)),
+            phases: phases(&loaded.incident.milestones),
+            roles: Roles::new(config, &loaded.incident, &[], clock),
+            comms: comms_order(&loaded.comms)
+                .into_iter()
+                .filter(|c| for_audience(&c.audience))
+                .map(|c| CommsView {
+                    by: NAME_REPLACEMENT,
+                    ..CommsView::from(c)
+                })
+                .collect(),
+            next_update: comms_due.first().cloned(),
+            comms_due,
+            pending_changes: Vec::new(),
+            postmortem: loaded.postmortem.as_ref().map(PostmortemContext::public),
+            audience,
+            authors: Vec::new(),
+            public: true,
+            now: clock.now(),
+            timezone: config.timezone.trim().to_string(),
+            cadence: cadence(config, &loaded.incident.severity),
+            next_update_by: loaded
+                .incident
+                .status
+                .is_open()
+                .then(|| clock.now() + config.cadence_for(&loaded.incident.severity).max.0),
+            severity_changes: severity_changes(&loaded.timeline),
+        }
+    }
+
+    /// The context as a template value. A public context loses every field that names people
+    /// (`by`, `owner`, `person`, `authors`, roles), and every name that appears in the
+    /// incident's files is replaced in all text, so no template can print one.
+    pub fn into_value(self, people: &[String]) -> Value {
+        if !self.public {
+            return Value::from(minijinja::value::Serde(self));
+        }
+        let mut json = serde_json::to_value(&self).expect("contexts serialize");
+        scrub(&mut json, &Names::new(people));
+        Value::from(minijinja::value::Serde(json))
+    }
+}
+
+/// Whether a public report may show an entry: never an internal one, only kinds that say what
+/// happened, and, by the repository's policy, only key entries or all of them.
+fn public_entry(e: &TimelineEntry, policy: PublicEntries) -> bool {
+    !e.internal && PUBLIC_KINDS.contains(&e.kind) && (e.key || policy == PublicEntries::All)
+}
+
+/// Updates by time, then audience and message, the same on every clone.
+fn comms_order(comms: &[CommsEntry]) -> Vec<&CommsEntry> {
+    let mut sorted: Vec<&CommsEntry> = comms.iter().collect();
+    sorted.sort_by(|a, b| (a.at, &a.audience, &a.message).cmp(&(b.at, &b.audience, &b.message)));
+    sorted
+}
+
+fn cadence(config: &Config, severity: &str) -> CadenceView {
+    let cadence = config.cadence_for(severity);
+    CadenceView {
+        min: cadence.min.0.as_secs(),
+        max: cadence.max.0.as_secs(),
+    }
+}
+
+/// The phases between known milestones, in order.
+fn phases(m: &crate::model::Milestones) -> Vec<Phase> {
+    let until_mitigated = m.mitigated.or(m.resolved);
+    [
+        ("Undetected", m.started, m.detected),
+        ("Detected, not yet mitigated", m.detected, until_mitigated),
+        ("Mitigated, not yet resolved", m.mitigated, m.resolved),
+    ]
+    .into_iter()
+    .filter_map(|(name, from, to)| {
+        let (from, to) = (from?, to?);
+        (to > from).then(|| Phase {
+            name,
+            from,
+            to,
+            duration: to.since(from).as_secs(),
+        })
+    })
+    .collect()
+}

@@ -1,0 +1,315 @@
+//! Rendering templates (the post-mortem scaffold, reports): data in, text out.
+//!
+//! Built-in templates live in `templates/` and are compiled into the binary. A repository
+//! overrides or adds templates in `.inc/templates/NAME.md`; a path names any file. Templates are
+//! minijinja (Jinja syntax); unknown variables are errors, so a typo in a template is reported with
+//! the template's name and line instead of rendering as blank.
+
+use std::path::{Path, PathBuf};
+
+use jiff::SignedDuration;
+use jiff::tz::TimeZone;
+use minijinja::value::Value;
+use minijinja::{Environment, UndefinedBehavior};
+
+use crate::error::Error;
+use crate::time::{Time, format_duration};
+
+mod context;
+mod html;
+mod redaction;
+
+pub use context::{
+    CadenceView, Context, Exec, Options, Phase, PostmortemContext, ReportEntry, SeverityChange,
+    SummaryItem, summary_timeline,
+};
+pub use html::to_html;
+pub use redaction::redact;
+
+/// Templates compiled into the binary: (name, file name, source).
+const BUILT_IN: &[(&str, &str, &str)] = &[
+    (
+        "internal",
+        "internal.md",
+        include_str!("../../templates/internal.md"),
+    ),
+    (
+        "external",
+        "external.md",
+        include_str!("../../templates/external.md"),
+    ),
+    (
+        "summary",
+        "summary.md",
+        include_str!("../../templates/summary.md"),
+    ),
+    (
+        "comms",
+        "comms.md",
+        include_str!("../../templates/comms.md"),
+    ),
+    (
+        "update",
+        "update.md",
+        include_str!("../../templates/update.md"),
+    ),
+    (
+        "tactical",
+        "tactical.md",
+        include_str!("../../templates/tactical.md"),
+    ),
+    (
+        "postmortem",
+        "postmortem.md",
+        include_str!("../../templates/postmortem.md"),
+    ),
+];
+
+/// The names of the built-in report templates (the post-mortem's is not a report).
+pub const REPORTS: [&str; 6] = [
+    "internal", "external", "summary", "comms", "update", "tactical",
+];
+
+/// Where a repository keeps its own templates.
+pub const REPO_TEMPLATES: &str = ".inc/templates";
+
+/// A template's source and the name it is known by (its file name decides HTML escaping).
+pub struct Template {
+    pub name: String,
+    pub source: String,
+    /// The file it came from; `None` for a built-in one.
+    pub path: Option<PathBuf>,
+}
+
+/// Finds a template: a path (contains `/` or ends in `.md`/`.html`), else `.inc/templates/NAME.md`
+/// in the repository, else the built-in NAME.
+pub fn find(root: &Path, name_or_path: &str) -> Result<Template, Error> {
+    let looks_like_path = name_or_path.contains('/')
+        || name_or_path.ends_with(".md")
+        || name_or_path.ends_with(".html");
+    // Paths are kept relative to the repository when inside it, for error messages.
+    let shown = |path: PathBuf| {
+        path.strip_prefix(root)
+            .map(Path::to_path_buf)
+            .unwrap_or(path)
+    };
+    if looks_like_path {
+        let path = root.join(name_or_path);
+        let inside = path.strip_prefix(root).is_ok_and(|rel| {
+            rel.components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)))
+        });
+        // A template inside the repository may be a link planted by whoever wrote the
+        // repository: it is not followed. One outside was chosen by the user.
+        let source = if inside {
+            crate::store::read_text(root, &path)
+                .map_err(|e| Error::state(format!("cannot read template {name_or_path}: {e:#}")))?
+                .ok_or_else(|| {
+                    Error::usage(format!(
+                        "cannot read template {name_or_path}: it does not exist"
+                    ))
+                })?
+        } else {
+            std::fs::read_to_string(&path)
+                .map_err(|e| Error::usage(format!("cannot read template {name_or_path}: {e}")))?
+        };
+        let name = path.file_name().map_or_else(
+            || name_or_path.to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        return Ok(Template {
+            name,
+            source,
+            path: Some(shown(path)),
+        });
+    }
+    for ext in ["md", "html"] {
+        let path = root
+            .join(REPO_TEMPLATES)
+            .join(format!("{name_or_path}.{ext}"));
+        let found =
+            crate::store::read_text(root, &path).map_err(|e| Error::state(format!("{e:#}")))?;
+        if let Some(source) = found {
+            return Ok(Template {
+                name: format!("{name_or_path}.{ext}"),
+                source,
+                path: Some(shown(path)),
+            });
+        }
+    }
+    BUILT_IN
+        .iter()
+        .find(|(name, _, _)| *name == name_or_path)
+        .map(|(_, file, source)| Template {
+            name: file.to_string(),
+            source: source.to_string(),
+            path: None,
+        })
+        .ok_or_else(|| {
+            let names: Vec<&str> = BUILT_IN.iter().map(|(n, _, _)| *n).collect();
+            crate::error::unknown_name("template", name_or_path, &names)
+        })
+}
+
+/// Renders `template` with `context`. Errors name the template file and line.
+pub fn render(template: &Template, context: Value, tz: &TimeZone) -> Result<String, Error> {
+    let mut env = environment(tz.clone());
+    if template.name.ends_with(".html") {
+        env.set_formatter(html_formatter);
+    }
+    let shown = template
+        .path
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("(built-in) {}", template.name)));
+    let error = |err: minijinja::Error| Error::File {
+        path: shown.clone(),
+        line: err.line().unwrap_or(1) as u64,
+        column: 1,
+        message: format!(
+            "template error: {}",
+            err.detail().unwrap_or(&err.kind().to_string())
+        ),
+    };
+    env.add_template_owned(template.name.clone(), template.source.clone())
+        .map_err(error)?;
+    let tmpl = env.get_template(&template.name).map_err(error)?;
+    let mut text = tmpl.render(context).map_err(error)?;
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(text)
+}
+
+/// The template environment: strict about unknown variables, with inc's filters.
+fn environment(tz: TimeZone) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_syntax(
+        minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .keep_trailing_newline(true)
+            .build()
+            .expect("the default delimiters are valid"),
+    );
+    let zone = tz.clone();
+    env.add_filter("time", move |v: Value| format_time(&v, &zone, "%H:%M"));
+    let zone = tz.clone();
+    env.add_filter("date", move |v: Value| format_time(&v, &zone, "%Y-%m-%d"));
+    let zone = tz.clone();
+    env.add_filter("datetime", move |v: Value| {
+        format_time(&v, &zone, "%Y-%m-%d %H:%M")
+    });
+    let zone = tz.clone();
+    env.add_filter("mermaid_time", move |v: Value| {
+        format_time(&v, &zone, "%Y-%m-%dT%H:%M")
+    });
+    // The same with the zone's abbreviation (`14:32 CET`), for times in prose.
+    let zone = tz.clone();
+    env.add_filter("time_tz", move |v: Value| {
+        format_zoned(&v, &zone, "%H:%M %Z")
+    });
+    let zone = tz;
+    env.add_filter("datetime_tz", move |v: Value| {
+        format_zoned(&v, &zone, "%Y-%m-%d %H:%M %Z")
+    });
+    env.add_filter("code", |v: String| code_span(&v));
+    env.add_filter("sentence", |v: String| sentence(&v));
+    env.add_filter("quote", |v: String| {
+        v.lines()
+            .map(|l| {
+                if l.is_empty() {
+                    ">".to_string()
+                } else {
+                    format!("> {l}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    env.add_filter("duration", |v: Value| match i64::try_from(v.clone()) {
+        Ok(secs) => format_duration(SignedDuration::from_secs(secs)),
+        Err(_) => "—".to_string(),
+    });
+    env.add_filter("cell", |v: String| {
+        v.replace('|', "\\|")
+            .replace("\r\n", " ")
+            .replace('\n', " ")
+    });
+    env.add_filter("oneline", |v: String, max: Option<usize>| {
+        crate::text::one_line(&v, max.unwrap_or(80))
+    });
+    env
+}
+
+/// How an HTML template prints a value: escaped for HTML as usual, and with control characters
+/// shown escaped (Markdown reports get the same from [`to_html`]).
+fn html_formatter(
+    out: &mut minijinja::Output,
+    state: &mut minijinja::State,
+    value: &Value,
+) -> Result<(), minijinja::Error> {
+    match value.as_str() {
+        Some(text) if crate::text::has_unsafe(text) => {
+            let text = crate::text::escape_controls(text).into_owned();
+            let value = if value.is_safe() {
+                Value::from_safe_string(text)
+            } else {
+                Value::from(text)
+            };
+            minijinja::escape_formatter(out, state, &value)
+        }
+        _ => minijinja::escape_formatter(out, state, value),
+    }
+}
+
+/// A time (RFC 3339 text) in the reader's time zone; `—` for none.
+fn format_time(value: &Value, tz: &TimeZone, format: &str) -> String {
+    value.as_str().and_then(Time::parse_rfc3339).map_or_else(
+        || "—".to_string(),
+        |t| t.in_tz(tz).strftime(format).to_string(),
+    )
+}
+
+/// A time with its zone's abbreviation (`UTC`, `CET`); `—` for none.
+fn format_zoned(value: &Value, tz: &TimeZone, format: &str) -> String {
+    value.as_str().and_then(Time::parse_rfc3339).map_or_else(
+        || "—".to_string(),
+        |t| {
+            t.timestamp()
+                .to_zoned(tz.clone())
+                .strftime(format)
+                .to_string()
+        },
+    )
+}
+
+/// `text` as one Markdown code span, whatever backticks it holds: the fence is one backtick longer
+/// than the longest run inside.
+fn code_span(text: &str) -> String {
+    let text = text.replace(['\r', '\n'], " ");
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// Text that ends like a sentence, so a template can put words after it whatever a person typed:
+/// trimmed, with a full stop added unless it already ends in punctuation.
+fn sentence(text: &str) -> String {
+    let text = text.trim();
+    match text.chars().last() {
+        None => String::new(),
+        Some('.' | '!' | '?' | '…' | ':' | ';') => text.to_string(),
+        Some(_) => format!("{text}."),
+    }
+}

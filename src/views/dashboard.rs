@@ -1,0 +1,196 @@
+//! `inc status` without a status: the dashboard of open incidents, fitted to the terminal.
+
+use std::io::Write;
+
+use anyhow::Result;
+use comfy_table::Table;
+use jiff::SignedDuration;
+use jiff::tz::TimeZone;
+use serde::Serialize;
+
+use super::fit::{self, Column, Text};
+use super::{EntryView, Loaded, age};
+use crate::Color;
+use crate::model::Config;
+use crate::model::comms::Due;
+use crate::model::log::sorted;
+use crate::model::roles::{self, LEAD};
+use crate::store::Store;
+use crate::text::one_line;
+use crate::time::{Clock, format_duration};
+
+/// One open incident on the dashboard (`inc status --json` prints an array of these).
+#[derive(Serialize)]
+pub struct DashboardRow<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub severity: &'a str,
+    pub status: &'a str,
+    /// Whole seconds since the incident started.
+    pub age: i64,
+    pub lead: Vec<String>,
+    pub last_entry: Option<EntryView<'a>>,
+    pub comms_due: Vec<Due>,
+}
+
+/// `inc status` without a status: every open incident at a glance, most severe first, in
+/// `columns` when known (see [`dashboard_table`]).
+pub fn print_dashboard(
+    out: &mut dyn Write,
+    store: &Store,
+    clock: &Clock,
+    color: Color,
+    columns: Option<usize>,
+    json: bool,
+) -> Result<()> {
+    let config = store.config();
+    let mut open: Vec<Loaded> = Vec::new();
+    for (id, incident) in store.load_all()? {
+        match incident {
+            Ok(incident) if incident.status.is_open() => match Loaded::load(store, &id) {
+                Ok(loaded) => open.push(loaded),
+                // One broken file must not hide the other incidents during an outage.
+                Err(err) => crate::eprintln_escaped!("warning: skipped {id}: {err:#}"),
+            },
+            Ok(_) => {}
+            Err(err) => crate::eprintln_escaped!("warning: skipped {id}: {err:#}"),
+        }
+    }
+    open.sort_by_key(|l| {
+        (
+            config.severity_rank(&l.incident.severity),
+            l.incident.opened,
+        )
+    });
+    let rows: Vec<DashboardRow> = open
+        .iter()
+        .map(|l| DashboardRow {
+            id: &l.id,
+            title: &l.incident.title,
+            severity: &l.incident.severity,
+            status: l.incident.status.name(),
+            age: age(&l.incident, clock).as_secs(),
+            lead: roles::holders(&l.roles).remove(LEAD).unwrap_or_default(),
+            last_entry: sorted(&l.timeline).last().map(|e| EntryView::from(*e)),
+            comms_due: l.due(config, clock),
+        })
+        .collect();
+    if json {
+        return super::print_json(out, &rows);
+    }
+    if rows.is_empty() {
+        writeln!(out, "No open incidents.")?;
+        return Ok(());
+    }
+    let table = dashboard_table(&rows, config, clock, color, columns);
+    writeln!(out, "{}", table.trim_fmt())?;
+    Ok(())
+}
+
+/// The dashboard's columns, richest layout first. On a narrow terminal the last entry goes
+/// first, then the per-audience columns fold into one NEXT UPDATE column (the most pressing
+/// audience), then age, then the title (the id carries it too); ids, titles and people are cut
+/// with an ellipsis before a column is dropped.
+fn dashboard_table(
+    rows: &[DashboardRow],
+    config: &Config,
+    clock: &Clock,
+    color: Color,
+    width: Option<usize>,
+) -> Table {
+    let now = clock.now();
+    let tz = clock.tz();
+    let cells = |f: &dyn Fn(&DashboardRow) -> Text| rows.iter().map(f).collect::<Vec<Text>>();
+    let mut columns = vec![
+        Column::cut("id", cells(&|r| Text::new(r.id)), 22).cut_last(),
+        Column::whole("sev", cells(&|r| Text::new(one_line(r.severity, 20)))),
+        Column::whole("status", cells(&|r| Text::new(r.status))),
+        Column::whole(
+            "age",
+            cells(&|r| Text::new(format_duration(SignedDuration::from_secs(r.age)))),
+        ),
+        Column::cut(
+            "lead",
+            cells(&|r| {
+                Text::new(if r.lead.is_empty() {
+                    "—".to_string()
+                } else {
+                    one_line(&r.lead.join(", "), 60)
+                })
+            }),
+            8,
+        ),
+        Column::cut("title", cells(&|r| Text::new(one_line(r.title, 60))), 12),
+        Column::cut(
+            "last entry",
+            cells(&|r| match &r.last_entry {
+                Some(e) => Text::with_tail(
+                    one_line(e.text, 40),
+                    format!(" ({} ago)", format_duration(now.since(e.at))),
+                ),
+                None => Text::new("—"),
+            }),
+            20,
+        ),
+        Column::whole("next update", cells(&|r| next_update(&r.comms_due, clock))),
+    ];
+    let first_audience = columns.len();
+    for audience in &config.audiences {
+        columns.push(Column::whole(
+            audience,
+            cells(&|r| {
+                due_text(
+                    r.comms_due.iter().find(|d| &d.audience == audience),
+                    clock,
+                    tz,
+                )
+            }),
+        ));
+    }
+    let audiences: Vec<usize> = (first_audience..columns.len()).collect();
+    let (id, sev, status, age, lead, title, last, next) = (0, 1, 2, 3, 4, 5, 6, 7);
+    let with = |base: &[usize], more: &[usize]| [base, more].concat();
+    let layouts = vec![
+        with(&[id, sev, status, age, lead, title, last], &audiences),
+        with(&[id, sev, status, age, lead, title], &audiences),
+        vec![id, sev, status, age, lead, title, next],
+        vec![id, sev, status, lead, title, next],
+        vec![id, sev, status, lead, next],
+        vec![id, sev, status, next],
+    ];
+    fit::table(&columns, &layouts, width, color)
+}
+
+/// The most pressing update of an incident: the most overdue, else the next due.
+fn next_update(due: &[Due], clock: &Clock) -> Text {
+    let pressing = due
+        .iter()
+        .filter(|d| d.overdue)
+        .min_by_key(|d| d.due)
+        .or_else(|| due.iter().min_by_key(|d| d.due));
+    match pressing {
+        Some(d) => {
+            let when = due_text(Some(d), clock, clock.tz());
+            Text::with_tail(d.audience.as_str(), format!(" {}", when.plain())).alarm(d.overdue)
+        }
+        None => Text::new("—"),
+    }
+}
+
+/// "15:40 (in 12m)", or "OVERDUE 8m" (red on a terminal), or "—" for an audience not being
+/// tracked.
+fn due_text(due: Option<&Due>, clock: &Clock, tz: &TimeZone) -> Text {
+    let Some(due) = due else {
+        return Text::new("—");
+    };
+    let now = clock.now();
+    if due.overdue {
+        Text::new(format!("OVERDUE {}", format_duration(now.since(due.due)))).alarm(true)
+    } else {
+        Text::new(format!(
+            "{} (in {})",
+            due.due.in_tz(tz).strftime("%H:%M"),
+            format_duration(due.due.since(now))
+        ))
+    }
+}

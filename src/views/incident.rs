@@ -1,0 +1,391 @@
+//! One incident: its JSON view (`inc list --json`, `inc show --json`), `inc show` for people, and
+//! the role holders and tenures that `inc show` and `inc roles` print.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use anyhow::Result;
+use jiff::SignedDuration;
+use jiff::tz::TimeZone;
+use serde::Serialize;
+
+use super::{CommsView, EntryView, Loaded, age, holders, table};
+use crate::model::comms::Due;
+use crate::model::incident::{Durations, Impact};
+use crate::model::log::sorted;
+use crate::model::roles;
+use crate::model::{Config, Incident, Milestone, Milestones, RoleEvent};
+use crate::postmortem::{Improvement, Issue, Postmortem};
+use crate::text::one_line;
+use crate::time::{Clock, Time, format_duration};
+
+/// One incident as `inc list --json` prints it; `inc show --json` adds the timeline, comms,
+/// comms due and pending changes.
+#[derive(Serialize)]
+pub struct IncidentView<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub severity: &'a str,
+    pub status: &'a str,
+    pub opened: Time,
+    pub summary: &'a str,
+    /// The headline for customers; `""` when not set.
+    pub public_title: &'a str,
+    pub impact: &'a Impact,
+    pub tags: &'a [String],
+    pub links: &'a [String],
+    pub source: Option<&'static str>,
+    pub milestones: &'a Milestones,
+    pub durations: Durations,
+    /// role → current holders.
+    pub roles: BTreeMap<String, Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<Vec<EntryView<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comms: Option<Vec<CommsView<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comms_due: Option<Vec<Due>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_changes: Option<Vec<EntryView<'a>>>,
+    /// `null` until postmortem.md exists; then its status, authors, Issues and Improvements.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub postmortem: Option<Option<PostmortemView<'a>>>,
+}
+
+/// The post-mortem as `inc show --json` prints it, with source line numbers.
+#[derive(Serialize)]
+pub struct PostmortemView<'a> {
+    pub status: &'static str,
+    pub authors: &'a [String],
+    pub issues: &'a [Issue],
+    pub improvements: &'a [Improvement],
+}
+
+impl<'a> From<&'a Postmortem> for PostmortemView<'a> {
+    fn from(pm: &'a Postmortem) -> Self {
+        PostmortemView {
+            status: pm.front.status.name(),
+            authors: &pm.front.authors,
+            issues: &pm.issues,
+            improvements: &pm.improvements,
+        }
+    }
+}
+
+impl<'a> IncidentView<'a> {
+    pub fn new(
+        id: &'a str,
+        incident: &'a Incident,
+        role_events: &[RoleEvent],
+        config: &Config,
+    ) -> Self {
+        IncidentView {
+            id,
+            title: &incident.title,
+            severity: &incident.severity,
+            status: incident.status.name(),
+            opened: incident.opened,
+            summary: &incident.summary,
+            public_title: &incident.public_title,
+            impact: &incident.impact,
+            tags: &incident.tags,
+            links: &incident.links,
+            source: incident.detection.source.map(|s| s.name()),
+            milestones: &incident.milestones,
+            durations: incident.milestones.durations(),
+            roles: holders(config, role_events),
+            timeline: None,
+            comms: None,
+            comms_due: None,
+            pending_changes: None,
+            postmortem: None,
+        }
+    }
+
+    /// The full view of `inc show --json`.
+    pub fn full(loaded: &'a Loaded, config: &Config, clock: &Clock) -> Self {
+        let mut view = IncidentView::new(&loaded.id, &loaded.incident, &loaded.roles, config);
+        view.timeline = Some(
+            sorted(&loaded.timeline)
+                .into_iter()
+                .map(EntryView::from)
+                .collect(),
+        );
+        view.comms = Some(
+            sorted(&loaded.comms)
+                .into_iter()
+                .map(CommsView::from)
+                .collect(),
+        );
+        view.comms_due = Some(loaded.due(config, clock));
+        view.pending_changes = Some(
+            loaded
+                .pending_changes()
+                .into_iter()
+                .map(EntryView::from)
+                .collect(),
+        );
+        view.postmortem = Some(loaded.postmortem.as_ref().map(PostmortemView::from));
+        view
+    }
+}
+
+/// Number of entries `inc show` prints at the end.
+const LAST_ENTRIES: usize = 10;
+
+/// `inc show` for people.
+pub fn print_incident(
+    out: &mut dyn Write,
+    loaded: &Loaded,
+    config: &Config,
+    clock: &Clock,
+) -> Result<()> {
+    let tz = clock.tz();
+    let incident = &loaded.incident;
+    writeln!(out, "{}", loaded.id)?;
+    writeln!(out, "{}", incident.title)?;
+    let mut facts = vec![
+        incident.severity.clone(),
+        incident.status.to_string(),
+        format!("opened {}", incident.opened.short(tz)),
+    ];
+    if let Some(source) = incident.detection.source {
+        facts.push(format!("detected by {}", source.name()));
+    }
+    writeln!(out, "{}", facts.join(" · "))?;
+    if !incident.tags.is_empty() {
+        writeln!(out, "tags: {}", incident.tags.join(", "))?;
+    }
+    if !incident.summary.is_empty() {
+        writeln!(out, "\nSummary")?;
+        for line in incident.summary.lines() {
+            writeln!(out, "  {line}")?;
+        }
+    }
+
+    writeln!(out, "\nMilestones")?;
+    for milestone in Milestone::ALL {
+        let value = incident
+            .milestones
+            .get(milestone)
+            .map_or_else(|| "—".to_string(), |t| t.short(tz));
+        writeln!(out, "  {:<14}{value}", milestone.name())?;
+    }
+
+    writeln!(out, "\nDurations")?;
+    for (label, seconds) in incident.milestones.durations().labelled() {
+        let value = seconds.map_or_else(
+            || "—".to_string(),
+            |s| format_duration(SignedDuration::from_secs(s)),
+        );
+        writeln!(out, "  {label:<22}{value}")?;
+    }
+    if incident.status.is_open() {
+        writeln!(
+            out,
+            "  {:<22}{}",
+            "ongoing for",
+            format_duration(age(incident, clock))
+        )?;
+    }
+
+    let roles = Roles::new(config, incident, &loaded.roles, clock);
+    writeln!(out, "\nRoles")?;
+    if roles.history.is_empty() {
+        writeln!(
+            out,
+            "  nobody holds a role yet: inc role incident-lead PERSON"
+        )?;
+    } else {
+        roles.print_now(out, tz, false)?;
+    }
+
+    let due = loaded.due(config, clock);
+    if !due.is_empty() {
+        writeln!(out, "\nNext updates")?;
+        for d in &due {
+            let when = if d.overdue {
+                format!("OVERDUE {}", format_duration(clock.now().since(d.due)))
+            } else {
+                format!(
+                    "by {} (in {})",
+                    d.due.in_tz(tz).strftime("%H:%M"),
+                    format_duration(d.due.since(clock.now()))
+                )
+            };
+            let last = d.last.map_or_else(
+                || "no update yet".to_string(),
+                |t| format!("last {}", t.in_tz(tz).strftime("%H:%M")),
+            );
+            writeln!(out, "  {:<14}{when}, {last}", d.audience)?;
+        }
+    }
+
+    let pending = loaded.pending_changes();
+    if !pending.is_empty() {
+        writeln!(out, "\nPending changes (inc change approve ID)")?;
+        for request in pending {
+            writeln!(
+                out,
+                "  {}  {}  {:<10} {}",
+                request.id,
+                request.at.in_tz(tz).strftime("%H:%M"),
+                one_line(&request.by, 10),
+                one_line(&request.text, 70)
+            )?;
+        }
+    }
+
+    if let Some(pm) = &loaded.postmortem {
+        let done = pm.improvements.iter().filter(|i| i.done).count();
+        writeln!(
+            out,
+            "\nPost-mortem: {} ({} issues, {} improvements, {done} done)",
+            pm.front.status.name(),
+            pm.issues.len(),
+            pm.improvements.len()
+        )?;
+    }
+
+    let entries = sorted(&loaded.timeline);
+    let shown = &entries[entries.len().saturating_sub(LAST_ENTRIES)..];
+    writeln!(out, "\nLast entries ({} of {})", shown.len(), entries.len())?;
+    for entry in shown {
+        let mut marks = String::new();
+        if entry.key {
+            marks.push_str(" [key]");
+        }
+        if entry.internal {
+            marks.push_str(" [internal]");
+        }
+        writeln!(
+            out,
+            "  {}  {:<10} {:<15} {}{marks}",
+            entry.at.short(tz),
+            one_line(&entry.by, 10),
+            entry.kind.name(),
+            one_line(&entry.text, 80),
+        )?;
+    }
+    Ok(())
+}
+
+/// Role holders now and every tenure, as `inc roles` and `inc show` print them.
+#[derive(Serialize)]
+pub struct Roles {
+    /// role → current holders, for every configured role (empty when nobody holds it).
+    pub holders: BTreeMap<String, Vec<String>>,
+    pub history: Vec<TenureView>,
+    #[serde(skip)]
+    order: Vec<String>,
+    /// What "until" says for a tenure still running: "now", or "resolved" once it is.
+    #[serde(skip)]
+    open_end: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct TenureView {
+    pub role: String,
+    pub person: String,
+    pub from: Time,
+    pub until: Option<Time>,
+    /// Whole seconds held: until `until`, or the resolution, or now.
+    pub held: i64,
+}
+
+impl Roles {
+    pub fn new(config: &Config, incident: &Incident, events: &[RoleEvent], clock: &Clock) -> Roles {
+        let holders = holders(config, events);
+        let end = incident
+            .milestones
+            .resolved
+            .filter(|_| !incident.status.is_open())
+            .unwrap_or_else(|| clock.now());
+        let history = roles::tenures(events)
+            .into_iter()
+            .map(|t| TenureView {
+                held: t.until.unwrap_or(end).since(t.from).as_secs().max(0),
+                role: t.role,
+                person: t.person,
+                from: t.from,
+                until: t.until,
+            })
+            .collect();
+        let mut order = config.roles.clone();
+        order.extend(
+            holders
+                .keys()
+                .filter(|r| !config.roles.contains(r))
+                .cloned(),
+        );
+        Roles {
+            holders,
+            history,
+            order,
+            open_end: if incident.status.is_open() {
+                "now"
+            } else {
+                "resolved"
+            },
+        }
+    }
+
+    /// Each role in configured order with its holders and since when; `all` includes roles
+    /// nobody holds.
+    pub fn print_now(&self, out: &mut dyn Write, tz: &TimeZone, all: bool) -> Result<()> {
+        for role in &self.order {
+            let people: Vec<String> = self
+                .history
+                .iter()
+                .filter(|t| &t.role == role && t.until.is_none())
+                .map(|t| {
+                    format!(
+                        "{} (since {}, {})",
+                        t.person,
+                        t.from.in_tz(tz).strftime("%H:%M"),
+                        format_duration(SignedDuration::from_secs(t.held))
+                    )
+                })
+                .collect();
+            if people.is_empty() && !all {
+                continue;
+            }
+            let people = if people.is_empty() {
+                "—".to_string()
+            } else {
+                people.join(", ")
+            };
+            writeln!(out, "  {role:<18}{people}")?;
+        }
+        Ok(())
+    }
+
+    /// `inc roles`: holders now, then every tenure with how long it lasted.
+    pub fn print(&self, out: &mut dyn Write, tz: &TimeZone) -> Result<()> {
+        writeln!(out, "Now")?;
+        self.print_now(out, tz, true)?;
+        writeln!(out, "\nHistory")?;
+        if self.history.is_empty() {
+            writeln!(
+                out,
+                "  nobody has held a role yet: inc role incident-lead PERSON"
+            )?;
+            return Ok(());
+        }
+        let mut table = table(&["role", "person", "from", "until", "held"]);
+        for t in &self.history {
+            table.add_row(vec![
+                t.role.clone(),
+                t.person.clone(),
+                t.from.short(tz),
+                t.until
+                    .map_or_else(|| self.open_end.to_string(), |u| u.short(tz)),
+                format_duration(SignedDuration::from_secs(t.held)),
+            ]);
+        }
+        for line in table.trim_fmt().lines() {
+            writeln!(out, "  {line}")?;
+        }
+        Ok(())
+    }
+}

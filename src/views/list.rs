@@ -1,0 +1,60 @@
+//! `inc list`: the incidents, as a table or JSON.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use super::{IncidentView, age, table};
+use crate::model::{Incident, RoleEvent};
+use crate::store::Store;
+use crate::text::one_line;
+use crate::time::{Clock, format_duration};
+
+/// `inc list`: the incidents `keep` selects, newest first.
+pub fn print_list(
+    out: &mut dyn Write,
+    store: &Store,
+    clock: &Clock,
+    keep: impl Fn(&str, &Incident) -> bool,
+    json: bool,
+) -> Result<()> {
+    let mut incidents: Vec<(String, Incident)> = Vec::new();
+    for (id, loaded) in store.load_all()? {
+        match loaded {
+            Ok(incident) if keep(&id, &incident) => incidents.push((id, incident)),
+            Ok(_) => {}
+            Err(err) => crate::eprintln_escaped!("warning: skipped {id}: {err:#}"),
+        }
+    }
+    incidents.reverse();
+    if json {
+        let mut views = Vec::new();
+        for (id, incident) in &incidents {
+            let roles: Vec<RoleEvent> = store.load_log(id).unwrap_or_else(|err| {
+                crate::eprintln_escaped!("warning: {id}: roles left out: {err:#}");
+                Vec::new()
+            });
+            views.push(IncidentView::new(id, incident, &roles, store.config()));
+        }
+        return super::print_json(out, &views);
+    }
+    if incidents.is_empty() {
+        writeln!(
+            out,
+            "No incidents to show (inc list --all includes resolved ones)."
+        )?;
+        return Ok(());
+    }
+    let mut table = table(&["id", "sev", "status", "duration", "title"]);
+    for (id, incident) in &incidents {
+        table.add_row(vec![
+            id.clone(),
+            incident.severity.clone(),
+            incident.status.to_string(),
+            format_duration(age(incident, clock)),
+            one_line(&incident.title, 60),
+        ]);
+    }
+    writeln!(out, "{}", table.trim_fmt())?;
+    Ok(())
+}

@@ -1,0 +1,182 @@
+//! What `list`, `show`, `status` and `roles` print: the JSON shapes scripts rely on (see SPEC.md)
+//! and the tables people read. Rendering writes to any `Write` and never decides where that goes.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use anyhow::Result;
+use comfy_table::{ContentArrangement, Table, presets};
+use jiff::SignedDuration;
+use serde::Serialize;
+
+use crate::model::comms::{self, Due};
+use crate::model::roles;
+use crate::model::timeline::{self, Change};
+use crate::model::{CommsEntry, Config, Incident, Kind, RoleEvent, TimelineEntry};
+use crate::postmortem::Postmortem;
+use crate::store::Store;
+use crate::time::{Clock, Time};
+
+mod dashboard;
+mod fit;
+mod incident;
+mod list;
+
+pub use dashboard::{DashboardRow, print_dashboard};
+pub use incident::{IncidentView, PostmortemView, Roles, TenureView, print_incident};
+pub use list::print_list;
+
+/// An incident with all of its files read, for `show` and the dashboard.
+pub struct Loaded {
+    pub id: String,
+    pub incident: Incident,
+    pub timeline: Vec<TimelineEntry>,
+    pub roles: Vec<RoleEvent>,
+    pub comms: Vec<CommsEntry>,
+    /// What postmortem.md holds, once it exists.
+    pub postmortem: Option<Postmortem>,
+}
+
+impl Loaded {
+    pub fn load(store: &Store, id: &str) -> Result<Loaded> {
+        let mut loaded = Loaded::load_logs(store, id)?;
+        loaded.postmortem = store.load_postmortem(id)?;
+        Ok(loaded)
+    }
+
+    /// Everything but postmortem.md (to scaffold a new one, the old one does not matter).
+    pub fn load_logs(store: &Store, id: &str) -> Result<Loaded> {
+        Ok(Loaded {
+            id: id.to_string(),
+            incident: store.load_incident(id)?,
+            timeline: store.load_log(id)?,
+            roles: store.load_log(id)?,
+            comms: store.load_log(id)?,
+            postmortem: None,
+        })
+    }
+
+    pub fn due(&self, config: &Config, clock: &Clock) -> Vec<Due> {
+        comms::due(&self.incident, &self.comms, config, clock.now())
+    }
+
+    /// Everyone named in the incident's files, including the post-mortem's authors and owners.
+    pub fn people(&self) -> Vec<String> {
+        let mut authors: Vec<String> = Vec::new();
+        if let Some(pm) = &self.postmortem {
+            authors.extend(pm.front.authors.iter().cloned());
+            authors.extend(pm.improvements.iter().filter_map(|i| i.owner.clone()));
+        }
+        crate::model::people(&self.timeline, &self.roles, &self.comms, &authors)
+    }
+
+    pub fn pending_changes(&self) -> Vec<&TimelineEntry> {
+        timeline::changes(&self.timeline)
+            .into_iter()
+            .filter(|c| c.decision.is_none())
+            .map(|c: Change| c.request)
+            .collect()
+    }
+}
+
+/// Every configured role with its current holders (empty when nobody holds it), plus any role
+/// held that the configuration no longer lists.
+pub fn holders(config: &Config, events: &[RoleEvent]) -> BTreeMap<String, Vec<String>> {
+    let mut holders: BTreeMap<String, Vec<String>> = config
+        .roles
+        .iter()
+        .map(|r| (r.clone(), Vec::new()))
+        .collect();
+    holders.extend(roles::holders(events));
+    holders
+}
+
+/// A timeline entry for JSON, with every field present (`key`, `internal` false, others null).
+#[derive(Serialize)]
+pub struct EntryView<'a> {
+    pub id: &'a str,
+    pub at: Time,
+    pub recorded: Option<Time>,
+    pub by: &'a str,
+    pub kind: Kind,
+    #[serde(rename = "ref")]
+    pub reference: Option<&'a str>,
+    pub key: bool,
+    pub internal: bool,
+    pub text: &'a str,
+}
+
+impl<'a> From<&'a TimelineEntry> for EntryView<'a> {
+    fn from(e: &'a TimelineEntry) -> Self {
+        EntryView {
+            id: &e.id,
+            at: e.at,
+            recorded: e.recorded,
+            by: &e.by,
+            kind: e.kind,
+            reference: e.reference.as_deref(),
+            key: e.key,
+            internal: e.internal,
+            text: &e.text,
+        }
+    }
+}
+
+/// A comms entry for JSON, with every field present.
+#[derive(Serialize)]
+pub struct CommsView<'a> {
+    pub id: &'a str,
+    pub at: Time,
+    pub recorded: Option<Time>,
+    pub by: &'a str,
+    pub audience: &'a str,
+    pub channel: Option<&'a str>,
+    pub message: &'a str,
+}
+
+impl<'a> From<&'a CommsEntry> for CommsView<'a> {
+    fn from(c: &'a CommsEntry) -> Self {
+        CommsView {
+            id: &c.id,
+            at: c.at,
+            recorded: c.recorded,
+            by: &c.by,
+            audience: &c.audience,
+            channel: c.channel.as_deref(),
+            message: &c.message,
+        }
+    }
+}
+
+/// A table for people: no borders, fits the terminal when there is one.
+pub fn table(header: &[&str]) -> Table {
+    let mut table = Table::new();
+    table
+        .load_style(presets::NOTHING)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(header.iter().map(|h| h.to_uppercase()));
+    for column in table.column_iter_mut() {
+        column.set_padding((0, 2));
+    }
+    table
+}
+
+/// How long the incident has lasted: from its start (or detection, or opening) until resolved or now.
+/// Never negative: a start ahead of this clock (another clone's clock runs fast) counts as zero,
+/// and `inc check` warns about it.
+pub fn age(incident: &Incident, clock: &Clock) -> SignedDuration {
+    let m = &incident.milestones;
+    let start = m.started.or(m.detected).unwrap_or(incident.opened);
+    let end = m
+        .resolved
+        .filter(|_| !incident.status.is_open())
+        .unwrap_or_else(|| clock.now());
+    end.since(start).max(SignedDuration::ZERO)
+}
+
+/// Prints `value` as pretty JSON and a newline.
+pub fn print_json(out: &mut dyn Write, value: &impl serde::Serialize) -> Result<()> {
+    let text = crate::text::escape_json(serde_json::to_string_pretty(value)?);
+    writeln!(out, "{text}")?;
+    Ok(())
+}
