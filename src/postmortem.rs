@@ -2,7 +2,7 @@
 //! each with the line it is on, so `inc check` and pull-request annotations can point at it.
 //!
 //! The file is people's prose; this module only reads structure out of it (pulldown-cmark) and
-//! never rewrites it. Judging what it finds is `check.rs`'s job.
+//! never rewrites it. Judging what it finds is `check`'s job.
 
 use std::path::Path;
 
