@@ -121,68 +121,78 @@ pub fn file_of(store: &Store, incident: &str) -> (PathBuf, String) {
     (path, shown)
 }
 
-/// The actions of the incidents `ids`, and the post-mortems that could not be read.
-pub fn load(
-    store: &Store,
-    incidents: &[String],
-    today: Date,
-) -> Result<(Vec<Action>, Vec<anyhow::Error>)> {
-    let mut actions = Vec::new();
-    let mut broken = Vec::new();
+/// The actions of some incidents, and the post-mortems among them that could not be read.
+pub struct Loaded {
+    pub actions: Vec<Action>,
+    /// (incident, why) for each post-mortem that does not parse.
+    pub broken: Vec<(String, anyhow::Error)>,
+}
+
+/// The actions of the incidents `incidents`, in that order.
+pub fn load(store: &Store, incidents: &[String], today: Date) -> Result<Loaded> {
+    let mut loaded = Loaded {
+        actions: Vec::new(),
+        broken: Vec::new(),
+    };
     for incident in incidents {
         let (_, shown) = file_of(store, incident);
         match store.load_postmortem(incident) {
-            Ok(Some(pm)) => actions.extend(of(incident, &shown, &pm, today)),
+            Ok(Some(pm)) => loaded.actions.extend(of(incident, &shown, &pm, today)),
             Ok(None) => {}
-            Err(err) => broken.push(err),
+            Err(err) => loaded.broken.push((incident.clone(), err)),
         }
     }
-    Ok((actions, broken))
+    Ok(loaded)
 }
 
-/// The action `query` names: `INCIDENT#ID` (INCIDENT as `-i` matches it) or a bare id unique
-/// across `incidents`. A post-mortem that does not parse could hold the id, so a bare id is
-/// refused while there is one.
+/// The action `query` names among `incidents`: see [`Loaded::find`].
 pub fn find(store: &Store, incidents: &[String], query: &str, today: Date) -> Result<Action> {
-    let query = query.trim();
-    let (scope, id) = match query.split_once('#') {
-        Some((incident, id)) => (vec![store.resolve(incident.trim())?], id.trim()),
-        None => (incidents.to_vec(), query),
-    };
-    if id.is_empty() {
-        return Err(Error::usage(format!(
-            "\"{query}\" names no action: give INCIDENT#ID or an id `inc actions` prints"
-        ))
-        .into());
-    }
-    let (actions, broken) = load(store, &scope, today)?;
-    if let Some(err) = broken.into_iter().next() {
-        return Err(err.context(format!(
-            "cannot look for action \"{id}\": a post-mortem does not parse; fix it first"
-        )));
-    }
-    let found: Vec<Action> = actions
-        .into_iter()
-        .filter(|a| a.id.eq_ignore_ascii_case(id))
-        .collect();
-    match found.as_slice() {
-        [one] => Ok(one.clone()),
-        [] => Err(Error::usage(format!(
-            "no action has id \"{id}\"{}: `inc actions --all` lists every id",
-            match scope.as_slice() {
-                [one] if query.contains('#') => format!(" in {one}"),
-                _ => String::new(),
-            }
-        ))
-        .into()),
-        many => {
-            let names: Vec<String> = many.iter().map(Action::name).collect();
-            Err(Error::usage(format!(
-                "\"{id}\" is the id of {} actions: {}; give INCIDENT#ID",
-                many.len(),
-                names.join(", ")
+    load(store, incidents, today)?.find(store, query)
+}
+
+impl Loaded {
+    /// The action `query` names: `INCIDENT#ID` (INCIDENT as `-i` matches it) or a bare id unique
+    /// among the loaded ones. A post-mortem that does not parse could hold the id, so the query
+    /// is refused while one it could be in is broken.
+    pub fn find(&self, store: &Store, query: &str) -> Result<Action> {
+        let query = query.trim();
+        let (incident, id) = match query.split_once('#') {
+            Some((incident, id)) => (Some(store.resolve(incident.trim())?), id.trim()),
+            None => (None, query),
+        };
+        if id.is_empty() {
+            return Err(Error::usage(format!(
+                "\"{query}\" names no action: give INCIDENT#ID or an id `inc actions` prints"
             ))
-            .into())
+            .into());
+        }
+        let within = |name: &str| incident.as_deref().is_none_or(|i| i == name);
+        if let Some((_, err)) = self.broken.iter().find(|(name, _)| within(name)) {
+            return Err(anyhow::anyhow!(
+                "cannot look for action \"{id}\": a post-mortem does not parse; fix it first: {err:#}"
+            ));
+        }
+        let found: Vec<&Action> = self
+            .actions
+            .iter()
+            .filter(|a| within(&a.incident) && a.id.eq_ignore_ascii_case(id))
+            .collect();
+        match found.as_slice() {
+            [one] => Ok((*one).clone()),
+            [] => Err(Error::usage(format!(
+                "no action has id \"{id}\"{}: `inc actions --all` lists every id",
+                incident.map(|i| format!(" in {i}")).unwrap_or_default()
+            ))
+            .into()),
+            many => {
+                let names: Vec<String> = many.iter().map(|a| a.name()).collect();
+                Err(Error::usage(format!(
+                    "\"{id}\" is the id of {} actions: {}; give INCIDENT#ID",
+                    many.len(),
+                    names.join(", ")
+                ))
+                .into())
+            }
         }
     }
 }

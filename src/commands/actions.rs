@@ -180,8 +180,9 @@ fn list(ctx: &mut Ctx<'_>, args: ListArgs) -> Result<()> {
         });
     }
     let today = actions::today(&ctx.clock);
-    let (mut found, broken) = actions::load(&store, &incidents, today)?;
-    for err in broken {
+    let loaded = actions::load(&store, &incidents, today)?;
+    let mut found = loaded.actions;
+    for (_, err) in loaded.broken {
         crate::eprintln_escaped!("warning: skipped a post-mortem: {err:#}");
     }
     let owner = args.owner.as_deref().map(str::trim);
@@ -481,8 +482,10 @@ fn scan(ctx: &mut Ctx<'_>, args: ScanArgs) -> Result<()> {
     // Oldest commit first: the first commit that did the work is the one that counts.
     let mut changes: BTreeMap<String, Vec<(String, Change)>> = BTreeMap::new();
     let mut done: Vec<String> = Vec::new();
+    // Read once: a long history may name many actions.
+    let loaded = actions::load(&store, &incidents, today)?;
     for trailer in trailers.iter().rev() {
-        let action = match actions::find(&store, &incidents, &trailer.query, today) {
+        let action = match loaded.find(&store, &trailer.query) {
             Ok(action) => action,
             Err(err) => {
                 crate::eprintln_escaped!(

@@ -129,27 +129,17 @@ fn refresh(ctx: &mut Ctx<'_>, store: &Store, id: &str, path: &Path, args: &Args)
             capitalized(name)
         );
     }
-    let mut rewritten = done.rewritten.clone();
-    // Writing the file is when hand-written Improvements get their ids (see actions.rs).
-    let text = crate::actions::rewrite(Path::new(&shown.to_string()), &done.text, id, None)
-        .unwrap_or_else(|err| {
-            crate::eprintln_escaped!("warning: {err:#}");
-            done.text.clone()
-        });
-    if text != done.text {
-        rewritten.push("improvement ids".into());
-    }
-    if rewritten.is_empty() {
+    if done.rewritten.is_empty() {
         writeln!(ctx.out, "{shown} is up to date")?;
         return Ok(());
     }
-    store.write_file(path, text.as_bytes())?;
+    store.write_file(path, done.text.as_bytes())?;
     ctx.commit(
         store,
         &[path.to_path_buf()],
-        &format!("{id}: refresh postmortem ({})", rewritten.join(", ")),
+        &format!("{id}: refresh postmortem ({})", done.rewritten.join(", ")),
     )?;
-    writeln!(ctx.out, "{shown}: rewrote {}", rewritten.join(", "))?;
+    writeln!(ctx.out, "{shown}: rewrote {}", done.rewritten.join(", "))?;
     Ok(())
 }
 
