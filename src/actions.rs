@@ -293,27 +293,36 @@ pub fn rewrite(
     let new = lines.concat();
     // What inc meant to write must read back as meant.
     let after = postmortem::parse(path, &new)?;
-    let same_items = after.improvements.len() == pm.improvements.len();
-    let ok = same_items
-        && after
-            .improvements
+    let wanted_done =
+        target.map(|(wanted, change)| (wanted, matches!(change, Change::Done { .. })));
+    let as_meant = |(before, (after, (id, _))): (&Improvement, (&Improvement, &(String, bool)))| {
+        let state_ok = match wanted_done {
+            Some((wanted, done)) if id.eq_ignore_ascii_case(wanted) => after.done == done,
+            _ => after.done == before.done && after.reference == before.reference,
+        };
+        state_ok
+            && after.id.as_deref() == Some(id.as_str())
+            && after.text == before.text
+            && after.owner == before.owner
+            && after.due == before.due
+            && after.kind == before.kind
+            && after.unknown == before.unknown
+    };
+    let wrong = if after.improvements.len() == pm.improvements.len() {
+        pm.improvements
             .iter()
-            .zip(&ids)
-            .all(|(item, (id, _))| item.id.as_deref() == Some(id.as_str()))
-        && target.is_none_or(|(wanted, change)| {
-            after.improvements.iter().any(|item| {
-                item.id
-                    .as_deref()
-                    .is_some_and(|id| id.eq_ignore_ascii_case(wanted))
-                    && item.done == matches!(change, Change::Done { .. })
-            })
-        });
-    if !ok {
+            .zip(after.improvements.iter().zip(&ids))
+            .position(|pair| !as_meant(pair))
+    } else {
+        Some(0)
+    };
+    if let Some(index) = wrong {
+        let item = &pm.improvements[index];
         return Err(Error::File {
             path: path.to_path_buf(),
-            line: pm.improvements.first().map_or(1, |i| i.line),
-            column: 1,
-            message: "inc cannot rewrite these Improvements safely (an item's parentheses or list marker are unusual): write `- [x]` and `(…, id: ID)` by hand".into(),
+            line: item.line,
+            column: item.column,
+            message: "inc cannot rewrite this Improvement safely (its list marker or parentheses are unusual): write `- [x]` and `(…, id: ID)` by hand".into(),
         }
         .into());
     }
@@ -467,6 +476,38 @@ mod tests {
         assert_eq!(first[1], ("ab3".to_string(), false));
         assert!(first[0].1 && first[0].0.len() == ID_LEN);
         assert_ne!(first[0].0, ids("y", &pm.improvements)[0].0);
+    }
+
+    #[test]
+    fn a_wrapped_item_gets_its_attributes_on_its_last_line() {
+        let text = "---\nstatus: draft\nincident: x\n---\n## Improvements\n\n- [ ] A long action\n  that wraps (owner: a, id: w1)\n- [ ] Next (owner: b, id: n2)\n";
+        let change = Change::Done {
+            on: "2026-12-01".into(),
+            by: "d".into(),
+            reference: None,
+        };
+        let new = rewrite(Path::new("p.md"), text, "x", Some(("w1", &change))).unwrap();
+        assert_eq!(
+            new,
+            text.replace("- [ ] A long", "- [x] A long")
+                .replace("id: w1)", "id: w1, done: 2026-12-01, by: d)")
+        );
+    }
+
+    #[test]
+    fn an_item_with_a_sub_list_keeps_its_attributes_on_its_own_line() {
+        let text = "---\nstatus: draft\nincident: x\n---\n## Improvements\n\n- [x] Parent (owner: a, id: p1)\n  - a detail (not an attribute)\n";
+        let new = rewrite(Path::new("p.md"), text, "x", Some(("p1", &Change::Reopen))).unwrap();
+        assert_eq!(new, text.replace("- [x]", "- [ ]"));
+    }
+
+    #[test]
+    fn attributes_split_over_lines_are_refused_not_half_rewritten() {
+        let text = "---\nstatus: draft\nincident: x\n---\n## Improvements\n\n- [ ] Item (owner: a,\n  id: p1)\n";
+        let err = rewrite(Path::new("p.md"), text, "x", Some(("p1", &Change::Reopen)))
+            .map(|_| ())
+            .unwrap_err();
+        assert!(err.to_string().contains("p.md:7:1"), "{err}");
     }
 
     #[test]

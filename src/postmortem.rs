@@ -136,8 +136,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Postmortem, Error> {
     let mut list_depth = 0usize;
     // The top-level item being read: (offset, text, task marker).
     let mut item: Option<(usize, String, Option<bool>)> = None;
-    // Where the item being read ends (its range covers every line it wraps onto).
+    // Where the item being read ends (its range covers every line it wraps onto), and how much
+    // of its text is its own (before a sub-list).
     let mut item_end = 0usize;
+    let mut own_len: Option<usize> = None;
 
     let parser = Parser::new_ext(body, Options::ENABLE_TASKLISTS).into_offset_iter();
     for (event, range) in parser {
@@ -155,11 +157,22 @@ pub fn parse(path: &Path, text: &str) -> Result<Postmortem, Error> {
                 }
             }
             Event::End(TagEnd::Heading(_)) => in_heading = None,
-            Event::Start(Tag::List(_)) => list_depth += 1,
+            Event::Start(Tag::List(_)) => {
+                // A sub-list ends the item's own text: an Improvement's attributes come before it.
+                if list_depth == 1
+                    && let Some((_, text, _)) = &item
+                    && own_len.is_none()
+                {
+                    item_end = item_end.min(range.start);
+                    own_len = Some(text.len());
+                }
+                list_depth += 1;
+            }
             Event::End(TagEnd::List(_)) => list_depth -= 1,
             Event::Start(Tag::Item) if list_depth == 1 => {
                 item = Some((range.start, String::new(), None));
                 item_end = range.end;
+                own_len = None;
             }
             Event::TaskListMarker(done) => {
                 if let Some((_, _, task)) = item.as_mut() {
@@ -171,11 +184,15 @@ pub fn parse(path: &Path, text: &str) -> Result<Postmortem, Error> {
                     continue;
                 };
                 let (line, column) = (lines.line(offset), lines.column(offset));
+                let own = own_len
+                    .map_or(text.as_str(), |len| &text[..len])
+                    .trim()
+                    .to_string();
                 let text = text.trim().to_string();
                 match sections.last().map(|s| s.title.as_str()) {
                     Some("Issues") => issues.push(Issue { line, column, text }),
                     Some("Improvements") => {
-                        let mut found = improvement(line, column, &text, task.unwrap_or(false));
+                        let mut found = improvement(line, column, &own, task.unwrap_or(false));
                         found.end_line = lines.line(item_end.saturating_sub(1).max(offset));
                         improvements.push(found);
                     }
