@@ -19,7 +19,7 @@ use crate::store::Store;
     after_help = "Examples:
   inc actions --owner carol --overdue
   inc actions done 2026-11-22-checkout-api-down#k3m9p --ref OPS-12
-  inc actions scan --repo ../checkout-service --since 30d"
+  inc actions scan --repo ../checkout-service --since \"30d ago\""
 )]
 pub struct Args {
     #[command(subcommand)]
@@ -66,6 +66,10 @@ impl Args {
 
 /// List Improvements (open ones unless --all; -i/--incident: one incident's)
 #[derive(Debug, Default, clap::Args)]
+#[command(after_help = "Examples:
+  inc actions list --owner carol --overdue
+  inc actions list --all --format csv > follow-ups.csv
+  inc actions list -i checkout --json")]
 pub struct ListArgs {
     /// Only those owned by PERSON (case-insensitive)
     #[arg(long, value_name = "PERSON")]
@@ -110,6 +114,10 @@ pub enum Format {
 
 /// Tick an Improvement in its postmortem.md (with the date and who), and commit
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  inc actions done k3m9p
+  inc actions done 2026-11-22-checkout-api-down#k3m9p --ref OPS-12
+  inc actions done checkout#k3m9p --by carol --ref https://github.com/acme/shop/pull/812")]
 pub struct DoneArgs {
     /// INCIDENT#ID, or an id no other Improvement has
     pub id: String,
@@ -124,6 +132,9 @@ pub struct DoneArgs {
 
 /// Untick an Improvement (forgets when and by whom it was done), and commit
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  inc actions reopen k3m9p
+  inc actions reopen checkout#k3m9p")]
 pub struct ReopenArgs {
     /// INCIDENT#ID, or an id no other Improvement has
     pub id: String,
@@ -131,6 +142,12 @@ pub struct ReopenArgs {
 
 /// Tick the Improvements that commits name in a `Fixes-Action: INCIDENT#ID` trailer, and commit
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  inc actions scan
+  inc actions scan --repo ../checkout-service --since \"30d ago\"
+
+A commit closes a follow-up with a trailer in its message's last paragraph:
+  git commit -m \"Validate pool sizes in CI\" --trailer \"Fixes-Action: checkout#k3m9p\"")]
 pub struct ScanArgs {
     /// The git repository whose commits to read [default: this one]
     #[arg(long, value_name = "PATH")]

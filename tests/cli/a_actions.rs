@@ -418,3 +418,21 @@ fn the_report_shows_status_ref_and_id_and_refresh_leaves_items_alone() {
         "{public}"
     );
 }
+
+#[test]
+fn a_url_ref_and_no_commit_work() {
+    let repo = two_incidents();
+    let head = repo.head();
+    let url = "https://github.com/acme/shop/pull/812";
+    repo.ok(&["actions", "done", "s3arc", "--ref", url, "--no-commit"]);
+    assert_eq!(repo.head(), head);
+    assert_eq!(
+        repo.json(&["actions", "--all", "--json", "-i", "search"])[0]["ref"],
+        url
+    );
+    let err = repo.fails(2, &["actions", "--no-commit"]);
+    assert!(
+        err.contains("--no-commit does nothing for inc actions"),
+        "{err}"
+    );
+}
