@@ -405,7 +405,7 @@ fn done(ctx: &mut Ctx<'_>, args: DoneArgs) -> Result<()> {
         writeln!(ctx.out, "{}: already done", action.name())?;
         return Ok(());
     }
-    let path = write(ctx, &store, &action.incident, &[(&action.id, &change)])?;
+    let path = write(&store, &action.incident, &[(&action.id, &change)])?;
     ctx.commit(
         &store,
         &[path],
@@ -425,12 +425,7 @@ fn reopen(ctx: &mut Ctx<'_>, args: ReopenArgs) -> Result<()> {
         writeln!(ctx.out, "{}: already open", action.name())?;
         return Ok(());
     }
-    let path = write(
-        ctx,
-        &store,
-        &action.incident,
-        &[(&action.id, &Change::Reopen)],
-    )?;
+    let path = write(&store, &action.incident, &[(&action.id, &Change::Reopen)])?;
     ctx.commit(
         &store,
         &[path],
@@ -442,12 +437,7 @@ fn reopen(ctx: &mut Ctx<'_>, args: ReopenArgs) -> Result<()> {
 
 /// Makes `changes` to one incident's postmortem.md (every item without an id gets one) and writes
 /// it; nothing is written if any change cannot be made.
-fn write(
-    _ctx: &Ctx<'_>,
-    store: &Store,
-    incident: &str,
-    changes: &[(&str, &Change)],
-) -> Result<PathBuf> {
+fn write(store: &Store, incident: &str, changes: &[(&str, &Change)]) -> Result<PathBuf> {
     let (path, shown) = actions::file_of(store, incident);
     let mut text = store
         .read_text(&path)?
@@ -543,7 +533,7 @@ fn scan(ctx: &mut Ctx<'_>, args: ScanArgs) -> Result<()> {
     let mut paths = Vec::new();
     for (incident, list) in &changes {
         let list: Vec<(&str, &Change)> = list.iter().map(|(id, c)| (id.as_str(), c)).collect();
-        paths.push(write(ctx, &store, incident, &list)?);
+        paths.push(write(&store, incident, &list)?);
     }
     let names: Vec<&str> = changes.keys().map(String::as_str).collect();
     ctx.commit(
