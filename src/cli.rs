@@ -75,6 +75,7 @@ pub enum Command {
     Change(commands::change::Args),
     Exec(commands::exec::Args),
     Postmortem(commands::postmortem::Args),
+    Actions(commands::actions::Args),
     Check(commands::check::Args),
     Report(commands::report::Args),
     Stats(commands::stats::Args),

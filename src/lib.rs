@@ -3,6 +3,7 @@
 //! The binary calls [`main`]; tests and the demo call [`run`] with their own [`Env`], so nothing
 //! here reads the process environment except [`Env::from_process`].
 
+pub mod actions;
 pub mod chart;
 pub mod check;
 pub mod cli;

@@ -102,10 +102,23 @@ pub struct Improvement {
     pub kind: Option<String>,
     #[serde(rename = "ref")]
     pub reference: Option<String>,
-    /// Attributes other than owner, due, type and ref: reported by `inc check`.
+    /// A short id that names the item across reorderings and rewordings (`inc actions`); inc adds
+    /// it when it writes the file.
+    pub id: Option<String>,
+    /// When it was ticked with `inc actions done` (`done: YYYY-MM-DD`).
+    pub done_on: Option<String>,
+    /// Who ticked it (`by: NAME`).
+    pub done_by: Option<String>,
+    /// The last line of the item (it may wrap), where its attributes are.
+    #[serde(skip)]
+    pub end_line: u64,
+    /// Attributes other than owner, due, type, ref, id, done and by: reported by `inc check`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unknown: Vec<String>,
 }
+
+/// The attributes an Improvement may have in its parentheses.
+pub const ATTRIBUTES: [&str; 7] = ["owner", "due", "type", "ref", "id", "done", "by"];
 
 /// Improvement types.
 pub const TYPES: [&str; 3] = ["mitigate", "prevent", "process"];
@@ -123,6 +136,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Postmortem, Error> {
     let mut list_depth = 0usize;
     // The top-level item being read: (offset, text, task marker).
     let mut item: Option<(usize, String, Option<bool>)> = None;
+    // Where the item being read ends (its range covers every line it wraps onto), and how much
+    // of its text is its own (before a sub-list).
+    let mut item_end = 0usize;
+    let mut own_len: Option<usize> = None;
 
     let parser = Parser::new_ext(body, Options::ENABLE_TASKLISTS).into_offset_iter();
     for (event, range) in parser {
@@ -140,10 +157,22 @@ pub fn parse(path: &Path, text: &str) -> Result<Postmortem, Error> {
                 }
             }
             Event::End(TagEnd::Heading(_)) => in_heading = None,
-            Event::Start(Tag::List(_)) => list_depth += 1,
+            Event::Start(Tag::List(_)) => {
+                // A sub-list ends the item's own text: an Improvement's attributes come before it.
+                if list_depth == 1
+                    && let Some((_, text, _)) = &item
+                    && own_len.is_none()
+                {
+                    item_end = item_end.min(range.start);
+                    own_len = Some(text.len());
+                }
+                list_depth += 1;
+            }
             Event::End(TagEnd::List(_)) => list_depth -= 1,
             Event::Start(Tag::Item) if list_depth == 1 => {
                 item = Some((range.start, String::new(), None));
+                item_end = range.end;
+                own_len = None;
             }
             Event::TaskListMarker(done) => {
                 if let Some((_, _, task)) = item.as_mut() {
@@ -155,11 +184,17 @@ pub fn parse(path: &Path, text: &str) -> Result<Postmortem, Error> {
                     continue;
                 };
                 let (line, column) = (lines.line(offset), lines.column(offset));
+                let own = own_len
+                    .map_or(text.as_str(), |len| &text[..len])
+                    .trim()
+                    .to_string();
                 let text = text.trim().to_string();
                 match sections.last().map(|s| s.title.as_str()) {
                     Some("Issues") => issues.push(Issue { line, column, text }),
                     Some("Improvements") => {
-                        improvements.push(improvement(line, column, &text, task.unwrap_or(false)))
+                        let mut found = improvement(line, column, &own, task.unwrap_or(false));
+                        found.end_line = lines.line(item_end.saturating_sub(1).max(offset));
+                        improvements.push(found);
                     }
                     _ => {}
                 }
@@ -328,6 +363,10 @@ fn improvement(line: u64, column: u64, text: &str, done: bool) -> Improvement {
         due: None,
         kind: None,
         reference: None,
+        id: None,
+        done_on: None,
+        done_by: None,
+        end_line: line,
         unknown: Vec::new(),
     };
     let Some(open) = text.strip_suffix(')').and_then(|t| t.rfind('(')) else {
@@ -339,7 +378,7 @@ fn improvement(line: u64, column: u64, text: &str, done: bool) -> Improvement {
         .filter_map(|part| part.split_once(':'))
         .map(|(k, v)| (k.trim(), v.trim()))
         .collect();
-    let known = ["owner", "due", "type", "ref"];
+    let known = ATTRIBUTES;
     if !pairs
         .iter()
         .any(|(k, _)| known.contains(&k.to_lowercase().as_str()))
@@ -354,6 +393,9 @@ fn improvement(line: u64, column: u64, text: &str, done: bool) -> Improvement {
             "due" => found.due = value,
             "type" => found.kind = value,
             "ref" => found.reference = value,
+            "id" => found.id = value,
+            "done" => found.done_on = value,
+            "by" => found.done_by = value,
             _ => found.unknown.push(key.to_string()),
         }
     }

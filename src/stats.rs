@@ -37,6 +37,19 @@ pub struct Group {
     pub time_to_mitigate: Measure,
     pub time_to_resolve: Measure,
     pub detected_to_resolved: Measure,
+    /// The post-mortems' Improvements (follow-ups) of the group's incidents.
+    pub improvements: Followups,
+}
+
+/// How a group's follow-ups stand: counts as of the clock, and the median number of days from
+/// the incident's resolution to an Improvement's `done:` date (over those that have both).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Followups {
+    pub total: usize,
+    pub done: usize,
+    pub open: usize,
+    pub overdue: usize,
+    pub median_days_to_done: Option<i64>,
 }
 
 impl Group {
@@ -135,9 +148,59 @@ pub fn compute(
                 time_to_mitigate: measure(|d| d.time_to_mitigate),
                 time_to_resolve: measure(|d| d.time_to_resolve),
                 detected_to_resolved: measure(|d| d.detected_to_resolved),
+                improvements: Followups::default(),
             }
         })
         .collect()
+}
+
+/// Counts each incident's Improvements into the groups it belongs to (the groups [`compute`]
+/// made from the same incidents, `by`, config and zone).
+pub fn add_followups(
+    groups: &mut [Group],
+    incidents: &[(&Incident, &[crate::postmortem::Improvement])],
+    by: Option<GroupBy>,
+    config: &Config,
+    tz: &TimeZone,
+    today: jiff::civil::Date,
+) {
+    let mut days: BTreeMap<String, Vec<Option<i64>>> = BTreeMap::new();
+    for (incident, items) in incidents {
+        let resolved = incident.milestones.resolved.map(|r| r.in_tz(tz).date());
+        for (_, name) in keys(incident, by, config, tz) {
+            let Some(group) = groups.iter_mut().find(|g| g.group == name) else {
+                continue;
+            };
+            let f = &mut group.improvements;
+            for item in *items {
+                f.total += 1;
+                if item.done {
+                    f.done += 1;
+                } else {
+                    f.open += 1;
+                }
+                if crate::actions::overdue(item, today) {
+                    f.overdue += 1;
+                }
+                let done_on = item
+                    .done_on
+                    .as_deref()
+                    .and_then(|d| d.parse::<jiff::civil::Date>().ok());
+                if let (true, Some(done_on), Some(resolved)) = (item.done, done_on, resolved) {
+                    let span = resolved
+                        .until(done_on)
+                        .ok()
+                        .map(|s| i64::from(s.get_days()));
+                    days.entry(name.clone()).or_default().push(span);
+                }
+            }
+        }
+    }
+    for group in groups {
+        if let Some(values) = days.get(&group.group) {
+            group.improvements.median_days_to_done = Measure::of(values).median;
+        }
+    }
 }
 
 /// The groups an incident belongs to, as (sort rank, name).

@@ -114,10 +114,14 @@ impl Check<'_> {
                     at,
                     Level::Error,
                     "improvement-attribute",
-                    format!("unknown attribute \"{unknown}\": use owner, due, type and ref"),
+                    format!(
+                        "unknown attribute \"{unknown}\": use {}",
+                        postmortem::ATTRIBUTES.join(", ")
+                    ),
                 );
             }
         }
+        self.followups(pm);
         self.missing_sections(text, pm);
         if pm.front.status != postmortem::Status::Draft {
             for required in postmortem::SECTIONS {
@@ -163,6 +167,45 @@ impl Check<'_> {
 }
 
 impl Check<'_> {
+    /// Follow-ups (`inc actions`): an open item past its due date as of the clock, and two items
+    /// with one id (copied lines), which `inc actions done` could not tell apart.
+    fn followups(&mut self, pm: &Postmortem) {
+        let today = crate::actions::today(self.clock);
+        let mut seen: Vec<String> = Vec::new();
+        for improvement in &pm.improvements {
+            let at = (improvement.line, improvement.column);
+            if crate::actions::overdue(improvement, today) {
+                self.push(
+                    postmortem::FILE,
+                    at,
+                    Level::Warning,
+                    "improvement-overdue",
+                    format!(
+                        "improvement \"{}\" was due {} and is still open: do it (inc actions done), or move its due date",
+                        crate::text::one_line(&improvement.text, 50),
+                        improvement.due.as_deref().unwrap_or_default()
+                    ),
+                );
+            }
+            if let Some(id) = &improvement.id {
+                let id = id.to_lowercase();
+                if seen.contains(&id) {
+                    self.push(
+                        postmortem::FILE,
+                        at,
+                        Level::Warning,
+                        "improvement-id-duplicate",
+                        format!(
+                            "another improvement above has id \"{id}\": remove this id (inc gives the item a new one the next time it writes the file)"
+                        ),
+                    );
+                } else {
+                    seen.push(id);
+                }
+            }
+        }
+    }
+
     /// Each section the post-mortem lacks, reported where it belongs: on the heading of the next
     /// section that is there (it goes before it), else on the last line. A draft gets a warning
     /// (it is still being written, but a heading was lost); from review on it is an error.

@@ -65,6 +65,8 @@ fn uses(command: &Command) -> (&'static str, Uses) {
         Change(_) => ("change", WRITES),
         Exec(_) => ("exec", WRITES),
         Postmortem(_) => ("postmortem", WRITES),
+        Actions(args) if args.writes() => ("actions", WRITES),
+        Actions(_) => ("actions", READS),
         Status(args) if args.status.is_some() => ("status", WRITES),
         Status(_) => (
             "status (the dashboard)",
@@ -147,6 +149,7 @@ fn person(command: &Command) -> Option<&Person> {
         Change(a) => Some(&a.who),
         Exec(a) => Some(&a.who),
         Postmortem(a) => Some(&a.who),
+        Actions(a) => a.person(),
         Init(_) | List(_) | Show(_) | Use(_) | Roles(_) | Check(_) | Report(_) | Stats(_)
         | Sync(_) | Schema(_) | Demo(_) | Completions(_) | MergeDriver(_) => None,
     }

@@ -1,6 +1,7 @@
 //! One module per command. Each takes its validated arguments and a [`Ctx`], and calls the domain
 //! modules; commands never call each other.
 
+pub mod actions;
 pub mod change;
 pub mod check;
 pub mod comms;
@@ -52,6 +53,7 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
     let raw = match &cli.command {
         Command::Status(args) => args.status.is_none(),
         Command::Demo(_) | Command::Completions(_) => true,
+        Command::Actions(args) => args.prints_table(),
         _ => false,
     };
     let out: &mut dyn Write = if raw {
@@ -85,6 +87,7 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
         Command::Change(args) => change::run(&mut ctx, args),
         Command::Exec(args) => exec::run(&mut ctx, args),
         Command::Postmortem(args) => postmortem::run(&mut ctx, args),
+        Command::Actions(args) => actions::run(&mut ctx, args),
         Command::Check(args) => check::run(&mut ctx, args),
         Command::Report(args) => report::run(&mut ctx, args),
         Command::Stats(args) => stats::run(&mut ctx, args),

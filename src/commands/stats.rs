@@ -53,6 +53,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         .map(|query| store.resolve(query))
         .transpose()?;
     let mut incidents: Vec<Incident> = Vec::new();
+    let mut ids: Vec<String> = Vec::new();
     for (id, loaded) in store.load_all()? {
         if only.as_ref().is_some_and(|only| *only != id) {
             continue;
@@ -62,19 +63,84 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
                 let began = stats::began(&incident);
                 if since.is_none_or(|s| began >= s) && until.is_none_or(|u| began < u) {
                     incidents.push(incident);
+                    ids.push(id);
                 }
             }
             Err(err) => crate::eprintln_escaped!("warning: skipped {id}: {err:#}"),
         }
     }
     let refs: Vec<&Incident> = incidents.iter().collect();
-    let groups = stats::compute(&refs, args.group_by, store.config(), ctx.clock.tz());
+    let mut groups = stats::compute(&refs, args.group_by, store.config(), ctx.clock.tz());
+    followups(ctx, &store, (&ids, &incidents), &mut groups, args.group_by)?;
     let format = if args.json { Format::Json } else { args.format };
     match format {
         Format::Json => super::print_json(ctx.out, &groups),
         Format::Csv => csv(ctx, &groups),
-        Format::Table => table(ctx, &groups),
+        Format::Table => {
+            table(ctx, &groups)?;
+            followups_table(ctx, &groups)
+        }
     }
+}
+
+/// Adds each group's Improvements from the incidents' post-mortems (`inc actions`).
+fn followups(
+    ctx: &Ctx<'_>,
+    store: &crate::store::Store,
+    (ids, incidents): (&[String], &[Incident]),
+    groups: &mut [Group],
+    by: Option<GroupBy>,
+) -> Result<()> {
+    let mut items = Vec::new();
+    for (id, incident) in ids.iter().zip(incidents) {
+        match store.load_postmortem(id) {
+            Ok(Some(pm)) => items.push((incident, pm.improvements)),
+            Ok(None) => {}
+            Err(err) => crate::eprintln_escaped!("warning: skipped a post-mortem: {err:#}"),
+        }
+    }
+    let refs: Vec<(&Incident, &[crate::postmortem::Improvement])> = items
+        .iter()
+        .map(|(i, list)| (*i, list.as_slice()))
+        .collect();
+    stats::add_followups(
+        groups,
+        &refs,
+        by,
+        store.config(),
+        ctx.clock.tz(),
+        crate::actions::today(&ctx.clock),
+    );
+    Ok(())
+}
+
+/// The follow-ups per group, under the durations (nothing when no post-mortem has any).
+fn followups_table(ctx: &mut Ctx<'_>, groups: &[Group]) -> Result<()> {
+    if groups.iter().all(|g| g.improvements.total == 0) {
+        return Ok(());
+    }
+    let mut table = crate::views::table(&[
+        "group",
+        "improvements",
+        "done",
+        "open",
+        "overdue",
+        "median days to done",
+    ]);
+    for group in groups {
+        let f = &group.improvements;
+        table.add_row(vec![
+            group.group.clone(),
+            f.total.to_string(),
+            f.done.to_string(),
+            f.open.to_string(),
+            f.overdue.to_string(),
+            f.median_days_to_done
+                .map_or_else(|| "—".to_string(), |d| d.to_string()),
+        ]);
+    }
+    writeln!(ctx.out, "\n{}", table.trim_fmt())?;
+    Ok(())
 }
 
 fn table(ctx: &mut Ctx<'_>, groups: &[Group]) -> Result<()> {

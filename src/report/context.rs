@@ -282,6 +282,9 @@ impl<'a> PostmortemContext<'a> {
                 owner: None,
                 due: None,
                 reference: None,
+                id: None,
+                done_on: None,
+                done_by: None,
                 unknown: Vec::new(),
                 ..i.clone()
             })

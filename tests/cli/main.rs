@@ -2,6 +2,7 @@
 
 mod common;
 
+mod a_actions;
 mod bad_input;
 mod change;
 mod changes;

@@ -168,7 +168,10 @@ fn show_json_exposes_issues_and_improvements_with_lines() {
             "owner": "carol",
             "due": "2026-12-15",
             "type": "prevent",
-            "ref": "OPS-12"
+            "ref": "OPS-12",
+            "id": null,
+            "done_on": null,
+            "done_by": null
         })
     );
     assert_eq!(pm["improvements"][1]["done"], true);

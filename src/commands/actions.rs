@@ -1,0 +1,610 @@
+//! `inc actions`: the post-mortems' Improvements across every incident (list, done, reopen), and
+//! ticking them from `Fixes-Action:` commit trailers (scan).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result};
+use serde::Serialize;
+
+use super::Ctx;
+use crate::actions::{self, Action, Change};
+use crate::error::Error;
+use crate::store::Store;
+
+/// Follow-ups: the open Improvements of every post-mortem, newest incident first
+#[derive(Debug, clap::Args)]
+#[command(
+    args_conflicts_with_subcommands = true,
+    after_help = "Examples:
+  inc actions --owner carol --overdue
+  inc actions done 2026-11-22-checkout-api-down#k3m9p --ref OPS-12
+  inc actions scan --repo ../checkout-service --since \"30d ago\""
+)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<Sub>,
+
+    #[command(flatten)]
+    pub list: ListArgs,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Sub {
+    List(ListArgs),
+    Done(DoneArgs),
+    Reopen(ReopenArgs),
+    Scan(ScanArgs),
+}
+
+impl Args {
+    /// Whether this prints the table (which colours its own cells and escapes their text).
+    pub fn prints_table(&self) -> bool {
+        let list = match &self.command {
+            None => &self.list,
+            Some(Sub::List(list)) => list,
+            Some(_) => return false,
+        };
+        !list.json && list.format == Format::Table
+    }
+
+    /// Whether this writes postmortem.md files.
+    pub fn writes(&self) -> bool {
+        matches!(
+            self.command,
+            Some(Sub::Done(_) | Sub::Reopen(_) | Sub::Scan(_))
+        )
+    }
+
+    pub fn person(&self) -> Option<&crate::cli::Person> {
+        match &self.command {
+            Some(Sub::Done(done)) => Some(&done.who),
+            _ => None,
+        }
+    }
+}
+
+/// List Improvements (open ones unless --all; -i/--incident: one incident's)
+#[derive(Debug, Default, clap::Args)]
+#[command(after_help = "Examples:
+  inc actions list --owner carol --overdue
+  inc actions list --all --format csv > follow-ups.csv
+  inc actions list -i checkout --json")]
+pub struct ListArgs {
+    /// Only those owned by PERSON (case-insensitive)
+    #[arg(long, value_name = "PERSON")]
+    pub owner: Option<String>,
+
+    /// Only those of this type
+    #[arg(long = "type", value_name = "TYPE", value_parser = ["mitigate", "prevent", "process"], ignore_case = true)]
+    pub kind: Option<String>,
+
+    /// Only open ones past their due date (as of the clock; INC_NOW pins it)
+    #[arg(long)]
+    pub overdue: bool,
+
+    /// Done ones too
+    #[arg(long)]
+    pub all: bool,
+
+    /// Only incidents that began at or after WHEN (e.g. 2026-01-01, "90d ago")
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
+    pub since: Option<String>,
+
+    /// Only incidents that began before WHEN
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
+    pub until: Option<String>,
+
+    /// Print JSON for scripts (the same as --format json)
+    #[arg(long)]
+    pub json: bool,
+
+    /// Output format: csv has the columns trackers import (Jira, GitHub, Linear)
+    #[arg(long, value_enum, default_value = "table", ignore_case = true)]
+    pub format: Format,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    #[default]
+    Table,
+    Json,
+    Csv,
+}
+
+/// Tick an Improvement in its postmortem.md (with the date and who), and commit
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  inc actions done k3m9p
+  inc actions done 2026-11-22-checkout-api-down#k3m9p --ref OPS-12
+  inc actions done checkout#k3m9p --by carol --ref https://github.com/acme/shop/pull/812")]
+pub struct DoneArgs {
+    /// INCIDENT#ID, or an id no other Improvement has
+    pub id: String,
+
+    /// What did it: a ticket, pull request or commit (sets `ref:`)
+    #[arg(long = "ref", value_name = "REF")]
+    pub reference: Option<String>,
+
+    #[command(flatten)]
+    pub who: crate::cli::Person,
+}
+
+/// Untick an Improvement (forgets when and by whom it was done), and commit
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  inc actions reopen k3m9p
+  inc actions reopen checkout#k3m9p")]
+pub struct ReopenArgs {
+    /// INCIDENT#ID, or an id no other Improvement has
+    pub id: String,
+}
+
+/// Tick the Improvements that commits name in a `Fixes-Action: INCIDENT#ID` trailer, and commit
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  inc actions scan
+  inc actions scan --repo ../checkout-service --since \"30d ago\"
+
+A commit closes a follow-up with a trailer in its message's last paragraph:
+  git commit -m \"Validate pool sizes in CI\" --trailer \"Fixes-Action: checkout#k3m9p\"")]
+pub struct ScanArgs {
+    /// The git repository whose commits to read [default: this one]
+    #[arg(long, value_name = "PATH")]
+    pub repo: Option<PathBuf>,
+
+    /// Only commits made at or after WHEN (e.g. "30d ago", 2026-11-01)
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
+    pub since: Option<String>,
+}
+
+pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
+    match args.command {
+        None => list(ctx, args.list),
+        Some(Sub::List(list_args)) => list(ctx, list_args),
+        Some(Sub::Done(done_args)) => done(ctx, done_args),
+        Some(Sub::Reopen(reopen_args)) => reopen(ctx, reopen_args),
+        Some(Sub::Scan(scan_args)) => scan(ctx, scan_args),
+    }
+}
+
+/// The incidents to look in: `-i` names one, else all of them, newest first.
+fn scope(ctx: &Ctx<'_>, store: &Store) -> Result<Vec<String>> {
+    if let Some(query) = ctx.global.incident.as_deref() {
+        return Ok(vec![store.resolve(query)?]);
+    }
+    let mut ids = store.ids()?;
+    ids.reverse();
+    Ok(ids)
+}
+
+fn list(ctx: &mut Ctx<'_>, args: ListArgs) -> Result<()> {
+    let bound = |text: Option<&str>| text.map(|t| ctx.clock.parse_bound(t)).transpose();
+    let since = bound(args.since.as_deref())?;
+    let until = bound(args.until.as_deref())?;
+    let store = ctx.store()?;
+    let mut incidents = scope(ctx, &store)?;
+    if since.is_some() || until.is_some() {
+        incidents.retain(|id| match store.load_incident(id) {
+            Ok(incident) => {
+                let began = crate::stats::began(&incident);
+                since.is_none_or(|s| began >= s) && until.is_none_or(|u| began < u)
+            }
+            Err(err) => {
+                crate::eprintln_escaped!("warning: skipped {id}: {err:#}");
+                false
+            }
+        });
+    }
+    let today = actions::today(&ctx.clock);
+    let loaded = actions::load(&store, &incidents, today)?;
+    let mut found = loaded.actions;
+    for (_, err) in loaded.broken {
+        crate::eprintln_escaped!("warning: skipped a post-mortem: {err:#}");
+    }
+    let owner = args.owner.as_deref().map(str::trim);
+    found.retain(|a| {
+        (args.all || !a.item.done)
+            && (!args.overdue || a.overdue)
+            && owner.is_none_or(|o| {
+                a.item
+                    .owner
+                    .as_deref()
+                    .is_some_and(|x| x.eq_ignore_ascii_case(o))
+            })
+            && args.kind.as_deref().is_none_or(|k| {
+                a.item
+                    .kind
+                    .as_deref()
+                    .is_some_and(|x| x.eq_ignore_ascii_case(k))
+            })
+    });
+    let format = if args.json { Format::Json } else { args.format };
+    match format {
+        Format::Json => {
+            let views: Vec<ActionView> = found.iter().map(ActionView::from).collect();
+            super::print_json(ctx.out, &views)
+        }
+        Format::Csv => csv(ctx, &found),
+        Format::Table => table(ctx, &found, args.all),
+    }
+}
+
+/// An action for JSON: every field present.
+#[derive(Serialize)]
+struct ActionView<'a> {
+    incident: &'a str,
+    id: &'a str,
+    /// Not written in the file yet: inc writes this id the next time it writes the file.
+    provisional: bool,
+    text: &'a str,
+    owner: Option<&'a str>,
+    due: Option<&'a str>,
+    #[serde(rename = "type")]
+    kind: Option<&'a str>,
+    #[serde(rename = "ref")]
+    reference: Option<&'a str>,
+    status: &'static str,
+    overdue: bool,
+    done_on: Option<&'a str>,
+    done_by: Option<&'a str>,
+    file: &'a str,
+    line: u64,
+}
+
+impl<'a> From<&'a Action> for ActionView<'a> {
+    fn from(a: &'a Action) -> Self {
+        ActionView {
+            incident: &a.incident,
+            id: &a.id,
+            provisional: a.provisional,
+            text: &a.item.text,
+            owner: a.item.owner.as_deref(),
+            due: a.item.due.as_deref(),
+            kind: a.item.kind.as_deref(),
+            reference: a.item.reference.as_deref(),
+            status: status(a),
+            overdue: a.overdue,
+            done_on: a.item.done_on.as_deref(),
+            done_by: a.item.done_by.as_deref(),
+            file: &a.file,
+            line: a.item.line,
+        }
+    }
+}
+
+fn status(a: &Action) -> &'static str {
+    if a.item.done { "done" } else { "open" }
+}
+
+fn table(ctx: &mut Ctx<'_>, found: &[Action], all: bool) -> Result<()> {
+    if found.is_empty() {
+        let what = if all {
+            "No Improvements"
+        } else {
+            "No open Improvements"
+        };
+        writeln!(ctx.out, "{what} in the post-mortems.")?;
+        return Ok(());
+    }
+    let mut header = vec!["incident", "id"];
+    if all {
+        header.push("status");
+    }
+    header.extend(["owner", "due", "type", "ref", "text"]);
+    let mut table = crate::views::table(&header);
+    match ctx.env.color {
+        crate::Color::Always => {
+            table.enforce_styling();
+        }
+        crate::Color::Never => {
+            table.force_no_tty();
+        }
+        crate::Color::Auto => {}
+    }
+    // This command prints unescaped (so the overdue cells can be red): every cell is escaped here.
+    let esc = |text: &str| crate::text::escape_controls(text).into_owned();
+    let none = || "—".to_string();
+    for a in found {
+        let mut id = esc(&a.id);
+        if a.provisional {
+            id.push('*');
+        }
+        let mut row = vec![
+            comfy_table::Cell::new(esc(&a.incident)),
+            comfy_table::Cell::new(id),
+        ];
+        if all {
+            row.push(comfy_table::Cell::new(status(a)));
+        }
+        let due = match (&a.item.due, a.overdue) {
+            (Some(due), true) => format!("{} (overdue)", esc(due)),
+            (Some(due), false) => esc(due),
+            (None, _) => none(),
+        };
+        let mut due = comfy_table::Cell::new(due);
+        if a.overdue && ctx.env.color != crate::Color::Never {
+            due = due.fg(comfy_table::Color::Red);
+        }
+        let or_none = |v: &Option<String>| v.as_deref().map_or_else(none, esc);
+        row.extend([
+            comfy_table::Cell::new(or_none(&a.item.owner)),
+            due,
+            comfy_table::Cell::new(or_none(&a.item.kind)),
+            comfy_table::Cell::new(or_none(&a.item.reference)),
+            comfy_table::Cell::new(esc(&a.item.text)),
+        ]);
+        table.add_row(row);
+    }
+    writeln!(ctx.out, "{}", table.trim_fmt())?;
+    if found.iter().any(|a| a.provisional) {
+        writeln!(
+            ctx.out,
+            "* not yet written in postmortem.md: inc writes this id the next time it changes the file"
+        )?;
+    }
+    Ok(())
+}
+
+/// A CSV that issue trackers import: the first columns are the ones Jira, GitHub and Linear map
+/// (summary, description, assignee, due date, labels), then inc's own.
+fn csv(ctx: &mut Ctx<'_>, found: &[Action]) -> Result<()> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record([
+        "Summary",
+        "Description",
+        "Assignee",
+        "Due date",
+        "Labels",
+        "Incident",
+        "Id",
+        "Status",
+        "Ref",
+    ])?;
+    let esc = |text: &str| crate::text::escape_controls(text).into_owned();
+    let cell = |v: &Option<String>| v.as_deref().map(esc).unwrap_or_default();
+    for a in found {
+        writer.write_record([
+            esc(&a.item.text),
+            format!(
+                "Follow-up of incident {} ({}, line {})",
+                esc(&a.incident),
+                a.file,
+                a.item.line
+            ),
+            cell(&a.item.owner),
+            cell(&a.item.due),
+            cell(&a.item.kind),
+            esc(&a.incident),
+            esc(&a.name()),
+            status(a).to_string(),
+            cell(&a.item.reference),
+        ])?;
+    }
+    ctx.out.write_all(&writer.into_inner()?)?;
+    Ok(())
+}
+
+fn done(ctx: &mut Ctx<'_>, args: DoneArgs) -> Result<()> {
+    if let Some(reference) = &args.reference {
+        actions::check_value("--ref", reference)?;
+    }
+    let store = ctx.store()?;
+    let _lock = ctx.lock(&store)?;
+    let by = ctx.by(&store, &args.who)?;
+    actions::check_value("--by", &by)?;
+    let incidents = scope(ctx, &store)?;
+    let today = actions::today(&ctx.clock);
+    let action = actions::find(&store, &incidents, &args.id, today)?;
+    let change = Change::Done {
+        on: today.to_string(),
+        by,
+        reference: args.reference.as_deref().map(|r| r.trim().to_string()),
+    };
+    if action.item.done && args.reference.is_none() {
+        writeln!(ctx.out, "{}: already done", action.name())?;
+        return Ok(());
+    }
+    let path = write(&store, &action.incident, &[(&action.id, &change)])?;
+    ctx.commit(
+        &store,
+        &[path],
+        &format!("{}: action {} done", action.incident, action.id),
+    )?;
+    writeln!(ctx.out, "{}: done", action.name())?;
+    Ok(())
+}
+
+fn reopen(ctx: &mut Ctx<'_>, args: ReopenArgs) -> Result<()> {
+    let store = ctx.store()?;
+    let _lock = ctx.lock(&store)?;
+    let incidents = scope(ctx, &store)?;
+    let today = actions::today(&ctx.clock);
+    let action = actions::find(&store, &incidents, &args.id, today)?;
+    if !action.item.done {
+        writeln!(ctx.out, "{}: already open", action.name())?;
+        return Ok(());
+    }
+    let path = write(&store, &action.incident, &[(&action.id, &Change::Reopen)])?;
+    ctx.commit(
+        &store,
+        &[path],
+        &format!("{}: action {} reopened", action.incident, action.id),
+    )?;
+    writeln!(ctx.out, "{}: reopened", action.name())?;
+    Ok(())
+}
+
+/// Makes `changes` to one incident's postmortem.md (every item without an id gets one) and writes
+/// it; nothing is written if any change cannot be made.
+fn write(store: &Store, incident: &str, changes: &[(&str, &Change)]) -> Result<PathBuf> {
+    let (path, shown) = actions::file_of(store, incident);
+    let mut text = store
+        .read_text(&path)?
+        .with_context(|| format!("cannot read {shown}: it does not exist"))?;
+    if let Some(line) = crate::model::conflict_marker_line(&text) {
+        return Err(Error::File {
+            path: PathBuf::from(&shown),
+            line,
+            column: 1,
+            message: "git conflict marker left in the file: resolve the conflict".into(),
+        }
+        .into());
+    }
+    for (id, change) in changes {
+        text = actions::rewrite(
+            std::path::Path::new(&shown),
+            &text,
+            incident,
+            Some((id, change)),
+        )?;
+    }
+    store.write_file(&path, text.as_bytes())?;
+    Ok(path)
+}
+
+/// One `Fixes-Action:` trailer found in a commit.
+struct Trailer {
+    query: String,
+    commit: String,
+    author: String,
+    date: String,
+}
+
+fn scan(ctx: &mut Ctx<'_>, args: ScanArgs) -> Result<()> {
+    let since = args
+        .since
+        .as_deref()
+        .map(|t| ctx.clock.parse_bound(t))
+        .transpose()?;
+    let store = ctx.store()?;
+    let code = match &args.repo {
+        Some(path) => ctx.env.cwd.join(path),
+        None => store.root().to_path_buf(),
+    };
+    let trailers = trailers(&code, since.map(|s| s.timestamp().as_second()), ctx)?;
+    let _lock = ctx.lock(&store)?;
+    let incidents = scope(ctx, &store)?;
+    let today = actions::today(&ctx.clock);
+    // Oldest commit first: the first commit that did the work is the one that counts.
+    let mut changes: BTreeMap<String, Vec<(String, Change)>> = BTreeMap::new();
+    let mut done: Vec<String> = Vec::new();
+    // Read once: a long history may name many actions.
+    let loaded = actions::load(&store, &incidents, today)?;
+    for trailer in trailers.iter().rev() {
+        let action = match loaded.find(&store, &trailer.query) {
+            Ok(action) => action,
+            Err(err) => {
+                crate::eprintln_escaped!(
+                    "warning: commit {} says Fixes-Action: {}, skipped: {err:#}",
+                    trailer.commit,
+                    trailer.query
+                );
+                continue;
+            }
+        };
+        let name = action.name().to_lowercase();
+        if action.item.done || done.contains(&name) {
+            continue;
+        }
+        done.push(name);
+        writeln!(
+            ctx.out,
+            "{}: done by commit {}",
+            action.name(),
+            trailer.commit
+        )?;
+        changes.entry(action.incident.clone()).or_default().push((
+            action.id.clone(),
+            Change::Done {
+                on: trailer.date.clone(),
+                by: trailer.author.clone(),
+                reference: Some(trailer.commit.clone()),
+            },
+        ));
+    }
+    if changes.is_empty() {
+        writeln!(
+            ctx.out,
+            "Nothing to do: no open Improvement is named by a Fixes-Action trailer."
+        )?;
+        return Ok(());
+    }
+    let mut paths = Vec::new();
+    for (incident, list) in &changes {
+        let list: Vec<(&str, &Change)> = list.iter().map(|(id, c)| (id.as_str(), c)).collect();
+        paths.push(write(&store, incident, &list)?);
+    }
+    let names: Vec<&str> = changes.keys().map(String::as_str).collect();
+    ctx.commit(
+        &store,
+        &paths,
+        &format!(
+            "{}: actions done by commits (Fixes-Action)",
+            names.join(", ")
+        ),
+    )?;
+    Ok(())
+}
+
+/// Every `Fixes-Action:` trailer in the history of HEAD of the repository at `path`, newest
+/// commit first. Only commit messages are read, so a long history is still quick.
+fn trailers(path: &std::path::Path, since: Option<i64>, ctx: &Ctx<'_>) -> Result<Vec<Trailer>> {
+    let repo = git2::Repository::open(path).map_err(|err| {
+        Error::usage(format!(
+            "{} is not a git repository ({}): give --repo the path of a clone",
+            path.display(),
+            err.message()
+        ))
+    })?;
+    let mut walk = repo.revwalk()?;
+    if repo.head().is_err() {
+        return Ok(Vec::new());
+    }
+    walk.push_head()?;
+    walk.set_sorting(git2::Sort::TIME)?;
+    let mut found = Vec::new();
+    for oid in walk {
+        let commit = repo.find_commit(oid?)?;
+        let time = commit.committer().when().seconds();
+        if since.is_some_and(|s| time < s) {
+            continue;
+        }
+        let Ok(message) = commit.message() else {
+            continue;
+        };
+        if !message.to_ascii_lowercase().contains("fixes-action") {
+            continue;
+        }
+        let Ok(parsed) = git2::message_trailers_strs(message) else {
+            continue;
+        };
+        let hex = oid_hex(&commit);
+        let author: String = commit
+            .author()
+            .name()
+            .unwrap_or("unknown")
+            .chars()
+            .filter(|c| !matches!(c, ',' | '(' | ')') && !c.is_control())
+            .collect();
+        let date = jiff::Timestamp::from_second(time)
+            .map(|t| t.to_zoned(ctx.clock.tz().clone()).date().to_string())
+            .unwrap_or_else(|_| actions::today(&ctx.clock).to_string());
+        for (key, value) in parsed.iter() {
+            if key.eq_ignore_ascii_case("Fixes-Action") {
+                found.push(Trailer {
+                    query: value.trim().to_string(),
+                    commit: hex.clone(),
+                    author: author.trim().to_string(),
+                    date: date.clone(),
+                });
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// The commit's hash, shortened to 12 characters (unique in any repository of a sane size).
+fn oid_hex(commit: &git2::Commit<'_>) -> String {
+    commit.id().to_string()[..12].to_string()
+}
