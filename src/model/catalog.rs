@@ -35,9 +35,18 @@ pub struct Service {
     pub team: String,
     /// How critical it is, in your own terms (`1`, `gold`, `critical`).
     #[serde(default)]
+    #[schemars(schema_with = "tier_schema")]
     pub tier: String,
     #[serde(default)]
     pub description: String,
+}
+
+/// A tier is read as text, but people write `tier: 1`: the schema takes a number too.
+fn tier_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": ["string", "number"],
+        "description": "How critical it is, in your own terms (1, gold, critical)."
+    })
 }
 
 impl Catalog {

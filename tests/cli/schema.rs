@@ -9,7 +9,9 @@ fn yaml_as_json(text: &str) -> serde_json::Value {
 #[test]
 fn inc_schema_prints_the_committed_schema() {
     let repo = Repo::new();
-    for name in ["config", "incident", "timeline", "roles", "comms", "catalog"] {
+    for name in [
+        "config", "incident", "timeline", "roles", "comms", "catalog",
+    ] {
         let committed = std::fs::read_to_string(
             std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join(format!("schemas/{name}.schema.json")),
