@@ -270,6 +270,19 @@ fn the_dashboard_shows_the_sla_at_every_width() {
     let rows: serde_json::Value =
         serde_json::from_str(&repo.ok_at("15:00", &["status", "--json"])).unwrap();
     assert_eq!(rows[1]["sla"][0]["text"], "30m left");
+    let colored = repo
+        .cmd()
+        .env("INC_NOW", "2026-11-22T15:00:00Z")
+        .env_remove("NO_COLOR")
+        .env("CLICOLOR_FORCE", "1")
+        .arg("status")
+        .output()
+        .unwrap();
+    let colored = String::from_utf8(colored.stdout).unwrap();
+    assert!(
+        colored.contains("\u{1b}[38;5;9mBREACHED respond 10m"),
+        "{colored:?}"
+    );
     // Without targets in .inc.yaml there is no SLA column.
     let plain = Repo::with_incident();
     assert!(!plain.ok(&["status"]).contains("SLA"));
