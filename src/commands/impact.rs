@@ -78,7 +78,12 @@ impl Request {
             .into());
         }
         let services = list("--service", args.services)?;
-        let services = match (&services, store.catalog()?) {
+        // The catalog is read only for services: a broken one must not block recording customers.
+        let catalog = match &services {
+            Some(names) if !names.is_empty() => store.catalog()?,
+            _ => None,
+        };
+        let services = match (&services, catalog) {
             (Some(names), Some(catalog)) => Some(
                 names
                     .iter()

@@ -185,6 +185,8 @@ fn every_refused_impact_writes_nothing() {
         "error: .inc/catalog.yaml:3:3: unknown field `owner`, expected one of name, team, tier, description\n"
     );
     assert_eq!(repo.state(), before);
+    // Parts other than services do not need the catalog.
+    repo.ok(&["impact", "--customers", "12"]);
 }
 
 #[test]
