@@ -66,6 +66,7 @@ pub enum Command {
     Resolve(commands::resolve::Args),
     Status(commands::status::Args),
     Sev(commands::sev::Args),
+    Impact(commands::impact::Args),
     List(commands::list::Args),
     Show(commands::show::Args),
     Use(commands::use_incident::Args),

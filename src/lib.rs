@@ -18,6 +18,7 @@ pub mod names;
 pub mod postmortem;
 pub mod refresh;
 pub mod report;
+pub mod sla;
 pub mod stats;
 pub mod store;
 pub mod text;

@@ -18,6 +18,8 @@ pub enum GroupBy {
     Tag,
     Month,
     Source,
+    /// The services hit (`inc impact --service`): an incident that hit several counts in each.
+    Service,
 }
 
 /// The four durations, in the order they are reported.
@@ -39,6 +41,8 @@ pub struct Group {
     pub detected_to_resolved: Measure,
     /// The post-mortems' Improvements (follow-ups) of the group's incidents.
     pub improvements: Followups,
+    /// How many of the group's incidents breached their SLA targets (see `sla.rs`).
+    pub sla_breaches: SlaBreaches,
 }
 
 /// How a group's follow-ups stand: counts as of the clock, and the median number of days from
@@ -50,6 +54,36 @@ pub struct Followups {
     pub open: usize,
     pub overdue: usize,
     pub median_days_to_done: Option<i64>,
+}
+
+/// Per SLA target, how many incidents had it (`checked`) and how many breached it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct SlaBreaches {
+    pub respond: SlaCount,
+    pub resolve: SlaCount,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SlaCount {
+    pub checked: usize,
+    pub breached: usize,
+}
+
+impl SlaBreaches {
+    fn of(members: &[&Incident], config: &Config, now: Time) -> SlaBreaches {
+        let mut counts = SlaBreaches::default();
+        for incident in members {
+            for check in crate::sla::checks(incident, config, now) {
+                let count = match check.target {
+                    "respond" => &mut counts.respond,
+                    _ => &mut counts.resolve,
+                };
+                count.checked += 1;
+                count.breached += usize::from(check.breached());
+            }
+        }
+        counts
+    }
 }
 
 impl Group {
@@ -121,12 +155,14 @@ pub fn began(incident: &Incident) -> Time {
     m.started.or(m.detected).unwrap_or(incident.opened)
 }
 
-/// Groups the incidents and computes each group's figures. Without `by`, one group "all".
+/// Groups the incidents and computes each group's figures. Without `by`, one group "all". SLA
+/// targets not reached yet are judged at `now`.
 pub fn compute(
     incidents: &[&Incident],
     by: Option<GroupBy>,
     config: &Config,
     tz: &TimeZone,
+    now: Time,
 ) -> Vec<Group> {
     let mut groups: BTreeMap<(usize, String), Vec<&Incident>> = BTreeMap::new();
     for incident in incidents {
@@ -149,6 +185,7 @@ pub fn compute(
                 time_to_resolve: measure(|d| d.time_to_resolve),
                 detected_to_resolved: measure(|d| d.detected_to_resolved),
                 improvements: Followups::default(),
+                sla_breaches: SlaBreaches::of(&members, config, now),
             }
         })
         .collect()
@@ -222,6 +259,15 @@ fn keys(
             let rank = source.map_or(4, |s| s as usize);
             vec![(rank, source.map_or("(unknown)", |s| s.name()).to_string())]
         }
+        Some(GroupBy::Service) if incident.impact.services.is_empty() => {
+            vec![(1, "(no service)".into())]
+        }
+        Some(GroupBy::Service) => incident
+            .impact
+            .services
+            .iter()
+            .map(|s| (0, s.clone()))
+            .collect(),
         Some(GroupBy::Tag) if incident.tags.is_empty() => vec![(1, "(no tag)".into())],
         Some(GroupBy::Tag) => incident.tags.iter().map(|t| (0, t.clone())).collect(),
     }

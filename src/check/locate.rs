@@ -33,6 +33,44 @@ pub fn locate(text: &str, path: &[&str]) -> (u64, u64) {
     found
 }
 
+/// Line and column of the `index`-th (0-based) item of the block list at `path` (`- name` lines
+/// below the key); the key's own position when the list is written another way (`[a, b]`).
+pub fn locate_list_item(text: &str, path: &[&str], index: usize) -> (u64, u64) {
+    let key = locate(text, path);
+    // `locate` falls back to (1, 1) when the key is not there.
+    let found = path.last().is_some_and(|last| {
+        text.lines().nth(key.0 as usize - 1).is_some_and(|line| {
+            line.trim_start()
+                .strip_prefix(last)
+                .is_some_and(|after| after.starts_with(':'))
+        })
+    });
+    if !found {
+        return key;
+    }
+    let key_indent = key.1 as usize - 1;
+    let mut items = 0;
+    for (number, line) in text.lines().enumerate().skip(key.0 as usize) {
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - trimmed.len();
+        let item = trimmed == "-" || trimmed.starts_with("- ");
+        // A block list may sit at its key's indent; anything else there ends it.
+        if indent < key_indent || (indent == key_indent && !item) {
+            break;
+        }
+        if item && indent <= key_indent + 2 {
+            if items == index {
+                return (number as u64 + 1, indent as u64 + 3);
+            }
+            items += 1;
+        }
+    }
+    key
+}
+
 /// The id of a top-level list item that starts on this line, if it does.
 pub(super) fn item_id(line: &str) -> Option<&str> {
     let id = line
@@ -88,6 +126,14 @@ mod tests {
         assert_eq!(locate(text, &["status"]), (6, 1));
         assert_eq!(locate(text, &["milestones", "resolved"]), (3, 1));
         assert_eq!(locate(text, &["nothing"]), (1, 1));
+    }
+
+    #[test]
+    fn locate_list_item_finds_the_nth_item() {
+        let text = "title: x\nimpact:\n  summary: ''\n  services:\n  - a\n  - b\n  regions: [eu]\ntags: []\n";
+        assert_eq!(locate_list_item(text, &["impact", "services"], 1), (6, 5));
+        assert_eq!(locate_list_item(text, &["impact", "services"], 0), (5, 5));
+        assert_eq!(locate_list_item(text, &["impact", "regions"], 0), (7, 3));
     }
 
     #[test]

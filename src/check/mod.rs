@@ -11,11 +11,13 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::model::catalog::Catalog;
 use crate::model::comms::CommsEntry;
 use crate::model::{self, Incident, LogEntry, RoleEvent, TimelineEntry};
 use crate::store::{INCIDENT_FILE, Store};
 use crate::time::Clock;
 
+mod catalog_rules;
 mod incident_rules;
 mod locate;
 mod output;
@@ -23,7 +25,8 @@ mod postmortem_rules;
 
 use locate::{item_id, locate_item};
 
-pub use locate::locate;
+pub use catalog_rules::catalog;
+pub use locate::{locate, locate_list_item};
 pub use output::{counts, github, json, text};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -76,10 +79,22 @@ pub fn links(store: &Store) -> Vec<Problem> {
 
 /// Checks one incident directory against every rule.
 pub fn incident(store: &Store, id: &str, clock: &Clock) -> Vec<Problem> {
+    let (_, catalog) = catalog(store);
+    incident_in(store, id, clock, catalog.as_ref())
+}
+
+/// [`incident`] with the services catalog read once for many incidents (see [`catalog`]).
+pub fn incident_in(
+    store: &Store,
+    id: &str,
+    clock: &Clock,
+    catalog: Option<&Catalog>,
+) -> Vec<Problem> {
     let mut check = Check {
         store,
         id,
         clock,
+        catalog,
         problems: Vec::new(),
     };
     check.run();
@@ -90,6 +105,8 @@ struct Check<'a> {
     store: &'a Store,
     id: &'a str,
     clock: &'a Clock,
+    /// The services catalog, when the repository has one that parses.
+    catalog: Option<&'a Catalog>,
     problems: Vec<Problem>,
 }
 
@@ -121,6 +138,7 @@ impl Check<'_> {
 
         if let Some(value) = &incident.value {
             self.incident_rules(&incident.text, value, postmortem.is_some());
+            self.unknown_services(&incident.text, value);
             self.future_milestones(&incident.text, value);
             if let Some(comms) = &comms {
                 self.comms_gaps(&incident.text, value, comms);

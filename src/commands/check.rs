@@ -55,10 +55,14 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     }
     let count = ids.len();
     let clock = &ctx.clock;
+    let (catalog_problems, catalog) = check::catalog(&store);
+    problems.extend(catalog_problems);
     problems.extend(
-        crate::store::parallel_map(ids, |id| check::incident(&store, &id, clock))
-            .into_iter()
-            .flatten(),
+        crate::store::parallel_map(ids, |id| {
+            check::incident_in(&store, &id, clock, catalog.as_ref())
+        })
+        .into_iter()
+        .flatten(),
     );
     problems.sort();
     let output = match args.format {

@@ -10,6 +10,7 @@ mod ctx;
 pub mod demo;
 pub mod exec;
 mod globals;
+pub mod impact;
 pub mod init;
 pub mod list;
 pub mod log;
@@ -78,6 +79,7 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
         Command::Resolve(args) => resolve::run(&mut ctx, args),
         Command::Status(args) => status::run(&mut ctx, args),
         Command::Sev(args) => sev::run(&mut ctx, args),
+        Command::Impact(args) => impact::run(&mut ctx, args),
         Command::List(args) => list::run(&mut ctx, args),
         Command::Show(args) => show::run(&mut ctx, args),
         Command::Use(args) => use_incident::run(&mut ctx, args),

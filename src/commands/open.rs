@@ -119,6 +119,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         public_title: args.public_title.unwrap_or_default().trim().to_string(),
         impact: Impact {
             summary: args.impact.unwrap_or_default().trim().to_string(),
+            ..Impact::default()
         },
         tags,
         links: Vec::new(),

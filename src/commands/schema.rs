@@ -6,10 +6,10 @@ use super::Ctx;
 use crate::error::unknown_name;
 use crate::model::schema;
 
-/// Print the JSON Schema of a file kind: config, incident, timeline, roles or comms
+/// Print the JSON Schema of a file kind: config, incident, timeline, roles, comms or catalog
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// config, incident, timeline, roles or comms
+    /// config, incident, timeline, roles, comms or catalog
     pub name: String,
 }
 

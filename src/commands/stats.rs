@@ -20,7 +20,7 @@ pub struct Args {
     #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     pub until: Option<String>,
 
-    /// Group by severity, tag, month or source [default: one group of all]
+    /// Group by severity, tag, month, source or service [default: one group of all]
     #[arg(long = "by", value_enum, value_name = "GROUP", ignore_case = true)]
     pub group_by: Option<GroupBy>,
 
@@ -70,14 +70,20 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         }
     }
     let refs: Vec<&Incident> = incidents.iter().collect();
-    let mut groups = stats::compute(&refs, args.group_by, store.config(), ctx.clock.tz());
+    let mut groups = stats::compute(
+        &refs,
+        args.group_by,
+        store.config(),
+        ctx.clock.tz(),
+        ctx.clock.now(),
+    );
     followups(ctx, &store, (&ids, &incidents), &mut groups, args.group_by)?;
     let format = if args.json { Format::Json } else { args.format };
     match format {
         Format::Json => super::print_json(ctx.out, &groups),
         Format::Csv => csv(ctx, &groups),
         Format::Table => {
-            table(ctx, &groups)?;
+            table(ctx, &groups, !store.config().sla.is_empty())?;
             followups_table(ctx, &groups)
         }
     }
@@ -143,7 +149,8 @@ fn followups_table(ctx: &mut Ctx<'_>, groups: &[Group]) -> Result<()> {
     Ok(())
 }
 
-fn table(ctx: &mut Ctx<'_>, groups: &[Group]) -> Result<()> {
+/// The figures for people; with SLA targets configured, a last column counts the breaches.
+fn table(ctx: &mut Ctx<'_>, groups: &[Group], sla: bool) -> Result<()> {
     if groups.is_empty() {
         writeln!(ctx.out, "No incidents in that range.")?;
         return Ok(());
@@ -154,7 +161,7 @@ fn table(ctx: &mut Ctx<'_>, groups: &[Group]) -> Result<()> {
             |s| format_duration(SignedDuration::from_secs(s)),
         )
     };
-    let mut table = crate::views::table(&[
+    let mut header = vec![
         "group",
         "incidents",
         "measure",
@@ -163,11 +170,15 @@ fn table(ctx: &mut Ctx<'_>, groups: &[Group]) -> Result<()> {
         "median",
         "p90",
         "left out",
-    ]);
+    ];
+    if sla {
+        header.push("sla breached");
+    }
+    let mut table = crate::views::table(&header);
     for group in groups {
         for (index, (name, m)) in group.measures().into_iter().enumerate() {
             let first = index == 0;
-            table.add_row(vec![
+            let mut row = vec![
                 if first {
                     group.group.clone()
                 } else {
@@ -184,7 +195,15 @@ fn table(ctx: &mut Ctx<'_>, groups: &[Group]) -> Result<()> {
                 show(m.median),
                 show(m.p90),
                 m.left_out.to_string(),
-            ]);
+            ];
+            if sla {
+                row.push(if first {
+                    sla_breaches(&group.sla_breaches)
+                } else {
+                    String::new()
+                });
+            }
+            table.add_row(row);
         }
     }
     writeln!(ctx.out, "{}", table.trim_fmt())?;
@@ -220,4 +239,18 @@ fn csv(ctx: &mut Ctx<'_>, groups: &[Group]) -> Result<()> {
     }
     ctx.out.write_all(&writer.into_inner()?)?;
     Ok(())
+}
+
+/// `respond 1 of 3, resolve 0 of 2`: breaches of the incidents that had each target.
+fn sla_breaches(b: &stats::SlaBreaches) -> String {
+    let parts: Vec<String> = [("respond", b.respond), ("resolve", b.resolve)]
+        .into_iter()
+        .filter(|(_, c)| c.checked > 0)
+        .map(|(name, c)| format!("{name} {} of {}", c.breached, c.checked))
+        .collect();
+    if parts.is_empty() {
+        "—".to_string()
+    } else {
+        parts.join(", ")
+    }
 }

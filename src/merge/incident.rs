@@ -37,8 +37,11 @@ pub fn incident(
     let paths: BTreeSet<&String> = fields[0].keys().chain(fields[1].keys()).collect();
     for path in paths {
         let null = Value::Null;
+        // A field a version leaves out (`skip_serializing_if`: no impact services yet) is
+        // absent, the same as null: otherwise one side adding it would look like both changing it.
         let (b, o, t) = (
-            base_fields.get(path),
+            base.as_ref()
+                .map(|_| base_fields.get(path).unwrap_or(&null)),
             fields[0].get(path).unwrap_or(&null),
             fields[1].get(path).unwrap_or(&null),
         );
@@ -63,7 +66,10 @@ pub fn incident(
             None => (o, stamps[0].max(stamps[1])),
             Some(i) => (if i == 0 { o } else { t }, stamps[i]),
         };
-        merged_fields.insert(path.clone(), value.clone());
+        // Absent again, so the field's serde default applies (a null list would not load).
+        if !value.is_null() {
+            merged_fields.insert(path.clone(), value.clone());
+        }
         if let Some(stamp) = stamp {
             changed.insert(path.clone(), *stamp);
         }
@@ -225,6 +231,18 @@ mod tests {
         assert_eq!(merged.status, Status::Identified);
         assert_eq!(merged.severity, "SEV1");
         assert!(conflicts.is_empty());
+    }
+
+    #[test]
+    fn a_field_one_side_adds_is_kept_and_loads() {
+        let base = incident_text("investigating", "SEV2", "null");
+        let ours = format!("{base}impact:\n  summary: ''\n  services: [checkout]\n");
+        let ours = stamped(&ours, &[("impact.services", "14:10")]);
+        let theirs = format!("{base}public_title: Payments slow\n");
+        let (merged, conflicts) = merge_incident(&base, &ours, &theirs);
+        assert_eq!(merged.impact.services, ["checkout"]);
+        assert_eq!(merged.public_title, "Payments slow");
+        assert!(conflicts.is_empty(), "{conflicts:?}");
     }
 
     #[test]

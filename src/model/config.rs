@@ -42,6 +42,21 @@ pub struct Config {
     /// on top of the built-in ones (`IC` for incident-lead, `exec` for executives …).
     #[serde(skip_serializing_if = "Aliases::is_empty")]
     pub aliases: Aliases,
+    /// Service level targets per severity (or `default`): how soon an incident must be
+    /// acknowledged and resolved, counted from its detection. None by default.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub sla: BTreeMap<String, Sla>,
+}
+
+/// The targets of one severity: respond (acknowledged) within, resolve within. Either may be left
+/// out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Sla {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub respond: Option<Interval>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolve: Option<Interval>,
 }
 
 /// `aliases:` in `.inc.yaml`: per kind of name, alias → the configured name it stands for.
@@ -128,6 +143,7 @@ impl Default for Config {
             timezone: "UTC".into(),
             public_entries: PublicEntries::Key,
             aliases: Aliases::default(),
+            sla: BTreeMap::new(),
         }
     }
 }
@@ -176,6 +192,12 @@ postmortem_due_days: 5
 # aliases:
 #   roles: {{boss: incident-lead}}
 #   channels: {{slack: chat}}
+
+# Service level targets (none by default): per severity, or `default` for the others, how soon
+# an incident must be acknowledged (respond) and resolved, counted from its detection. E.g.:
+# sla:
+#   SEV1: {{respond: 15m, resolve: 4h}}
+#   default: {{respond: 1h}}
 
 # The time zone of the times in reports and post-mortems (an IANA name, like Europe/Berlin).
 timezone: UTC
@@ -251,7 +273,34 @@ impl Config {
                 )));
             }
         }
+        self.validate_sla()?;
         Ok(())
+    }
+
+    /// Every SLA key names a severity (or is `default`) and sets at least one target.
+    fn validate_sla(&self) -> Result<(), Error> {
+        for (name, sla) in &self.sla {
+            if name != "default" && !self.severities.contains(name) {
+                return Err(Error::state(format!(
+                    ".inc.yaml: sla has \"{name}\", which is neither default nor one of severities ({})",
+                    self.severities.join(", ")
+                )));
+            }
+            if sla.respond.is_none() && sla.resolve.is_none() {
+                return Err(Error::state(format!(
+                    ".inc.yaml: sla {name} sets no target: give respond, resolve or both, like {{respond: 15m, resolve: 4h}}"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The SLA targets of a severity: its own, else `default`; `None` when neither is set.
+    pub fn sla_for(&self, severity: &str) -> Option<Sla> {
+        self.sla
+            .get(severity)
+            .or_else(|| self.sla.get("default"))
+            .copied()
     }
 
     /// The time zone reports are written in, or an error naming the setting.

@@ -110,11 +110,24 @@ pub struct Impact {
     /// The impact in a sentence or two, written for customers (public reports show it).
     #[serde(default)]
     pub summary: String,
+    /// The services that were hit (`inc impact --service`); checked against `.inc/catalog.yaml`
+    /// when there is one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<String>,
+    /// Which or how many customers were hit: a number (`1200`) or words (`all EU customers`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub customers: String,
+    /// The regions that were hit.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
 }
 
 impl Impact {
     pub fn is_empty(&self) -> bool {
         self.summary.trim().is_empty()
+            && self.services.is_empty()
+            && self.customers.trim().is_empty()
+            && self.regions.is_empty()
     }
 }
 

@@ -4,10 +4,13 @@
 
 use schemars::JsonSchema;
 
+use super::catalog::Catalog;
 use super::{CommsEntry, Config, Incident, RoleEvent, TimelineEntry};
 
 /// The schema names, one per YAML file kind.
-pub const NAMES: [&str; 5] = ["config", "incident", "timeline", "roles", "comms"];
+pub const NAMES: [&str; 6] = [
+    "config", "incident", "timeline", "roles", "comms", "catalog",
+];
 
 /// Where a repository keeps its copy of the schemas, relative to its root.
 pub const REPO_DIR: &str = ".inc/schemas";
@@ -20,6 +23,7 @@ pub fn json(name: &str) -> Option<String> {
         "timeline" => schema::<Vec<TimelineEntry>>("inc timeline.yaml: the logbook"),
         "roles" => schema::<Vec<RoleEvent>>("inc roles.yaml: role events"),
         "comms" => schema::<Vec<CommsEntry>>("inc comms.yaml: communications"),
+        "catalog" => schema::<Catalog>("inc .inc/catalog.yaml: the services catalog"),
         _ => return None,
     };
     let mut text = serde_json::to_string_pretty(&schema).expect("schemas serialize");

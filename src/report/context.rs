@@ -14,8 +14,9 @@ use crate::model::config::PublicEntries;
 use crate::model::{CommsEntry, Config, Kind, Milestone, TimelineEntry};
 use crate::names::Names;
 use crate::postmortem::{self, Improvement, Issue, Postmortem};
+use crate::sla::SlaCheck;
 use crate::time::{Clock, Time};
-use crate::views::{CommsView, EntryView, IncidentView, Loaded, Roles};
+use crate::views::{CommsView, EntryView, ImpactView, IncidentView, Loaded, Roles};
 
 /// What `inc exec` logged, read back from its entry (`$ CMD → exit 0 after 2s`), so reports can
 /// show the command as a command, or leave it out for readers who have no use for it.
@@ -209,6 +210,9 @@ pub struct Context<'a> {
     pub next_update_by: Option<Time>,
     /// The severity it was opened with, then every change.
     pub severity_changes: Vec<SeverityChange>,
+    /// Each SLA target of the severity: met, breached or pending, and by how much (see
+    /// docs/templates.md). Empty in public reports: the targets are the team's contract.
+    pub sla: Vec<SlaCheck>,
 }
 
 /// A stretch of the incident between two milestones.
@@ -372,6 +376,7 @@ impl<'a> Context<'a> {
                 .is_open()
                 .then(|| clock.now() + config.cadence_for(&loaded.incident.severity).max.0),
             severity_changes: severity_changes(&loaded.timeline),
+            sla: crate::sla::checks(&loaded.incident, config, clock.now()),
         }
     }
 
@@ -391,6 +396,10 @@ impl<'a> Context<'a> {
         incident.tags = &[];
         incident.links = &[];
         incident.roles.clear();
+        // The impact stays on purpose: which services, regions and customers were hit is what
+        // customers need to know, and none of it names a person (any name typed into it is
+        // replaced like everywhere else, see `into_value`).
+        incident.impact = ImpactView::from(&loaded.incident.impact);
         Context {
             incident,
             timeline: report_order(&loaded.timeline)
@@ -435,6 +444,7 @@ impl<'a> Context<'a> {
                 .is_open()
                 .then(|| clock.now() + config.cadence_for(&loaded.incident.severity).max.0),
             severity_changes: severity_changes(&loaded.timeline),
+            sla: Vec::new(),
         }
     }
 

@@ -11,6 +11,7 @@
 //! write to one.
 
 mod append;
+mod catalog;
 mod checked;
 mod files;
 mod lock;
@@ -27,6 +28,7 @@ use crate::journal::{Journal, Record};
 use crate::model::{self, Config, Incident, LogEntry, TimelineEntry, schema};
 
 pub use append::Append;
+pub use catalog::service_position;
 use checked::Checked;
 pub use files::{MAX_CONFIG_BYTES, read_text, refuse_links, undo_torn_append, write_atomic};
 use files::{
@@ -188,7 +190,7 @@ impl Store {
     /// (an `.env`, a core dump, an editor's swap file), is the user's to commit or not. This is
     /// the one place that decides; files inc creates in the future (attachments) belong here.
     pub fn is_inc_file(&self, rel: &str) -> bool {
-        if rel == CONFIG_FILE || rel == ".gitattributes" {
+        if rel == CONFIG_FILE || rel == ".gitattributes" || rel == model::catalog::FILE {
             return true;
         }
         if let Some(name) = rel

@@ -192,8 +192,15 @@ impl Serialize for Interval {
 impl<'de> Deserialize<'de> for Interval {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
-        match text.parse::<SignedDuration>() {
-            Ok(d) if d.is_positive() => Ok(Interval(d)),
+        // Days (`1d`, SLA targets) count as 24 hours; `SignedDuration` alone stops at hours.
+        let parsed = text.parse::<SignedDuration>().ok().or_else(|| {
+            text.parse::<Span>()
+                .ok()?
+                .to_duration(jiff::SpanRelativeTo::days_are_24_hours())
+                .ok()
+        });
+        match parsed {
+            Some(d) if d.is_positive() => Ok(Interval(d)),
             _ => Err(serde::de::Error::custom(format!(
                 "\"{text}\" is not a length of time like 30m or 1h 30m"
             ))),

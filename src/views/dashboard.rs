@@ -15,6 +15,7 @@ use crate::model::Config;
 use crate::model::comms::Due;
 use crate::model::log::sorted;
 use crate::model::roles::{self, LEAD};
+use crate::sla::SlaCheck;
 use crate::store::Store;
 use crate::text::one_line;
 use crate::time::{Clock, format_duration};
@@ -31,6 +32,8 @@ pub struct DashboardRow<'a> {
     pub lead: Vec<String>,
     pub last_entry: Option<EntryView<'a>>,
     pub comms_due: Vec<Due>,
+    /// The SLA targets of the severity, judged now (`[]` without targets).
+    pub sla: Vec<SlaCheck>,
 }
 
 /// `inc status` without a status: every open incident at a glance, most severe first, in
@@ -73,6 +76,7 @@ pub fn print_dashboard(
             lead: roles::holders(&l.roles).remove(LEAD).unwrap_or_default(),
             last_entry: sorted(&l.timeline).last().map(|e| EntryView::from(*e)),
             comms_due: l.due(config, clock),
+            sla: crate::sla::checks(&l.incident, config, clock.now()),
         })
         .collect();
     if json {
@@ -89,8 +93,9 @@ pub fn print_dashboard(
 
 /// The dashboard's columns, richest layout first. On a narrow terminal the last entry goes
 /// first, then the per-audience columns fold into one NEXT UPDATE column (the most pressing
-/// audience), then age, then the title (the id carries it too); ids, titles and people are cut
-/// with an ellipsis before a column is dropped.
+/// audience), then age, then the title (the id carries it too), then the SLA; ids, titles and
+/// people are cut with an ellipsis before a column is dropped. The SLA column is there only when
+/// .inc.yaml sets targets.
 fn dashboard_table(
     rows: &[DashboardRow],
     config: &Config,
@@ -150,7 +155,7 @@ fn dashboard_table(
     let audiences: Vec<usize> = (first_audience..columns.len()).collect();
     let (id, sev, status, age, lead, title, last, next) = (0, 1, 2, 3, 4, 5, 6, 7);
     let with = |base: &[usize], more: &[usize]| [base, more].concat();
-    let layouts = vec![
+    let mut layouts = vec![
         with(&[id, sev, status, age, lead, title, last], &audiences),
         with(&[id, sev, status, age, lead, title], &audiences),
         vec![id, sev, status, age, lead, title, next],
@@ -158,7 +163,30 @@ fn dashboard_table(
         vec![id, sev, status, lead, next],
         vec![id, sev, status, next],
     ];
+    if !config.sla.is_empty() {
+        columns.push(Column::whole("sla", cells(&|r| sla_text(&r.sla))));
+        let sla = columns.len() - 1;
+        // After the status while there is room; on an 80-column terminal a breach outranks the
+        // status, so the status goes before the SLA does.
+        layouts = vec![
+            with(&[id, sev, status, sla, age, lead, title, last], &audiences),
+            with(&[id, sev, status, sla, age, lead, title], &audiences),
+            vec![id, sev, status, sla, age, lead, title, next],
+            vec![id, sev, status, sla, lead, title, next],
+            vec![id, sev, status, sla, lead, next],
+            vec![id, sev, status, sla, next],
+            vec![id, sev, sla, next],
+        ];
+    }
     fit::table(&columns, &layouts, width, color)
+}
+
+/// "resolve in 3h 10m", or "BREACHED respond 5m" (red on a terminal), or "—" without targets.
+fn sla_text(checks: &[SlaCheck]) -> Text {
+    match crate::sla::most_pressing(checks) {
+        Some((text, breached)) => Text::new(text).alarm(breached),
+        None => Text::new("—"),
+    }
 }
 
 /// The most pressing update of an incident: the most overdue, else the next due.

@@ -16,6 +16,7 @@ use crate::model::log::sorted;
 use crate::model::roles;
 use crate::model::{Config, Incident, Milestone, Milestones, RoleEvent};
 use crate::postmortem::{Improvement, Issue, Postmortem};
+use crate::sla::SlaCheck;
 use crate::text::one_line;
 use crate::time::{Clock, Time, format_duration};
 
@@ -31,7 +32,9 @@ pub struct IncidentView<'a> {
     pub summary: &'a str,
     /// The headline for customers; `""` when not set.
     pub public_title: &'a str,
-    pub impact: &'a Impact,
+    pub impact: ImpactView<'a>,
+    /// The services hit (the same as `impact.services`), for filtering scripts.
+    pub services: &'a [String],
     pub tags: &'a [String],
     pub links: &'a [String],
     pub source: Option<&'static str>,
@@ -47,9 +50,33 @@ pub struct IncidentView<'a> {
     pub comms_due: Option<Vec<Due>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_changes: Option<Vec<EntryView<'a>>>,
+    /// Each SLA target of the severity, met, breached or pending (`inc show --json`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sla: Option<Vec<SlaCheck>>,
     /// `null` until postmortem.md exists; then its status, authors, Issues and Improvements.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub postmortem: Option<Option<PostmortemView<'a>>>,
+}
+
+/// The impact with every part present (`""` or `[]` when not recorded), so scripts and templates
+/// need not test for missing keys.
+#[derive(Clone, Copy, Serialize)]
+pub struct ImpactView<'a> {
+    pub summary: &'a str,
+    pub services: &'a [String],
+    pub customers: &'a str,
+    pub regions: &'a [String],
+}
+
+impl<'a> From<&'a Impact> for ImpactView<'a> {
+    fn from(impact: &'a Impact) -> Self {
+        ImpactView {
+            summary: &impact.summary,
+            services: &impact.services,
+            customers: &impact.customers,
+            regions: &impact.regions,
+        }
+    }
 }
 
 /// The post-mortem as `inc show --json` prints it, with source line numbers.
@@ -87,7 +114,8 @@ impl<'a> IncidentView<'a> {
             opened: incident.opened,
             summary: &incident.summary,
             public_title: &incident.public_title,
-            impact: &incident.impact,
+            impact: ImpactView::from(&incident.impact),
+            services: &incident.impact.services,
             tags: &incident.tags,
             links: &incident.links,
             source: incident.detection.source.map(|s| s.name()),
@@ -98,6 +126,7 @@ impl<'a> IncidentView<'a> {
             comms: None,
             comms_due: None,
             pending_changes: None,
+            sla: None,
             postmortem: None,
         }
     }
@@ -126,6 +155,7 @@ impl<'a> IncidentView<'a> {
                 .collect(),
         );
         view.postmortem = Some(loaded.postmortem.as_ref().map(PostmortemView::from));
+        view.sla = Some(crate::sla::checks(&loaded.incident, config, clock.now()));
         view
     }
 }
@@ -188,6 +218,9 @@ pub fn print_incident(
             format_duration(age(incident, clock))
         )?;
     }
+
+    print_impact(out, &incident.impact)?;
+    print_sla(out, incident, config, clock)?;
 
     let roles = Roles::new(config, incident, &loaded.roles, clock);
     writeln!(out, "\nRoles")?;
@@ -265,6 +298,60 @@ pub fn print_incident(
             one_line(&entry.by, 10),
             entry.kind.name(),
             one_line(&entry.text, 80),
+        )?;
+    }
+    Ok(())
+}
+
+/// The impact's parts that are recorded, if any.
+fn print_impact(out: &mut dyn Write, impact: &Impact) -> Result<()> {
+    if impact.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\nImpact")?;
+    let parts = [
+        ("services", impact.services.join(", ")),
+        ("customers", impact.customers.clone()),
+        ("regions", impact.regions.join(", ")),
+        ("summary", impact.summary.trim().to_string()),
+    ];
+    for (label, value) in parts {
+        if !value.is_empty() {
+            writeln!(out, "  {label:<14}{}", one_line(&value, 90))?;
+        }
+    }
+    Ok(())
+}
+
+/// Each SLA target of the severity: met or breached and by how much, or the time left.
+fn print_sla(
+    out: &mut dyn Write,
+    incident: &Incident,
+    config: &Config,
+    clock: &Clock,
+) -> Result<()> {
+    let checks = crate::sla::checks(incident, config, clock.now());
+    let Some(first) = checks.first() else {
+        return Ok(());
+    };
+    let tz = clock.tz();
+    writeln!(
+        out,
+        "\nSLA ({}, from {})",
+        incident.severity,
+        first.from.short(tz)
+    )?;
+    for check in &checks {
+        let text = match check.verdict {
+            crate::sla::Verdict::Breached => check.text.replacen("breached", "BREACHED", 1),
+            _ => check.text.clone(),
+        };
+        writeln!(
+            out,
+            "  {:<14}{text}; due {} (within {})",
+            check.target,
+            check.due.short(tz),
+            format_duration(SignedDuration::from_secs(check.within))
         )?;
     }
     Ok(())

@@ -23,7 +23,7 @@ mod incident;
 mod list;
 
 pub use dashboard::{DashboardRow, print_dashboard};
-pub use incident::{IncidentView, PostmortemView, Roles, TenureView, print_incident};
+pub use incident::{ImpactView, IncidentView, PostmortemView, Roles, TenureView, print_incident};
 pub use list::print_list;
 
 /// An incident with all of its files read, for `show` and the dashboard.

@@ -9,7 +9,9 @@ fn yaml_as_json(text: &str) -> serde_json::Value {
 #[test]
 fn inc_schema_prints_the_committed_schema() {
     let repo = Repo::new();
-    for name in ["config", "incident", "timeline", "roles", "comms"] {
+    for name in [
+        "config", "incident", "timeline", "roles", "comms", "catalog",
+    ] {
         let committed = std::fs::read_to_string(
             std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join(format!("schemas/{name}.schema.json")),
@@ -24,7 +26,7 @@ fn inc_schema_prints_the_committed_schema() {
     let err = repo.fails(2, &["schema", "timelines"]);
     assert_eq!(
         err,
-        "error: unknown schema \"timelines\" (did you mean timeline?): use one of config, incident, timeline, roles, comms\n"
+        "error: unknown schema \"timelines\" (did you mean timeline?): use one of config, incident, timeline, roles, comms, catalog\n"
     );
 }
 
