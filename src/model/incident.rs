@@ -16,6 +16,14 @@ pub struct Incident {
     /// One of the configured severities (default SEV1 … SEV4).
     pub severity: String,
     pub status: Status,
+    /// The kind of incident, one of `types` in .inc.yaml (default `incident`; a game day or a
+    /// false alarm can be left out of the metrics). Written only when not `incident`.
+    #[serde(
+        rename = "type",
+        default = "default_type",
+        skip_serializing_if = "is_default_type"
+    )]
+    pub kind: String,
     /// When the incident was opened in inc.
     pub opened: Time,
     #[serde(default)]
@@ -28,8 +36,9 @@ pub struct Incident {
     pub impact: Impact,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Where more is: dashboards, chat channels, tickets. A bare URL, or `{url, title}`.
     #[serde(default)]
-    pub links: Vec<String>,
+    pub links: Vec<Link>,
     #[serde(default)]
     pub detection: Detection,
     #[serde(default)]
@@ -39,6 +48,17 @@ pub struct Incident {
     /// keeps the later change. Absent in files written before it existed.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub changed: BTreeMap<String, Time>,
+}
+
+/// The type of an incident that does not say: a real one.
+pub const DEFAULT_TYPE: &str = "incident";
+
+fn default_type() -> String {
+    DEFAULT_TYPE.to_string()
+}
+
+fn is_default_type(kind: &String) -> bool {
+    kind == DEFAULT_TYPE
 }
 
 impl Incident {
@@ -99,6 +119,94 @@ impl Incident {
             .into_iter()
             .filter_map(|m| self.milestones.get(m))
             .fold(self.opened, Time::min)
+    }
+}
+
+/// A link from incident.yaml's `links`. Written as the bare URL when it has no title, so files
+/// from before titles existed (a list of URLs) read and write unchanged; with a title it is a
+/// map `{url, title}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    pub url: String,
+    pub title: Option<String>,
+}
+
+/// A link with a title: `{url: https://…, title: Checkout dashboard}`.
+#[derive(Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct TitledLink {
+    url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    title: Option<String>,
+}
+
+/// A link: the bare URL (http or https), or a map with `url` and `title`.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum LinkForm {
+    Url(String),
+    Titled(TitledLink),
+}
+
+impl Serialize for Link {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match &self.title {
+            None => serializer.serialize_str(&self.url),
+            Some(title) => TitledLink {
+                url: self.url.clone(),
+                title: Some(title.clone()),
+            }
+            .serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Link {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // A visitor rather than an untagged enum: a mistake in the map form gets the map's own
+        // error (an unknown key, a missing url) instead of "matched no variant".
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Link;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a URL, or a map with url and title")
+            }
+            fn visit_str<E: serde::de::Error>(self, url: &str) -> Result<Link, E> {
+                Ok(Link {
+                    url: url.to_string(),
+                    title: None,
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Link, A::Error> {
+                let link =
+                    TitledLink::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(Link {
+                    url: link.url,
+                    title: link.title,
+                })
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+impl JsonSchema for Link {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Link".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        LinkForm::json_schema(generator)
+    }
+}
+
+impl fmt::Display for Link {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.title {
+            Some(title) => write!(f, "{} ({title})", self.url),
+            None => f.write_str(&self.url),
+        }
     }
 }
 
@@ -418,6 +526,7 @@ mod tests {
             title: "Checkout API down".into(),
             severity: "SEV2".into(),
             status: Status::Investigating,
+            kind: DEFAULT_TYPE.into(),
             opened: t("2026-11-22T14:05:00+01:00").unwrap(),
             summary: String::new(),
             public_title: String::new(),

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::{CommsView, EntryView, Loaded, age, holders, table};
 use crate::model::comms::Due;
-use crate::model::incident::{Durations, Impact};
+use crate::model::incident::{Durations, Impact, Link};
 use crate::model::log::sorted;
 use crate::model::roles;
 use crate::model::{Config, Incident, Milestone, Milestones, RoleEvent};
@@ -27,13 +27,16 @@ pub struct IncidentView<'a> {
     pub title: &'a str,
     pub severity: &'a str,
     pub status: &'a str,
+    /// The incident's type (`incident` unless set).
+    #[serde(rename = "type")]
+    pub kind: &'a str,
     pub opened: Time,
     pub summary: &'a str,
     /// The headline for customers; `""` when not set.
     pub public_title: &'a str,
     pub impact: &'a Impact,
     pub tags: &'a [String],
-    pub links: &'a [String],
+    pub links: &'a [Link],
     pub source: Option<&'static str>,
     pub milestones: &'a Milestones,
     pub durations: Durations,
@@ -47,6 +50,9 @@ pub struct IncidentView<'a> {
     pub comms_due: Option<Vec<Due>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_changes: Option<Vec<EntryView<'a>>>,
+    /// The post-mortem's status (draft, in-review, reviewed); `null` before postmortem.md exists.
+    /// `inc list --json` reads only this much of it.
+    pub postmortem_status: Option<&'static str>,
     /// `null` until postmortem.md exists; then its status, authors, Issues and Improvements.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub postmortem: Option<Option<PostmortemView<'a>>>,
@@ -84,6 +90,7 @@ impl<'a> IncidentView<'a> {
             title: &incident.title,
             severity: &incident.severity,
             status: incident.status.name(),
+            kind: &incident.kind,
             opened: incident.opened,
             summary: &incident.summary,
             public_title: &incident.public_title,
@@ -98,6 +105,7 @@ impl<'a> IncidentView<'a> {
             comms: None,
             comms_due: None,
             pending_changes: None,
+            postmortem_status: None,
             postmortem: None,
         }
     }
@@ -125,6 +133,7 @@ impl<'a> IncidentView<'a> {
                 .map(EntryView::from)
                 .collect(),
         );
+        view.postmortem_status = loaded.postmortem.as_ref().map(|pm| pm.front.status.name());
         view.postmortem = Some(loaded.postmortem.as_ref().map(PostmortemView::from));
         view
     }
@@ -152,6 +161,10 @@ pub fn print_incident(
     if let Some(source) = incident.detection.source {
         facts.push(format!("detected by {}", source.name()));
     }
+    // Most incidents are of the default type: only another one is worth a word.
+    if incident.kind != crate::model::incident::DEFAULT_TYPE {
+        facts.push(format!("type {}", incident.kind));
+    }
     writeln!(out, "{}", facts.join(" · "))?;
     if !incident.tags.is_empty() {
         writeln!(out, "tags: {}", incident.tags.join(", "))?;
@@ -160,6 +173,15 @@ pub fn print_incident(
         writeln!(out, "\nSummary")?;
         for line in incident.summary.lines() {
             writeln!(out, "  {line}")?;
+        }
+    }
+    if !incident.links.is_empty() {
+        writeln!(out, "\nLinks")?;
+        for link in &incident.links {
+            match &link.title {
+                Some(title) => writeln!(out, "  {}  {}", link.url, one_line(title, 80))?,
+                None => writeln!(out, "  {}", link.url)?,
+            }
         }
     }
 
