@@ -23,13 +23,13 @@ pub struct Args {
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Action {
-    /// Add tags (a service, a team); tags it has already are left as they are
+    /// Add tags (a service, a team); tags it has already, in any case, are left as they are
     Add {
         /// The tags; several, or separated with commas
         #[arg(required = true, value_name = "TAG", value_delimiter = ',')]
         tags: Vec<String>,
     },
-    /// Remove tags
+    /// Remove tags (in any case)
     Remove {
         /// The tags; several, or separated with commas
         #[arg(required = true, value_name = "TAG", value_delimiter = ',')]
@@ -53,12 +53,14 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         let before = incident.tags.clone();
         if adding {
             for tag in &tags {
-                if !incident.tags.contains(tag) {
+                if !incident.tags.iter().any(|t| same(t, tag)) {
                     incident.tags.push(tag.clone());
                 }
             }
         } else {
-            incident.tags.retain(|t| !tags.contains(t));
+            incident
+                .tags
+                .retain(|t| !tags.iter().any(|tag| same(t, tag)));
         }
         if incident.tags == before {
             return Ok(None);
@@ -84,4 +86,9 @@ fn normalize(typed: &[String]) -> Vec<String> {
         }
     }
     tags
+}
+
+/// Tags are compared in any case, as `inc list --tag` finds them: `DB` is the tag `db`.
+fn same(a: &str, b: &str) -> bool {
+    a.to_lowercase() == b.to_lowercase()
 }

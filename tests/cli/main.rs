@@ -11,6 +11,7 @@ mod concurrency;
 mod crash;
 mod dashboard;
 mod demo;
+mod e_amend;
 mod exec;
 mod fieldfix_reports;
 mod fieldfix_times;
