@@ -547,3 +547,30 @@ fn list_filters_combine() {
         .collect();
     insta::assert_snapshot!("list_json_additions", summary.join("\n"));
 }
+
+#[test]
+fn public_reports_show_no_type_link_or_edit() {
+    let repo = Repo::with_incident();
+    let config = repo
+        .read(".inc.yaml")
+        .replace("public_entries: key", "public_entries: all");
+    repo.write(".inc.yaml", &config);
+    repo.ok(&["open", "Failover drill", "--type", "game-day"]);
+    repo.ok(&[
+        "link",
+        "https://wiki.example.com/x",
+        "--title",
+        "SECRET-LINK",
+    ]);
+    repo.ok(&["tag", "add", "SECRET-TAG"]);
+    repo.ok(&["edit", "--summary", "SECRET-SUMMARY-EDIT"]);
+    repo.ok(&["log", "Public entry"]);
+    repo.write(".inc/templates/dump.md", "{{ debug() }}\n");
+    let public = repo.ok(&["report", "-t", "dump", "--audience", "customers"]);
+    assert!(public.contains("Public entry"), "{public}");
+    for secret in ["SECRET-LINK", "SECRET-TAG", "game-day", "Summary (none)"] {
+        assert!(!public.contains(secret), "{secret} in {public}");
+    }
+    let internal = repo.ok(&["report", "-t", "dump"]);
+    assert!(internal.contains("SECRET-LINK") && internal.contains("game-day"));
+}
