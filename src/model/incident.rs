@@ -521,6 +521,47 @@ mod tests {
     }
 
     #[test]
+    fn links_are_bare_urls_or_titled_maps_in_yaml_and_json() {
+        let yaml = "title: x\nseverity: SEV2\nstatus: investigating\nopened: \"2026-11-22T14:00:00Z\"\nlinks:\n- https://a.example.com\n- url: https://b.example.com\n  title: B board\n";
+        let incident: Incident =
+            crate::model::from_yaml(std::path::Path::new("incident.yaml"), yaml).unwrap();
+        assert_eq!(incident.kind, DEFAULT_TYPE);
+        assert_eq!(
+            incident.links,
+            [
+                Link {
+                    url: "https://a.example.com".into(),
+                    title: None
+                },
+                Link {
+                    url: "https://b.example.com".into(),
+                    title: Some("B board".into())
+                },
+            ]
+        );
+        let written = crate::model::to_yaml(&incident);
+        assert!(
+            written.contains(
+                "links:\n- https://a.example.com\n- url: https://b.example.com\n  title: B board\n"
+            ),
+            "{written}"
+        );
+        assert!(!written.contains("type:"));
+        // The merge driver goes through JSON values.
+        let back: Incident =
+            serde_json::from_value(serde_json::to_value(&incident).unwrap()).unwrap();
+        assert_eq!(back, incident);
+        let bad = yaml.replace("  title: B board", "  titel: B board");
+        let err = crate::model::from_yaml::<Incident>(std::path::Path::new("incident.yaml"), &bad)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("incident.yaml:8:3: unknown field `titel`"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn writes_every_key_in_a_fixed_order() {
         let incident = Incident {
             title: "Checkout API down".into(),
