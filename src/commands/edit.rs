@@ -106,6 +106,11 @@ fn edit_by_hand(ctx: &mut Ctx<'_>, who: &Person) -> Result<()> {
             store.display(&path)
         ))
     })?;
+    let shown = path
+        .strip_prefix(store.root())
+        .unwrap_or(&path)
+        .to_path_buf();
+    let committed = crate::git::head_file(store.root(), &shown);
     // The editor may stay open for an hour: the lock is not held meanwhile.
     let edited = crate::editor::edit(&editor, &path).and_then(|()| {
         crate::store::refuse_links(store.root(), &path)?;
@@ -116,14 +121,34 @@ fn edit_by_hand(ctx: &mut Ctx<'_>, who: &Person) -> Result<()> {
         Ok(edited) => edited,
         Err(err) => {
             let kept = restore(ctx, &store, &id, &path, &original)?;
-            return Err(Error::state(format!("{err:#}; {}", note(&store, &kept))).into());
+            let note = note(&store, &kept, "incident.yaml is back as it was");
+            return Err(Error::state(format!("{err:#}; {note}")).into());
         }
     };
+    // Another command (or a sync) committed a change to the file while the editor was open:
+    // what the editor saved was based on the file before it, and would undo that change.
+    let now_committed = crate::git::head_file(store.root(), &shown);
+    if now_committed != committed
+        && let Some(theirs) = now_committed.and_then(|bytes| String::from_utf8(bytes).ok())
+    {
+        if edited == theirs || edited == original {
+            put_back(&path, &theirs)?;
+            writeln!(ctx.out, "{id}: nothing to change")?;
+            return Ok(());
+        }
+        let kept = restore(ctx, &store, &id, &path, &theirs)?;
+        return Err(Error::state(format!(
+            "{} was changed by another inc command while you were editing: {}",
+            shown.display(),
+            note(&store, &kept, "it now holds that change")
+        ))
+        .into());
+    }
     if edited == original {
         writeln!(ctx.out, "{id}: nothing to change")?;
         return Ok(());
     }
-    let shown = path.strip_prefix(store.root()).unwrap_or(&path);
+    let shown = shown.as_path();
     let incident = match validate(store.config(), shown, &edited) {
         Ok(incident) => incident,
         Err(err) => {
@@ -247,20 +272,20 @@ fn put_back(path: &Path, original: &str) -> Result<()> {
     crate::store::write_atomic(path, original.as_bytes())
 }
 
-/// That the file is back, and where the typing is.
-fn note(store: &Store, kept: &Option<PathBuf>) -> String {
+/// What became of the file (`state`), and where the typing is.
+fn note(store: &Store, kept: &Option<PathBuf>, state: &str) -> String {
     match kept {
         Some(kept) => format!(
-            "incident.yaml is back as it was, and your text is kept in {}: fix it there and run inc edit again",
+            "{state}, and your text is kept in {}: fix it there and run inc edit again",
             kept.strip_prefix(store.root()).unwrap_or(kept).display()
         ),
-        None => "incident.yaml is back as it was".to_string(),
+        None => state.to_string(),
     }
 }
 
 /// The one-line refusal: what is wrong where, that the file is back, and where the typing is.
 fn refused(err: Error, store: &Store, kept: &Option<PathBuf>) -> anyhow::Error {
-    let note = note(store, kept);
+    let note = note(store, kept, "incident.yaml is back as it was");
     match err {
         Error::File {
             path,
