@@ -327,5 +327,9 @@ fn changes(before: &Incident, after: &Incident) -> String {
             parts.push(format!("{path} {} → (none)", show(Some(value))));
         }
     }
+    if parts.is_empty() {
+        // Only `changed:` itself, which is not a field of the incident.
+        return "only the change times".to_string();
+    }
     parts.join(", ")
 }
