@@ -16,11 +16,11 @@ use crate::model::{self, Incident, LogEntry, RoleEvent, TimelineEntry};
 use crate::store::{INCIDENT_FILE, Store};
 use crate::time::Clock;
 
+mod amend_rules;
 mod incident_rules;
 mod locate;
 mod output;
 mod postmortem_rules;
-mod type_rules;
 
 use locate::{item_id, locate_item};
 
@@ -123,6 +123,7 @@ impl Check<'_> {
         if let Some(value) = &incident.value {
             self.incident_rules(&incident.text, value, postmortem.is_some());
             self.type_rule(&incident.text, value);
+            self.link_rule(&incident.text, value);
             self.future_milestones(&incident.text, value);
             if let Some(comms) = &comms {
                 self.comms_gaps(&incident.text, value, comms);

@@ -6,6 +6,7 @@ use std::fmt;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::error::Error;
 use crate::time::Time;
 
 /// The incident's own record: title, severity, status, summary, tags, links, detection, milestones.
@@ -198,6 +199,43 @@ impl JsonSchema for Link {
 
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
         LinkForm::json_schema(generator)
+    }
+}
+
+/// Longest URL kept: a link is an address, not a document.
+const URL_MAX: usize = 2048;
+
+impl Link {
+    /// The URL as stored: trimmed, http or https with a host, no spaces or control characters (it
+    /// is shown in terminals and reports, and opened by people who trust it).
+    pub fn checked_url(typed: &str) -> Result<String, Error> {
+        let text = typed.trim();
+        let refuse = |why: &str| {
+            Error::usage(format!(
+                "\"{}\" is not a link inc keeps: {why}",
+                crate::text::one_line(text, 80)
+            ))
+        };
+        if text.len() > URL_MAX {
+            return Err(refuse(&format!("it is longer than {URL_MAX} characters")));
+        }
+        if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(refuse(
+                "it has spaces or control characters (encode them, like %20)",
+            ));
+        }
+        let parsed = url::Url::parse(text).map_err(|err| {
+            refuse(&format!(
+                "{err}; give a full address like https://example.com/page"
+            ))
+        })?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(refuse("only http:// and https:// addresses are kept"));
+        }
+        if parsed.host_str().is_none_or(str::is_empty) {
+            return Err(refuse("it names no host"));
+        }
+        Ok(text.to_string())
     }
 }
 

@@ -608,3 +608,15 @@ fn a_change_committed_while_editing_is_not_undone() {
     assert!(repo.status().is_empty(), "{}", repo.status());
     assert_eq!(repo.head_message(), format!("{CHECKOUT}: sev SEV1"));
 }
+
+#[test]
+fn check_warns_about_a_hand_written_link_inc_link_would_refuse() {
+    let repo = Repo::with_incident();
+    let yaml = repo.read(INCIDENT).replace(
+        "links: []\n",
+        "links:\n- https://ok.example.com\n- url: javascript:alert(1)\n  title: Click\n",
+    );
+    repo.write(INCIDENT, &yaml);
+    insta::assert_snapshot!("check_link_url", repo.ok(&["check"]));
+    assert_eq!(repo.run(&["check", "--strict"]).status.code(), Some(1));
+}
