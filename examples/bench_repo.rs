@@ -163,6 +163,7 @@ fn write_incident(
         title: format!("Incident number {n}"),
         severity: severities[n % 4].into(),
         status: Status::Closed,
+        kind: inc::model::incident::DEFAULT_TYPE.into(),
         opened: time(opened),
         summary: "Something broke for a while and then it was fixed.".into(),
         public_title: String::new(),

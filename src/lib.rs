@@ -8,6 +8,7 @@ pub mod chart;
 pub mod check;
 pub mod cli;
 pub mod commands;
+pub mod editor;
 pub mod error;
 pub mod git;
 pub mod index;

@@ -17,6 +17,7 @@ use crate::model::{self, Incident, LogEntry, RoleEvent, TimelineEntry};
 use crate::store::{INCIDENT_FILE, Store};
 use crate::time::Clock;
 
+mod amend_rules;
 mod catalog_rules;
 mod incident_rules;
 mod locate;
@@ -139,6 +140,8 @@ impl Check<'_> {
         if let Some(value) = &incident.value {
             self.incident_rules(&incident.text, value, postmortem.is_some());
             self.unknown_services(&incident.text, value);
+            self.type_rule(&incident.text, value);
+            self.link_rule(&incident.text, value);
             self.future_milestones(&incident.text, value);
             if let Some(comms) = &comms {
                 self.comms_gaps(&incident.text, value, comms);

@@ -8,10 +8,12 @@ pub mod comms;
 pub mod completions;
 mod ctx;
 pub mod demo;
+pub mod edit;
 pub mod exec;
 mod globals;
 pub mod impact;
 pub mod init;
+pub mod link;
 pub mod list;
 pub mod log;
 pub mod mark;
@@ -28,6 +30,8 @@ pub mod show;
 pub mod stats;
 pub mod status;
 pub mod sync;
+pub mod tag;
+pub mod unlink;
 pub mod use_incident;
 
 use std::io::Write;
@@ -80,6 +84,10 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
         Command::Status(args) => status::run(&mut ctx, args),
         Command::Sev(args) => sev::run(&mut ctx, args),
         Command::Impact(args) => impact::run(&mut ctx, args),
+        Command::Edit(args) => edit::run(&mut ctx, args),
+        Command::Tag(args) => tag::run(&mut ctx, args),
+        Command::Link(args) => link::run(&mut ctx, args),
+        Command::Unlink(args) => unlink::run(&mut ctx, args),
         Command::List(args) => list::run(&mut ctx, args),
         Command::Show(args) => show::run(&mut ctx, args),
         Command::Use(args) => use_incident::run(&mut ctx, args),

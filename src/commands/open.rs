@@ -52,6 +52,11 @@ pub struct Args {
     /// Who and what is affected, in words fit for customers (public reports show it)
     #[arg(long, value_name = "TEXT")]
     pub impact: Option<String>,
+
+    /// The kind of incident, one of `types` in .inc.yaml (game-day and false-alarm are left out
+    /// of `inc stats`) [default: incident]
+    #[arg(long = "type", value_name = "TYPE")]
+    pub kind: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -89,6 +94,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         Some(sev) => store.config().severity(sev)?,
         None => store.config().default_severity.clone(),
     };
+    let kind = match &args.kind {
+        Some(kind) => store.config().incident_type(kind)?,
+        None => crate::model::incident::DEFAULT_TYPE.to_string(),
+    };
     let now = ctx.clock.now();
     let milestones = Milestones {
         started: ctx.at(args.started.as_deref())?,
@@ -114,6 +123,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         title: title.clone(),
         severity: severity.clone(),
         status: Status::Investigating,
+        kind,
         opened: now,
         summary: args.summary.unwrap_or_default().trim().to_string(),
         public_title: args.public_title.unwrap_or_default().trim().to_string(),

@@ -72,7 +72,9 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     if let Some(editor) = editor.filter(|_| args.edit) {
         // An editor follows a link: it would show and change a file outside the repository.
         crate::store::refuse_links(store.root(), &path)?;
-        edit(&editor, &path)?;
+        crate::editor::edit(&editor, &path).map_err(|err| {
+            Error::state(format!("{err:#}; {} is saved as it was", path.display()))
+        })?;
         let _lock = ctx.lock(&store)?;
         ctx.commit(
             &store,
@@ -148,23 +150,4 @@ fn capitalized(name: &str) -> String {
     chars.next().map_or_else(String::new, |first| {
         first.to_uppercase().chain(chars).collect()
     })
-}
-
-/// Runs the user's editor on `path` the way git does: through the shell, so `code --wait` works.
-fn edit(editor: &str, path: &Path) -> Result<()> {
-    let status = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!("{editor} \"$@\""))
-        .arg(editor)
-        .arg(path)
-        .status()
-        .with_context(|| format!("cannot start the editor ({editor})"))?;
-    if !status.success() {
-        return Err(Error::state(format!(
-            "the editor ({editor}) exited with {status}; {} is saved as it was",
-            path.display()
-        ))
-        .into());
-    }
-    Ok(())
 }

@@ -24,6 +24,11 @@ pub struct Args {
     #[arg(long = "by", value_enum, value_name = "GROUP", ignore_case = true)]
     pub group_by: Option<GroupBy>,
 
+    /// Count every type of incident, also those .inc.yaml leaves out of the metrics (by default
+    /// game-day and false-alarm)
+    #[arg(long)]
+    pub include_all: bool,
+
     /// Print JSON for scripts (the same as --format json)
     #[arg(long)]
     pub json: bool,
@@ -54,6 +59,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         .transpose()?;
     let mut incidents: Vec<Incident> = Vec::new();
     let mut ids: Vec<String> = Vec::new();
+    // The types of the incidents left out as excluded from metrics, to say so.
+    let mut left_out: Vec<String> = Vec::new();
     for (id, loaded) in store.load_all()? {
         if only.as_ref().is_some_and(|only| *only != id) {
             continue;
@@ -62,6 +69,14 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             Ok(incident) => {
                 let began = stats::began(&incident);
                 if since.is_none_or(|s| began >= s) && until.is_none_or(|u| began < u) {
+                    // One incident asked for by -i is counted whatever its type.
+                    if !args.include_all
+                        && only.is_none()
+                        && store.config().excluded_from_metrics(&incident.kind)
+                    {
+                        left_out.push(incident.kind);
+                        continue;
+                    }
                     incidents.push(incident);
                     ids.push(id);
                 }
@@ -80,13 +95,44 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     followups(ctx, &store, (&ids, &incidents), &mut groups, args.group_by)?;
     let format = if args.json { Format::Json } else { args.format };
     match format {
-        Format::Json => super::print_json(ctx.out, &groups),
-        Format::Csv => csv(ctx, &groups),
+        Format::Json => super::print_json(ctx.out, &groups)?,
+        Format::Csv => csv(ctx, &groups)?,
         Format::Table => {
             table(ctx, &groups, !store.config().sla.is_empty())?;
-            followups_table(ctx, &groups)
+            followups_table(ctx, &groups)?
         }
     }
+    if let Some(note) = left_out_note(&left_out) {
+        // Below a table people read it; CSV and JSON stay what scripts parse.
+        if format == Format::Table {
+            writeln!(ctx.out, "{note}")?;
+        } else {
+            crate::eprintln_escaped!("{note}");
+        }
+    }
+    Ok(())
+}
+
+/// `Left out 3 incidents (game-day 2, false-alarm 1) ...`, or nothing when none was.
+fn left_out_note(kinds: &[String]) -> Option<String> {
+    if kinds.is_empty() {
+        return None;
+    }
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for kind in kinds {
+        match counts.iter_mut().find(|(k, _)| k == kind) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((kind, 1)),
+        }
+    }
+    counts.sort();
+    let each: Vec<String> = counts.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    let n = kinds.len();
+    let noun = if n == 1 { "incident" } else { "incidents" };
+    Some(format!(
+        "Left out {n} {noun} of types excluded from metrics ({}): --include-all counts them.",
+        each.join(", ")
+    ))
 }
 
 /// Adds each group's Improvements from the incidents' post-mortems (`inc actions`).

@@ -132,6 +132,17 @@ pub fn git_dir(root: &Path) -> PathBuf {
     dot_git
 }
 
+/// The content of `rel` (relative to the work tree at `root`) in the HEAD commit; `None` without
+/// a repository, a commit, or that file in it. Lets a command that waits for a person (`inc
+/// edit`) see whether another command committed a change to the file meanwhile.
+pub fn head_file(root: &Path, rel: &Path) -> Option<Vec<u8>> {
+    let repo = open(root).ok()?;
+    let tree = repo.head().ok()?.peel_to_tree().ok()?;
+    let entry = tree.get_path(rel).ok()?;
+    let blob = repo.find_blob(entry.id()).ok()?;
+    Some(blob.content().to_vec())
+}
+
 /// git's user.name for this repository (local, then global config), if set.
 pub fn user_name(repo: &Repository) -> Option<String> {
     repo.config()

@@ -94,6 +94,7 @@ mod tests {
             title: "x".into(),
             severity: severity.into(),
             status: Status::Investigating,
+            kind: crate::model::incident::DEFAULT_TYPE.into(),
             opened: time("14:00"),
             summary: String::new(),
             public_title: String::new(),

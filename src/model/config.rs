@@ -46,6 +46,9 @@ pub struct Config {
     /// acknowledged and resolved, counted from its detection. None by default.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub sla: BTreeMap<String, Sla>,
+    /// The kinds of incident (`inc open --type`), each with its settings. Must include
+    /// `incident`, the type of every incident that does not name one.
+    pub types: BTreeMap<String, IncidentType>,
 }
 
 /// The targets of one severity: respond (acknowledged) within, resolve within. Either may be left
@@ -57,6 +60,15 @@ pub struct Sla {
     pub respond: Option<Interval>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolve: Option<Interval>,
+}
+
+/// One entry of `types:` in `.inc.yaml`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct IncidentType {
+    /// Leave incidents of this type out of `inc stats` (unless `--include-all`): a game day or a
+    /// false alarm would skew how long real outages take.
+    pub exclude_from_metrics: bool,
 }
 
 /// `aliases:` in `.inc.yaml`: per kind of name, alias → the configured name it stands for.
@@ -144,8 +156,24 @@ impl Default for Config {
             public_entries: PublicEntries::Key,
             aliases: Aliases::default(),
             sla: BTreeMap::new(),
+            types: default_types(),
         }
     }
+}
+
+/// `incident`, and two kinds the metrics leave out: `game-day` (a rehearsal) and `false-alarm`.
+fn default_types() -> BTreeMap<String, IncidentType> {
+    let excluded = IncidentType {
+        exclude_from_metrics: true,
+    };
+    BTreeMap::from([
+        (
+            crate::model::incident::DEFAULT_TYPE.to_string(),
+            IncidentType::default(),
+        ),
+        ("game-day".to_string(), excluded.clone()),
+        ("false-alarm".to_string(), excluded),
+    ])
 }
 
 /// The file `inc init` writes: the defaults, each documented, so people can see what to change.
@@ -205,6 +233,13 @@ timezone: UTC
 # Which logbook entries public (customer) reports show besides the milestones: `key` (entries
 # logged with --key) or `all`. Entries logged with --internal are never shown.
 public_entries: key
+
+# Kinds of incident (`inc open --type TYPE`); `incident` is the type of every incident that does
+# not name one. `inc stats` leaves out the types with exclude_from_metrics (unless --include-all).
+types:
+  incident: {{}}
+  game-day: {{exclude_from_metrics: true}}
+  false-alarm: {{exclude_from_metrics: true}}
 "#
     )
 }
@@ -253,6 +288,7 @@ impl Config {
             })?;
         }
         self.validate_aliases()?;
+        self.validate_types()?;
         for (name, cadence) in &self.cadence {
             if name != "default" && !self.severities.contains(name) {
                 return Err(Error::state(format!(
@@ -352,6 +388,36 @@ impl Config {
             input,
         )
         .map(String::from)
+    }
+
+    /// The configured incident type that `input` names (any case, `gameday`, a unique prefix),
+    /// or an error with a "did you mean".
+    pub fn incident_type(&self, input: &str) -> Result<String, Error> {
+        let names: Vec<&str> = self.types.keys().map(String::as_str).collect();
+        names::find(&names::TYPE, &names, &BTreeMap::new(), input).map(String::from)
+    }
+
+    /// Whether `inc stats` leaves incidents of this type out. An unknown type (a hand edit
+    /// `inc check` reports) counts: only a type configured to be left out is.
+    pub fn excluded_from_metrics(&self, kind: &str) -> bool {
+        self.types.get(kind).is_some_and(|t| t.exclude_from_metrics)
+    }
+
+    fn validate_types(&self) -> Result<(), Error> {
+        let default = crate::model::incident::DEFAULT_TYPE;
+        if !self.types.contains_key(default) {
+            return Err(Error::state(format!(
+                ".inc.yaml: types must include {default}: it is the type of every incident that does not name one"
+            )));
+        }
+        if let Some(name) = self.types.keys().find(|n| {
+            n.trim().is_empty() || n.trim() != n.as_str() || n.chars().any(char::is_control)
+        }) {
+            return Err(Error::state(format!(
+                ".inc.yaml: types has the name {name:?}: a type is a word like game-day"
+            )));
+        }
+        Ok(())
     }
 
     /// The configured severity that `input` names (`SEV1`, `sev1`, `1`, an alias), or an error
@@ -466,6 +532,29 @@ mod tests {
         assert_eq!(parsed.aliases, defaults.aliases);
         assert_eq!(parsed.timezone, defaults.timezone);
         assert_eq!(parsed.public_entries, defaults.public_entries);
+        assert_eq!(parsed.types, defaults.types);
+    }
+
+    #[test]
+    fn types_default_when_missing_and_must_name_incident() {
+        let old: Config = crate::model::from_yaml(
+            Path::new(".inc.yaml"),
+            "severities: [SEV1, SEV2]\ndefault_severity: SEV2\n",
+        )
+        .unwrap();
+        assert_eq!(old.types, Config::default().types);
+        assert!(old.excluded_from_metrics("game-day") && !old.excluded_from_metrics("incident"));
+        assert_eq!(old.incident_type("Game Day").unwrap(), "game-day");
+        assert_eq!(old.incident_type("drill").unwrap(), "game-day");
+        let typo = old.incident_type("gameday2").unwrap_err().to_string();
+        assert!(typo.contains("did you mean game-day?"), "{typo}");
+        let mine: Config = crate::model::from_yaml(
+            Path::new(".inc.yaml"),
+            "types:\n  drill: {exclude_from_metrics: true}\n",
+        )
+        .unwrap();
+        let err = mine.validate().unwrap_err().to_string();
+        assert!(err.contains("types must include incident"), "{err}");
     }
 
     #[test]

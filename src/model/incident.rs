@@ -6,6 +6,7 @@ use std::fmt;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::error::Error;
 use crate::time::Time;
 
 /// The incident's own record: title, severity, status, summary, tags, links, detection, milestones.
@@ -16,6 +17,14 @@ pub struct Incident {
     /// One of the configured severities (default SEV1 … SEV4).
     pub severity: String,
     pub status: Status,
+    /// The kind of incident, one of `types` in .inc.yaml (default `incident`; a game day or a
+    /// false alarm can be left out of the metrics). Written only when not `incident`.
+    #[serde(
+        rename = "type",
+        default = "default_type",
+        skip_serializing_if = "is_default_type"
+    )]
+    pub kind: String,
     /// When the incident was opened in inc.
     pub opened: Time,
     #[serde(default)]
@@ -28,8 +37,9 @@ pub struct Incident {
     pub impact: Impact,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Where more is: dashboards, chat channels, tickets. A bare URL, or `{url, title}`.
     #[serde(default)]
-    pub links: Vec<String>,
+    pub links: Vec<Link>,
     #[serde(default)]
     pub detection: Detection,
     #[serde(default)]
@@ -39,6 +49,17 @@ pub struct Incident {
     /// keeps the later change. Absent in files written before it existed.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub changed: BTreeMap<String, Time>,
+}
+
+/// The type of an incident that does not say: a real one.
+pub const DEFAULT_TYPE: &str = "incident";
+
+fn default_type() -> String {
+    DEFAULT_TYPE.to_string()
+}
+
+fn is_default_type(kind: &String) -> bool {
+    kind == DEFAULT_TYPE
 }
 
 impl Incident {
@@ -99,6 +120,131 @@ impl Incident {
             .into_iter()
             .filter_map(|m| self.milestones.get(m))
             .fold(self.opened, Time::min)
+    }
+}
+
+/// A link from incident.yaml's `links`. Written as the bare URL when it has no title, so files
+/// from before titles existed (a list of URLs) read and write unchanged; with a title it is a
+/// map `{url, title}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    pub url: String,
+    pub title: Option<String>,
+}
+
+/// A link with a title: `{url: https://…, title: Checkout dashboard}`.
+#[derive(Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct TitledLink {
+    url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    title: Option<String>,
+}
+
+/// A link: the bare URL (http or https), or a map with `url` and `title`.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum LinkForm {
+    Url(String),
+    Titled(TitledLink),
+}
+
+impl Serialize for Link {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match &self.title {
+            None => serializer.serialize_str(&self.url),
+            Some(title) => TitledLink {
+                url: self.url.clone(),
+                title: Some(title.clone()),
+            }
+            .serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Link {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // A visitor rather than an untagged enum: a mistake in the map form gets the map's own
+        // error (an unknown key, a missing url) instead of "matched no variant".
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Link;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a URL, or a map with url and title")
+            }
+            fn visit_str<E: serde::de::Error>(self, url: &str) -> Result<Link, E> {
+                Ok(Link {
+                    url: url.to_string(),
+                    title: None,
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Link, A::Error> {
+                let link =
+                    TitledLink::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(Link {
+                    url: link.url,
+                    title: link.title,
+                })
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+impl JsonSchema for Link {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Link".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        LinkForm::json_schema(generator)
+    }
+}
+
+/// Longest URL kept: a link is an address, not a document.
+const URL_MAX: usize = 2048;
+
+impl Link {
+    /// The URL as stored: trimmed, http or https with a host, no spaces or control characters (it
+    /// is shown in terminals and reports, and opened by people who trust it).
+    pub fn checked_url(typed: &str) -> Result<String, Error> {
+        let text = typed.trim();
+        let refuse = |why: &str| {
+            Error::usage(format!(
+                "\"{}\" is not a link inc keeps: {why}",
+                crate::text::one_line(text, 80)
+            ))
+        };
+        if text.len() > URL_MAX {
+            return Err(refuse(&format!("it is longer than {URL_MAX} characters")));
+        }
+        if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(refuse(
+                "it has spaces or control characters (encode them, like %20)",
+            ));
+        }
+        let parsed = url::Url::parse(text).map_err(|err| {
+            refuse(&format!(
+                "{err}; give a full address like https://example.com/page"
+            ))
+        })?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(refuse("only http:// and https:// addresses are kept"));
+        }
+        if parsed.host_str().is_none_or(str::is_empty) {
+            return Err(refuse("it names no host"));
+        }
+        Ok(text.to_string())
+    }
+}
+
+impl fmt::Display for Link {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.title {
+            Some(title) => write!(f, "{} ({title})", self.url),
+            None => f.write_str(&self.url),
+        }
     }
 }
 
@@ -426,11 +572,53 @@ mod tests {
     }
 
     #[test]
+    fn links_are_bare_urls_or_titled_maps_in_yaml_and_json() {
+        let yaml = "title: x\nseverity: SEV2\nstatus: investigating\nopened: \"2026-11-22T14:00:00Z\"\nlinks:\n- https://a.example.com\n- url: https://b.example.com\n  title: B board\n";
+        let incident: Incident =
+            crate::model::from_yaml(std::path::Path::new("incident.yaml"), yaml).unwrap();
+        assert_eq!(incident.kind, DEFAULT_TYPE);
+        assert_eq!(
+            incident.links,
+            [
+                Link {
+                    url: "https://a.example.com".into(),
+                    title: None
+                },
+                Link {
+                    url: "https://b.example.com".into(),
+                    title: Some("B board".into())
+                },
+            ]
+        );
+        let written = crate::model::to_yaml(&incident);
+        assert!(
+            written.contains(
+                "links:\n- https://a.example.com\n- url: https://b.example.com\n  title: B board\n"
+            ),
+            "{written}"
+        );
+        assert!(!written.contains("type:"));
+        // The merge driver goes through JSON values.
+        let back: Incident =
+            serde_json::from_value(serde_json::to_value(&incident).unwrap()).unwrap();
+        assert_eq!(back, incident);
+        let bad = yaml.replace("  title: B board", "  titel: B board");
+        let err = crate::model::from_yaml::<Incident>(std::path::Path::new("incident.yaml"), &bad)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("incident.yaml:8:3: unknown field `titel`"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn writes_every_key_in_a_fixed_order() {
         let incident = Incident {
             title: "Checkout API down".into(),
             severity: "SEV2".into(),
             status: Status::Investigating,
+            kind: DEFAULT_TYPE.into(),
             opened: t("2026-11-22T14:05:00+01:00").unwrap(),
             summary: String::new(),
             public_title: String::new(),

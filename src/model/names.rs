@@ -80,6 +80,17 @@ pub const MILESTONE: Vocabulary = Vocabulary {
     numbered: false,
 };
 
+pub const TYPE: Vocabulary = Vocabulary {
+    what: "type",
+    builtin: &[
+        ("drill", "game-day"),
+        ("exercise", "game-day"),
+        ("false-positive", "false-alarm"),
+        ("real", "incident"),
+    ],
+    numbered: false,
+};
+
 pub const STATUS: Vocabulary = Vocabulary {
     what: "status",
     builtin: &[

@@ -57,6 +57,9 @@ pub enum Kind {
     Role,
     /// An update was sent (`inc comms`).
     Comms,
+    /// incident.yaml was amended: title, summary, tags, links, or a hand edit (`inc edit`,
+    /// `inc tag`, `inc link`, `inc unlink`). Not shown in public reports.
+    Edit,
     /// A production change was requested (`inc change request`); its id is the change's id.
     ChangeRequest,
     /// The incident lead approved a change (`ref` names the request).
@@ -86,6 +89,7 @@ impl Kind {
             Kind::Status => "status",
             Kind::Role => "role",
             Kind::Comms => "comms",
+            Kind::Edit => "edit",
             Kind::ChangeRequest => "change-request",
             Kind::ChangeApproved => "change-approved",
             Kind::ChangeRejected => "change-rejected",

@@ -382,7 +382,7 @@ impl<'a> Context<'a> {
 
     /// The context of a public report, built from the public part of the incident only, so no
     /// template can show what was left behind: no internal entries, no entries about how the team
-    /// organised itself, no updates to other audiences, no pending changes, no roles, tags or
+    /// organised itself, no updates to other audiences, no pending changes, no roles, tags, type or
     /// links, and of the post-mortem only its summary, impact, resolution and the improvements'
     /// actions. The fields keep their shape (empty where nothing is public), so one template can
     /// render both kinds of report.
@@ -395,6 +395,8 @@ impl<'a> Context<'a> {
         let mut incident = IncidentView::new(&loaded.id, &loaded.incident, &[], config);
         incident.tags = &[];
         incident.links = &[];
+        // How the team classed it (a game day, a false alarm) is not for customers.
+        incident.kind = "";
         incident.roles.clear();
         // The impact stays on purpose: which services, regions and customers were hit is what
         // customers need to know, and none of it names a person (any name typed into it is

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::{CommsView, EntryView, Loaded, age, holders, table};
 use crate::model::comms::Due;
-use crate::model::incident::{Durations, Impact};
+use crate::model::incident::{Durations, Impact, Link};
 use crate::model::log::sorted;
 use crate::model::roles;
 use crate::model::{Config, Incident, Milestone, Milestones, RoleEvent};
@@ -28,6 +28,9 @@ pub struct IncidentView<'a> {
     pub title: &'a str,
     pub severity: &'a str,
     pub status: &'a str,
+    /// The incident's type (`incident` unless set).
+    #[serde(rename = "type")]
+    pub kind: &'a str,
     pub opened: Time,
     pub summary: &'a str,
     /// The headline for customers; `""` when not set.
@@ -36,7 +39,7 @@ pub struct IncidentView<'a> {
     /// The services hit (the same as `impact.services`), for filtering scripts.
     pub services: &'a [String],
     pub tags: &'a [String],
-    pub links: &'a [String],
+    pub links: &'a [Link],
     pub source: Option<&'static str>,
     pub milestones: &'a Milestones,
     pub durations: Durations,
@@ -53,6 +56,9 @@ pub struct IncidentView<'a> {
     /// Each SLA target of the severity, met, breached or pending (`inc show --json`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sla: Option<Vec<SlaCheck>>,
+    /// The post-mortem's status (draft, in-review, reviewed); `null` before postmortem.md exists.
+    /// `inc list --json` reads only this much of it.
+    pub postmortem_status: Option<&'static str>,
     /// `null` until postmortem.md exists; then its status, authors, Issues and Improvements.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub postmortem: Option<Option<PostmortemView<'a>>>,
@@ -111,6 +117,7 @@ impl<'a> IncidentView<'a> {
             title: &incident.title,
             severity: &incident.severity,
             status: incident.status.name(),
+            kind: &incident.kind,
             opened: incident.opened,
             summary: &incident.summary,
             public_title: &incident.public_title,
@@ -127,6 +134,7 @@ impl<'a> IncidentView<'a> {
             comms_due: None,
             pending_changes: None,
             sla: None,
+            postmortem_status: None,
             postmortem: None,
         }
     }
@@ -154,6 +162,7 @@ impl<'a> IncidentView<'a> {
                 .map(EntryView::from)
                 .collect(),
         );
+        view.postmortem_status = loaded.postmortem.as_ref().map(|pm| pm.front.status.name());
         view.postmortem = Some(loaded.postmortem.as_ref().map(PostmortemView::from));
         view.sla = Some(crate::sla::checks(&loaded.incident, config, clock.now()));
         view
@@ -182,6 +191,10 @@ pub fn print_incident(
     if let Some(source) = incident.detection.source {
         facts.push(format!("detected by {}", source.name()));
     }
+    // Most incidents are of the default type: only another one is worth a word.
+    if incident.kind != crate::model::incident::DEFAULT_TYPE {
+        facts.push(format!("type {}", incident.kind));
+    }
     writeln!(out, "{}", facts.join(" · "))?;
     if !incident.tags.is_empty() {
         writeln!(out, "tags: {}", incident.tags.join(", "))?;
@@ -190,6 +203,15 @@ pub fn print_incident(
         writeln!(out, "\nSummary")?;
         for line in incident.summary.lines() {
             writeln!(out, "  {line}")?;
+        }
+    }
+    if !incident.links.is_empty() {
+        writeln!(out, "\nLinks")?;
+        for link in &incident.links {
+            match &link.title {
+                Some(title) => writeln!(out, "  {}  {}", link.url, one_line(title, 80))?,
+                None => writeln!(out, "  {}", link.url)?,
+            }
         }
     }
 

@@ -34,7 +34,9 @@ pub fn print_list(
                 crate::eprintln_escaped!("warning: {id}: roles left out: {err:#}");
                 Vec::new()
             });
-            views.push(IncidentView::new(id, incident, &roles, store.config()));
+            let mut view = IncidentView::new(id, incident, &roles, store.config());
+            view.postmortem_status = postmortem_status(store, id);
+            views.push(view);
         }
         return super::print_json(out, &views);
     }
@@ -57,4 +59,16 @@ pub fn print_list(
     }
     writeln!(out, "{}", table.trim_fmt())?;
     Ok(())
+}
+
+/// The post-mortem's status, `None` before postmortem.md exists (or, with a warning, when it
+/// does not parse: `inc check` says why).
+fn postmortem_status(store: &Store, id: &str) -> Option<&'static str> {
+    match store.load_postmortem(id) {
+        Ok(pm) => pm.map(|pm| pm.front.status.name()),
+        Err(err) => {
+            crate::eprintln_escaped!("warning: {id}: post-mortem status left out: {err:#}");
+            None
+        }
+    }
 }

@@ -12,6 +12,7 @@ mod concurrency;
 mod crash;
 mod dashboard;
 mod demo;
+mod e_amend;
 mod e_impact;
 mod exec;
 mod fieldfix_reports;

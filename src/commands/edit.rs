@@ -1,0 +1,335 @@
+//! `inc edit`: change the title or the summary, or edit incident.yaml by hand in the editor with
+//! what was saved checked before it is kept.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use super::{Ctx, one_line, update_incident};
+use crate::cli::Person;
+use crate::error::Error;
+use crate::model::{Config, Incident, Kind};
+use crate::store::{INCIDENT_FILE, Store};
+
+/// Change the title or summary (each change logged), or edit incident.yaml in $VISUAL/$EDITOR
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  inc edit --title \"Checkout API returns 502s\"
+  inc edit --summary \"Failed over to the replica; error rate back to normal\"
+  EDITOR=vim inc edit        (any field; checked when you save)")]
+pub struct Args {
+    #[command(flatten)]
+    pub who: Person,
+
+    /// The new title (the id, made from the first title, stays as it is)
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+
+    /// The new summary, for people who join later ("" clears it)
+    #[arg(long, value_name = "TEXT")]
+    pub summary: Option<String>,
+}
+
+/// How much of an old or new value a timeline entry quotes.
+const QUOTED: usize = 100;
+
+pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
+    if args.title.is_none() && args.summary.is_none() {
+        return edit_by_hand(ctx, &args.who);
+    }
+    let title = args.title.as_deref().map(str::trim).map(String::from);
+    if title.as_deref() == Some("") {
+        return Err(Error::usage(
+            "--title is empty: say what is broken, like \"Checkout API down\"",
+        )
+        .into());
+    }
+    let summary = args.summary.as_deref().map(str::trim).map(String::from);
+    let store = ctx.store()?;
+    if let Some(title) = title {
+        update_incident(ctx, &store, &args.who, "edit title", |incident, _| {
+            if incident.title == title {
+                return Ok(None);
+            }
+            let text = format!("Title {} → {}", quoted(&incident.title), quoted(&title));
+            incident.title = title;
+            Ok(Some((None, Kind::Edit, text)))
+        })?;
+    }
+    if let Some(summary) = summary {
+        update_incident(ctx, &store, &args.who, "edit summary", |incident, _| {
+            if incident.summary == summary {
+                return Ok(None);
+            }
+            let text = format!(
+                "Summary {} → {}",
+                quoted(&incident.summary),
+                quoted(&summary)
+            );
+            incident.summary = summary;
+            Ok(Some((None, Kind::Edit, text)))
+        })?;
+    }
+    Ok(())
+}
+
+/// A value as a timeline entry quotes it: on one line, cut, `(none)` when empty.
+fn quoted(value: &str) -> String {
+    if value.trim().is_empty() {
+        "(none)".to_string()
+    } else {
+        format!("\"{}\"", one_line(value, QUOTED))
+    }
+}
+
+/// `inc edit` without options: incident.yaml in the editor. What is saved is checked as inc
+/// checks its own writes; if it does not pass, the file is put back as it was and the text
+/// typed is kept in a recovery file, so neither a broken incident nor the typing is lost.
+fn edit_by_hand(ctx: &mut Ctx<'_>, who: &Person) -> Result<()> {
+    let Some(editor) = ctx.env.editor.clone() else {
+        return Err(Error::usage(
+            "inc edit without --title or --summary opens incident.yaml in an editor: set VISUAL or EDITOR (e.g. EDITOR=vim)",
+        )
+        .into());
+    };
+    let store = ctx.store()?;
+    let id = ctx.incident(&store, None)?;
+    // Who is asked now, so a missing name is said before the editing, not after.
+    ctx.by(&store, who)?;
+    let path = store.incident_dir(&id).join(INCIDENT_FILE);
+    // An editor follows a link: it would show and change a file outside the repository.
+    crate::store::refuse_links(store.root(), &path)?;
+    let original = store.read_text(&path)?.ok_or_else(|| {
+        Error::state(format!(
+            "{} does not exist: inc open makes it",
+            store.display(&path)
+        ))
+    })?;
+    let shown = path
+        .strip_prefix(store.root())
+        .unwrap_or(&path)
+        .to_path_buf();
+    let committed = crate::git::head_file(store.root(), &shown);
+    // The editor may stay open for an hour: the lock is not held meanwhile.
+    let edited = crate::editor::edit(&editor, &path).and_then(|()| {
+        crate::store::refuse_links(store.root(), &path)?;
+        Ok(store.read_text(&path)?.unwrap_or_default())
+    });
+    let _lock = ctx.lock(&store)?;
+    let edited = match edited {
+        Ok(edited) => edited,
+        Err(err) => {
+            let kept = restore(ctx, &store, &id, &path, &original)?;
+            let note = note(&store, &kept, "incident.yaml is back as it was");
+            return Err(Error::state(format!("{err:#}; {note}")).into());
+        }
+    };
+    // Another command (or a sync) committed a change to the file while the editor was open:
+    // what the editor saved was based on the file before it, and would undo that change.
+    let now_committed = crate::git::head_file(store.root(), &shown);
+    if now_committed != committed
+        && let Some(theirs) = now_committed.and_then(|bytes| String::from_utf8(bytes).ok())
+    {
+        if edited == theirs || edited == original {
+            put_back(&path, &theirs)?;
+            writeln!(ctx.out, "{id}: nothing to change")?;
+            return Ok(());
+        }
+        let kept = restore(ctx, &store, &id, &path, &theirs)?;
+        return Err(Error::state(format!(
+            "{} was changed by another inc command while you were editing: {}",
+            shown.display(),
+            note(&store, &kept, "it now holds that change")
+        ))
+        .into());
+    }
+    if edited == original {
+        writeln!(ctx.out, "{id}: nothing to change")?;
+        return Ok(());
+    }
+    let shown = shown.as_path();
+    let incident = match validate(store.config(), shown, &edited) {
+        Ok(incident) => incident,
+        Err(err) => {
+            let kept = restore(ctx, &store, &id, &path, &original)?;
+            return Err(refused(err, &store, &kept));
+        }
+    };
+    // The incident as it was, to know which fields changed; a file that did not parse before
+    // (being fixed by hand now) has no fields to compare.
+    let before: Option<Incident> = crate::model::from_yaml(shown, &original).ok();
+    if before.as_ref() == Some(&incident) {
+        // Only layout or comments changed: inc writes the file its own way anyway.
+        put_back(&path, &original)?;
+        writeln!(ctx.out, "{id}: nothing to change")?;
+        return Ok(());
+    }
+    let by = ctx.by(&store, who)?;
+    let mut incident = incident;
+    let text = match &before {
+        Some(before) => {
+            incident.stamp_changes(before, ctx.clock.now());
+            format!("Edited incident.yaml: {}", changes(before, &incident))
+        }
+        None => "Edited incident.yaml (it did not parse before)".to_string(),
+    };
+    let mut entry = [ctx.entry(None, &by, Kind::Edit, text.clone())];
+    let timeline = store.append(&id, &mut entry, ctx.id_seed())?;
+    let incident_path = store.write_incident(&id, &incident)?;
+    ctx.commit(&store, &[incident_path, timeline], &format!("{id}: edit"))?;
+    writeln!(ctx.out, "{id}: {text}")?;
+    Ok(())
+}
+
+/// Parses the saved text and checks what inc's own commands would refuse: a severity or type
+/// not in .inc.yaml, milestones out of order. Errors point at the line.
+fn validate(config: &Config, shown: &Path, text: &str) -> Result<Incident, Error> {
+    if let Some(line) = crate::model::conflict_marker_line(text) {
+        return Err(at(shown, (line, 1), "a conflict marker: remove it".into()));
+    }
+    let incident: Incident = crate::model::from_yaml(shown, text)?;
+    let locate = |path: &[&str]| crate::check::locate(text, path);
+    if !config.severities.contains(&incident.severity) {
+        return Err(at(
+            shown,
+            locate(&["severity"]),
+            format!(
+                "severity {} is not one of {}",
+                incident.severity,
+                config.severities.join(", ")
+            ),
+        ));
+    }
+    if !config.types.contains_key(&incident.kind) {
+        return Err(at(
+            shown,
+            locate(&["type"]),
+            format!(
+                "type {} is not one of {}",
+                incident.kind,
+                config.types.keys().cloned().collect::<Vec<_>>().join(", ")
+            ),
+        ));
+    }
+    if let Some((earlier, later)) = incident.milestones.out_of_order().first() {
+        return Err(at(
+            shown,
+            locate(&["milestones", later.name()]),
+            format!("milestones out of order: {later} is before {earlier}"),
+        ));
+    }
+    Ok(incident)
+}
+
+fn at(path: &Path, (line, column): (u64, u64), message: String) -> Error {
+    Error::File {
+        path: path.to_path_buf(),
+        line,
+        column,
+        message,
+    }
+}
+
+/// Puts incident.yaml back as it was and keeps what the editor saved (when it differs) in
+/// `.git/inc/recovered/`; returns where.
+fn restore(
+    ctx: &Ctx<'_>,
+    store: &Store,
+    id: &str,
+    path: &Path,
+    original: &str,
+) -> Result<Option<PathBuf>> {
+    // Read without following a link: whatever is there now is only ever copied, never trusted.
+    let saved = store.read_text(path).ok().flatten();
+    let kept = match saved.filter(|s| s != original) {
+        Some(saved) => {
+            let git_dir = crate::git::git_dir(store.root());
+            let dir = git_dir.join("inc").join("recovered");
+            crate::store::refuse_links(&git_dir, &dir)?;
+            std::fs::create_dir_all(&dir)?;
+            let stamp = ctx.clock.now().timestamp().strftime("%Y%m%dT%H%M%SZ");
+            // Never over an earlier recovery: two refusals in one second keep both texts.
+            let kept = (1..)
+                .map(|n| match n {
+                    1 => dir.join(format!("{id}-{INCIDENT_FILE}.{stamp}")),
+                    n => dir.join(format!("{id}-{INCIDENT_FILE}.{stamp}-{n}")),
+                })
+                .find(|p| std::fs::symlink_metadata(p).is_err())
+                .expect("some suffix is free");
+            crate::store::write_atomic(&kept, saved.as_bytes())?;
+            Some(kept)
+        }
+        None => None,
+    };
+    put_back(path, original)?;
+    Ok(kept)
+}
+
+/// Writes back the text the file had before the editor. Not through the store's journal: the
+/// file is as inc last left it, so there is nothing for a later command to commit.
+fn put_back(path: &Path, original: &str) -> Result<()> {
+    crate::store::write_atomic(path, original.as_bytes())
+}
+
+/// What became of the file (`state`), and where the typing is.
+fn note(store: &Store, kept: &Option<PathBuf>, state: &str) -> String {
+    match kept {
+        Some(kept) => format!(
+            "{state}, and your text is kept in {}: fix it there and run inc edit again",
+            kept.strip_prefix(store.root()).unwrap_or(kept).display()
+        ),
+        None => state.to_string(),
+    }
+}
+
+/// The one-line refusal: what is wrong where, that the file is back, and where the typing is.
+fn refused(err: Error, store: &Store, kept: &Option<PathBuf>) -> anyhow::Error {
+    let note = note(store, kept, "incident.yaml is back as it was");
+    match err {
+        Error::File {
+            path,
+            line,
+            column,
+            message,
+        } => Error::File {
+            path,
+            line,
+            column,
+            message: format!("{message}; {note}"),
+        }
+        .into(),
+        other => Error::state(format!("{other}; {note}")).into(),
+    }
+}
+
+/// `title "a" → "b", severity SEV2 → SEV1`: each field that changed, old → new.
+fn changes(before: &Incident, after: &Incident) -> String {
+    let old = before.fields();
+    let show = |value: Option<&serde_json::Value>| match value {
+        None | Some(serde_json::Value::Null) => "(none)".to_string(),
+        Some(serde_json::Value::String(s)) => quoted(s),
+        Some(other) => one_line(&other.to_string(), QUOTED),
+    };
+    let mut parts = Vec::new();
+    let new = after.fields();
+    for (path, value) in &new {
+        if old.get(path) != Some(value) {
+            parts.push(format!(
+                "{path} {} → {}",
+                show(old.get(path)),
+                show(Some(value))
+            ));
+        }
+    }
+    for (path, value) in &old {
+        if !new.contains_key(path) {
+            parts.push(format!("{path} {} → (none)", show(Some(value))));
+        }
+    }
+    if parts.is_empty() {
+        // Only `changed:` itself, which is not a field of the incident.
+        return "only the change times".to_string();
+    }
+    parts.join(", ")
+}
