@@ -17,6 +17,7 @@ pub mod names;
 pub mod postmortem;
 pub mod refresh;
 pub mod report;
+pub mod search;
 pub mod stats;
 pub mod store;
 pub mod text;

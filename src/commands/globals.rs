@@ -77,6 +77,14 @@ fn uses(command: &Command) -> (&'static str, Uses) {
         Roles(_) => ("roles", READS),
         Check(_) => ("check", READS),
         Stats(_) => ("stats", READS),
+        Search(_) => (
+            "search",
+            Uses {
+                incident: Some("it searches every incident"),
+                ..READS
+            },
+        ),
+        Attach(_) => ("attach", WRITES),
         Show(args) => (
             "show",
             Uses {
@@ -147,7 +155,9 @@ fn person(command: &Command) -> Option<&Person> {
         Change(a) => Some(&a.who),
         Exec(a) => Some(&a.who),
         Postmortem(a) => Some(&a.who),
+        Attach(a) => Some(&a.who),
         Init(_) | List(_) | Show(_) | Use(_) | Roles(_) | Check(_) | Report(_) | Stats(_)
+        | Search(_)
         | Sync(_) | Schema(_) | Demo(_) | Completions(_) | MergeDriver(_) => None,
     }
 }

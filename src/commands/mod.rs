@@ -1,6 +1,7 @@
 //! One module per command. Each takes its validated arguments and a [`Ctx`], and calls the domain
 //! modules; commands never call each other.
 
+pub mod attach;
 pub mod change;
 pub mod check;
 pub mod comms;
@@ -21,6 +22,7 @@ pub mod resolve;
 pub mod role;
 pub mod roles;
 pub mod schema;
+pub mod search;
 pub mod sev;
 pub mod show;
 pub mod stats;
@@ -51,7 +53,8 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
     let mut escaping;
     let raw = match &cli.command {
         Command::Status(args) => args.status.is_none(),
-        Command::Demo(_) | Command::Completions(_) => true,
+        // Search colours its matches, and escapes the file text it quotes itself.
+        Command::Demo(_) | Command::Completions(_) | Command::Search(_) => true,
         _ => false,
     };
     let out: &mut dyn Write = if raw {
@@ -88,6 +91,8 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
         Command::Check(args) => check::run(&mut ctx, args),
         Command::Report(args) => report::run(&mut ctx, args),
         Command::Stats(args) => stats::run(&mut ctx, args),
+        Command::Search(args) => search::run(&mut ctx, args),
+        Command::Attach(args) => attach::run(&mut ctx, args),
         Command::Sync(args) => sync::run(&mut ctx, args),
         Command::Schema(args) => schema::run(&mut ctx, args),
         Command::Demo(args) => demo::run(&mut ctx, args),
