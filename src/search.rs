@@ -147,11 +147,7 @@ pub fn search(store: &Store, query: &Query) -> Result<(Vec<Found>, Vec<anyhow::E
     Ok((found, errors))
 }
 
-fn search_incident(
-    store: &Store,
-    query: &Query,
-    id: &str,
-) -> (Option<Found>, Vec<anyhow::Error>) {
+fn search_incident(store: &Store, query: &Query, id: &str) -> (Option<Found>, Vec<anyhow::Error>) {
     let dir = store.incident_dir(id);
     let mut hits = Vec::new();
     let mut errors = Vec::new();

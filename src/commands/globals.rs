@@ -157,8 +157,7 @@ fn person(command: &Command) -> Option<&Person> {
         Postmortem(a) => Some(&a.who),
         Attach(a) => Some(&a.who),
         Init(_) | List(_) | Show(_) | Use(_) | Roles(_) | Check(_) | Report(_) | Stats(_)
-        | Search(_)
-        | Sync(_) | Schema(_) | Demo(_) | Completions(_) | MergeDriver(_) => None,
+        | Search(_) | Sync(_) | Schema(_) | Demo(_) | Completions(_) | MergeDriver(_) => None,
     }
 }
 

@@ -94,7 +94,7 @@ impl Size {
             _ => return None,
         };
         let bytes = number * factor;
-        (bytes.is_finite() && bytes >= 0.0 && bytes < u64::MAX as f64).then(|| Size(bytes as u64))
+        (bytes.is_finite() && bytes >= 0.0 && bytes < u64::MAX as f64).then_some(Size(bytes as u64))
     }
 }
 
@@ -289,6 +289,11 @@ timezone: UTC
 # Which logbook entries public (customer) reports show besides the milestones: `key` (entries
 # logged with --key) or `all`. Entries logged with --internal are never shown.
 public_entries: key
+
+# The largest file `inc attach` copies into an incident (like 500kB, 5MB); keep bigger ones in
+# Git LFS (docs/format.md).
+attachments:
+  max_size: 5MB
 "#
     )
 }
@@ -523,6 +528,7 @@ mod tests {
         assert_eq!(parsed.aliases, defaults.aliases);
         assert_eq!(parsed.timezone, defaults.timezone);
         assert_eq!(parsed.public_entries, defaults.public_entries);
+        assert_eq!(parsed.attachments, defaults.attachments);
     }
 
     #[test]
@@ -588,11 +594,9 @@ mod tests {
 
     #[test]
     fn attachment_sizes_are_read_with_units() {
-        let config: Config = crate::model::from_yaml(
-            Path::new(".inc.yaml"),
-            "attachments: {max_size: 2MB}\n",
-        )
-        .unwrap();
+        let config: Config =
+            crate::model::from_yaml(Path::new(".inc.yaml"), "attachments: {max_size: 2MB}\n")
+                .unwrap();
         assert_eq!(config.attachments.max_size, Size(2_000_000));
         let config: Config =
             crate::model::from_yaml(Path::new(".inc.yaml"), "attachments:\n  max_size: 1024\n")
@@ -603,8 +607,11 @@ mod tests {
         assert_eq!(Size::parse("lots"), None);
         assert_eq!(Config::default().attachments.max_size.to_string(), "5MB");
         assert!(
-            crate::model::from_yaml::<Config>(Path::new(".inc.yaml"), "attachments: {max_size: big}")
-                .is_err()
+            crate::model::from_yaml::<Config>(
+                Path::new(".inc.yaml"),
+                "attachments: {max_size: big}"
+            )
+            .is_err()
         );
     }
 

@@ -69,7 +69,10 @@ mod tests {
     fn names_are_safe_and_never_taken() {
         let dir = tempfile::tempdir().unwrap();
         let name = |f: &str| attachment_name(dir.path(), Path::new(f)).unwrap();
-        assert_eq!(name("/tmp/Screen Shot 2026.11.22.PNG"), "screen-shot-2026-11-22.png");
+        assert_eq!(
+            name("/tmp/Screen Shot 2026.11.22.PNG"),
+            "screen-shot-2026-11-22.png"
+        );
         assert_eq!(name("../../etc/passwd"), "passwd");
         assert_eq!(name(".bashrc"), "bashrc");
         assert_eq!(name("Grafana p99 (EU).JPeG"), "grafana-p99-eu.jpeg");

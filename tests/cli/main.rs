@@ -11,6 +11,7 @@ mod concurrency;
 mod crash;
 mod dashboard;
 mod demo;
+mod e_search;
 mod exec;
 mod fieldfix_reports;
 mod fieldfix_times;
