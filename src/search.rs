@@ -303,6 +303,8 @@ struct Fields {
     front_matter: u8,
     comment: bool,
     first: bool,
+    /// YAML: the indentation of the key whose block text (`|`, `>`) the lines below belong to.
+    block: Option<usize>,
 }
 
 impl Fields {
@@ -313,6 +315,7 @@ impl Fields {
             front_matter: 0,
             comment: false,
             first: true,
+            block: None,
         }
     }
 
@@ -333,6 +336,14 @@ impl Fields {
             }
             return Some("postmortem".into());
         }
+        let indent = line.len() - line.trim_start().len();
+        // Block text is the key's, whatever it says (`by: 5pm` inside an entry's text is text).
+        if let Some(block) = self.block {
+            if trimmed.is_empty() || indent > block {
+                return self.key.clone();
+            }
+            self.block = None;
+        }
         if trimmed.starts_with('#') {
             return None;
         }
@@ -341,7 +352,14 @@ impl Fields {
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
             .collect();
-        if !key.is_empty() && item[key.len()..].starts_with(':') {
+        if let Some(value) = item[key.len()..]
+            .strip_prefix(':')
+            .filter(|_| !key.is_empty())
+        {
+            if value.trim_start().starts_with(['|', '>']) {
+                // The key's column: its text's lines are indented more.
+                self.block = Some(item.as_ptr() as usize - line.as_ptr() as usize);
+            }
             self.key = Some(key);
         }
         self.key.clone()
@@ -387,9 +405,10 @@ mod tests {
     #[test]
     fn finds_words_in_content_lines_only() {
         let query = Query::new("CAFE by", false).unwrap();
-        let text = "# cafe comment\n- id: cafe12\n  by: alice\n  text: |\n    Le café est fermé\n";
+        let text = "# cafe comment\n- id: cafe12\n  by: alice\n  text: |\n    Le café est fermé\n    by: cafe time\n- id: x\n  by: cafe\n";
         let hits = search_text(&query, text, false);
-        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert_eq!(hits.len(), 2, "{hits:?}");
+        assert_eq!((hits[1].0.line, hits[1].0.field.as_str()), (6, "text"));
         let (hit, words) = &hits[0];
         assert_eq!(hit.line, 5);
         assert_eq!(hit.field, "text");

@@ -55,7 +55,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         writeln!(
             ctx.out,
             "no incident holds {}",
-            describe(query.words(), args.all_fields)
+            escape_controls(&describe(query.words(), args.all_fields))
         )?;
         return Ok(());
     }
