@@ -286,3 +286,28 @@ fn sync_counts_attachments_as_inc_files() {
             .contains(&format!("incidents/{CHECKOUT}/attachments/errors.log"))
     );
 }
+
+#[test]
+fn a_configuration_from_before_attachments_gets_the_default_limit() {
+    let (repo, files) = attach_repo();
+    // .inc.yaml as inc init wrote it before `attachments` existed.
+    let old = repo
+        .read(".inc.yaml")
+        .split("\n# The largest file")
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(!old.contains("attachments"));
+    repo.write(".inc.yaml", &format!("{old}\n"));
+    repo.git(&["commit", "-qam", "old configuration"]);
+    let big = files.path().join("big.bin");
+    std::fs::write(&big, vec![0u8; 5_000_001]).unwrap();
+    let err = repo.fails(2, &["attach", big.to_str().unwrap()]);
+    assert!(
+        err.contains("is 5000001 bytes, more than attachments.max_size (5MB) allows"),
+        "{err}"
+    );
+    let fits = files.path().join("fits.bin");
+    std::fs::write(&fits, vec![0u8; 5_000_000]).unwrap();
+    repo.ok(&["attach", fits.to_str().unwrap()]);
+}
