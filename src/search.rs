@@ -264,9 +264,7 @@ fn search_text(query: &Query, text: &str, markdown: bool) -> Vec<(Hit, Vec<usize
                 _ => spans.push(span),
             }
         }
-        let searched = field
-            .as_deref()
-            .is_some_and(|f| query.all_fields || !BOOKKEEPING.contains(&f));
+        let searched = field.is_some_and(|f| query.all_fields || !BOOKKEEPING.contains(&f));
         if !words.is_empty() && (searched || (query.all_fields && field.is_none())) {
             let shown = line.trim_end_matches(['\n', '\r']);
             let spans = spans
@@ -278,7 +276,7 @@ fn search_text(query: &Query, text: &str, markdown: bool) -> Vec<(Hit, Vec<usize
                 Hit {
                     file: String::new(),
                     line: number + 1,
-                    field: field.unwrap_or_else(|| "comment".into()),
+                    field: field.unwrap_or("comment").to_string(),
                     text: shown.to_string(),
                     spans,
                 },
@@ -298,8 +296,8 @@ fn search_text(query: &Query, text: &str, markdown: bool) -> Vec<(Hit, Vec<usize
 /// template's guidance).
 struct Fields {
     markdown: bool,
-    /// YAML: the last key seen; Markdown: where we are.
-    key: Option<String>,
+    /// YAML: the last key seen (its buffer reused: a timeline has a key on every line).
+    key: String,
     front_matter: u8,
     comment: bool,
     first: bool,
@@ -311,7 +309,7 @@ impl Fields {
     fn new(markdown: bool) -> Fields {
         Fields {
             markdown,
-            key: None,
+            key: String::new(),
             front_matter: 0,
             comment: false,
             first: true,
@@ -319,7 +317,7 @@ impl Fields {
         }
     }
 
-    fn next(&mut self, line: &str) -> Option<String> {
+    fn next(&mut self, line: &str) -> Option<&str> {
         let first = std::mem::replace(&mut self.first, false);
         let trimmed = line.trim();
         if self.markdown {
@@ -334,13 +332,13 @@ impl Fields {
                 self.comment = !trimmed.contains("-->");
                 return None;
             }
-            return Some("postmortem".into());
+            return Some("postmortem");
         }
         let indent = line.len() - line.trim_start().len();
         // Block text is the key's, whatever it says (`by: 5pm` inside an entry's text is text).
         if let Some(block) = self.block {
             if trimmed.is_empty() || indent > block {
-                return self.key.clone();
+                return self.current();
             }
             self.block = None;
         }
@@ -348,10 +346,11 @@ impl Fields {
             return None;
         }
         let item = trimmed.trim_start_matches("- ").trim_start();
-        let key: String = item
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
-            .collect();
+        let len = item
+            .bytes()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')
+            .count();
+        let key = &item[..len];
         if let Some(value) = item[key.len()..]
             .strip_prefix(':')
             .filter(|_| !key.is_empty())
@@ -360,9 +359,14 @@ impl Fields {
                 // The key's column: its text's lines are indented more.
                 self.block = Some(item.as_ptr() as usize - line.as_ptr() as usize);
             }
-            self.key = Some(key);
+            self.key.clear();
+            self.key.push_str(key);
         }
-        self.key.clone()
+        self.current()
+    }
+
+    fn current(&self) -> Option<&str> {
+        (!self.key.is_empty()).then_some(self.key.as_str())
     }
 }
 

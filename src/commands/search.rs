@@ -1,6 +1,6 @@
 //! `inc search`: find incidents by the words in their files.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
 use anyhow::Result;
 
@@ -59,12 +59,15 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         )?;
         return Ok(());
     }
+    // A broad search prints thousands of lines: one write each would cost more than the search.
+    let mut out = std::io::BufWriter::new(&mut *ctx.out);
     for (n, incident) in found.iter().enumerate() {
         if n > 0 {
-            writeln!(ctx.out)?;
+            writeln!(out)?;
         }
-        print_incident(ctx.out, incident, color)?;
+        print_incident(&mut out, incident, color)?;
     }
+    out.flush()?;
     Ok(())
 }
 
