@@ -154,6 +154,9 @@ fn search_incident(store: &Store, query: &Query, id: &str) -> (Option<Found>, Ve
     let mut seen = vec![false; query.words.len()];
     let mut title = String::new();
     let mut title_words = 0;
+    // First only where the words occur at all: an incident that lacks one is done with after a
+    // pass over its bytes, without looking at a single line.
+    let mut files = Vec::new();
     for file in FILES {
         if file == "roles.yaml" && !query.all_fields {
             continue;
@@ -167,25 +170,39 @@ fn search_incident(store: &Store, query: &Query, id: &str) -> (Option<Found>, Ve
                 continue;
             }
         };
-        let shown = store.display(&path).to_string();
-        for (hit, words) in search_text(query, &text, file.ends_with(".md")) {
-            for w in &words {
-                seen[*w] = true;
-            }
-            if file == INCIDENT_FILE && hit.field == "title" && title.is_empty() {
-                title_words = words.len();
-            }
-            hits.push(Hit {
-                file: shown.clone(),
-                ..hit
-            });
+        let matches = find(query, &text);
+        for m in &matches {
+            seen[m.2] = true;
         }
+        files.push((file, path, text, matches));
+    }
+    if !seen.iter().all(|s| *s) {
+        return (None, errors);
+    }
+    seen.fill(false);
+    for (file, path, text, matches) in files {
         if file == INCIDENT_FILE {
             title = text
                 .lines()
                 .find_map(|l| l.strip_prefix("title:"))
                 .map(|t| t.trim().trim_matches(['"', '\'']).to_string())
                 .unwrap_or_default();
+        }
+        if matches.is_empty() {
+            continue;
+        }
+        let shown = store.display(&path).to_string();
+        for (hit, words) in lines(query, &text, file.ends_with(".md"), &matches) {
+            for w in &words {
+                seen[*w] = true;
+            }
+            if file == INCIDENT_FILE && hit.field == "title" {
+                title_words = words.len();
+            }
+            hits.push(Hit {
+                file: shown.clone(),
+                ..hit
+            });
         }
     }
     if !seen.iter().all(|s| *s) {
@@ -215,8 +232,13 @@ fn search_incident(store: &Store, query: &Query, id: &str) -> (Option<Found>, Ve
 }
 
 /// The searched lines of one file that match, each with the indexes of the words it holds.
+#[cfg(test)]
 fn search_text(query: &Query, text: &str, markdown: bool) -> Vec<(Hit, Vec<usize>)> {
-    // Most files hold none of the words: one pass over the bytes says so.
+    lines(query, text, markdown, &find(query, text))
+}
+
+/// Where the words occur in `text`: (start, end, word) by start, byte offsets of `text`.
+fn find(query: &Query, text: &str) -> Vec<(usize, usize, usize)> {
     let folded;
     let (haystack, map) = if text.is_ascii() {
         (text, None)
@@ -229,9 +251,6 @@ fn search_text(query: &Query, text: &str, markdown: bool) -> Vec<(Hit, Vec<usize
         .find_overlapping_iter(haystack)
         .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
         .collect();
-    if matches.is_empty() {
-        return Vec::new();
-    }
     if let Some(map) = map {
         // Back to the original text's bytes (folding changes lengths).
         let back = |i: usize| map.get(i).copied().unwrap_or(text.len());
@@ -243,6 +262,17 @@ fn search_text(query: &Query, text: &str, markdown: bool) -> Vec<(Hit, Vec<usize
         }
     }
     matches.sort();
+    matches
+}
+
+/// The searched lines of `text` holding `matches` (see [`find`]), each with the indexes of the
+/// words it holds.
+fn lines(
+    query: &Query,
+    text: &str,
+    markdown: bool,
+    matches: &[(usize, usize, usize)],
+) -> Vec<(Hit, Vec<usize>)> {
     let mut out = Vec::new();
     let mut next = 0;
     let mut fields = Fields::new(markdown);
