@@ -103,24 +103,32 @@ fn print_incident(out: &mut dyn std::io::Write, found: &Found, color: bool) -> R
         escape_controls(&found.title)
     )?;
     for hit in &found.hits {
-        let mut line = String::new();
-        let mut at = 0;
-        for span in &hit.spans {
-            line.push_str(&escape_controls(&hit.text[at..span.start]));
-            line.push_str(mark);
-            line.push_str(&escape_controls(&hit.text[span.clone()]));
-            line.push_str(reset);
-            at = span.end;
-        }
-        line.push_str(&escape_controls(&hit.text[at..]));
         let file = hit.file.rsplit('/').next().unwrap_or(&hit.file);
-        writeln!(
+        write!(
             out,
-            "  {dim}{}:{}:{reset} {}",
+            "  {dim}{}:{}:{reset} ",
             escape_controls(file),
-            hit.line,
-            line.trim()
+            hit.line
         )?;
+        // The line without its indentation, each match marked; written piece by piece, since a
+        // broad search prints hundreds of thousands of lines.
+        let text = hit.text.as_str();
+        let end = text.trim_end().len();
+        let mut at = text.len() - text.trim_start().len();
+        for span in &hit.spans {
+            let (start, stop) = (span.start.max(at), span.end.min(end));
+            if start >= stop {
+                continue;
+            }
+            write!(
+                out,
+                "{}{mark}{}{reset}",
+                escape_controls(&text[at..start]),
+                escape_controls(&text[start..stop])
+            )?;
+            at = stop;
+        }
+        writeln!(out, "{}", escape_controls(&text[at.min(end)..end]))?;
     }
     Ok(())
 }
