@@ -200,6 +200,7 @@ fn write_incident(
             reference: None,
             key: e % 10 == 0,
             internal: e % 7 == 0,
+            attachment: None,
             text: format!(
                 "Entry {e}: checked the dashboards, error rate {}%, restarted pod payments-{e}",
                 e % 50

@@ -84,6 +84,8 @@ pub enum Command {
     Check(commands::check::Args),
     Report(commands::report::Args),
     Stats(commands::stats::Args),
+    Search(commands::search::Args),
+    Attach(commands::attach::Args),
     Sync(commands::sync::Args),
     Schema(commands::schema::Args),
     Demo(commands::demo::Args),

@@ -183,6 +183,7 @@ impl Ctx<'_> {
             reference: None,
             key: false,
             internal: false,
+            attachment: None,
             text,
         }
     }

@@ -84,6 +84,14 @@ fn uses(command: &Command) -> (&'static str, Uses) {
         Roles(_) => ("roles", READS),
         Check(_) => ("check", READS),
         Stats(_) => ("stats", READS),
+        Search(_) => (
+            "search",
+            Uses {
+                incident: Some("it searches every incident"),
+                ..READS
+            },
+        ),
+        Attach(_) => ("attach", WRITES),
         Show(args) => (
             "show",
             Uses {
@@ -160,8 +168,9 @@ fn person(command: &Command) -> Option<&Person> {
         Exec(a) => Some(&a.who),
         Postmortem(a) => Some(&a.who),
         Actions(a) => a.person(),
+        Attach(a) => Some(&a.who),
         Init(_) | List(_) | Show(_) | Use(_) | Roles(_) | Check(_) | Report(_) | Stats(_)
-        | Sync(_) | Schema(_) | Demo(_) | Completions(_) | MergeDriver(_) => None,
+        | Search(_) | Sync(_) | Schema(_) | Demo(_) | Completions(_) | MergeDriver(_) => None,
     }
 }
 

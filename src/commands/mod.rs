@@ -2,6 +2,7 @@
 //! modules; commands never call each other.
 
 pub mod actions;
+pub mod attach;
 pub mod change;
 pub mod check;
 pub mod comms;
@@ -25,6 +26,7 @@ pub mod resolve;
 pub mod role;
 pub mod roles;
 pub mod schema;
+pub mod search;
 pub mod sev;
 pub mod show;
 pub mod stats;
@@ -59,6 +61,8 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
         Command::Status(args) => args.status.is_none(),
         Command::Demo(_) | Command::Completions(_) => true,
         Command::Actions(args) => args.prints_table(),
+        // Search colours its matches, and escapes the file text it quotes itself.
+        Command::Search(_) => true,
         _ => false,
     };
     let out: &mut dyn Write = if raw {
@@ -101,6 +105,8 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
         Command::Check(args) => check::run(&mut ctx, args),
         Command::Report(args) => report::run(&mut ctx, args),
         Command::Stats(args) => stats::run(&mut ctx, args),
+        Command::Search(args) => search::run(&mut ctx, args),
+        Command::Attach(args) => attach::run(&mut ctx, args),
         Command::Sync(args) => sync::run(&mut ctx, args),
         Command::Schema(args) => schema::run(&mut ctx, args),
         Command::Demo(args) => demo::run(&mut ctx, args),

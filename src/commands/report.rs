@@ -1,6 +1,6 @@
 //! `inc report`: render a report of an incident from a template.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
@@ -54,10 +54,15 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let public = args.template == "external" || audience.as_deref() == Some(PUBLIC_AUDIENCE);
     // A public report is for customers, even when --audience is not given: only their updates.
     let audience = audience.or_else(|| public.then(|| PUBLIC_AUDIENCE.to_string()));
+    let attachments_url = args
+        .output
+        .as_ref()
+        .map(|path| attachments_url(&ctx.start_dir().join(path), &store.incident_dir(&id)));
     let options = Options {
         authors: Vec::new(),
         audience,
         public,
+        attachments_url,
     };
     let context = Context::new(&loaded, store.config(), &ctx.clock, options);
     let people = loaded.people();
@@ -76,4 +81,45 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         None => ctx.out.write_all(text.as_bytes())?,
     }
     Ok(())
+}
+
+/// How a report written to `output` links to the incident's attachments: the path from the
+/// report's directory to the incident's `attachments/`, so the pictures show when the report is
+/// opened where it was written. (Printed reports link relative to the incident's directory.)
+fn attachments_url(output: &Path, incident_dir: &Path) -> String {
+    let dir = output.parent().unwrap_or(Path::new("/"));
+    let from = real_path(dir);
+    let to = real_path(incident_dir).join(crate::store::ATTACHMENTS_DIR);
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); from.len() - common];
+    parts.extend(
+        to[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    if parts.is_empty() {
+        return String::new();
+    }
+    let path = parts.join("/");
+    format!("{}/", report::percent_encode(&path))
+}
+
+/// `path` with links resolved as far as it exists (the report's directory may not exist yet).
+fn real_path(path: &Path) -> PathBuf {
+    let mut missing = Vec::new();
+    let mut at = path;
+    loop {
+        if let Ok(real) = at.canonicalize() {
+            return missing.iter().rev().fold(real, |p, part| p.join(part));
+        }
+        match (at.parent(), at.file_name()) {
+            (Some(parent), Some(name)) => {
+                missing.push(name.to_os_string());
+                at = parent;
+            }
+            _ => return path.to_path_buf(),
+        }
+    }
 }

@@ -49,6 +49,9 @@ pub struct Config {
     /// The kinds of incident (`inc open --type`), each with its settings. Must include
     /// `incident`, the type of every incident that does not name one.
     pub types: BTreeMap<String, IncidentType>,
+    /// What `inc attach` copies into an incident.
+    #[serde(skip_serializing_if = "AttachmentsConfig::is_default")]
+    pub attachments: AttachmentsConfig,
 }
 
 /// The targets of one severity: respond (acknowledged) within, resolve within. Either may be left
@@ -69,6 +72,108 @@ pub struct IncidentType {
     /// Leave incidents of this type out of `inc stats` (unless `--include-all`): a game day or a
     /// false alarm would skew how long real outages take.
     pub exclude_from_metrics: bool,
+}
+
+/// `attachments:` in `.inc.yaml`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct AttachmentsConfig {
+    /// The largest file `inc attach` copies into the repository: bytes, or a size like `5MB`,
+    /// `500kB`, `2MiB`. Larger files belong in Git LFS (docs/format.md).
+    pub max_size: Size,
+}
+
+impl Default for AttachmentsConfig {
+    fn default() -> Self {
+        AttachmentsConfig {
+            max_size: Size(5_000_000),
+        }
+    }
+}
+
+impl AttachmentsConfig {
+    pub fn is_default(&self) -> bool {
+        *self == AttachmentsConfig::default()
+    }
+}
+
+/// A number of bytes in configuration, written `5MB`, `500kB`, `2MiB` or as a plain number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Size(pub u64);
+
+impl Size {
+    /// `5MB`, `1.5 MB`, `2MiB`, `300kB`, `1024` (bytes); `None` for anything else.
+    pub fn parse(text: &str) -> Option<Size> {
+        let text = text.trim();
+        let split = text
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(text.len());
+        let (number, unit) = text.split_at(split);
+        let number: f64 = number.parse().ok()?;
+        let factor: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+            "" | "b" => 1.0,
+            "kb" | "k" => 1e3,
+            "mb" | "m" => 1e6,
+            "gb" | "g" => 1e9,
+            "kib" => 1024.0,
+            "mib" => 1024.0 * 1024.0,
+            "gib" => 1024.0 * 1024.0 * 1024.0,
+            _ => return None,
+        };
+        let bytes = number * factor;
+        (bytes.is_finite() && bytes >= 0.0 && bytes < u64::MAX as f64).then_some(Size(bytes as u64))
+    }
+}
+
+impl std::fmt::Display for Size {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.0;
+        if n >= 1_000_000 && n.is_multiple_of(100_000) {
+            write!(f, "{}MB", n as f64 / 1e6)
+        } else if n >= 1000 && n.is_multiple_of(100) {
+            write!(f, "{}kB", n as f64 / 1e3)
+        } else {
+            write!(f, "{n} bytes")
+        }
+    }
+}
+
+impl Serialize for Size {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Size {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Written {
+            Bytes(u64),
+            Text(String),
+        }
+        match Written::deserialize(deserializer)? {
+            Written::Bytes(n) => Ok(Size(n)),
+            Written::Text(text) => Size::parse(&text).ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "\"{text}\" is not a size like 5MB, 500kB or 1048576"
+                ))
+            }),
+        }
+    }
+}
+
+impl JsonSchema for Size {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Size".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": ["string", "integer"],
+            "description": "a size: bytes, or like 5MB, 500kB, 2MiB"
+        })
+    }
 }
 
 /// `aliases:` in `.inc.yaml`: per kind of name, alias → the configured name it stands for.
@@ -157,6 +262,7 @@ impl Default for Config {
             aliases: Aliases::default(),
             sla: BTreeMap::new(),
             types: default_types(),
+            attachments: AttachmentsConfig::default(),
         }
     }
 }
@@ -240,6 +346,10 @@ types:
   incident: {{}}
   game-day: {{exclude_from_metrics: true}}
   false-alarm: {{exclude_from_metrics: true}}
+# The largest file `inc attach` copies into an incident (like 500kB, 5MB); keep bigger ones in
+# Git LFS (docs/format.md).
+attachments:
+  max_size: 5MB
 "#
     )
 }
@@ -532,6 +642,7 @@ mod tests {
         assert_eq!(parsed.aliases, defaults.aliases);
         assert_eq!(parsed.timezone, defaults.timezone);
         assert_eq!(parsed.public_entries, defaults.public_entries);
+        assert_eq!(parsed.attachments, defaults.attachments);
         assert_eq!(parsed.types, defaults.types);
     }
 
@@ -616,6 +727,29 @@ mod tests {
             crate::model::from_yaml::<Config>(Path::new(".inc.yaml"), "aliases: {people: {a: b}}")
                 .unwrap_err();
         assert!(err.to_string().contains("unknown field `people`"), "{err}");
+    }
+
+    #[test]
+    fn attachment_sizes_are_read_with_units() {
+        let config: Config =
+            crate::model::from_yaml(Path::new(".inc.yaml"), "attachments: {max_size: 2MB}\n")
+                .unwrap();
+        assert_eq!(config.attachments.max_size, Size(2_000_000));
+        let config: Config =
+            crate::model::from_yaml(Path::new(".inc.yaml"), "attachments:\n  max_size: 1024\n")
+                .unwrap();
+        assert_eq!(config.attachments.max_size, Size(1024));
+        assert_eq!(Size::parse("2MiB"), Some(Size(2 * 1024 * 1024)));
+        assert_eq!(Size::parse("1.5 MB"), Some(Size(1_500_000)));
+        assert_eq!(Size::parse("lots"), None);
+        assert_eq!(Config::default().attachments.max_size.to_string(), "5MB");
+        assert!(
+            crate::model::from_yaml::<Config>(
+                Path::new(".inc.yaml"),
+                "attachments: {max_size: big}"
+            )
+            .is_err()
+        );
     }
 
     #[test]

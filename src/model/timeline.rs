@@ -32,6 +32,10 @@ pub struct TimelineEntry {
     /// Never shown to customers.
     #[serde(default, skip_serializing_if = "is_false")]
     pub internal: bool,
+    /// The file this entry attached (`inc attach`), by its name in the incident's `attachments/`
+    /// directory. Reports list it; public ones only when the entry is not internal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<String>,
     pub text: String,
 }
 
@@ -126,6 +130,7 @@ mod tests {
             reference: None,
             key: false,
             internal: false,
+            attachment: None,
             text: text.into(),
         }
     }

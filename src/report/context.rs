@@ -213,6 +213,74 @@ pub struct Context<'a> {
     /// Each SLA target of the severity: met, breached or pending, and by how much (see
     /// docs/templates.md). Empty in public reports: the targets are the team's contract.
     pub sla: Vec<SlaCheck>,
+    /// The files `inc attach` attached, by time (public reports: only those attached with
+    /// `--public`).
+    pub attachments: Vec<AttachmentView>,
+}
+
+/// An attached file as templates see it.
+#[derive(Clone, Debug, Serialize)]
+pub struct AttachmentView {
+    /// Its name in the incident's attachments/ directory.
+    pub name: String,
+    /// Where the report links to it: relative to the incident's directory, or to where the
+    /// report is written (`inc report -o`).
+    pub url: String,
+    /// What it shows (`inc attach --note`), `""` when none was given.
+    pub note: String,
+    pub at: Time,
+    /// A picture a browser shows inline (PNG, JPEG, GIF, WebP). SVG is not one: it can carry
+    /// script, so reports only link to it.
+    pub image: bool,
+}
+
+/// Extensions of the pictures reports show inline.
+const IMAGES: [&str; 5] = ["png", "jpg", "jpeg", "gif", "webp"];
+
+/// The attachments the entries `keep` selects, by time, their links starting with `base`.
+fn attachments(
+    loaded: &Loaded,
+    base: &str,
+    keep: impl Fn(&TimelineEntry) -> bool,
+) -> Vec<AttachmentView> {
+    report_order(&loaded.timeline)
+        .into_iter()
+        .filter(|e| keep(e))
+        .filter_map(|e| {
+            let name = e.attachment.as_deref()?;
+            // A hand-edited name that is not a plain file name of attachments/ is not linked.
+            if name.is_empty() || name.starts_with('.') || name.contains(['/', '\\']) {
+                return None;
+            }
+            let link = format!("Attached [{name}](attachments/{name})");
+            let note = match e.text.strip_prefix(&link) {
+                Some(rest) => rest.trim_start_matches(':').trim(),
+                None => e.text.as_str(),
+            };
+            let ext = name.rsplit_once('.').map(|(_, x)| x.to_ascii_lowercase());
+            Some(AttachmentView {
+                name: name.to_string(),
+                url: format!("{base}{}", percent_encode(name)),
+                note: note.to_string(),
+                at: e.at,
+                image: ext.is_some_and(|x| IMAGES.contains(&x.as_str())),
+            })
+        })
+        .collect()
+}
+
+/// `text` with everything but unreserved URL characters and `/` percent-encoded, so a path is
+/// one Markdown link destination whatever it holds.
+pub fn percent_encode(text: &str) -> String {
+    let mut out = String::new();
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// A stretch of the incident between two milestones.
@@ -314,6 +382,9 @@ pub struct Options {
     pub authors: Vec<String>,
     pub audience: Option<String>,
     pub public: bool,
+    /// Where links to attachments start (percent-encoded, ending in `/`); `None`:
+    /// `attachments/`, relative to the incident's directory.
+    pub attachments_url: Option<String>,
 }
 
 /// Kinds of entries a public report may show: what happened, not how the team organised itself.
@@ -339,6 +410,7 @@ impl<'a> Context<'a> {
             return Context::public(loaded, config, clock, options);
         }
         let comms_due = loaded.due(config, clock);
+        let base = attachments_base(&options);
         let next_update = options
             .audience
             .as_ref()
@@ -377,6 +449,7 @@ impl<'a> Context<'a> {
                 .then(|| clock.now() + config.cadence_for(&loaded.incident.severity).max.0),
             severity_changes: severity_changes(&loaded.timeline),
             sla: crate::sla::checks(&loaded.incident, config, clock.now()),
+            attachments: attachments(loaded, &base, |_| true),
         }
     }
 
@@ -387,6 +460,7 @@ impl<'a> Context<'a> {
     /// actions. The fields keep their shape (empty where nothing is public), so one template can
     /// render both kinds of report.
     fn public(loaded: &'a Loaded, config: &Config, clock: &Clock, options: Options) -> Context<'a> {
+        let base = attachments_base(&options);
         let audience = options.audience;
         let policy = config.public_entries;
         let for_audience = |name: &str| audience.as_deref() == Some(name);
@@ -447,6 +521,7 @@ impl<'a> Context<'a> {
                 .then(|| clock.now() + config.cadence_for(&loaded.incident.severity).max.0),
             severity_changes: severity_changes(&loaded.timeline),
             sla: Vec::new(),
+            attachments: attachments(loaded, &base, |e| !e.internal),
         }
     }
 
@@ -461,6 +536,13 @@ impl<'a> Context<'a> {
         scrub(&mut json, &Names::new(people));
         Value::from(minijinja::value::Serde(json))
     }
+}
+
+fn attachments_base(options: &Options) -> String {
+    options
+        .attachments_url
+        .clone()
+        .unwrap_or_else(|| "attachments/".to_string())
 }
 
 /// Whether a public report may show an entry: never an internal one, only kinds that say what

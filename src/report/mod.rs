@@ -20,8 +20,8 @@ mod html;
 mod redaction;
 
 pub use context::{
-    CadenceView, Context, Exec, Options, Phase, PostmortemContext, ReportEntry, SeverityChange,
-    SummaryItem, summary_timeline,
+    AttachmentView, CadenceView, Context, Exec, Options, Phase, PostmortemContext, ReportEntry,
+    SeverityChange, SummaryItem, percent_encode, summary_timeline,
 };
 pub use html::to_html;
 pub use redaction::redact;

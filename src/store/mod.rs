@@ -11,6 +11,7 @@
 //! write to one.
 
 mod append;
+mod attachments;
 mod catalog;
 mod checked;
 mod files;
@@ -28,6 +29,7 @@ use crate::journal::{Journal, Record};
 use crate::model::{self, Config, Incident, LogEntry, TimelineEntry, schema};
 
 pub use append::Append;
+pub use attachments::{ATTACHMENTS_DIR, attachment_name};
 pub use catalog::service_position;
 use checked::Checked;
 pub use files::{MAX_CONFIG_BYTES, read_text, refuse_links, undo_torn_append, write_atomic};
@@ -188,7 +190,8 @@ impl Store {
     /// Whether `rel` (a slash-separated path from the repository root) is one of inc's files:
     /// what `inc sync` may commit on its own. Anything else, even inside an incident's directory
     /// (an `.env`, a core dump, an editor's swap file), is the user's to commit or not. This is
-    /// the one place that decides; files inc creates in the future (attachments) belong here.
+    /// the one place that decides. Attachments (`ID/attachments/NAME`) are inc's: `inc attach`
+    /// wrote them.
     pub fn is_inc_file(&self, rel: &str) -> bool {
         if rel == CONFIG_FILE || rel == ".gitattributes" || rel == model::catalog::FILE {
             return true;
@@ -214,6 +217,16 @@ impl Store {
         else {
             return false;
         };
+        if let Some(name) = file
+            .strip_prefix(ATTACHMENTS_DIR)
+            .and_then(|r| r.strip_prefix('/'))
+        {
+            return !id.is_empty()
+                && !id.starts_with('.')
+                && !name.is_empty()
+                && !name.contains('/')
+                && !name.starts_with('.');
+        }
         !id.is_empty()
             && !id.starts_with('.')
             && [

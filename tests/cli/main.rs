@@ -14,6 +14,7 @@ mod dashboard;
 mod demo;
 mod e_amend;
 mod e_impact;
+mod e_search;
 mod exec;
 mod fieldfix_reports;
 mod fieldfix_times;
