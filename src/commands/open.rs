@@ -17,7 +17,8 @@ pub struct Args {
     /// What is broken, in a few words (the id is made from it)
     pub title: String,
 
-    /// Severity [default: default_severity in .inc.yaml, SEV3]
+    /// Severity (`inc sev --list` shows what each means) [default: asked on a terminal, else
+    /// default_severity in .inc.yaml, SEV3]
     #[arg(long, value_name = "SEV")]
     pub sev: Option<String>,
 
@@ -92,6 +93,12 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let store = ctx.store()?;
     let severity = match &args.sev {
         Some(sev) => store.config().severity(sev)?,
+        // A person at a terminal chooses from the definitions; a script gets the default.
+        None if ctx.env.interactive => crate::views::ask_severity(
+            store.config(),
+            &mut std::io::stdin().lock(),
+            &mut std::io::stderr(),
+        )?,
         None => store.config().default_severity.clone(),
     };
     let kind = match &args.kind {

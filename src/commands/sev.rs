@@ -1,13 +1,9 @@
 //! `inc sev`: change the severity, or list what each severity means (`--list`).
 
-use std::io::Write;
-
 use anyhow::Result;
 
 use super::{Ctx, update_incident};
 use crate::model::Kind;
-use crate::model::severity::{Postmortem, Severity};
-use crate::text::escape_controls;
 
 /// Change the severity (logged in the timeline), or list the severities
 #[derive(Debug, clap::Args)]
@@ -40,14 +36,12 @@ pub struct Args {
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let store = ctx.store()?;
-    let Some(input) = args.severity.as_deref().filter(|_| !args.list) else {
-        let list = store.config().severity_list();
-        if args.json {
-            return super::print_json(ctx.out, &list);
-        }
-        return write_list(ctx.out, &list, false);
-    };
-    let severity = store.config().severity(input)?;
+    if args.list {
+        return list(ctx, &store, args.json);
+    }
+    let severity = store
+        .config()
+        .severity(args.severity.as_deref().unwrap_or_default())?;
     let at = ctx.at_in_incident(&store, args.at.as_deref())?;
     update_incident(
         ctx,
@@ -65,50 +59,11 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     )
 }
 
-/// The severities as `inc sev --list` prints them (numbered for `inc open` to choose from):
-/// each name and description, its criteria below, then its post-mortem requirement.
-pub fn write_list(out: &mut dyn Write, list: &[Severity], numbered: bool) -> Result<()> {
-    let width = list
-        .iter()
-        .map(|s| s.name.chars().count())
-        .max()
-        .unwrap_or(0);
-    let number_width = if numbered {
-        list.len().to_string().len() + 2
-    } else {
-        0
-    };
-    let indent = " ".repeat(number_width + width + 2);
-    for (index, severity) in list.iter().enumerate() {
-        let number = if numbered {
-            format!("{:>w$}) ", index + 1, w = number_width - 2)
-        } else {
-            String::new()
-        };
-        let mut head = format!(
-            "{number}{:<width$}  {}",
-            escape_controls(&severity.name),
-            escape_controls(&severity.description)
-        );
-        if severity.default {
-            head.push_str(if severity.description.is_empty() {
-                "(default)"
-            } else {
-                " (default)"
-            });
-        }
-        writeln!(out, "{}", head.trim_end())?;
-        for criterion in &severity.criteria {
-            writeln!(out, "{indent}- {}", escape_controls(criterion))?;
-        }
-        match severity.postmortem {
-            Postmortem::Required => writeln!(
-                out,
-                "{indent}post-mortem required within {} days",
-                severity.postmortem_due_days
-            )?,
-            Postmortem::Optional => writeln!(out, "{indent}post-mortem optional")?,
-        }
+/// `inc sev --list`: reads .inc.yaml only.
+fn list(ctx: &mut Ctx<'_>, store: &crate::store::Store, json: bool) -> Result<()> {
+    let list = store.config().severity_list();
+    if json {
+        return super::print_json(ctx.out, &list);
     }
-    Ok(())
+    crate::views::print_severities(ctx.out, &list, false)
 }
