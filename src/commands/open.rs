@@ -93,12 +93,6 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let store = ctx.store()?;
     let severity = match &args.sev {
         Some(sev) => store.config().severity(sev)?,
-        // A person at a terminal chooses from the definitions; a script gets the default.
-        None if ctx.env.interactive => crate::views::ask_severity(
-            store.config(),
-            &mut std::io::stdin().lock(),
-            &mut std::io::stderr(),
-        )?,
         None => store.config().default_severity.clone(),
     };
     let kind = match &args.kind {
@@ -120,6 +114,16 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         ))
         .into());
     }
+    // Asked last, once every option is known to be right: a person at a terminal chooses from
+    // the definitions; a script keeps the default.
+    let severity = match &args.sev {
+        None if ctx.env.interactive => crate::views::ask_severity(
+            store.config(),
+            &mut std::io::stdin().lock(),
+            &mut std::io::stderr(),
+        )?,
+        _ => severity,
+    };
     let mut tags: Vec<String> = Vec::new();
     for tag in args.tags.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
         if !tags.iter().any(|t| t == tag) {

@@ -158,10 +158,18 @@ impl Config {
                 path
             };
             if !self.severities.contains(name) {
+                let fix = match self
+                    .severities
+                    .iter()
+                    .find(|s| s.eq_ignore_ascii_case(name))
+                {
+                    Some(same) => format!("write it {same}"),
+                    None => "rename it to one of them or remove it".to_string(),
+                };
                 return Some((
                     at(None),
                     format!(
-                        "{KEY} has \"{name}\", which is not one of severities ({}): define the configured severities only",
+                        "{KEY} has \"{name}\", which is not one of severities ({}): {fix}",
                         self.severities.join(", ")
                     ),
                 ));
@@ -237,6 +245,11 @@ mod tests {
                 "severity_definitions:\n  SEV5: {}\n",
                 vec!["severity_definitions", "SEV5"],
                 "\"SEV5\", which is not one of severities (SEV1, SEV2, SEV3, SEV4)",
+            ),
+            (
+                "severity_definitions:\n  sev2: {}\n",
+                vec!["severity_definitions", "sev2"],
+                "\"sev2\", which is not one of severities (SEV1, SEV2, SEV3, SEV4): write it SEV2",
             ),
             (
                 "severity_definitions:\n  SEV2: {postmortem_due_days: 1000}\n",

@@ -194,7 +194,7 @@ fn a_bad_definition_is_refused_with_its_line_and_column() {
     for (yaml, message) in [
         (
             format!("{DEFINED}  SEV5:\n    description: unknown\n"),
-            "error: .inc.yaml:16:3: severity_definitions has \"SEV5\", which is not one of severities (SEV1, SEV2, SEV3, SEV4): define the configured severities only\n",
+            "error: .inc.yaml:16:3: severity_definitions has \"SEV5\", which is not one of severities (SEV1, SEV2, SEV3, SEV4): rename it to one of them or remove it\n",
         ),
         (
             DEFINED.replace("postmortem: optional", "postmortem: sometimes"),
@@ -240,7 +240,7 @@ fn open_without_a_terminal_asks_nothing_and_takes_the_default() {
 }
 
 /// `inc open` in a pseudo-terminal made by `script` (util-linux), answers piped in.
-fn open_on_a_terminal(repo: &Repo, answers: &str) -> Option<(bool, String)> {
+fn open_on_a_terminal(repo: &Repo, options: &str, answers: &str) -> Option<(bool, String)> {
     let script = std::process::Command::new("script")
         .arg("--version")
         .output()
@@ -260,7 +260,7 @@ fn open_on_a_terminal(repo: &Repo, answers: &str) -> Option<(bool, String)> {
         .current_dir(repo.root())
         .args([
             "-qec",
-            &format!("'{bin}' open 'Checkout API down'"),
+            &format!("'{bin}' open 'Checkout API down' {options}"),
             "/dev/null",
         ])
         .stdin(std::process::Stdio::piped())
@@ -281,7 +281,7 @@ fn open_on_a_terminal(repo: &Repo, answers: &str) -> Option<(bool, String)> {
 #[test]
 fn open_on_a_terminal_offers_the_definitions() {
     let repo = with_config(DEFINED);
-    let Some((ok, shown)) = open_on_a_terminal(&repo, "1\n") else {
+    let Some((ok, shown)) = open_on_a_terminal(&repo, "", "1\n") else {
         eprintln!("no `script` command: the terminal prompt is covered by the unit tests only");
         return;
     };
@@ -298,12 +298,18 @@ fn open_on_a_terminal_offers_the_definitions() {
 
     let other = with_config(DEFINED);
     let before = other.state();
-    let (ok, shown) = open_on_a_terminal(&other, "sev9\n").unwrap();
+    let (ok, shown) = open_on_a_terminal(&other, "", "sev9\n").unwrap();
     assert!(!ok, "{shown}");
     assert!(shown.contains("unknown severity \"sev9\""), "{shown}");
     assert!(
         shown.contains("error: no severity chosen: give one with --sev SEV"),
         "{shown}"
     );
+    assert_eq!(other.state(), before);
+
+    // A wrong option is refused before anything is asked.
+    let (ok, shown) = open_on_a_terminal(&other, "--type nope", "1\n").unwrap();
+    assert!(!ok && shown.contains("error: unknown"), "{shown}");
+    assert!(!shown.contains("Choose"), "{shown}");
     assert_eq!(other.state(), before);
 }
