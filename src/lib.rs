@@ -52,6 +52,9 @@ pub struct Env {
     pub color: Color,
     /// How wide the output may be: `$COLUMNS`, else the terminal's width; `None` in a pipe.
     pub columns: Option<usize>,
+    /// Whether stdin and stdout are both terminals, so a person can be asked (`inc open` offers
+    /// the severities when `--sev` is not given); never in a pipe, a script or a test.
+    pub interactive: bool,
 }
 
 /// When to print colours.
@@ -87,6 +90,10 @@ impl Env {
                     terminal_size::terminal_size_of(std::io::stdout())
                         .map(|(width, _)| usize::from(width.0))
                 }),
+            interactive: {
+                use std::io::IsTerminal;
+                std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
+            },
         }
     }
 }

@@ -77,12 +77,15 @@ impl Check<'_> {
                 ),
             );
         }
-        let due_days = i64::from(config.postmortem_due_days);
-        if let Some(resolved) = incident
-            .milestones
-            .resolved
-            .filter(|_| finished && !has_postmortem)
-        {
+        // The severity's definition says whether a post-mortem is owed at all, and by when.
+        let due = config.postmortem_due(&incident.severity);
+        if let (Some(resolved), Some(due_days)) = (
+            incident
+                .milestones
+                .resolved
+                .filter(|_| finished && !has_postmortem),
+            due.map(i64::from),
+        ) {
             let waited = self.clock.now().since(resolved);
             if waited > SignedDuration::from_hours(24 * due_days) {
                 self.push(

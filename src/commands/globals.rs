@@ -59,6 +59,13 @@ fn uses(command: &Command) -> (&'static str, Uses) {
         Log(_) => ("log", WRITES),
         Mark(_) => ("mark", WRITES),
         Resolve(_) => ("resolve", WRITES),
+        Sev(args) if args.list => (
+            "sev --list",
+            Uses {
+                incident: Some("it lists the severities of .inc.yaml, not an incident's"),
+                ..READS
+            },
+        ),
         Sev(_) => ("sev", WRITES),
         Impact(_) => ("impact", WRITES),
         Edit(_) => ("edit", WRITES),

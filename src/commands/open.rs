@@ -17,7 +17,8 @@ pub struct Args {
     /// What is broken, in a few words (the id is made from it)
     pub title: String,
 
-    /// Severity [default: default_severity in .inc.yaml, SEV3]
+    /// Severity (`inc sev --list` shows what each means) [default: asked on a terminal, else
+    /// default_severity in .inc.yaml, SEV3]
     #[arg(long, value_name = "SEV")]
     pub sev: Option<String>,
 
@@ -113,6 +114,16 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         ))
         .into());
     }
+    // Asked last, once every option is known to be right: a person at a terminal chooses from
+    // the definitions; a script keeps the default.
+    let severity = match &args.sev {
+        None if ctx.env.interactive => crate::views::ask_severity(
+            store.config(),
+            &mut std::io::stdin().lock(),
+            &mut std::io::stderr(),
+        )?,
+        _ => severity,
+    };
     let mut tags: Vec<String> = Vec::new();
     for tag in args.tags.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
         if !tags.iter().any(|t| t == tag) {

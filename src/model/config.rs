@@ -21,6 +21,11 @@ pub struct Config {
     pub severities: Vec<String>,
     /// Severity of `inc open` without `--sev`.
     pub default_severity: String,
+    /// What each severity means and whether it owes a post-mortem (severity name → definition).
+    /// A severity not listed keeps its built-in definition (SEV1 … SEV4) or none; every one
+    /// without a definition requires a post-mortem.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub severity_definitions: BTreeMap<String, super::severity::SeverityDefinition>,
     /// Role names for `inc role`.
     pub roles: Vec<String>,
     /// Who `inc comms --to` can address.
@@ -229,6 +234,7 @@ impl Default for Config {
             commit: true,
             severities: names(&["SEV1", "SEV2", "SEV3", "SEV4"]),
             default_severity: "SEV3".into(),
+            severity_definitions: BTreeMap::new(),
             roles: names(&[
                 "incident-lead",
                 "technical-lead",
@@ -300,6 +306,37 @@ severities: [SEV1, SEV2, SEV3, SEV4]
 
 # Severity of `inc open` when --sev is not given.
 default_severity: SEV3
+
+# What each severity means (`inc sev --list`; `inc open` offers them on a terminal), and whether
+# a resolved incident owes a post-mortem: `postmortem: required` (the default) or `optional`.
+# `postmortem_due_days: N` overrides the top-level postmortem_due_days for one severity.
+severity_definitions:
+  SEV1:
+    description: "Critical: a core service is down or data is at risk"
+    criteria:
+      - most customers cannot use a core service
+      - data loss, corruption or a security breach
+      - no workaround
+    postmortem: required
+  SEV2:
+    description: "Major: a core service is badly degraded or down for some customers"
+    criteria:
+      - a core feature fails for a part of the customers
+      - severe slowness or errors that customers notice
+      - a workaround exists but is costly
+    postmortem: required
+  SEV3:
+    description: "Minor: a limited or partial problem"
+    criteria:
+      - a non-core feature is impaired
+      - few customers affected, or a workaround exists
+    postmortem: required
+  SEV4:
+    description: "Low: no customer impact yet"
+    criteria:
+      - a risk to fix before it grows (a failed redundancy, a near-miss)
+      - cosmetic problems
+    postmortem: required
 
 # Roles people hold during an incident (`inc role ROLE PERSON`).
 roles: [incident-lead, technical-lead, technical-assist, scribe, comms-lead, tester]
@@ -399,6 +436,9 @@ impl Config {
         }
         self.validate_aliases()?;
         self.validate_types()?;
+        if let Some((_, problem)) = self.severity_definitions_problem() {
+            return Err(Error::state(format!(".inc.yaml: {problem}")));
+        }
         for (name, cadence) in &self.cadence {
             if name != "default" && !self.severities.contains(name) {
                 return Err(Error::state(format!(
@@ -644,6 +684,12 @@ mod tests {
         assert_eq!(parsed.public_entries, defaults.public_entries);
         assert_eq!(parsed.attachments, defaults.attachments);
         assert_eq!(parsed.types, defaults.types);
+        for severity in &defaults.severities {
+            assert_eq!(
+                parsed.severity_definition(severity),
+                defaults.severity_definition(severity)
+            );
+        }
     }
 
     #[test]

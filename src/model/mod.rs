@@ -12,6 +12,7 @@ pub mod log;
 pub mod names;
 pub mod roles;
 pub mod schema;
+pub mod severity;
 pub mod timeline;
 
 use std::path::Path;

@@ -89,6 +89,17 @@ impl Store {
             }
             .into());
         }
+        if let Some((at, message)) = config.severity_definitions_problem() {
+            let at: Vec<&str> = at.iter().map(String::as_str).collect();
+            let (line, column) = crate::check::locate(&text, &at);
+            return Err(Error::File {
+                path: PathBuf::from(CONFIG_FILE),
+                line,
+                column,
+                message,
+            }
+            .into());
+        }
         config.validate()?;
         let incidents = root.join(&config.incidents_dir);
         Ok(Store {

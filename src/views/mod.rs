@@ -21,10 +21,12 @@ mod dashboard;
 mod fit;
 mod incident;
 mod list;
+mod severities;
 
 pub use dashboard::{DashboardRow, print_dashboard};
 pub use incident::{ImpactView, IncidentView, PostmortemView, Roles, TenureView, print_incident};
 pub use list::print_list;
+pub use severities::{ask_severity, print_severities};
 
 /// An incident with all of its files read, for `show` and the dashboard.
 pub struct Loaded {
