@@ -1,4 +1,5 @@
-//! `inc stats`: how long incidents take to detect, mitigate and resolve, by group.
+//! `inc stats`: how long incidents take to detect, mitigate and resolve, and how their post-mortem
+//! follow-ups stand (done, open, overdue), by group.
 
 use anyhow::Result;
 use jiff::SignedDuration;
