@@ -250,6 +250,18 @@ pub fn bare_remote() -> (TempDir, PathBuf) {
     (temp, path)
 }
 
+/// A lead's clone with the checkout incident synced to a bare remote, and a second clone of it
+/// for bob (the scribe); the temp dir holds the remote.
+pub fn team() -> (TempDir, Repo, Repo) {
+    let (temp, remote) = bare_remote();
+    let lead = Repo::with_incident();
+    lead.git(&["remote", "add", "origin", remote.to_str().unwrap()]);
+    assert_eq!(lead.ok(&["sync"]), "Synced master with origin\n");
+    let mut scribe = Repo::clone_of(&remote);
+    scribe.user = "bob".into();
+    (temp, lead, scribe)
+}
+
 /// `HH:MM` or `HH:MM:SS` on the test day (UTC), or an RFC 3339 time as it is.
 pub fn at(time: &str) -> String {
     match time.len() {
