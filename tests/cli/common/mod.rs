@@ -235,6 +235,13 @@ impl Repo {
     }
 }
 
+/// A file beside the repository (not in it) that a planted link points to.
+pub fn outside(repo: &Repo, name: &str, text: &str) -> PathBuf {
+    let path = repo.root().parent().unwrap().join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
 /// An empty bare repository to serve as the team's remote.
 pub fn bare_remote() -> (TempDir, PathBuf) {
     let temp = TempDir::new().unwrap();
