@@ -2,11 +2,7 @@
 
 use std::process::Stdio;
 
-use crate::common::{CHECKOUT, Repo, team};
-
-fn timeline(repo: &Repo) -> String {
-    repo.read(&format!("incidents/{CHECKOUT}/timeline.yaml"))
-}
+use crate::common::{CHECKOUT, Repo, team, timeline};
 
 fn texts(repo: &Repo) -> Vec<String> {
     let shown = repo.json(&["show", "--json", "-i", CHECKOUT]);

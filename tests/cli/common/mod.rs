@@ -235,6 +235,11 @@ impl Repo {
     }
 }
 
+/// The checkout incident's timeline.yaml as it is on disk.
+pub fn timeline(repo: &Repo) -> String {
+    repo.read(&format!("incidents/{CHECKOUT}/timeline.yaml"))
+}
+
 /// A file beside the repository (not in it) that a planted link points to.
 pub fn outside(repo: &Repo, name: &str, text: &str) -> PathBuf {
     let path = repo.root().parent().unwrap().join(name);
