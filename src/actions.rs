@@ -17,8 +17,7 @@ use crate::postmortem::{self, Improvement, Postmortem};
 use crate::store::Store;
 use crate::time::Clock;
 
-/// Characters of an id: the entry id alphabet (no 0/o, 1/l/i look-alikes).
-const ALPHABET: &[u8] = b"23456789abcdefghjkmnpqrstuvwxyz";
+/// Characters of an id, from the entry id alphabet (no 0/o, 1/l/i look-alikes).
 const ID_LEN: usize = 5;
 
 /// One Improvement of one incident's post-mortem.
@@ -58,18 +57,15 @@ pub fn overdue(item: &Improvement, today: Date) -> bool {
 /// The id an item without one gets: a hash of its incident and text, so the same item gets the
 /// same id on every machine until it is written down.
 fn derived_id(incident: &str, text: &str, attempt: u32) -> String {
-    use sha1::Digest;
-    let digest = sha1::Sha1::new()
-        .chain_update(incident.as_bytes())
-        .chain_update(b"\n")
-        .chain_update(text.as_bytes())
-        .chain_update(attempt.to_le_bytes())
-        .finalize();
-    digest
-        .iter()
-        .take(ID_LEN)
-        .map(|&byte| ALPHABET[byte as usize % ALPHABET.len()] as char)
-        .collect()
+    crate::model::log::hashed_id(
+        &[
+            incident.as_bytes(),
+            b"\n",
+            text.as_bytes(),
+            &attempt.to_le_bytes(),
+        ],
+        ID_LEN,
+    )
 }
 
 /// Each item's id and whether it is provisional, unique within the file: written ids first, then
@@ -476,6 +472,15 @@ mod tests {
         assert_eq!(first[1], ("ab3".to_string(), false));
         assert!(first[0].1 && first[0].0.len() == ID_LEN);
         assert_ne!(first[0].0, ids("y", &pm.improvements)[0].0);
+    }
+
+    #[test]
+    fn provisional_ids_are_pinned_because_every_machine_must_print_the_same() {
+        assert_eq!(derived_id("x", "Load-test the pool", 0), "vaquh");
+        assert_eq!(
+            derived_id("2026-11-22-checkout-api-down", "Page on exhaustion", 3),
+            "992e9"
+        );
     }
 
     #[test]

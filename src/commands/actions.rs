@@ -170,8 +170,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
 
 /// The incidents to look in: `-i` names one, else all of them, newest first.
 fn scope(ctx: &Ctx<'_>, store: &Store) -> Result<Vec<String>> {
-    if let Some(query) = ctx.global.incident.as_deref() {
-        return Ok(vec![store.resolve(query)?]);
+    if let Some(id) = ctx.named_incident(store)? {
+        return Ok(vec![id]);
     }
     let mut ids = store.ids()?;
     ids.reverse();

@@ -81,6 +81,16 @@ impl Ctx<'_> {
         }
     }
 
+    /// The incident `-i` names, if it was given; for commands that work on all incidents unless
+    /// told one, so neither `inc use` nor "the only open one" applies.
+    pub fn named_incident(&self, store: &Store) -> Result<Option<String>> {
+        self.global
+            .incident
+            .as_deref()
+            .map(|query| store.resolve(query))
+            .transpose()
+    }
+
     /// The incident chosen with `inc use`, if any. Refused once it is resolved while another
     /// incident is open: whoever types `inc log` then most likely means the open one, but inc does
     /// not guess, because writing to the wrong incident is worse than asking.

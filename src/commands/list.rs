@@ -76,12 +76,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let services = services_filter(&store, &args.services)?;
     let filters = Filters::new(ctx, &store, &args)?;
     // `-i` lists that one incident, whatever its status.
-    let only = ctx
-        .global
-        .incident
-        .as_deref()
-        .map(|query| store.resolve(query))
-        .transpose()?;
+    let only = ctx.named_incident(&store)?;
     let keep = |id: &str, incident: &Incident| {
         let status_ok = match status {
             Some(s) => incident.status == s,

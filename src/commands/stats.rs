@@ -1,4 +1,5 @@
-//! `inc stats`: how long incidents take to detect, mitigate and resolve, by group.
+//! `inc stats`: how long incidents take to detect, mitigate and resolve, and how their post-mortem
+//! follow-ups stand (done, open, overdue), by group.
 
 use anyhow::Result;
 use jiff::SignedDuration;
@@ -51,12 +52,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let until = bound(args.until.as_deref())?;
     let store = ctx.store()?;
     // `-i`: the measures of that one incident.
-    let only = ctx
-        .global
-        .incident
-        .as_deref()
-        .map(|query| store.resolve(query))
-        .transpose()?;
+    let only = ctx.named_incident(&store)?;
     let mut incidents: Vec<Incident> = Vec::new();
     let mut ids: Vec<String> = Vec::new();
     // The types of the incidents left out as excluded from metrics, to say so.

@@ -1,5 +1,6 @@
 //! What the append-only files (timeline, roles, comms) have in common: entries with short unique
-//! ids and a time, appended as YAML list items and never rewritten.
+//! ids and a time, appended as YAML list items and never rewritten. Post-mortem actions take their
+//! ids from the same scheme ([`hashed_id`]).
 
 use std::hash::{BuildHasher, Hash, Hasher};
 
@@ -98,14 +99,21 @@ pub fn new_id(seed: Option<impl Hash>, attempt: u32) -> String {
 /// An entry id derived from `content` alone, the same on every machine and inc version: two
 /// clones merging the same entries must name a renamed entry alike.
 pub fn stable_id(content: &str, attempt: u32) -> String {
+    hashed_id(&[content.as_bytes(), &attempt.to_le_bytes()], ID_LEN)
+}
+
+/// An id of `len` characters from the entry id alphabet, taken from the SHA-1 of `parts` one after
+/// the other: what makes an id depend on content alone (entries here, post-mortem actions too).
+pub fn hashed_id(parts: &[&[u8]], len: usize) -> String {
     use sha1::Digest;
-    let digest = sha1::Sha1::new()
-        .chain_update(content.as_bytes())
-        .chain_update(attempt.to_le_bytes())
-        .finalize();
-    digest
+    let mut hasher = sha1::Sha1::new();
+    for part in parts {
+        hasher.update(part);
+    }
+    hasher
+        .finalize()
         .iter()
-        .take(ID_LEN)
+        .take(len)
         .map(|&byte| ALPHABET[byte as usize % ALPHABET.len()] as char)
         .collect()
 }
@@ -137,6 +145,15 @@ mod tests {
         assert_eq!(a, new_id(Some(("2026-11-22T14:32:00Z", "text")), 0));
         assert_ne!(a, new_id(Some(("2026-11-22T14:32:00Z", "text")), 1));
         assert_ne!(new_id(None::<()>, 0), new_id(None::<()>, 0));
+    }
+
+    #[test]
+    fn hashed_ids_are_pinned_because_clones_must_agree_on_them() {
+        assert_eq!(stable_id("some entry", 1), "c7vdhw");
+        // The parts are hashed as one run of bytes, and `len` only cuts the same id shorter.
+        let parts: [&[u8]; 3] = [b"some ", b"entry", &1u32.to_le_bytes()];
+        assert_eq!(hashed_id(&parts, 6), "c7vdhw");
+        assert_eq!(hashed_id(&parts, 3), "c7v");
     }
 
     #[test]

@@ -3,14 +3,10 @@
 
 use std::time::{Duration, Instant};
 
-use crate::common::{CHECKOUT, Repo};
+use crate::common::{CHECKOUT, Repo, timeline};
 
 fn incident_yaml(repo: &Repo) -> String {
     repo.read(&format!("incidents/{CHECKOUT}/incident.yaml"))
-}
-
-fn timeline(repo: &Repo) -> String {
-    repo.read(&format!("incidents/{CHECKOUT}/timeline.yaml"))
 }
 
 fn stderr(out: &std::process::Output) -> String {

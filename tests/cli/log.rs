@@ -1,8 +1,4 @@
-use crate::common::{CHECKOUT, Repo};
-
-fn timeline(repo: &Repo) -> String {
-    repo.read(&format!("incidents/{CHECKOUT}/timeline.yaml"))
-}
+use crate::common::{CHECKOUT, Repo, timeline};
 
 #[test]
 fn log_appends_one_entry_and_commits_only_the_timeline() {

@@ -2,11 +2,7 @@
 
 use std::process::Stdio;
 
-use crate::common::{CHECKOUT, Repo, bare_remote};
-
-fn timeline(repo: &Repo) -> String {
-    repo.read(&format!("incidents/{CHECKOUT}/timeline.yaml"))
-}
+use crate::common::{CHECKOUT, Repo, team, timeline};
 
 fn texts(repo: &Repo) -> Vec<String> {
     let shown = repo.json(&["show", "--json", "-i", CHECKOUT]);
@@ -16,17 +12,6 @@ fn texts(repo: &Repo) -> Vec<String> {
         .iter()
         .map(|e| e["text"].as_str().unwrap().to_string())
         .collect()
-}
-
-/// A lead's clone with the incident pushed to a bare remote, and a second clone of it.
-fn team() -> (tempfile::TempDir, Repo, Repo) {
-    let (temp, remote) = bare_remote();
-    let lead = Repo::with_incident();
-    lead.git(&["remote", "add", "origin", remote.to_str().unwrap()]);
-    assert_eq!(lead.ok(&["sync"]), "Synced master with origin\n");
-    let mut scribe = Repo::clone_of(&remote);
-    scribe.user = "bob".into();
-    (temp, lead, scribe)
 }
 
 #[test]

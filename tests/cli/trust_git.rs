@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::Output;
 
-use crate::common::{CHECKOUT, Repo, bare_remote, hermetic};
+use crate::common::{CHECKOUT, Repo, hermetic, team};
 
 fn timeline_path() -> String {
     format!("incidents/{CHECKOUT}/timeline.yaml")
@@ -24,17 +24,6 @@ fn git_may_fail(repo: &Repo, args: &[&str]) -> Output {
     let mut cmd = std::process::Command::new("git");
     hermetic(&mut cmd, &home(repo));
     cmd.current_dir(repo.root()).args(args).output().unwrap()
-}
-
-/// A lead's clone with the incident pushed to a bare remote, and a second clone of it.
-fn team() -> (tempfile::TempDir, Repo, Repo) {
-    let (temp, remote) = bare_remote();
-    let lead = Repo::with_incident();
-    lead.git(&["remote", "add", "origin", remote.to_str().unwrap()]);
-    lead.ok(&["sync"]);
-    let mut scribe = Repo::clone_of(&remote);
-    scribe.user = "bob".into();
-    (temp, lead, scribe)
 }
 
 // ---- inc sync commits inc's files only ---------------------------------------------------------

@@ -2,19 +2,14 @@
 //! a plain `git pull`), status and resolved time agree, an entry both clones edited is kept twice
 //! and reported, and both directions of a merge give the same bytes.
 
-use crate::common::{CHECKOUT, Repo, bare_remote};
+use crate::common::{self, CHECKOUT, Repo};
 
 const INCIDENT: &str = "incidents/2026-11-22-checkout-api-down/incident.yaml";
 const TIMELINE: &str = "incidents/2026-11-22-checkout-api-down/timeline.yaml";
 
-/// A lead's clone with the incident pushed to a bare remote, and a second clone of it.
+/// [`common::team`] with the merge driver registered in the scribe's clone too.
 fn team() -> (tempfile::TempDir, Repo, Repo) {
-    let (temp, remote) = bare_remote();
-    let lead = Repo::with_incident();
-    lead.git(&["remote", "add", "origin", remote.to_str().unwrap()]);
-    lead.ok(&["sync"]);
-    let mut scribe = Repo::clone_of(&remote);
-    scribe.user = "bob".into();
+    let (temp, lead, scribe) = common::team();
     scribe.ok(&["list"]); // registers the merge driver, as any inc command does
     (temp, lead, scribe)
 }

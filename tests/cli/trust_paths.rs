@@ -4,20 +4,13 @@
 //! leaves nothing that later commands trip over.
 
 use std::os::unix::fs::symlink;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, SystemTime};
 
-use crate::common::{CHECKOUT, Repo};
+use crate::common::{CHECKOUT, Repo, outside};
 
 const SECRET: &str = "root:x:0:0:the secret outside the repository\n";
-
-/// A file beside the repository (not in it) that a planted link points to.
-fn outside(repo: &Repo, name: &str, text: &str) -> PathBuf {
-    let path = repo.root().parent().unwrap().join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
 
 /// Replaces `rel` in the repository with a symbolic link to `target`.
 fn plant_link(repo: &Repo, rel: &str, target: &Path) {

@@ -3,16 +3,8 @@
 //! and `inc init` half set up before refusing a link.
 
 use std::os::unix::fs::symlink;
-use std::path::PathBuf;
 
-use crate::common::{CHECKOUT, Repo, bare_remote};
-
-/// A file beside the repository (not in it) that a planted link points to.
-fn outside(repo: &Repo, name: &str, text: &str) -> PathBuf {
-    let path = repo.root().parent().unwrap().join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
+use crate::common::{CHECKOUT, Repo, bare_remote, outside};
 
 fn assert_no_raw_controls(what: &str, text: &str) {
     assert!(

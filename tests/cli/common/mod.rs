@@ -235,6 +235,18 @@ impl Repo {
     }
 }
 
+/// The checkout incident's timeline.yaml as it is on disk.
+pub fn timeline(repo: &Repo) -> String {
+    repo.read(&format!("incidents/{CHECKOUT}/timeline.yaml"))
+}
+
+/// A file beside the repository (not in it) that a planted link points to.
+pub fn outside(repo: &Repo, name: &str, text: &str) -> PathBuf {
+    let path = repo.root().parent().unwrap().join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
 /// An empty bare repository to serve as the team's remote.
 pub fn bare_remote() -> (TempDir, PathBuf) {
     let temp = TempDir::new().unwrap();
@@ -248,6 +260,18 @@ pub fn bare_remote() -> (TempDir, PathBuf) {
         .unwrap();
     assert!(out.status.success());
     (temp, path)
+}
+
+/// A lead's clone with the checkout incident synced to a bare remote, and a second clone of it
+/// for bob (the scribe); the temp dir holds the remote.
+pub fn team() -> (TempDir, Repo, Repo) {
+    let (temp, remote) = bare_remote();
+    let lead = Repo::with_incident();
+    lead.git(&["remote", "add", "origin", remote.to_str().unwrap()]);
+    assert_eq!(lead.ok(&["sync"]), "Synced master with origin\n");
+    let mut scribe = Repo::clone_of(&remote);
+    scribe.user = "bob".into();
+    (temp, lead, scribe)
 }
 
 /// `HH:MM` or `HH:MM:SS` on the test day (UTC), or an RFC 3339 time as it is.
