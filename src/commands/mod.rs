@@ -24,6 +24,7 @@ pub mod report;
 pub mod resolve;
 pub mod role;
 pub mod roles;
+pub mod runbook;
 pub mod schema;
 pub mod sev;
 pub mod show;
@@ -96,6 +97,7 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
         Command::Comms(args) => comms::run(&mut ctx, args),
         Command::Change(args) => change::run(&mut ctx, args),
         Command::Exec(args) => exec::run(&mut ctx, args),
+        Command::Runbook(args) => runbook::run(&mut ctx, args),
         Command::Postmortem(args) => postmortem::run(&mut ctx, args),
         Command::Actions(args) => actions::run(&mut ctx, args),
         Command::Check(args) => check::run(&mut ctx, args),

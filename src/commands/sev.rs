@@ -36,5 +36,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             incident.severity = severity;
             Ok(Some((at, Kind::Status, text)))
         },
-    )
+    )?;
+    // Rising severity layers its runbooks on; falling detaches nothing.
+    super::runbook::attach_matching(ctx, &store, &args.who)
 }

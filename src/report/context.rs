@@ -213,6 +213,9 @@ pub struct Context<'a> {
     /// Each SLA target of the severity: met, breached or pending, and by how much (see
     /// docs/templates.md). Empty in public reports: the targets are the team's contract.
     pub sla: Vec<SlaCheck>,
+    /// The attached runbooks with their steps and the next one due (see docs/templates.md).
+    /// Empty in public reports: they are how the team works.
+    pub runbooks: Vec<crate::runbook::progress::ProgressView>,
 }
 
 /// A stretch of the incident between two milestones.
@@ -377,6 +380,7 @@ impl<'a> Context<'a> {
                 .then(|| clock.now() + config.cadence_for(&loaded.incident.severity).max.0),
             severity_changes: severity_changes(&loaded.timeline),
             sla: crate::sla::checks(&loaded.incident, config, clock.now()),
+            runbooks: loaded.runbook_views(clock),
         }
     }
 
@@ -447,6 +451,7 @@ impl<'a> Context<'a> {
                 .then(|| clock.now() + config.cadence_for(&loaded.incident.severity).max.0),
             severity_changes: severity_changes(&loaded.timeline),
             sla: Vec::new(),
+            runbooks: Vec::new(),
         }
     }
 

@@ -35,12 +35,15 @@ pub struct Loaded {
     pub comms: Vec<CommsEntry>,
     /// What postmortem.md holds, once it exists.
     pub postmortem: Option<Postmortem>,
+    /// The attached runbooks with their files (only with [`Loaded::load`]).
+    pub runbooks: Vec<crate::runbook::progress::Progress>,
 }
 
 impl Loaded {
     pub fn load(store: &Store, id: &str) -> Result<Loaded> {
         let mut loaded = Loaded::load_logs(store, id)?;
         loaded.postmortem = store.load_postmortem(id)?;
+        loaded.runbooks = crate::runbook::progress::load(store, &loaded.timeline);
         Ok(loaded)
     }
 
@@ -53,7 +56,17 @@ impl Loaded {
             roles: store.load_log(id)?,
             comms: store.load_log(id)?,
             postmortem: None,
+            runbooks: Vec::new(),
         })
+    }
+
+    /// The attached runbooks' progress as of the clock.
+    pub fn runbook_views(&self, clock: &Clock) -> Vec<crate::runbook::progress::ProgressView> {
+        let began = self.incident.began();
+        self.runbooks
+            .iter()
+            .map(|p| p.view(&self.incident.severity, began, clock.now()))
+            .collect()
     }
 
     pub fn due(&self, config: &Config, clock: &Clock) -> Vec<Due> {
