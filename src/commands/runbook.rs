@@ -200,38 +200,6 @@ pub(super) fn matching(
         .collect()
 }
 
-/// After the severity changed: attach what now matches, in one more commit. Nothing when nothing
-/// new matches.
-pub(super) fn attach_matching(
-    ctx: &mut Ctx<'_>,
-    store: &Store,
-    person: &crate::cli::Person,
-) -> Result<()> {
-    let _lock = ctx.lock(store)?;
-    let id = ctx.incident(store, None)?;
-    let by = ctx.by(store, person)?;
-    let incident = store.load_incident(&id)?;
-    let entries: Vec<TimelineEntry> = store.load_log(&id)?;
-    let found = matching(store, &incident, &entries);
-    if found.is_empty() {
-        return Ok(());
-    }
-    let names: Vec<&str> = found.iter().map(|r| r.name.as_str()).collect();
-    let mut new: Vec<TimelineEntry> = found.iter().map(|r| attach_entry(ctx, &by, r)).collect();
-    let path = store.append(&id, &mut new, ctx.id_seed())?;
-    ctx.commit(
-        store,
-        &[path],
-        &format!("{id}: attach runbook {}", names.join(", ")),
-    )?;
-    writeln!(
-        ctx.out,
-        "{id}: attached runbook {} (see `inc runbook`)",
-        names.join(", ")
-    )?;
-    Ok(())
-}
-
 fn attach(ctx: &mut Ctx<'_>, person: &crate::cli::Person, name: &str) -> Result<()> {
     let store = ctx.store()?;
     let _lock = ctx.lock(&store)?;

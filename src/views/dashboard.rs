@@ -34,7 +34,8 @@ pub struct DashboardRow<'a> {
     pub comms_due: Vec<Due>,
     /// The SLA targets of the severity, judged now (`[]` without targets).
     pub sla: Vec<SlaCheck>,
-    /// The runbook step to do next: an overdue repeating one first (`null` without runbooks).
+    /// The runbook step to do next: an overdue repeating one first (left out without runbooks).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_step: Option<crate::runbook::Next>,
 }
 
@@ -182,10 +183,9 @@ fn dashboard_table(
         ];
     }
     if rows.iter().any(|r| r.next_step.is_some()) {
-        columns.push(Column::cut(
+        columns.push(Column::whole(
             "next step",
             cells(&|r| step_text(r.next_step.as_ref(), clock)),
-            14,
         ));
         let step = columns.len() - 1;
         // Only in the two richest layouts: on a narrow terminal `inc runbook` shows it.

@@ -62,7 +62,8 @@ pub struct IncidentView<'a> {
     /// `null` until postmortem.md exists; then its status, authors, Issues and Improvements.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub postmortem: Option<Option<PostmortemView<'a>>>,
-    /// The attached runbooks with every step and the next one due (`inc show --json`).
+    /// The attached runbooks with every step and the next one due (`inc show --json`; left out
+    /// when none is attached).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub runbooks: Option<Vec<crate::runbook::progress::ProgressView>>,
 }
@@ -169,7 +170,8 @@ impl<'a> IncidentView<'a> {
         view.postmortem_status = loaded.postmortem.as_ref().map(|pm| pm.front.status.name());
         view.postmortem = Some(loaded.postmortem.as_ref().map(PostmortemView::from));
         view.sla = Some(crate::sla::checks(&loaded.incident, config, clock.now()));
-        view.runbooks = Some(loaded.runbook_views(clock));
+        let runbooks = loaded.runbook_views(clock);
+        view.runbooks = (!runbooks.is_empty()).then_some(runbooks);
         view
     }
 }
