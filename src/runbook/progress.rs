@@ -47,14 +47,12 @@ pub fn attached(entries: &[TimelineEntry]) -> Vec<Attached> {
             continue;
         };
         match entry.kind {
-            Kind::RunbookAttach => {
-                if !list.iter().any(|a| a.name == reference) {
-                    list.push(Attached {
-                        name: reference.to_string(),
-                        at: entry.at,
-                        done: BTreeMap::new(),
-                    });
-                }
+            Kind::RunbookAttach if !list.iter().any(|a| a.name == reference) => {
+                list.push(Attached {
+                    name: reference.to_string(),
+                    at: entry.at,
+                    done: BTreeMap::new(),
+                });
             }
             Kind::RunbookDetach => list.retain(|a| a.name != reference),
             Kind::RunbookStep => {
