@@ -3,6 +3,7 @@
 mod common;
 
 mod a_actions;
+mod b_runbook;
 mod bad_input;
 mod change;
 mod changes;
