@@ -252,6 +252,13 @@ pub fn parse(path: &Path, name: &str, text: &str) -> Result<Runbook, Error> {
         column,
         message,
     };
+    if let Some(line) = crate::model::conflict_marker_line(text) {
+        return Err(at(
+            line,
+            1,
+            "a merge conflict marker: keep the version you want and delete the markers".into(),
+        ));
+    }
     let (front, body, body_line) = front_matter(path, text)?;
     let starts: Vec<usize> = std::iter::once(0)
         .chain(body.match_indices('\n').map(|(i, _)| i + 1))
@@ -567,6 +574,13 @@ mod tests {
         };
         assert_eq!(line, 3, "{message}");
         assert!(message.contains("sevrity"), "{message}");
+    }
+
+    #[test]
+    fn conflict_markers_are_refused() {
+        let text = "---\n---\n<<<<<<< HEAD\n- [ ] a\n=======\n- [ ] b\n>>>>>>> x\n";
+        let err = parse(Path::new("x.md"), "x", text).unwrap_err();
+        assert!(matches!(err, Error::File { line: 3, .. }), "{err}");
     }
 
     #[test]

@@ -60,12 +60,21 @@ impl Loaded {
         })
     }
 
-    /// The attached runbooks' progress as of the clock.
+    /// The attached runbooks' progress as of the clock (nothing due once resolved).
     pub fn runbook_views(&self, clock: &Clock) -> Vec<crate::runbook::progress::ProgressView> {
         let began = self.incident.began();
+        let open = self.incident.status.is_open();
         self.runbooks
             .iter()
-            .map(|p| p.view(&self.incident.severity, began, clock.now()))
+            .map(|p| {
+                let mut view = p.view(&self.incident.severity, began, clock.now());
+                // Once it is resolved nothing is due any more.
+                if !open {
+                    view.next = None;
+                    view.steps.iter_mut().for_each(|s| s.due = None);
+                }
+                view
+            })
             .collect()
     }
 
