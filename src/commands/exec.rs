@@ -46,7 +46,13 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     ctx.ready_to_commit(&store)?;
     let line = shell_line(&args.command);
     let step = match &args.step {
-        Some(input) => Some(pre_approved(&store, &id, input, &args.command)?),
+        Some(input) => Some(pre_approved(
+            &store,
+            &id,
+            input,
+            &args.command,
+            ctx.clock.tz(),
+        )?),
         None => None,
     };
     let started = ctx.clock.now();
@@ -122,8 +128,9 @@ fn pre_approved(
     id: &str,
     input: &str,
     command: &[String],
+    tz: &jiff::tz::TimeZone,
 ) -> Result<super::runbook::Found> {
-    let found = super::runbook::find_step(store, id, input)?;
+    let found = super::runbook::find_step(store, id, input, tz)?;
     let step = found.step();
     if !step.pre_approved {
         return Err(Error::usage(format!(

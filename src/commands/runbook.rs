@@ -293,7 +293,12 @@ impl Found {
 
 /// The step `input` names (`NAME:N`, or `N` with one runbook attached), refused when it is not
 /// there or is done already (a `(repeats)` step can be done again).
-pub(super) fn find_step(store: &Store, id: &str, input: &str) -> Result<Found> {
+pub(super) fn find_step(
+    store: &Store,
+    id: &str,
+    input: &str,
+    tz: &jiff::tz::TimeZone,
+) -> Result<Found> {
     let entries: Vec<TimelineEntry> = store.load_log(id)?;
     let attached = runbook::attached(&entries);
     let input = input.trim();
@@ -345,7 +350,7 @@ pub(super) fn find_step(store: &Store, id: &str, input: &str) -> Result<Found> {
     {
         return Err(Error::usage(format!(
             "{name}:{number} was already done by {by} at {}",
-            at.short(&jiff::tz::TimeZone::UTC)
+            at.short(tz)
         ))
         .into());
     }
@@ -360,7 +365,7 @@ fn done(ctx: &mut Ctx<'_>, person: &crate::cli::Person, input: &str) -> Result<(
     let _lock = ctx.lock(&store)?;
     let id = ctx.incident(&store, None)?;
     let by = ctx.by(&store, person)?;
-    let found = find_step(&store, &id, input)?;
+    let found = find_step(&store, &id, input, ctx.clock.tz())?;
     let mut new = [found.tick(ctx, &by, "")];
     let path = store.append(&id, &mut new, ctx.id_seed())?;
     ctx.commit(
