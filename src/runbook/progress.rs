@@ -252,3 +252,40 @@ pub fn due_text(due: crate::time::Time, clock: &crate::time::Clock) -> String {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(minute: u32, kind: Kind, reference: &str) -> TimelineEntry {
+        TimelineEntry {
+            id: format!("e{minute}"),
+            conflict_of: None,
+            at: Time::parse_rfc3339(&format!("2026-11-22T14:{minute:02}:00Z")).unwrap(),
+            recorded: None,
+            by: "alice".into(),
+            kind,
+            reference: Some(reference.into()),
+            key: false,
+            internal: true,
+            text: String::new(),
+        }
+    }
+
+    #[test]
+    fn replays_attach_detach_and_ticks_in_time_order_whatever_the_file_order() {
+        let entries = vec![
+            entry(5, Kind::RunbookStep, "db:2"),
+            entry(1, Kind::RunbookAttach, "db"),
+            entry(2, Kind::RunbookAttach, "old"),
+            entry(3, Kind::RunbookDetach, "old"),
+            entry(4, Kind::RunbookStep, "db:1"),
+            entry(6, Kind::RunbookStep, "not-a-step"),
+        ];
+        let list = attached(&entries);
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0].name, "db");
+        assert!(list[0].is_done(1) && list[0].is_done(2) && !list[0].is_done(3));
+        assert!(was_detached(&entries, "old") && !was_detached(&entries, "db"));
+    }
+}

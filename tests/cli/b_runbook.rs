@@ -402,3 +402,52 @@ fn runbooks_are_inc_files_and_links_are_refused() {
         assert_eq!(repo.state(), before);
     }
 }
+
+#[test]
+fn hostile_runbooks_are_bounded_and_escaped() {
+    let repo = Repo::new();
+    let huge = format!(
+        "---\nwhen: {{severity: [SEV1]}}\n---\n{}",
+        "- [ ] x\n".repeat(40_000)
+    );
+    repo.write(".inc/runbooks/huge.md", &huge);
+    repo.write(
+        ".inc/runbooks/ansi.md",
+        "---\nwhen: {severity: [SEV1]}\n---\n- [ ] Look \u{1b}[31mred\u{1b}[0m here\n",
+    );
+    let note = open(&repo, &["--sev", "SEV1"]);
+    assert!(
+        note.contains("warning: runbook huge skipped") && note.contains("larger than inc reads"),
+        "{note}"
+    );
+    assert!(
+        note.contains("attached runbook ansi, break-glass"),
+        "{note}"
+    );
+    let shown = repo.ok(&["runbook"]);
+    assert!(!shown.contains('\u{1b}'), "{shown}");
+    assert!(shown.contains("Look \\u{1b}[31mred"), "{shown}");
+    let out = repo.run(&["check"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains(".inc/runbooks/huge.md\n  1:1"), "{text}");
+}
+
+#[test]
+fn a_failed_pre_approved_command_is_logged_and_the_step_stays_open() {
+    let repo = with_runbooks();
+    repo.write(
+        ".inc/runbooks/db.md",
+        &DB.replace("dbctl failover --to replica", "false"),
+    );
+    repo.git(&["commit", "-qam", "db"]);
+    open(&repo, &["--sev", "SEV2", "--tag", "db"]);
+    let out = repo.run(&["exec", "--step", "db:2", "--", "false"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("db:2 stays open: the command failed"),
+        "{stdout}"
+    );
+    assert!(!repo.read(TIMELINE).contains("ref: db:2\n"));
+    assert!(repo.read(TIMELINE).contains("$ false → exit 1"));
+}
