@@ -79,6 +79,7 @@ pub enum Command {
     Comms(commands::comms::Args),
     Change(commands::change::Args),
     Exec(commands::exec::Args),
+    Runbook(commands::runbook::Args),
     Postmortem(commands::postmortem::Args),
     Actions(commands::actions::Args),
     Check(commands::check::Args),

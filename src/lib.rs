@@ -19,6 +19,7 @@ pub mod names;
 pub mod postmortem;
 pub mod refresh;
 pub mod report;
+pub mod runbook;
 pub mod search;
 pub mod sla;
 pub mod stats;

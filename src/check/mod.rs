@@ -23,12 +23,14 @@ mod incident_rules;
 mod locate;
 mod output;
 mod postmortem_rules;
+mod runbook_rules;
 
 use locate::{item_id, locate_item};
 
 pub use catalog_rules::catalog;
 pub use locate::{locate, locate_list_item};
 pub use output::{counts, github, json, text};
+pub use runbook_rules::runbooks;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -47,6 +47,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let mut problems: Vec<Problem> = Vec::new();
     if named.is_empty() {
         problems = check::links(&store);
+        problems.extend(check::runbooks(&store));
         let incidents = store.root().join(&store.config().incidents_dir);
         // A linked incidents directory is reported above; nothing in it is read.
         if crate::store::refuse_links(store.root(), &incidents).is_ok() {

@@ -20,6 +20,11 @@ pub struct Args {
     #[arg(long)]
     pub key: bool,
 
+    /// A pre-approved runbook step (NAME:N, or N with one runbook attached) this command carries
+    /// out: it runs without the incident lead's approval and is ticked when it succeeds
+    #[arg(long, value_name = "STEP")]
+    pub step: Option<String>,
+
     /// The command and its arguments, after `--`
     #[arg(
         required = true,
@@ -40,6 +45,16 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let by = ctx.by(&store, &args.who)?;
     ctx.ready_to_commit(&store)?;
     let line = shell_line(&args.command);
+    let step = match &args.step {
+        Some(input) => Some(pre_approved(
+            &store,
+            &id,
+            input,
+            &args.command,
+            ctx.clock.tz(),
+        )?),
+        None => None,
+    };
     let started = ctx.clock.now();
 
     let clock = Instant::now();
@@ -62,9 +77,13 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     entry.key = args.key;
     // Command lines name hosts and internals: never shown to customers.
     entry.internal = true;
+    let mut entries = vec![entry];
+    if let Some(step) = step.as_ref().filter(|_| code == 0) {
+        entries.push(step.tick(ctx, &by, " (inc exec)"));
+    }
     let logged = (|| {
         let _lock = ctx.lock(&store)?;
-        let path = store.append(&id, &mut [entry], ctx.id_seed())?;
+        let path = store.append(&id, &mut entries, ctx.id_seed())?;
         ctx.commit(
             &store,
             &[path],
@@ -77,6 +96,15 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     match logged {
         Ok(()) => {
             writeln!(ctx.out, "{id}: logged {}", one_line(&text, 100))?;
+            match &step {
+                Some(step) if code == 0 => writeln!(ctx.out, "{id}: done {}", step.reference())?,
+                Some(step) => writeln!(
+                    ctx.out,
+                    "{id}: {} stays open: the command failed",
+                    step.reference()
+                )?,
+                None => {}
+            }
             if code == 0 {
                 Ok(())
             } else {
@@ -90,6 +118,40 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             Err(Error::Exit(if code == 0 { 1 } else { code }).into())
         }
     }
+}
+
+/// The runbook step `input` names, if it may run without approval: it is pre-approved, and when
+/// it names commands (in backticks), `command` is one of them. Anything else goes through
+/// `inc change request`, as every production change does.
+fn pre_approved(
+    store: &crate::store::Store,
+    id: &str,
+    input: &str,
+    command: &[String],
+    tz: &jiff::tz::TimeZone,
+) -> Result<super::runbook::Found> {
+    let found = super::runbook::find_step(store, id, input, tz)?;
+    let step = found.step();
+    if !step.pre_approved {
+        return Err(Error::usage(format!(
+            "{} is not pre-approved: ask the incident lead with `inc change request \"{}\"`, then run it with `inc exec -- CMD` once approved",
+            found.reference(),
+            one_line(&step.text, 60)
+        ))
+        .into());
+    }
+    let typed = command.join(" ");
+    let normal = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if !step.commands.is_empty() && !step.commands.iter().any(|c| normal(c) == normal(&typed)) {
+        return Err(Error::usage(format!(
+            "{} pre-approves `{}`, not `{}`: run that command, or ask for this one with `inc change request`",
+            found.reference(),
+            one_line(&step.commands.join("` or `"), 100),
+            one_line(&typed, 60)
+        ))
+        .into());
+    }
+    Ok(found)
 }
 
 #[cfg(unix)]

@@ -76,6 +76,16 @@ fn uses(command: &Command) -> (&'static str, Uses) {
         Comms(_) => ("comms", WRITES),
         Change(_) => ("change", WRITES),
         Exec(_) => ("exec", WRITES),
+        Runbook(args) if args.is_new() => (
+            "runbook new",
+            Uses {
+                incident: Some("name the incident to learn from with --from ID"),
+                by: Some("it records nothing in an incident"),
+                ..WRITES
+            },
+        ),
+        Runbook(args) if args.writes() => ("runbook", WRITES),
+        Runbook(_) => ("runbook", READS),
         Postmortem(_) => ("postmortem", WRITES),
         Actions(args) if args.writes() => ("actions", WRITES),
         Actions(_) => ("actions", READS),
@@ -173,6 +183,7 @@ fn person(command: &Command) -> Option<&Person> {
         Comms(a) => Some(&a.who),
         Change(a) => Some(&a.who),
         Exec(a) => Some(&a.who),
+        Runbook(a) => Some(&a.who),
         Postmortem(a) => Some(&a.who),
         Actions(a) => a.person(),
         Attach(a) => Some(&a.who),

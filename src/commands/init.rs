@@ -63,6 +63,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         config_path.clone(),
         root.join(".gitattributes"),
         root.join(crate::model::schema::REPO_DIR),
+        crate::runbook::path(&root, crate::runbook::BREAK_GLASS),
     ] {
         refuse_links(&root, &path)?;
     }
@@ -87,6 +88,22 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     if let Some(text) = gitattributes(&root, &attributes, &incidents_dir)? {
         write(&attributes, text.as_bytes())?;
         changed.push(attributes);
+    }
+
+    // A repository set up before runbooks existed gets the break-glass runbook when init runs
+    // again; one that has it keeps its own version.
+    let break_glass = crate::runbook::path(&root, crate::runbook::BREAK_GLASS);
+    if fs::symlink_metadata(&break_glass).is_err() {
+        let config = Store::open(&root)?;
+        let worst = config
+            .config()
+            .severities
+            .first()
+            .cloned()
+            .unwrap_or_default();
+        fs::create_dir_all(root.join(crate::runbook::DIR))?;
+        write(&break_glass, crate::runbook::break_glass(&worst).as_bytes())?;
+        changed.push(break_glass);
     }
 
     crate::git::ensure_merge_driver(&root)?;

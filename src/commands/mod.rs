@@ -25,6 +25,7 @@ pub mod report;
 pub mod resolve;
 pub mod role;
 pub mod roles;
+pub mod runbook;
 pub mod schema;
 pub mod search;
 pub mod sev;
@@ -100,6 +101,7 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
         Command::Comms(args) => comms::run(&mut ctx, args),
         Command::Change(args) => change::run(&mut ctx, args),
         Command::Exec(args) => exec::run(&mut ctx, args),
+        Command::Runbook(args) => runbook::run(&mut ctx, args),
         Command::Postmortem(args) => postmortem::run(&mut ctx, args),
         Command::Actions(args) => actions::run(&mut ctx, args),
         Command::Check(args) => check::run(&mut ctx, args),
@@ -147,6 +149,22 @@ pub fn update_incident(
     action: &str,
     change: impl FnOnce(&mut Incident, &str) -> Result<Option<(Option<Time>, Kind, String)>>,
 ) -> Result<()> {
+    update_incident_with(ctx, store, person, action, change, |_, _, _, _| {
+        Ok(Vec::new())
+    })
+}
+
+/// [`update_incident`], with `more` entries logged in the same commit, just before the change's
+/// own (`inc sev` attaches the runbooks the new severity matches). `more` sees the incident as
+/// changed, who acts, and its id; each entry it returns is printed too.
+pub fn update_incident_with(
+    ctx: &mut Ctx<'_>,
+    store: &Store,
+    person: &Person,
+    action: &str,
+    change: impl FnOnce(&mut Incident, &str) -> Result<Option<(Option<Time>, Kind, String)>>,
+    more: impl FnOnce(&Ctx<'_>, &Incident, &str, &str) -> Result<Vec<TimelineEntry>>,
+) -> Result<()> {
     let _lock = ctx.lock(store)?;
     let id = ctx.incident(store, None)?;
     let by = ctx.by(store, person)?;
@@ -174,8 +192,10 @@ pub fn update_incident(
     }
     // Change times let a merge with another clone keep whichever change was made later.
     incident.stamp_changes(&before, ctx.clock.now());
-    let mut entry = [ctx.entry(at, &by, kind, text.clone())];
-    let timeline = store.append(&id, &mut entry, ctx.id_seed())?;
+    let mut entries = more(ctx, &incident, &by, &id)?;
+    let extra: Vec<String> = entries.iter().map(|e| e.text.clone()).collect();
+    entries.push(ctx.entry(at, &by, kind, text.clone()));
+    let timeline = store.append(&id, &mut entries, ctx.id_seed())?;
     let incident_path = store.write_incident(&id, &incident)?;
     ctx.commit(
         store,
@@ -183,6 +203,9 @@ pub fn update_incident(
         &format!("{id}: {action}"),
     )?;
     writeln!(ctx.out, "{id}: {text}{}", ctx.other_day(at))?;
+    for line in extra {
+        writeln!(ctx.out, "{id}: {line}")?;
+    }
     Ok(())
 }
 

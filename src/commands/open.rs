@@ -174,6 +174,12 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
 
     let text = format!("Opened \"{title}\" as {severity}");
     let mut entries = vec![ctx.entry(None, &by, Kind::Status, text)];
+    let runbooks = super::runbook::matching(&store, &incident, &[]);
+    entries.extend(
+        runbooks
+            .iter()
+            .map(|r| super::runbook::attach_entry(ctx, &by, r)),
+    );
     let mut logs = Vec::new();
     if let Some(lead) = &lead {
         let mut event = [RoleEvent {
@@ -199,6 +205,14 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         &format!("{id}: open \"{}\"", one_line(&title, 60)),
     )?;
     writeln!(ctx.out, "{id}")?;
+    if !runbooks.is_empty() {
+        // On stderr: scripts take the id from stdout.
+        let names: Vec<&str> = runbooks.iter().map(|r| r.name.as_str()).collect();
+        crate::eprintln_escaped!(
+            "{id}: attached runbook {} (see `inc runbook`)",
+            names.join(", ")
+        );
+    }
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use super::{Ctx, update_incident};
+use super::{Ctx, update_incident_with};
 use crate::model::Kind;
 
 /// Change the severity (logged in the timeline), or list the severities
@@ -43,7 +43,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         .config()
         .severity(args.severity.as_deref().unwrap_or_default())?;
     let at = ctx.at_in_incident(&store, args.at.as_deref())?;
-    update_incident(
+    update_incident_with(
         ctx,
         &store,
         &args.who,
@@ -55,6 +55,14 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             let text = format!("Severity {} → {severity}", incident.severity);
             incident.severity = severity;
             Ok(Some((at, Kind::Status, text)))
+        },
+        // Rising severity layers its runbooks on; falling detaches nothing.
+        |ctx, incident, by, id| {
+            let logged: Vec<crate::model::TimelineEntry> = store.load_log(id)?;
+            Ok(super::runbook::matching(&store, incident, &logged)
+                .iter()
+                .map(|r| super::runbook::attach_entry(ctx, by, r))
+                .collect())
         },
     )
 }

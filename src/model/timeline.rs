@@ -23,7 +23,8 @@ pub struct TimelineEntry {
     pub recorded: Option<Time>,
     pub by: String,
     pub kind: Kind,
-    /// The entry this one answers: a change request, for `change-approved` and `change-rejected`.
+    /// The entry this one answers: a change request, for `change-approved` and `change-rejected`;
+    /// for runbook entries, the runbook (`NAME`) or its step (`NAME:N`).
     #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Part of the summary timeline in reports and the post-mortem.
@@ -70,6 +71,12 @@ pub enum Kind {
     ChangeApproved,
     /// The incident lead rejected a change (`ref` names the request).
     ChangeRejected,
+    /// A runbook was attached (`inc open`, `inc sev`, `inc runbook attach`; `ref` names it).
+    RunbookAttach,
+    /// A runbook was detached by hand (`ref` names it).
+    RunbookDetach,
+    /// A runbook step was done (`inc runbook done`, `inc exec --step`; `ref` is `NAME:N`).
+    RunbookStep,
 }
 
 impl Kind {
@@ -97,6 +104,9 @@ impl Kind {
             Kind::ChangeRequest => "change-request",
             Kind::ChangeApproved => "change-approved",
             Kind::ChangeRejected => "change-rejected",
+            Kind::RunbookAttach => "runbook-attach",
+            Kind::RunbookDetach => "runbook-detach",
+            Kind::RunbookStep => "runbook-step",
         }
     }
 }

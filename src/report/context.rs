@@ -216,6 +216,9 @@ pub struct Context<'a> {
     /// The files `inc attach` attached, by time (public reports: only those attached with
     /// `--public`).
     pub attachments: Vec<AttachmentView>,
+    /// The attached runbooks with their steps and the next one due (see docs/templates.md).
+    /// Empty in public reports: they are how the team works.
+    pub runbooks: Vec<crate::runbook::progress::ProgressView>,
 }
 
 /// An attached file as templates see it.
@@ -450,6 +453,7 @@ impl<'a> Context<'a> {
             severity_changes: severity_changes(&loaded.timeline),
             sla: crate::sla::checks(&loaded.incident, config, clock.now()),
             attachments: attachments(loaded, &base, |_| true),
+            runbooks: loaded.runbook_views(clock),
         }
     }
 
@@ -522,6 +526,7 @@ impl<'a> Context<'a> {
             severity_changes: severity_changes(&loaded.timeline),
             sla: Vec::new(),
             attachments: attachments(loaded, &base, |e| !e.internal),
+            runbooks: Vec::new(),
         }
     }
 

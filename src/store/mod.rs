@@ -214,6 +214,14 @@ impl Store {
             return schema::NAMES.iter().any(|n| schema::file_name(n) == name);
         }
         if let Some(name) = rel
+            .strip_prefix(crate::runbook::DIR)
+            .and_then(|r| r.strip_prefix('/'))
+        {
+            return name
+                .strip_suffix(".md")
+                .is_some_and(crate::runbook::valid_name);
+        }
+        if let Some(name) = rel
             .strip_prefix(crate::report::REPO_TEMPLATES)
             .and_then(|r| r.strip_prefix('/'))
         {

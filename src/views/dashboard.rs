@@ -34,6 +34,9 @@ pub struct DashboardRow<'a> {
     pub comms_due: Vec<Due>,
     /// The SLA targets of the severity, judged now (`[]` without targets).
     pub sla: Vec<SlaCheck>,
+    /// The runbook step to do next: an overdue repeating one first (left out without runbooks).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_step: Option<crate::runbook::Next>,
 }
 
 /// `inc status` without a status: every open incident at a glance, most severe first, in
@@ -77,6 +80,7 @@ pub fn print_dashboard(
             last_entry: sorted(&l.timeline).last().map(|e| EntryView::from(*e)),
             comms_due: l.due(config, clock),
             sla: crate::sla::checks(&l.incident, config, clock.now()),
+            next_step: next_step(l, clock),
         })
         .collect();
     if json {
@@ -178,7 +182,52 @@ fn dashboard_table(
             vec![id, sev, sla, next],
         ];
     }
+    if rows.iter().any(|r| r.next_step.is_some()) {
+        columns.push(Column::whole(
+            "next step",
+            cells(&|r| step_text(r.next_step.as_ref(), clock)),
+        ));
+        let step = columns.len() - 1;
+        // Only in the two richest layouts: on a narrow terminal `inc runbook` shows it.
+        for layout in layouts.iter_mut().take(2) {
+            let after = layout
+                .iter()
+                .position(|&i| i == title)
+                .map_or(layout.len(), |p| p + 1);
+            layout.insert(after, step);
+        }
+    }
     fit::table(&columns, &layouts, width, color)
+}
+
+/// The most pressing runbook step of an incident: the most overdue repeating step, else the
+/// first runbook's next step.
+fn next_step(loaded: &Loaded, clock: &Clock) -> Option<crate::runbook::Next> {
+    let next: Vec<crate::runbook::Next> = loaded
+        .runbook_views(clock)
+        .into_iter()
+        .filter_map(|v| v.next)
+        .collect();
+    next.iter()
+        .filter(|n| n.overdue)
+        .min_by_key(|n| n.due)
+        .or(next.first())
+        .cloned()
+}
+
+/// "break-glass:5 OVERDUE 3m" (red), "break-glass:5 14:40 (in 5m)" or "break-glass:2".
+fn step_text(next: Option<&crate::runbook::Next>, clock: &Clock) -> Text {
+    let Some(next) = next else {
+        return Text::new("—");
+    };
+    match next.due {
+        Some(due) => Text::with_tail(
+            next.step.as_str(),
+            format!(" {}", crate::runbook::progress::due_text(due, clock)),
+        )
+        .alarm(next.overdue),
+        None => Text::new(next.step.as_str()),
+    }
 }
 
 /// "resolve in 3h 10m", or "BREACHED respond 5m" (red on a terminal), or "—" without targets.

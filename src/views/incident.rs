@@ -62,6 +62,10 @@ pub struct IncidentView<'a> {
     /// `null` until postmortem.md exists; then its status, authors, Issues and Improvements.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub postmortem: Option<Option<PostmortemView<'a>>>,
+    /// The attached runbooks with every step and the next one due (`inc show --json`; left out
+    /// when none is attached).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runbooks: Option<Vec<crate::runbook::progress::ProgressView>>,
 }
 
 /// The impact with every part present (`""` or `[]` when not recorded), so scripts and templates
@@ -136,6 +140,7 @@ impl<'a> IncidentView<'a> {
             sla: None,
             postmortem_status: None,
             postmortem: None,
+            runbooks: None,
         }
     }
 
@@ -165,6 +170,8 @@ impl<'a> IncidentView<'a> {
         view.postmortem_status = loaded.postmortem.as_ref().map(|pm| pm.front.status.name());
         view.postmortem = Some(loaded.postmortem.as_ref().map(PostmortemView::from));
         view.sla = Some(crate::sla::checks(&loaded.incident, config, clock.now()));
+        let runbooks = loaded.runbook_views(clock);
+        view.runbooks = (!runbooks.is_empty()).then_some(runbooks);
         view
     }
 }
@@ -287,6 +294,34 @@ pub fn print_incident(
                 request.at.in_tz(tz).strftime("%H:%M"),
                 one_line(&request.by, 10),
                 one_line(&request.text, 70)
+            )?;
+        }
+    }
+
+    let runbooks = loaded.runbook_views(clock);
+    if !runbooks.is_empty() {
+        writeln!(out, "\nRunbooks (inc runbook)")?;
+        for view in &runbooks {
+            if view.missing {
+                writeln!(out, "  {}: file missing or broken", view.name)?;
+                continue;
+            }
+            let next = match &view.next {
+                Some(next) => {
+                    let due = next.due.map_or_else(String::new, |d| {
+                        format!(" ({})", crate::runbook::progress::due_text(d, clock))
+                    });
+                    format!("; next {} {}{due}", next.step, one_line(&next.text, 50))
+                }
+                None => "; all done".to_string(),
+            };
+            writeln!(
+                out,
+                "  {} ({}): {}/{} done{next}",
+                view.name,
+                one_line(&view.title, 40),
+                view.done,
+                view.total
             )?;
         }
     }

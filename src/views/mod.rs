@@ -37,12 +37,15 @@ pub struct Loaded {
     pub comms: Vec<CommsEntry>,
     /// What postmortem.md holds, once it exists.
     pub postmortem: Option<Postmortem>,
+    /// The attached runbooks with their files (only with [`Loaded::load`]).
+    pub runbooks: Vec<crate::runbook::progress::Progress>,
 }
 
 impl Loaded {
     pub fn load(store: &Store, id: &str) -> Result<Loaded> {
         let mut loaded = Loaded::load_logs(store, id)?;
         loaded.postmortem = store.load_postmortem(id)?;
+        loaded.runbooks = crate::runbook::progress::load(store, &loaded.timeline);
         Ok(loaded)
     }
 
@@ -55,7 +58,26 @@ impl Loaded {
             roles: store.load_log(id)?,
             comms: store.load_log(id)?,
             postmortem: None,
+            runbooks: Vec::new(),
         })
+    }
+
+    /// The attached runbooks' progress as of the clock (nothing due once resolved).
+    pub fn runbook_views(&self, clock: &Clock) -> Vec<crate::runbook::progress::ProgressView> {
+        let began = self.incident.began();
+        let open = self.incident.status.is_open();
+        self.runbooks
+            .iter()
+            .map(|p| {
+                let mut view = p.view(&self.incident.severity, began, clock.now());
+                // Once it is resolved nothing is due any more.
+                if !open {
+                    view.next = None;
+                    view.steps.iter_mut().for_each(|s| s.due = None);
+                }
+                view
+            })
+            .collect()
     }
 
     pub fn due(&self, config: &Config, clock: &Clock) -> Vec<Due> {

@@ -3,16 +3,20 @@ use crate::common::{CHECKOUT, Repo};
 /// A SEV2 (default cadence 30m–60m) opened at 14:40.
 fn opened(sev: &str) -> Repo {
     let repo = Repo::new();
-    repo.ok(&[
-        "open",
-        "Checkout API down",
-        "--sev",
-        sev,
-        "--detected",
-        "14:35",
-        "--lead",
-        "alice",
-    ]);
+    // ok_at: a SEV1 notes the break-glass runbook it attaches on stderr.
+    repo.ok_at(
+        crate::common::NOW,
+        &[
+            "open",
+            "Checkout API down",
+            "--sev",
+            sev,
+            "--detected",
+            "14:35",
+            "--lead",
+            "alice",
+        ],
+    );
     repo
 }
 

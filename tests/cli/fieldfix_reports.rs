@@ -18,16 +18,20 @@ fn report(repo: &Repo, args: &[&str]) -> String {
 /// A SEV1 under investigation whose summary is a statement, with a command run through inc.
 fn sev1() -> Repo {
     let repo = Repo::new();
-    repo.ok(&[
-        "open",
-        "Checkout API down",
-        "--sev",
-        "SEV1",
-        "--started",
-        "14:02",
-        "--summary",
-        "40% of checkouts fail",
-    ]);
+    // ok_at: a SEV1 notes the break-glass runbook it attaches on stderr.
+    repo.ok_at(
+        crate::common::NOW,
+        &[
+            "open",
+            "Checkout API down",
+            "--sev",
+            "SEV1",
+            "--started",
+            "14:02",
+            "--summary",
+            "40% of checkouts fail",
+        ],
+    );
     repo.ok(&["exec", "--", "sh", "-c", "exit 0"]);
     repo.ok(&[
         "log",

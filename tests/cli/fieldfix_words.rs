@@ -194,7 +194,7 @@ fn names_are_accepted_as_people_type_them() {
     let id = CHECKOUT;
     assert_eq!(
         repo.ok(&["sev", "1"]),
-        format!("{id}: Severity SEV2 → SEV1\n")
+        format!("{id}: Severity SEV2 → SEV1\n{id}: Attached runbook break-glass (Break glass)\n")
     );
     assert_eq!(
         repo.ok(&["sev", "sev2"]),
@@ -520,9 +520,9 @@ fn the_dashboard_fits_80_columns_and_shows_more_on_wider_terminals() {
         assert!(line.chars().count() <= 200, "{line}");
     }
     insta::assert_snapshot!(wide, @r"
-    ID                                                     SEV   STATUS         AGE     LEAD                   TITLE                    LAST ENTRY               INTERNAL        CUSTOMERS       EXECUTIVES
-    2026-11-22-payments-failing-for-every-customer-in-the  SEV1  investigating  1h 55m  Maximilian Alexander…  Payments failing for e…  Failing over… (15m ago)  OVERDUE 1h 10m  OVERDUE 1h 15m  —
-    2026-11-22-search-slow                                 SEV3  investigating  1h 15m  bob                    Search slow              Update to cu… (45m ago)  OVERDUE 15m     16:00 (in 15m)  —
+    ID                                                   SEV   STATUS         AGE     LEAD      TITLE         NEXT STEP                     LAST ENTRY            INTERNAL        CUSTOMERS       EXECUTIVES
+    2026-11-22-payments-failing-for-every-customer-in-…  SEV1  investigating  1h 55m  Maximil…  Payments fa…  break-glass:5 OVERDUE 1h 35m  Failing o… (15m ago)  OVERDUE 1h 10m  OVERDUE 1h 15m  —
+    2026-11-22-search-slow                               SEV3  investigating  1h 15m  bob       Search slow   —                             Update to… (45m ago)  OVERDUE 15m     16:00 (in 15m)  —
     ");
 }
 

@@ -19,6 +19,7 @@ fn init_creates_a_repository_and_commits_the_configuration() {
         [
             ".gitattributes",
             ".inc.yaml",
+            ".inc/runbooks/break-glass.md",
             ".inc/schemas/catalog.schema.json",
             ".inc/schemas/comms.schema.json",
             ".inc/schemas/config.schema.json",

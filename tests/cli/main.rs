@@ -3,6 +3,7 @@
 mod common;
 
 mod a_actions;
+mod b_runbook;
 mod b_sevdefs;
 mod bad_input;
 mod change;
