@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use anyhow::{Context as _, Result};
-use serde::Serialize;
 
 use super::Ctx;
-use crate::actions::{self, Action, Change};
+use crate::actions::{self, Change};
 use crate::error::Error;
 use crate::store::Store;
+use crate::views::actions::ActionView;
 
 /// Follow-ups: the open Improvements of every post-mortem, newest incident first
 #[derive(Debug, clap::Args)]
@@ -225,164 +225,9 @@ fn list(ctx: &mut Ctx<'_>, args: ListArgs) -> Result<()> {
             let views: Vec<ActionView> = found.iter().map(ActionView::from).collect();
             super::print_json(ctx.out, &views)
         }
-        Format::Csv => csv(ctx, &found),
-        Format::Table => table(ctx, &found, args.all),
+        Format::Csv => crate::views::actions::csv(ctx.out, &found),
+        Format::Table => crate::views::actions::table(ctx.out, ctx.env.color, &found, args.all),
     }
-}
-
-/// An action for JSON: every field present.
-#[derive(Serialize)]
-struct ActionView<'a> {
-    incident: &'a str,
-    id: &'a str,
-    /// Not written in the file yet: inc writes this id the next time it writes the file.
-    provisional: bool,
-    text: &'a str,
-    owner: Option<&'a str>,
-    due: Option<&'a str>,
-    #[serde(rename = "type")]
-    kind: Option<&'a str>,
-    #[serde(rename = "ref")]
-    reference: Option<&'a str>,
-    status: &'static str,
-    overdue: bool,
-    done_on: Option<&'a str>,
-    done_by: Option<&'a str>,
-    file: &'a str,
-    line: u64,
-}
-
-impl<'a> From<&'a Action> for ActionView<'a> {
-    fn from(a: &'a Action) -> Self {
-        ActionView {
-            incident: &a.incident,
-            id: &a.id,
-            provisional: a.provisional,
-            text: &a.item.text,
-            owner: a.item.owner.as_deref(),
-            due: a.item.due.as_deref(),
-            kind: a.item.kind.as_deref(),
-            reference: a.item.reference.as_deref(),
-            status: status(a),
-            overdue: a.overdue,
-            done_on: a.item.done_on.as_deref(),
-            done_by: a.item.done_by.as_deref(),
-            file: &a.file,
-            line: a.item.line,
-        }
-    }
-}
-
-fn status(a: &Action) -> &'static str {
-    if a.item.done { "done" } else { "open" }
-}
-
-fn table(ctx: &mut Ctx<'_>, found: &[Action], all: bool) -> Result<()> {
-    if found.is_empty() {
-        let what = if all {
-            "No Improvements"
-        } else {
-            "No open Improvements"
-        };
-        writeln!(ctx.out, "{what} in the post-mortems.")?;
-        return Ok(());
-    }
-    let mut header = vec!["incident", "id"];
-    if all {
-        header.push("status");
-    }
-    header.extend(["owner", "due", "type", "ref", "text"]);
-    let mut table = crate::views::table(&header);
-    match ctx.env.color {
-        crate::Color::Always => {
-            table.enforce_styling();
-        }
-        crate::Color::Never => {
-            table.force_no_tty();
-        }
-        crate::Color::Auto => {}
-    }
-    // This command prints unescaped (so the overdue cells can be red): every cell is escaped here.
-    let esc = |text: &str| crate::text::escape_controls(text).into_owned();
-    let none = || "—".to_string();
-    for a in found {
-        let mut id = esc(&a.id);
-        if a.provisional {
-            id.push('*');
-        }
-        let mut row = vec![
-            comfy_table::Cell::new(esc(&a.incident)),
-            comfy_table::Cell::new(id),
-        ];
-        if all {
-            row.push(comfy_table::Cell::new(status(a)));
-        }
-        let due = match (&a.item.due, a.overdue) {
-            (Some(due), true) => format!("{} (overdue)", esc(due)),
-            (Some(due), false) => esc(due),
-            (None, _) => none(),
-        };
-        let mut due = comfy_table::Cell::new(due);
-        if a.overdue && ctx.env.color != crate::Color::Never {
-            due = due.fg(comfy_table::Color::Red);
-        }
-        let or_none = |v: &Option<String>| v.as_deref().map_or_else(none, esc);
-        row.extend([
-            comfy_table::Cell::new(or_none(&a.item.owner)),
-            due,
-            comfy_table::Cell::new(or_none(&a.item.kind)),
-            comfy_table::Cell::new(or_none(&a.item.reference)),
-            comfy_table::Cell::new(esc(&a.item.text)),
-        ]);
-        table.add_row(row);
-    }
-    writeln!(ctx.out, "{}", table.trim_fmt())?;
-    if found.iter().any(|a| a.provisional) {
-        writeln!(
-            ctx.out,
-            "* not yet written in postmortem.md: inc writes this id the next time it changes the file"
-        )?;
-    }
-    Ok(())
-}
-
-/// A CSV that issue trackers import: the first columns are the ones Jira, GitHub and Linear map
-/// (summary, description, assignee, due date, labels), then inc's own.
-fn csv(ctx: &mut Ctx<'_>, found: &[Action]) -> Result<()> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record([
-        "Summary",
-        "Description",
-        "Assignee",
-        "Due date",
-        "Labels",
-        "Incident",
-        "Id",
-        "Status",
-        "Ref",
-    ])?;
-    let esc = |text: &str| crate::text::escape_controls(text).into_owned();
-    let cell = |v: &Option<String>| v.as_deref().map(esc).unwrap_or_default();
-    for a in found {
-        writer.write_record([
-            esc(&a.item.text),
-            format!(
-                "Follow-up of incident {} ({}, line {})",
-                esc(&a.incident),
-                a.file,
-                a.item.line
-            ),
-            cell(&a.item.owner),
-            cell(&a.item.due),
-            cell(&a.item.kind),
-            esc(&a.incident),
-            esc(&a.name()),
-            status(a).to_string(),
-            cell(&a.item.reference),
-        ])?;
-    }
-    ctx.out.write_all(&writer.into_inner()?)?;
-    Ok(())
 }
 
 fn done(ctx: &mut Ctx<'_>, args: DoneArgs) -> Result<()> {

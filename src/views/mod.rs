@@ -17,6 +17,7 @@ use crate::postmortem::Postmortem;
 use crate::store::Store;
 use crate::time::{Clock, Time};
 
+pub mod actions;
 mod dashboard;
 mod fit;
 mod incident;

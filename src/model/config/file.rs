@@ -1,0 +1,104 @@
+//! The `.inc.yaml` that `inc init` writes: every default, each with a comment saying what it is for.
+
+/// The file `inc init` writes: the defaults, each documented, so people can see what to change.
+pub fn default_file(incidents_dir: &str) -> String {
+    format!(
+        r#"# yaml-language-server: $schema=.inc/schemas/config.schema.json
+# inc configuration. Every key is optional; the values below are the defaults.
+# Docs: docs/format.md in the inc repository.
+
+# Where incident directories live, relative to this file.
+incidents_dir: {incidents_dir}
+
+# Commit every change inc makes (false: write the files only, like --no-commit).
+commit: true
+
+# Severity names, worst first.
+severities: [SEV1, SEV2, SEV3, SEV4]
+
+# Severity of `inc open` when --sev is not given.
+default_severity: SEV3
+
+# What each severity means (`inc sev --list`; `inc open` offers them on a terminal), and whether
+# a resolved incident owes a post-mortem: `postmortem: required` (the default) or `optional`.
+# `postmortem_due_days: N` overrides the top-level postmortem_due_days for one severity.
+severity_definitions:
+  SEV1:
+    description: "Critical: a core service is down or data is at risk"
+    criteria:
+      - most customers cannot use a core service
+      - data loss, corruption or a security breach
+      - no workaround
+    postmortem: required
+  SEV2:
+    description: "Major: a core service is badly degraded or down for some customers"
+    criteria:
+      - a core feature fails for a part of the customers
+      - severe slowness or errors that customers notice
+      - a workaround exists but is costly
+    postmortem: required
+  SEV3:
+    description: "Minor: a limited or partial problem"
+    criteria:
+      - a non-core feature is impaired
+      - few customers affected, or a workaround exists
+    postmortem: required
+  SEV4:
+    description: "Low: no customer impact yet"
+    criteria:
+      - a risk to fix before it grows (a failed redundancy, a near-miss)
+      - cosmetic problems
+    postmortem: required
+
+# Roles people hold during an incident (`inc role ROLE PERSON`).
+roles: [incident-lead, technical-lead, technical-assist, scribe, comms-lead, tester]
+
+# Who updates go to (`inc comms MESSAGE --to AUDIENCE`), and where they are sent.
+audiences: [internal, customers, executives]
+channels: [email, chat, status-page, phone]
+
+# Audiences that need updates from the moment an incident opens. Others are tracked once they
+# have had a first update.
+required_updates: [internal, customers]
+
+# Update cadence: not more often than every `min`, never more than `max` without an update.
+# `default` applies to severities not listed.
+cadence:
+  default: {{min: 30m, max: 60m}}
+  SEV1: {{min: 15m, max: 30m}}
+
+# `inc check` warns when a resolved incident has no post-mortem after this many days.
+postmortem_due_days: 5
+
+# Other names people may type, on top of the built-in ones (IC and lead for incident-lead, exec
+# for executives, 1 for SEV1 …). Per kind: alias: name. For example:
+# aliases:
+#   roles: {{boss: incident-lead}}
+#   channels: {{slack: chat}}
+
+# Service level targets (none by default): per severity, or `default` for the others, how soon
+# an incident must be acknowledged (respond) and resolved, counted from its detection. E.g.:
+# sla:
+#   SEV1: {{respond: 15m, resolve: 4h}}
+#   default: {{respond: 1h}}
+
+# The time zone of the times in reports and post-mortems (an IANA name, like Europe/Berlin).
+timezone: UTC
+
+# Which logbook entries public (customer) reports show besides the milestones: `key` (entries
+# logged with --key) or `all`. Entries logged with --internal are never shown.
+public_entries: key
+
+# Kinds of incident (`inc open --type TYPE`); `incident` is the type of every incident that does
+# not name one. `inc stats` leaves out the types with exclude_from_metrics (unless --include-all).
+types:
+  incident: {{}}
+  game-day: {{exclude_from_metrics: true}}
+  false-alarm: {{exclude_from_metrics: true}}
+# The largest file `inc attach` copies into an incident (like 500kB, 5MB); keep bigger ones in
+# Git LFS (docs/format.md).
+attachments:
+  max_size: 5MB
+"#
+    )
+}
