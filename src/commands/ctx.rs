@@ -225,8 +225,10 @@ impl Ctx<'_> {
         self.ready_to_commit(store)?;
         if let Some(records) = store.journal().read() {
             self.recover(store, &records);
+            // Only an interrupted command leaves a half-made incident in the incidents
+            // directory: listing thousands of incidents on every command would cost `inc log`.
+            store.sweep_temps();
         }
-        store.sweep_temps();
         if self.commits(store) {
             store.start_journal();
         }

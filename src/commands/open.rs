@@ -157,6 +157,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     }
 
     let _lock = ctx.lock(&store)?;
+    // What an `inc open` killed without a journal (--no-commit) left beside the new incident.
+    store.sweep_temps();
     let by = ctx.by(&store, &args.who)?;
     let date = now.in_tz(ctx.clock.tz()).date();
     let base = format!("{date}-{}", slug(&title));

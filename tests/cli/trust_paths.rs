@@ -469,6 +469,14 @@ fn what_a_killed_command_left_is_ignored_then_swept() {
     std::fs::create_dir(&half).unwrap();
     std::fs::write(half.join("timeline.yaml"), "# half\n").unwrap();
     backdate(&half);
+    // ... and the journal it kept of the files it was writing.
+    let journal = repo.path(".git/inc/pending");
+    std::fs::create_dir_all(journal.parent().unwrap()).unwrap();
+    std::fs::write(
+        &journal,
+        "write incidents/2026-11-22-half-made/incident.yaml\nwrite incidents/2026-11-22-half-made/timeline.yaml\n",
+    )
+    .unwrap();
     // A killed rewrite of incident.yaml or postmortem.md: its temp file.
     let temp = repo.path(&format!("incidents/{CHECKOUT}/.inc-Ab12Cd"));
     std::fs::write(&temp, "status: resol").unwrap();
@@ -482,7 +490,12 @@ fn what_a_killed_command_left_is_ignored_then_swept() {
     repo.ok(&["check"]);
     repo.ok(&["show"]);
 
-    repo.ok(&["log", "after the crash"]);
+    let out = repo.run(&["log", "after the crash"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(!half.exists());
     assert!(!temp.exists());
     assert!(fresh.exists());
