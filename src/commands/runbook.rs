@@ -200,6 +200,26 @@ pub(super) fn matching(
         .collect()
 }
 
+/// The attach entries for the runbooks an amended incident (tags, impact services) newly
+/// matches, for [`super::update_incident_with`]. Only while the incident is open: filling in tags
+/// or impact after resolution must not hand out checklists nobody will follow.
+pub(super) fn attach_on_change(
+    store: &Store,
+    ctx: &Ctx<'_>,
+    incident: &Incident,
+    by: &str,
+    id: &str,
+) -> Result<Vec<TimelineEntry>> {
+    if !incident.status.is_open() {
+        return Ok(Vec::new());
+    }
+    let logged: Vec<TimelineEntry> = store.load_log(id)?;
+    Ok(matching(store, incident, &logged)
+        .iter()
+        .map(|r| attach_entry(ctx, by, r))
+        .collect())
+}
+
 fn attach(ctx: &mut Ctx<'_>, person: &crate::cli::Person, name: &str) -> Result<()> {
     let store = ctx.store()?;
     let _lock = ctx.lock(&store)?;

@@ -1,0 +1,103 @@
+//! Seams between features built apart: runbooks attached when impact or tags change, and the
+//! tactical report with more than one runbook.
+
+use crate::common::{CHECKOUT, Repo};
+
+const BY_SERVICE: &str = "---
+title: Checkout provider
+when:
+  services: [checkout]
+---
+- [ ] Check the payment provider's status page
+";
+
+const BY_TAG: &str = "---
+title: Database
+when:
+  tags: [db]
+---
+- [ ] Page the DBA on call
+";
+
+fn with_runbooks() -> Repo {
+    let repo = Repo::new();
+    repo.write(".inc/runbooks/checkout.md", BY_SERVICE);
+    repo.write(".inc/runbooks/db.md", BY_TAG);
+    repo.git(&["add", "."]);
+    repo.git(&["commit", "-qm", "runbooks"]);
+    repo.open_checkout();
+    repo
+}
+
+fn attached(repo: &Repo) -> Vec<String> {
+    repo.json(&["show", "--json"])["runbooks"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .map(|r| r["name"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn impact_service_attaches_its_runbook() {
+    let repo = with_runbooks();
+    assert!(attached(&repo).is_empty());
+    let out = repo.ok(&["impact", "--service", "checkout"]);
+    assert!(
+        out.contains(&format!(
+            "{CHECKOUT}: Attached runbook checkout (Checkout provider)\n"
+        )),
+        "{out}"
+    );
+    assert_eq!(attached(&repo), ["checkout"]);
+    // One commit for the impact and the attachment.
+    assert!(repo.status().is_empty());
+    assert_eq!(
+        repo.head_files(),
+        [
+            format!("incidents/{CHECKOUT}/incident.yaml"),
+            format!("incidents/{CHECKOUT}/timeline.yaml")
+        ]
+    );
+}
+
+#[test]
+fn tag_add_attaches_its_runbook() {
+    let repo = with_runbooks();
+    let out = repo.ok(&["tag", "add", "db"]);
+    assert!(out.contains("Attached runbook db (Database)"), "{out}");
+    assert_eq!(attached(&repo), ["db"]);
+    // Once only: removing and adding the tag again attaches nothing more.
+    repo.ok(&["tag", "remove", "db"]);
+    let again = repo.ok(&["tag", "add", "db"]);
+    assert!(!again.contains("Attached"), "{again}");
+}
+
+#[test]
+fn impact_after_resolution_attaches_nothing() {
+    let repo = with_runbooks();
+    repo.ok(&["resolve"]);
+    let out = repo.ok(&["impact", "--service", "checkout"]);
+    assert!(!out.contains("Attached"), "{out}");
+    assert!(attached(&repo).is_empty());
+}
+
+#[test]
+fn tactical_report_lists_each_runbook_on_its_own_line() {
+    let repo = with_runbooks();
+    repo.ok(&["runbook", "attach", "db"]);
+    repo.ok(&["runbook", "attach", "checkout"]);
+    let report = repo.ok(&["report", "--template", "tactical"]);
+    let section = report
+        .split("## Runbooks\n\n")
+        .nth(1)
+        .and_then(|rest| rest.split("## Needs").next())
+        .expect("a Runbooks section");
+    assert_eq!(
+        section,
+        "- db: 0/1 steps done; next db:1: Page the DBA on call\n\
+         - checkout: 0/1 steps done; next checkout:1: Check the payment provider's status page\n\n"
+    );
+}
