@@ -101,3 +101,35 @@ fn tactical_report_lists_each_runbook_on_its_own_line() {
          - checkout: 0/1 steps done; next checkout:1: Check the payment provider's status page\n\n"
     );
 }
+
+#[test]
+fn check_reports_runbook_services_missing_from_the_catalog() {
+    let repo = Repo::new();
+    repo.write(
+        ".inc/catalog.yaml",
+        "services:\n  - name: checkout\n  - name: api\n",
+    );
+    repo.write(
+        ".inc/runbooks/pay.md",
+        "---\nwhen:\n  services:\n    - api\n    - chekout\n---\n- [ ] Check the provider\n",
+    );
+    let run = repo.run(&["check"]);
+    assert_eq!(run.status.code(), Some(1));
+    let out = String::from_utf8(run.stdout).unwrap() + &String::from_utf8(run.stderr).unwrap();
+    assert!(
+        out.contains(".inc/runbooks/pay.md\n  5:7     error    service \"chekout\" is not in .inc/catalog.yaml: did you mean checkout?"),
+        "{out}"
+    );
+    // Listed names, in any case, pass; so does any name without a catalog.
+    repo.write(
+        ".inc/runbooks/pay.md",
+        "---\nwhen:\n  services: [API, checkout]\n---\n- [ ] Check the provider\n",
+    );
+    repo.ok(&["check"]);
+    std::fs::remove_file(repo.path(".inc/catalog.yaml")).unwrap();
+    repo.write(
+        ".inc/runbooks/pay.md",
+        "---\nwhen:\n  services: [chekout]\n---\n- [ ] Check the provider\n",
+    );
+    repo.ok(&["check"]);
+}
