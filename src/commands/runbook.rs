@@ -34,7 +34,7 @@ pub enum Action {
         /// The runbook's name (its file name without .md)
         name: String,
     },
-    /// Detach a runbook (`inc sev` does not attach it again)
+    /// Detach a runbook (`inc sev`, `inc impact` and `inc tag` do not attach it again)
     Detach {
         /// The runbook's name
         name: String,
@@ -445,7 +445,7 @@ fn learned(store: &Store, id: &str) -> Result<Vec<String>> {
     let mut steps: Vec<String> = crate::model::log::sorted(&entries)
         .into_iter()
         .filter(|e| matches!(e.kind, Kind::Action | Kind::Decision))
-        .map(|e| e.text.clone())
+        .filter_map(learned_step)
         .collect();
     if let Some(postmortem) = store.load_postmortem(id)? {
         steps.extend(
@@ -481,6 +481,16 @@ fn learned(store: &Store, id: &str) -> Result<Vec<String>> {
         })
         .filter(|s| !s.is_empty())
         .collect())
+}
+
+/// The step a logbook entry teaches. What `inc exec` ran becomes "Run `COMMAND`" (its logged
+/// exit and duration mean nothing next time); a command that failed teaches nothing.
+fn learned_step(entry: &TimelineEntry) -> Option<String> {
+    match crate::report::Exec::parse(entry.kind, &entry.text) {
+        Some(exec) if exec.ok => Some(format!("Run `{}`", exec.command)),
+        Some(_) => None,
+        None => Some(entry.text.clone()),
+    }
 }
 
 /// A new runbook's text: front matter to fill in, and the steps (learned from `from`, if given).

@@ -133,3 +133,16 @@ fn check_reports_runbook_services_missing_from_the_catalog() {
     );
     repo.ok(&["check"]);
 }
+
+#[test]
+fn runbook_from_an_incident_turns_exec_entries_into_run_steps() {
+    let repo = Repo::with_incident();
+    repo.ok(&["exec", "--", "true"]);
+    let failed = repo.run(&["exec", "--", "false"]);
+    assert_eq!(failed.status.code(), Some(1), "{failed:?}");
+    repo.ok(&["log", "--kind", "decision", "Roll back first"]);
+    repo.ok(&["runbook", "new", "learned", "--from", CHECKOUT]);
+    let text = repo.read(".inc/runbooks/learned.md");
+    let steps: Vec<&str> = text.lines().filter(|l| l.starts_with("- [ ]")).collect();
+    assert_eq!(steps, ["- [ ] Run `true`", "- [ ] Roll back first"]);
+}
