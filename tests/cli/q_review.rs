@@ -146,3 +146,20 @@ fn runbook_from_an_incident_turns_exec_entries_into_run_steps() {
     let steps: Vec<&str> = text.lines().filter(|l| l.starts_with("- [ ]")).collect();
     assert_eq!(steps, ["- [ ] Run `true`", "- [ ] Roll back first"]);
 }
+
+#[test]
+fn init_config_keeps_a_blank_line_between_sections() {
+    let repo = Repo::new();
+    let config = repo.read(".inc.yaml");
+    assert!(
+        config.contains("  false-alarm: {exclude_from_metrics: true}\n\n# The largest file"),
+        "{config}"
+    );
+    // Every comment block that opens a section follows a blank line.
+    let lines: Vec<&str> = config.lines().collect();
+    for pair in lines.windows(2) {
+        if pair[1].starts_with("# ") && !pair[0].starts_with('#') {
+            assert!(pair[0].is_empty(), "no blank line before {:?}", pair[1]);
+        }
+    }
+}
