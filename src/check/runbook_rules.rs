@@ -20,6 +20,8 @@ pub fn runbooks(store: &Store) -> Vec<Problem> {
         .filter(|n| n.ends_with(".md"))
         .collect();
     files.sort();
+    // A broken catalog is reported by its own rule; here it only means no service is checked.
+    let catalog = store.catalog().ok().flatten();
     for file in files {
         let shown = format!("{}/{file}", runbook::DIR);
         let problem = |(line, column): (u64, u64), level, rule, message: String| Problem {
@@ -67,6 +69,11 @@ pub fn runbooks(store: &Store) -> Vec<Problem> {
                 for (line, column, message) in runbook::problems(&found, &text, store.config()) {
                     problems.push(problem((line, column), Level::Error, "runbook", message));
                 }
+                if let Some(catalog) = &catalog {
+                    for (at, message) in unknown_services(&found, &text, catalog) {
+                        problems.push(problem(at, Level::Error, "unknown-service", message));
+                    }
+                }
             }
             Err(Error::File {
                 line,
@@ -78,4 +85,56 @@ pub fn runbooks(store: &Store) -> Vec<Problem> {
         }
     }
     problems
+}
+
+/// Services in `when:` that the catalog does not list: such a runbook would never attach, since
+/// `inc impact` only takes catalog names. Each is placed on its item under `services:`.
+fn unknown_services(
+    found: &runbook::Runbook,
+    text: &str,
+    catalog: &crate::model::catalog::Catalog,
+) -> Vec<((u64, u64), String)> {
+    found
+        .front
+        .when
+        .services
+        .iter()
+        .filter(|s| !catalog.knows(s))
+        .map(|service| {
+            let hint = crate::error::did_you_mean(service, &catalog.names())
+                .map(|s| format!("did you mean {s}? "))
+                .unwrap_or_default();
+            (
+                position(text, "services", service),
+                format!(
+                    "service \"{service}\" is not in {}: {hint}use a listed service, or add it to the catalog",
+                    crate::model::catalog::FILE
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Where `value` is written after the `key:` line (flow or block list), else the key itself.
+fn position(text: &str, key: &str, value: &str) -> (u64, u64) {
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(start) = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with(&format!("{key}:")))
+    else {
+        return (1, 1);
+    };
+    for (i, line) in lines.iter().enumerate().skip(start).take(64) {
+        if i > start && !line.trim_start().starts_with('-') {
+            break;
+        }
+        if let Some(column) = line.find(value) {
+            return (i as u64 + 1, column as u64 + 1);
+        }
+    }
+    let line = lines[start];
+    (
+        start as u64 + 1,
+        (line.len() - line.trim_start().len()) as u64 + 1,
+    )
 }

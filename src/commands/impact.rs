@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 
-use super::{Ctx, update_incident};
+use super::{Ctx, update_incident_with};
 use crate::error::Error;
 use crate::model::Kind;
 use crate::model::incident::Impact;
@@ -43,15 +43,23 @@ pub struct Args {
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let store = ctx.store()?;
     let request = Request::new(&store, args)?;
-    update_incident(ctx, &store, &request.who, "impact", |incident, _| {
-        let before = incident.impact.clone();
-        request.apply(&mut incident.impact);
-        let changes = describe(&before, &incident.impact);
-        if changes.is_empty() {
-            return Ok(None);
-        }
-        Ok(Some((None, Kind::Status, format!("Impact {changes}"))))
-    })
+    update_incident_with(
+        ctx,
+        &store,
+        &request.who,
+        "impact",
+        |incident, _| {
+            let before = incident.impact.clone();
+            request.apply(&mut incident.impact);
+            let changes = describe(&before, &incident.impact);
+            if changes.is_empty() {
+                return Ok(None);
+            }
+            Ok(Some((None, Kind::Status, format!("Impact {changes}"))))
+        },
+        // A service hit brings its runbooks, as a rising severity does.
+        |ctx, incident, by, id| super::runbook::attach_on_change(&store, ctx, incident, by, id),
+    )
 }
 
 /// The validated parts to set; `None` leaves a part as it is.

@@ -34,7 +34,7 @@ pub enum Action {
         /// The runbook's name (its file name without .md)
         name: String,
     },
-    /// Detach a runbook (`inc sev` does not attach it again)
+    /// Detach a runbook (`inc sev`, `inc impact` and `inc tag` do not attach it again)
     Detach {
         /// The runbook's name
         name: String,
@@ -198,6 +198,26 @@ pub(super) fn matching(
         .filter(|r| !attached.iter().any(|a| a.name == r.name))
         .filter(|r| !runbook::was_detached(entries, &r.name))
         .collect()
+}
+
+/// The attach entries for the runbooks an amended incident (tags, impact services) newly
+/// matches, for [`super::update_incident_with`]. Only while the incident is open: filling in tags
+/// or impact after resolution must not hand out checklists nobody will follow.
+pub(super) fn attach_on_change(
+    store: &Store,
+    ctx: &Ctx<'_>,
+    incident: &Incident,
+    by: &str,
+    id: &str,
+) -> Result<Vec<TimelineEntry>> {
+    if !incident.status.is_open() {
+        return Ok(Vec::new());
+    }
+    let logged: Vec<TimelineEntry> = store.load_log(id)?;
+    Ok(matching(store, incident, &logged)
+        .iter()
+        .map(|r| attach_entry(ctx, by, r))
+        .collect())
 }
 
 fn attach(ctx: &mut Ctx<'_>, person: &crate::cli::Person, name: &str) -> Result<()> {
@@ -425,7 +445,7 @@ fn learned(store: &Store, id: &str) -> Result<Vec<String>> {
     let mut steps: Vec<String> = crate::model::log::sorted(&entries)
         .into_iter()
         .filter(|e| matches!(e.kind, Kind::Action | Kind::Decision))
-        .map(|e| e.text.clone())
+        .filter_map(learned_step)
         .collect();
     if let Some(postmortem) = store.load_postmortem(id)? {
         steps.extend(
@@ -461,6 +481,16 @@ fn learned(store: &Store, id: &str) -> Result<Vec<String>> {
         })
         .filter(|s| !s.is_empty())
         .collect())
+}
+
+/// The step a logbook entry teaches. What `inc exec` ran becomes "Run `COMMAND`" (its logged
+/// exit and duration mean nothing next time); a command that failed teaches nothing.
+fn learned_step(entry: &TimelineEntry) -> Option<String> {
+    match crate::report::Exec::parse(entry.kind, &entry.text) {
+        Some(exec) if exec.ok => Some(format!("Run `{}`", exec.command)),
+        Some(_) => None,
+        None => Some(entry.text.clone()),
+    }
 }
 
 /// A new runbook's text: front matter to fill in, and the steps (learned from `from`, if given).

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use super::{Ctx, update_incident};
+use super::{Ctx, update_incident_with};
 use crate::error::Error;
 use crate::model::Kind;
 
@@ -49,32 +49,42 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let store = ctx.store()?;
     let verb = if adding { "add" } else { "remove" };
     let action = format!("tag {verb} {}", tags.join(" "));
-    update_incident(ctx, &store, &args.who, &action, |incident, _| {
-        let before = incident.tags.clone();
-        if adding {
-            for tag in &tags {
-                if !incident.tags.iter().any(|t| same(t, tag)) {
-                    incident.tags.push(tag.clone());
+    update_incident_with(
+        ctx,
+        &store,
+        &args.who,
+        &action,
+        |incident, _| {
+            let before = incident.tags.clone();
+            if adding {
+                for tag in &tags {
+                    if !incident.tags.iter().any(|t| same(t, tag)) {
+                        incident.tags.push(tag.clone());
+                    }
                 }
-            }
-        } else {
-            incident
-                .tags
-                .retain(|t| !tags.iter().any(|tag| same(t, tag)));
-        }
-        if incident.tags == before {
-            return Ok(None);
-        }
-        let list = |tags: &[String]| {
-            if tags.is_empty() {
-                "(none)".to_string()
             } else {
-                tags.join(", ")
+                incident
+                    .tags
+                    .retain(|t| !tags.iter().any(|tag| same(t, tag)));
             }
-        };
-        let text = format!("Tags {} → {}", list(&before), list(&incident.tags));
-        Ok(Some((None, Kind::Edit, text)))
-    })
+            if incident.tags == before {
+                return Ok(None);
+            }
+            let list = |tags: &[String]| {
+                if tags.is_empty() {
+                    "(none)".to_string()
+                } else {
+                    tags.join(", ")
+                }
+            };
+            let text = format!("Tags {} → {}", list(&before), list(&incident.tags));
+            Ok(Some((None, Kind::Edit, text)))
+        },
+        |ctx, incident, by, id| {
+            // A tag added brings its runbooks, as a rising severity does.
+            super::runbook::attach_on_change(&store, ctx, incident, by, id)
+        },
+    )
 }
 
 /// Tags as `inc open --tag` keeps them: trimmed, empty ones dropped, each once, in order.

@@ -28,6 +28,7 @@ mod list_show;
 mod log;
 mod open;
 mod postmortem;
+mod q_review;
 mod report;
 mod roles;
 mod schema;

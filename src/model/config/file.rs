@@ -95,6 +95,7 @@ types:
   incident: {{}}
   game-day: {{exclude_from_metrics: true}}
   false-alarm: {{exclude_from_metrics: true}}
+
 # The largest file `inc attach` copies into an incident (like 500kB, 5MB); keep bigger ones in
 # Git LFS (docs/format.md).
 attachments:
