@@ -139,9 +139,14 @@ fn followups(
     groups: &mut [Group],
     by: Option<GroupBy>,
 ) -> Result<()> {
+    // Post-mortems are read on every core, as the incidents were: one file per incident.
+    let loaded =
+        crate::store::parallel_map(ids.iter().zip(incidents).collect(), |(id, incident)| {
+            (incident, store.load_postmortem(id))
+        });
     let mut items = Vec::new();
-    for (id, incident) in ids.iter().zip(incidents) {
-        match store.load_postmortem(id) {
+    for (incident, postmortem) in loaded {
+        match postmortem {
             Ok(Some(pm)) => items.push((incident, pm.improvements)),
             Ok(None) => {}
             Err(err) => crate::eprintln_escaped!("warning: skipped a post-mortem: {err:#}"),
