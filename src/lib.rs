@@ -20,6 +20,7 @@ pub mod postmortem;
 pub mod refresh;
 pub mod report;
 pub mod search;
+pub mod site;
 pub mod sla;
 pub mod stats;
 pub mod store;

@@ -29,6 +29,7 @@ mod open;
 mod postmortem;
 mod report;
 mod roles;
+mod s_site;
 mod schema;
 mod selection;
 mod stats;
