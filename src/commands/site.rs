@@ -173,7 +173,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let shown = args.output.display();
     writeln!(
         ctx.out,
-        "Wrote {} of {} files to {shown} ({} unchanged{}); {} incidents{}.\nOpen {shown}/index.html in a browser.",
+        "Wrote {} of {} files to {shown} ({} unchanged{}); {} incident{}{}.\nOpen {shown}/index.html in a browser.",
         done.written,
         pages.len(),
         done.unchanged,
@@ -183,6 +183,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             String::new()
         },
         site.incidents.len(),
+        if site.incidents.len() == 1 { "" } else { "s" },
         if public { ", public" } else { "" },
     )?;
     Ok(())
