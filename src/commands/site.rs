@@ -1,5 +1,6 @@
 //! `inc site`: write the incident history as a static website (see docs/site.md).
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -104,6 +105,16 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     people.sort();
     people.dedup();
     let names = Names::new(&people);
+    let name_words: BTreeSet<String> = people
+        .iter()
+        .flat_map(|p| {
+            slug::slugify(p)
+                .split('-')
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .filter(|w| w.chars().count() >= 2)
+        .collect();
     let public = args.public;
     let clock = &ctx.clock;
     let redact = |text: &str| {
@@ -114,7 +125,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         }
     };
     let rendered: Vec<Result<Entry>> = parallel_map(loaded.iter().collect(), |l: &Loaded| {
-        let page_name = page_name(&l.id, public, &redact);
+        let page_name = page_name(&l.id, public, &name_words);
         let options = Options {
             authors: Vec::new(),
             audience: public.then(|| PUBLIC_AUDIENCE.to_string()),
@@ -189,14 +200,19 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     Ok(())
 }
 
-/// The incident's page name: its id, unless a public site would show a person's name in it (or
-/// the id is not a plain file name), then its date and a hash of the id.
-fn page_name(id: &str, public: bool, redact: &dyn Fn(&str) -> String) -> String {
+/// The incident's page name: its id, unless a public site would show a person's name in it (any
+/// word of anyone's name, in any case: a file name has no room for doubt) or the id is not a plain
+/// file name; then its date and a hash of the id.
+fn page_name(id: &str, public: bool, name_words: &BTreeSet<String>) -> String {
     let plain = !id.starts_with('.')
         && id
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    if plain && (!public || redact(id) == id) {
+    let named = || {
+        id.split(|c: char| !c.is_alphanumeric())
+            .any(|word| name_words.contains(&word.to_lowercase()))
+    };
+    if plain && !(public && named()) {
         return id.to_string();
     }
     let date: String = id
@@ -305,7 +321,12 @@ fn entry(
         duration: i.milestones.durations().time_to_resolve,
         services: i.impact.services.iter().map(|s| redact(s)).collect(),
         tags: if public { Vec::new() } else { i.tags.clone() },
-        summary: redact(&i.summary),
+        // Customers read the impact written for them first (the external report's headline).
+        summary: redact(if public && !i.impact.summary.trim().is_empty() {
+            &i.impact.summary
+        } else {
+            &i.summary
+        }),
         updated,
         updates,
         followups_open: improvements.len() - done,

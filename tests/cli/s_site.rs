@@ -486,3 +486,61 @@ fn the_pages_render_in_headless_chromium() {
         assert!(bytes.starts_with(b"\x89PNG"), "{page}");
     }
 }
+
+#[test]
+fn a_public_page_is_not_named_after_a_person() {
+    let repo = Repo::new();
+    repo.ok(&["open", "Marguerite dropped the cache", "--sev", "SEV3"]);
+    repo.ok(&["role", "technical-lead", "Marguerite"]);
+    repo.ok(&["site", "-o", "public", "--public"]);
+    let site = files(&repo.path("public"));
+    let pages: Vec<&String> = site
+        .keys()
+        .filter(|k| k.starts_with("incidents/"))
+        .collect();
+    assert_eq!(pages.len(), 1, "{pages:?}");
+    assert!(
+        pages[0].starts_with("incidents/2026-11-22-incident-") && pages[0].ends_with(".html"),
+        "{pages:?}"
+    );
+    for (name, bytes) in &site {
+        let text = String::from_utf8_lossy(bytes).to_lowercase();
+        assert!(!text.contains("marguerite"), "{name}: {text}");
+    }
+    // The team's own site keeps the id.
+    repo.ok(&["site", "-o", "internal"]);
+    assert!(
+        repo.path("internal/incidents/2026-11-22-marguerite-dropped-the-cache.html")
+            .is_file()
+    );
+}
+
+#[test]
+fn the_demo_builds_the_site_and_commits_it() {
+    let repo = Repo::empty();
+    let out = repo.ok(&["demo", "demo-repo"]);
+    assert!(out.contains("/demo-repo/site/ (open index.html)"), "{out}");
+    let site = files(&repo.path("demo-repo/site"));
+    for name in [
+        "index.html",
+        "stats.html",
+        "feed.xml",
+        "status.json",
+        "badge.svg",
+    ] {
+        assert!(site.contains_key(name), "{name}");
+    }
+    let tracked = std::process::Command::new("git")
+        .current_dir(repo.path("demo-repo"))
+        .args(["ls-files", "site"])
+        .output()
+        .unwrap();
+    let tracked = String::from_utf8(tracked.stdout).unwrap();
+    assert!(tracked.contains("site/index.html\n"), "{tracked}");
+    let page = text(&site, "incidents/2026-11-21-checkout-api-returns-500s.html");
+    assert_eq!(check_svgs("demo page", &page), 1);
+    assert!(
+        page.contains("Roll back payments-service to v411"),
+        "{page}"
+    );
+}
