@@ -346,8 +346,12 @@ const FILTER_SCRIPT: &str = "<script>
 
 fn stats(site: &Site) -> String {
     let mut body = format!("<h1>Statistics: {}</h1>\n", esc(&site.title));
-    let months: Vec<String> = site.months.iter().map(|g| g.group.clone()).collect();
-    let hours = |secs: Option<i64>| secs.map_or(0.0, |s| s as f64);
+    // Every month from the first incident's to the last one's, so quiet months show as gaps.
+    let mut present: BTreeSet<String> = site.months.iter().map(|g| g.group.clone()).collect();
+    present.extend(site.incidents.iter().map(|e| e.month.clone()));
+    let all_months = month_range(&present);
+    let group = |month: &str| site.months.iter().find(|g| g.group == month);
+    let secs = |secs: Option<i64>| secs.map_or(0.0, |s| s as f64);
     let show_duration = |v: f64| format_duration(jiff::SignedDuration::from_secs(v as i64));
     for (n, (name, title)) in [
         ("time_to_detect", "Time to detect"),
@@ -357,20 +361,19 @@ fn stats(site: &Site) -> String {
     .into_iter()
     .enumerate()
     {
-        let pick = |g: &Group| {
-            g.measures()
-                .into_iter()
-                .find(|(m, _)| *m == name)
+        let pick = |month: &str| {
+            group(month)
+                .and_then(|g| g.measures().into_iter().find(|(m, _)| *m == name))
                 .map(|(_, m)| m.clone())
                 .unwrap_or_default()
         };
-        let median: Vec<f64> = site.months.iter().map(|g| hours(pick(g).median)).collect();
-        let p90: Vec<f64> = site.months.iter().map(|g| hours(pick(g).p90)).collect();
+        let median: Vec<f64> = all_months.iter().map(|m| secs(pick(m).median)).collect();
+        let p90: Vec<f64> = all_months.iter().map(|m| secs(pick(m).p90)).collect();
         let desc = site
             .months
             .iter()
             .map(|g| {
-                let m = pick(g);
+                let m = pick(&g.group);
                 match (m.median, m.p90) {
                     (Some(med), Some(p)) => format!(
                         "{}: median {}, p90 {}.",
@@ -388,7 +391,7 @@ fn stats(site: &Site) -> String {
             &format!("chart-{}", n + 1),
             &format!("{title} per month, median and p90"),
             &desc,
-            &months,
+            &all_months,
             &[
                 charts::Series {
                     name: "median".into(),
@@ -407,9 +410,6 @@ fn stats(site: &Site) -> String {
     }
 
     // Incidents per month by severity (all incidents, also those left out of the durations).
-    let mut all_months: BTreeSet<String> = months.iter().cloned().collect();
-    all_months.extend(site.incidents.iter().map(|e| e.month.clone()));
-    let all_months: Vec<String> = all_months.into_iter().collect();
     let mut severities: Vec<String> = site.severities.clone();
     for e in &site.incidents {
         if !severities.contains(&e.severity) {
@@ -501,6 +501,31 @@ fn stats(site: &Site) -> String {
     layout(site, &format!("Statistics: {}", site.title), "", &body)
 }
 
+/// Every `YYYY-MM` from the first of `months` to the last (at most 600: fifty years); the months
+/// as given when one does not parse.
+fn month_range(months: &BTreeSet<String>) -> Vec<String> {
+    let parse = |m: &String| jiff::civil::Date::strptime("%Y-%m-%d", format!("{m}-01")).ok();
+    let (Some(first), Some(last)) = (
+        months.first().and_then(parse),
+        months.last().and_then(parse),
+    ) else {
+        return months.iter().cloned().collect();
+    };
+    if months.iter().any(|m| parse(m).is_none()) {
+        return months.iter().cloned().collect();
+    }
+    let mut out = Vec::new();
+    let mut at = first;
+    while at <= last && out.len() < 600 {
+        out.push(at.strftime("%Y-%m").to_string());
+        match at.checked_add(jiff::Span::new().months(1)) {
+            Ok(next) => at = next,
+            Err(_) => break,
+        }
+    }
+    out
+}
+
 /// The open incidents, for a status page or a badge.
 fn status_json(site: &Site) -> String {
     #[derive(Serialize)]
@@ -579,6 +604,17 @@ fn badge(site: &Site) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quiet_months_are_on_the_axis() {
+        let months: BTreeSet<String> = ["2025-11", "2026-02"].map(String::from).into();
+        assert_eq!(
+            month_range(&months),
+            ["2025-11", "2025-12", "2026-01", "2026-02"]
+        );
+        let odd: BTreeSet<String> = ["2026-01", "(unknown)"].map(String::from).into();
+        assert_eq!(month_range(&odd), ["(unknown)", "2026-01"]);
+    }
 
     #[test]
     fn esc_escapes_markup_and_drops_controls() {

@@ -457,6 +457,8 @@ fn the_pages_render_in_headless_chromium() {
                     "--disable-component-update",
                     "--disable-sync",
                     "--no-first-run",
+                    // Nothing may be fetched: every host name fails to resolve.
+                    "--host-resolver-rules=MAP * ~NOTFOUND",
                 ])
                 .arg(format!("--user-data-dir={}", profile.path().display()))
                 .args(extra)
