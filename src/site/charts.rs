@@ -68,13 +68,14 @@ pub fn bars(
     }
     let slot = (WIDTH - LEFT - RIGHT) / labels.len().max(1) as f64;
     let per = if stacked { 1 } else { series.len().max(1) };
-    let bar = (slot * 0.8 / per as f64).max(1.0);
+    // Bars no wider than 40: one month alone is a bar, not a wall.
+    let bar = (slot * 0.8 / per as f64).clamp(1.0, 40.0);
     // Show every label when they fit, else every n-th.
     let every = ((labels.len() as f64 * 60.0) / (WIDTH - LEFT - RIGHT))
         .ceil()
         .max(1.0) as usize;
     for (i, label) in labels.iter().enumerate() {
-        let x0 = LEFT + slot * i as f64 + slot * 0.1;
+        let x0 = LEFT + slot * i as f64 + (slot - bar * per as f64) / 2.0;
         let mut base = 0.0;
         for (k, s) in series.iter().enumerate() {
             let value = s.values.get(i).copied().unwrap_or(0.0);
