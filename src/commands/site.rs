@@ -19,9 +19,9 @@ use crate::views::Loaded;
 /// with charts, an Atom feed, status.json and a badge
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
-  inc site -o public-site
+  inc site -o site                        # then open site/index.html
   inc site -o public --public --base-url https://status.example.com --title \"Example status\"
-  python3 -m http.server -d public-site   # or open public-site/index.html")]
+  python3 -m http.server -d public        # serve it to look at it as the web will")]
 pub struct Args {
     /// The directory to write (created if missing; rebuilding rewrites only changed files)
     #[arg(short, long, value_name = "DIR")]

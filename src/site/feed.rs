@@ -6,6 +6,9 @@ use atom_syndication::{Entry as AtomEntry, Feed, FixedDateTime, Link, Person, Te
 use super::{Site, url};
 use crate::time::Time;
 
+/// The most entries the feed holds.
+const MAX_ENTRIES: usize = 100;
+
 /// The feed as XML. Without `--base-url` links are relative to the feed (readers resolve them
 /// against where they fetched it); ids are URNs either way, so they never change with the host.
 pub fn atom(site: &Site) -> String {
@@ -38,6 +41,8 @@ pub fn atom(site: &Site) -> String {
     }
     // Newest first, the same bytes for the same data.
     entries.sort_by(|a, b| b.updated().cmp(a.updated()).then(a.id().cmp(b.id())));
+    // Readers poll the feed: the newest entries are what it is for, the index has the rest.
+    entries.truncate(MAX_ENTRIES);
     let mut feed = Feed::default();
     feed.set_title(Text::plain(clean(&site.title)));
     feed.set_id(format!("urn:inc:site:{}", slug::slugify(&site.title)));

@@ -546,3 +546,25 @@ fn the_demo_builds_the_site_and_commits_it() {
         "{page}"
     );
 }
+
+#[test]
+fn an_attachment_that_is_a_link_is_not_copied() {
+    let repo = history();
+    let attached = repo.path("incidents/2026-11-22-checkout-api-down/attachments/secret.png");
+    std::fs::remove_file(&attached).unwrap();
+    let outside = crate::common::outside(&repo, "private.txt", "OUTSIDE-THE-REPOSITORY");
+    std::os::unix::fs::symlink(&outside, &attached).unwrap();
+    let out = repo.run(&["site", "-o", "site"]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("attachment secret.png not copied (missing, a link, or over 50 MB)"),
+        "{err}"
+    );
+    for (name, bytes) in files(&repo.path("site")) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("OUTSIDE-THE-REPOSITORY"),
+            "{name}"
+        );
+    }
+}
