@@ -274,13 +274,19 @@ fn entry(
     } else {
         i.title.clone()
     };
+    // A public site does not tell when something internal was written either.
     let mut updated: Time = i.opened;
-    for t in l
+    let entries = l
         .timeline
         .iter()
-        .map(|e| e.at)
-        .chain(l.comms.iter().map(|c| c.at))
-    {
+        .filter(|e| !(public && e.internal))
+        .map(|e| e.at);
+    let comms = l
+        .comms
+        .iter()
+        .filter(|c| !public || c.audience == PUBLIC_AUDIENCE)
+        .map(|c| c.at);
+    for t in entries.chain(comms) {
         updated = updated.max(t);
     }
     for m in crate::model::Milestone::ALL {

@@ -568,3 +568,28 @@ fn an_attachment_that_is_a_link_is_not_copied() {
         );
     }
 }
+
+#[test]
+fn an_internal_entry_changes_nothing_on_the_public_site() {
+    let repo = history();
+    repo.ok(&["site", "-o", "public", "--public"]);
+    repo.ok(&[
+        "log",
+        "-i",
+        SECOND,
+        "--internal",
+        "Paged the search on-call twice",
+    ]);
+    let out = repo.ok(&["site", "-o", "public", "--public"]);
+    assert!(
+        out.starts_with("Wrote 0 of 8 files to public (8 unchanged)"),
+        "{out}"
+    );
+    // The team's site shows it.
+    repo.ok(&["site", "-o", "internal"]);
+    let page = repo.read("internal/incidents/2026-10-03-search-is-slow.html");
+    assert!(
+        page.contains("<strong>internal:</strong> Paged the search on-call twice"),
+        "{page}"
+    );
+}
