@@ -255,6 +255,12 @@ fn the_site_has_every_page_with_links_that_resolve_and_sized_charts() {
         page.contains("<nav class=\"site\"><a href=\"../index.html\">"),
         "{page}"
     );
+    // The site's style comes after the report's, so its dark scheme wins.
+    let last_style = &page[page.rfind("<style>").unwrap()..];
+    assert!(
+        last_style.contains("@media (prefers-color-scheme: dark)"),
+        "{page}"
+    );
     assert!(
         page.contains("src=\"2026-11-22-checkout-api-down/attachments/graph.png\""),
         "{page}"
@@ -433,6 +439,11 @@ fn the_pages_render_in_headless_chromium() {
         .map(Path::new)
         .find(|p| p.exists())
     else {
+        // CI sets this once it installs Chromium, so a lost install fails instead of skipping.
+        assert!(
+            std::env::var_os("INC_REQUIRE_CHROMIUM").is_none(),
+            "INC_REQUIRE_CHROMIUM is set but chromium is not installed (apt-get install chromium)"
+        );
         println!("skipped: chromium not installed (apt-get install chromium)");
         return;
     };
