@@ -119,6 +119,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let clock = &ctx.clock;
     let redact = |text: &str| {
         if public {
+            // The words public reports put in a name's place.
             names.redact(text, "a team member")
         } else {
             text.to_string()
@@ -138,8 +139,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         let context = Context::new(l, config, clock, options);
         let attached = context.attachments.clone();
         let chart = phase_chart(&context.phases, &zone, config.timezone.trim());
-        let own_people = if public { people.clone() } else { l.people() };
-        let markdown = report::render(&template, context.into_value(&own_people), &zone)?;
+        // Only a public context replaces names (an internal one ignores the list).
+        let markdown = report::render(&template, context.into_value(&people), &zone)?;
         let report = if template.name.ends_with(".html") {
             markdown
         } else {
