@@ -386,6 +386,11 @@ fn stats(site: &Site) -> String {
             })
             .collect::<Vec<_>>()
             .join(" ");
+        let desc = if desc.is_empty() {
+            "No incidents yet.".to_string()
+        } else {
+            desc
+        };
         body.push_str(&format!("<h2>{title} per month</h2>\n"));
         body.push_str(&charts::bars(
             &format!("chart-{}", n + 1),
@@ -442,6 +447,11 @@ fn stats(site: &Site) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ");
+    let desc = if desc.is_empty() {
+        "No incidents yet.".to_string()
+    } else {
+        desc
+    };
     body.push_str("<h2>Incidents per month by severity</h2>\n");
     body.push_str(&charts::bars(
         "chart-4",

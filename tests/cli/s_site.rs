@@ -604,3 +604,23 @@ fn an_internal_entry_changes_nothing_on_the_public_site() {
         "{page}"
     );
 }
+
+#[test]
+fn a_repository_without_incidents_gets_an_empty_site() {
+    let repo = Repo::new();
+    let out = repo.ok(&["site", "-o", "site"]);
+    assert!(
+        out.starts_with("Wrote 5 of 5 files to site (0 unchanged); 0 incidents."),
+        "{out}"
+    );
+    let badge = repo.read("site/badge.svg");
+    assert!(badge.contains(">no open incidents</text>"), "{badge}");
+    let status: serde_json::Value = serde_json::from_str(&repo.read("site/status.json")).unwrap();
+    assert_eq!(status["open"], serde_json::json!([]));
+    let stats = repo.read("site/stats.html");
+    assert_eq!(check_svgs("stats.html", &stats), 5, "{stats}");
+    assert!(
+        stats.contains("<desc id=\"chart-1-desc\">No incidents yet.</desc>"),
+        "{stats}"
+    );
+}
