@@ -85,6 +85,7 @@ pub enum Command {
     Check(commands::check::Args),
     Report(commands::report::Args),
     Stats(commands::stats::Args),
+    Site(commands::site::Args),
     Search(commands::search::Args),
     Attach(commands::attach::Args),
     Sync(commands::sync::Args),

@@ -21,6 +21,7 @@ pub mod refresh;
 pub mod report;
 pub mod runbook;
 pub mod search;
+pub mod site;
 pub mod sla;
 pub mod stats;
 pub mod store;

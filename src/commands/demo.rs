@@ -123,7 +123,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     commit_reports(&dir, at(1563))?;
     writeln!(
         ctx.out,
-        "\nThe demo repository is {dir}. The reports are in {dir}/reports/ (open internal.html in a browser).\nLook around:\n  cd {dir}\n  inc show\n  inc list --all\n  inc report --template tactical\n  git log --oneline",
+        "\nThe demo repository is {dir}. The reports are in {dir}/reports/ (open internal.html in a browser), the website of the incident history in {dir}/site/ (open index.html).\nLook around:\n  cd {dir}\n  inc show\n  inc list --all\n  inc report --template tactical\n  git log --oneline",
         dir = dir.display()
     )?;
     Ok(())
@@ -414,18 +414,35 @@ fn story(at: impl Fn(i64) -> String) -> Vec<Step> {
             ],
         ),
         step(1563, "erin", &["stats", "--by", "severity"]),
+        step(1563, "erin", &["site", "-o", "site"]),
     ]
 }
 
-/// Commits the rendered reports, as the scribe would to share them.
+/// Commits the rendered reports and the site, as the scribe would to share them.
 fn commit_reports(dir: &std::path::Path, when: Timestamp) -> Result<()> {
-    let reports = dir.join("reports");
-    let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir(&reports)?
-        .map(|entry| entry.map(|e| e.path()))
-        .collect::<std::io::Result<_>>()?;
+    fn files(dir: &std::path::Path, paths: &mut Vec<std::path::PathBuf>) -> Result<()> {
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                files(&path, paths)?;
+            } else {
+                paths.push(path);
+            }
+        }
+        Ok(())
+    }
+    let mut paths = Vec::new();
+    files(&dir.join("reports"), &mut paths)?;
+    files(&dir.join("site"), &mut paths)?;
     paths.sort();
     let repo = crate::git::open(dir)?;
-    crate::git::commit_paths(&repo, &paths, "reports: the outage reports", when, "erin")?;
+    crate::git::commit_paths(
+        &repo,
+        &paths,
+        "reports: the outage reports and the site",
+        when,
+        "erin",
+    )?;
     Ok(())
 }
 

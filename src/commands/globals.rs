@@ -101,6 +101,14 @@ fn uses(command: &Command) -> (&'static str, Uses) {
         Roles(_) => ("roles", READS),
         Check(_) => ("check", READS),
         Stats(_) => ("stats", READS),
+        Site(_) => (
+            "site",
+            Uses {
+                incident: Some("it builds a page for every incident"),
+                no_commit: Some("it never commits (the site is written outside inc's files)"),
+                ..READS
+            },
+        ),
         Search(_) => (
             "search",
             Uses {
@@ -188,7 +196,9 @@ fn person(command: &Command) -> Option<&Person> {
         Actions(a) => a.person(),
         Attach(a) => Some(&a.who),
         Init(_) | List(_) | Show(_) | Use(_) | Roles(_) | Check(_) | Report(_) | Stats(_)
-        | Search(_) | Sync(_) | Schema(_) | Demo(_) | Completions(_) | MergeDriver(_) => None,
+        | Site(_) | Search(_) | Sync(_) | Schema(_) | Demo(_) | Completions(_) | MergeDriver(_) => {
+            None
+        }
     }
 }
 

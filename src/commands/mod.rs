@@ -30,6 +30,7 @@ pub mod schema;
 pub mod search;
 pub mod sev;
 pub mod show;
+pub mod site;
 pub mod stats;
 pub mod status;
 pub mod sync;
@@ -107,6 +108,7 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
         Command::Check(args) => check::run(&mut ctx, args),
         Command::Report(args) => report::run(&mut ctx, args),
         Command::Stats(args) => stats::run(&mut ctx, args),
+        Command::Site(args) => site::run(&mut ctx, args),
         Command::Search(args) => search::run(&mut ctx, args),
         Command::Attach(args) => attach::run(&mut ctx, args),
         Command::Sync(args) => sync::run(&mut ctx, args),

@@ -48,7 +48,7 @@ fn demo_replays_an_incident_through_the_real_commands() {
     );
     assert!(
         transcript.ends_with(
-            "\nThe demo repository is [DEMO]. The reports are in [DEMO]/reports/ (open internal.html in a browser).\nLook around:\n  cd [DEMO]\n  inc show\n  inc list --all\n  inc report --template tactical\n  git log --oneline\n"
+            "\nThe demo repository is [DEMO]. The reports are in [DEMO]/reports/ (open internal.html in a browser), the website of the incident history in [DEMO]/site/ (open index.html).\nLook around:\n  cd [DEMO]\n  inc show\n  inc list --all\n  inc report --template tactical\n  git log --oneline\n"
         ),
         "{transcript}"
     );

@@ -31,6 +31,7 @@ mod postmortem;
 mod q_review;
 mod report;
 mod roles;
+mod s_site;
 mod schema;
 mod selection;
 mod stats;

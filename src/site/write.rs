@@ -1,0 +1,141 @@
+//! Writing a built site into its directory: only the files whose bytes changed, and removing the
+//! files an earlier build wrote that this one no longer has (an incident deleted, a site rebuilt
+//! `--public`). A manifest (`.inc-site`) lists what inc wrote, so a directory that holds other
+//! files is never emptied: inc refuses a non-empty directory without one.
+
+use std::collections::BTreeSet;
+use std::path::{Component, Path};
+
+use anyhow::{Context as _, Result};
+
+use super::Page;
+use crate::error::Error;
+use crate::store::{refuse_links, write_atomic};
+
+/// The manifest of the files inc wrote, one relative path a line.
+pub const MANIFEST: &str = ".inc-site";
+
+/// What a write did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Written {
+    pub written: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+}
+
+/// Writes `pages` under `dir` (created if missing). Refuses a directory with files in it that no
+/// earlier `inc site` made, and any symbolic link on the way to a file.
+pub fn write(dir: &Path, pages: &[Page]) -> Result<Written> {
+    for page in pages {
+        if !is_relative(&page.path) {
+            // Paths come from ids and attachment names, which the builder has checked.
+            return Err(anyhow::anyhow!(
+                "refusing to write outside the site: {}",
+                page.path
+            ));
+        }
+    }
+    let manifest = dir.join(MANIFEST);
+    let before: Option<BTreeSet<String>> = match std::fs::symlink_metadata(dir) {
+        Err(_) => None,
+        Ok(meta) if !meta.is_dir() => {
+            return Err(Error::usage(format!(
+                "{} is not a directory: give -o a directory for the site",
+                dir.display()
+            ))
+            .into());
+        }
+        Ok(_) => {
+            refuse_links(dir, &manifest)?;
+            match std::fs::read_to_string(&manifest) {
+                Ok(text) => Some(text.lines().map(str::to_string).collect()),
+                Err(_) if std::fs::read_dir(dir)?.next().is_none() => None,
+                Err(_) => {
+                    return Err(Error::usage(format!(
+                        "{} holds files that inc site did not write: give -o a new or empty directory",
+                        dir.display()
+                    ))
+                    .into());
+                }
+            }
+        }
+    };
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut done = Written::default();
+    for page in pages {
+        let path = dir.join(&page.path);
+        refuse_links(dir, &path)?;
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        let same = std::fs::symlink_metadata(&path)
+            .is_ok_and(|m| m.is_file() && m.len() == page.bytes.len() as u64)
+            && std::fs::read(&path).is_ok_and(|old| old == page.bytes);
+        if same {
+            done.unchanged += 1;
+        } else {
+            write_atomic(&path, &page.bytes)?;
+            done.written += 1;
+        }
+    }
+    let now: BTreeSet<String> = pages.iter().map(|p| p.path.clone()).collect();
+    for stale in before.unwrap_or_default().difference(&now) {
+        if !is_relative(stale) {
+            continue;
+        }
+        let path = dir.join(stale);
+        if refuse_links(dir, &path).is_ok()
+            && std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file())
+        {
+            std::fs::remove_file(&path)
+                .with_context(|| format!("cannot remove {}", path.display()))?;
+            done.removed += 1;
+        }
+    }
+    let mut list: String = now.iter().map(|p| format!("{p}\n")).collect();
+    if list.is_empty() {
+        list.push('\n');
+    }
+    if std::fs::read_to_string(&manifest).ok().as_deref() != Some(list.as_str()) {
+        write_atomic(&manifest, list.as_bytes())?;
+    }
+    Ok(done)
+}
+
+/// A plain relative path: no root, no `..`, no `.` parts, not the manifest.
+fn is_relative(path: &str) -> bool {
+    !path.is_empty()
+        && path != MANIFEST
+        && Path::new(path)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rewrites_only_what_changed_and_removes_what_is_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        let page = |path: &str, text: &str| Page {
+            path: path.into(),
+            bytes: text.as_bytes().to_vec(),
+        };
+        let first = write(&site, &[page("a.html", "a"), page("x/b.html", "b")]).unwrap();
+        assert_eq!((first.written, first.unchanged), (2, 0));
+        let second = write(&site, &[page("a.html", "a2")]).unwrap();
+        assert_eq!(
+            (second.written, second.unchanged, second.removed),
+            (1, 0, 1)
+        );
+        assert!(!site.join("x/b.html").exists());
+        assert!(write(&site, &[page("../escape", "x")]).is_err());
+        let other = dir.path().join("other");
+        std::fs::create_dir(&other).unwrap();
+        std::fs::write(other.join("mine.txt"), "x").unwrap();
+        assert!(write(&other, &[page("a.html", "a")]).is_err());
+    }
+}
