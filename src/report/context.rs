@@ -553,7 +553,16 @@ fn attachments_base(options: &Options) -> String {
 /// Whether a public report may show an entry: never an internal one, only kinds that say what
 /// happened, and, by the repository's policy, only key entries or all of them.
 fn public_entry(e: &TimelineEntry, policy: PublicEntries) -> bool {
-    !e.internal && PUBLIC_KINDS.contains(&e.kind) && (e.key || policy == PublicEntries::All)
+    !e.internal
+        && PUBLIC_KINDS.contains(&e.kind)
+        && (e.key || policy == PublicEntries::All)
+        && !is_opening(e)
+}
+
+/// The entry `inc open` writes (`Opened "TITLE" as SEV2`): it quotes the team's title, which
+/// public reports replace with `public_title`.
+fn is_opening(e: &TimelineEntry) -> bool {
+    e.kind == Kind::Status && e.text.starts_with("Opened \"")
 }
 
 /// Updates by time, then audience and message, the same on every clone.
