@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use minijinja::value::Value;
 use serde::Serialize;
 
+use super::attachments::{AttachmentView, attachments};
 use super::redaction::{NAME_REPLACEMENT, scrub};
 use crate::model::comms::Due;
 use crate::model::config::PublicEntries;
@@ -66,7 +67,7 @@ impl<'a> From<&'a TimelineEntry> for ReportEntry<'a> {
 
 /// Report order: by time, then by text, so entries logged in the same minute read the same on
 /// every clone (files order them by id, which is random).
-fn report_order(entries: &[TimelineEntry]) -> Vec<&TimelineEntry> {
+pub(super) fn report_order(entries: &[TimelineEntry]) -> Vec<&TimelineEntry> {
     let mut sorted: Vec<&TimelineEntry> = entries.iter().collect();
     sorted.sort_by(|a, b| (a.at, &a.text).cmp(&(b.at, &b.text)));
     sorted
@@ -219,71 +220,6 @@ pub struct Context<'a> {
     /// The attached runbooks with their steps and the next one due (see docs/templates.md).
     /// Empty in public reports: they are how the team works.
     pub runbooks: Vec<crate::runbook::progress::ProgressView>,
-}
-
-/// An attached file as templates see it.
-#[derive(Clone, Debug, Serialize)]
-pub struct AttachmentView {
-    /// Its name in the incident's attachments/ directory.
-    pub name: String,
-    /// Where the report links to it: relative to the incident's directory, or to where the
-    /// report is written (`inc report -o`).
-    pub url: String,
-    /// What it shows (`inc attach --note`), `""` when none was given.
-    pub note: String,
-    pub at: Time,
-    /// A picture a browser shows inline (PNG, JPEG, GIF, WebP). SVG is not one: it can carry
-    /// script, so reports only link to it.
-    pub image: bool,
-}
-
-/// Extensions of the pictures reports show inline.
-const IMAGES: [&str; 5] = ["png", "jpg", "jpeg", "gif", "webp"];
-
-/// The attachments the entries `keep` selects, by time, their links starting with `base`.
-fn attachments(
-    loaded: &Loaded,
-    base: &str,
-    keep: impl Fn(&TimelineEntry) -> bool,
-) -> Vec<AttachmentView> {
-    report_order(&loaded.timeline)
-        .into_iter()
-        .filter(|e| keep(e))
-        .filter_map(|e| {
-            let name = e.attachment.as_deref()?;
-            // A hand-edited name that is not a plain file name of attachments/ is not linked.
-            if name.is_empty() || name.starts_with('.') || name.contains(['/', '\\']) {
-                return None;
-            }
-            let link = format!("Attached [{name}](attachments/{name})");
-            let note = match e.text.strip_prefix(&link) {
-                Some(rest) => rest.trim_start_matches(':').trim(),
-                None => e.text.as_str(),
-            };
-            let ext = name.rsplit_once('.').map(|(_, x)| x.to_ascii_lowercase());
-            Some(AttachmentView {
-                name: name.to_string(),
-                url: format!("{base}{}", percent_encode(name)),
-                note: note.to_string(),
-                at: e.at,
-                image: ext.is_some_and(|x| IMAGES.contains(&x.as_str())),
-            })
-        })
-        .collect()
-}
-
-/// `text` with everything but unreserved URL characters and `/` percent-encoded, so a path is
-/// one Markdown link destination whatever it holds.
-pub fn percent_encode(text: &str) -> String {
-    let mut out = String::new();
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// A stretch of the incident between two milestones.
@@ -445,11 +381,7 @@ impl<'a> Context<'a> {
             now: clock.now(),
             timezone: config.timezone.trim().to_string(),
             cadence: cadence(config, &loaded.incident.severity),
-            next_update_by: loaded
-                .incident
-                .status
-                .is_open()
-                .then(|| clock.now() + config.cadence_for(&loaded.incident.severity).max.0),
+            next_update_by: next_update_by(loaded, config, clock),
             severity_changes: severity_changes(&loaded.timeline),
             sla: crate::sla::checks(&loaded.incident, config, clock.now()),
             attachments: attachments(loaded, &base, |_| true),
@@ -518,11 +450,7 @@ impl<'a> Context<'a> {
             now: clock.now(),
             timezone: config.timezone.trim().to_string(),
             cadence: cadence(config, &loaded.incident.severity),
-            next_update_by: loaded
-                .incident
-                .status
-                .is_open()
-                .then(|| clock.now() + config.cadence_for(&loaded.incident.severity).max.0),
+            next_update_by: next_update_by(loaded, config, clock),
             severity_changes: severity_changes(&loaded.timeline),
             sla: Vec::new(),
             attachments: attachments(loaded, &base, |e| !e.internal),
@@ -548,6 +476,13 @@ fn attachments_base(options: &Options) -> String {
         .attachments_url
         .clone()
         .unwrap_or_else(|| "attachments/".to_string())
+}
+
+/// While the incident is open: when the update after one sent now is due (now + the cadence's
+/// max), the time an update draft promises.
+fn next_update_by(loaded: &Loaded, config: &Config, clock: &Clock) -> Option<Time> {
+    let severity = &loaded.incident.severity;
+    (loaded.incident.status.is_open()).then(|| clock.now() + config.cadence_for(severity).max.0)
 }
 
 /// Whether a public report may show an entry: never an internal one, only kinds that say what

@@ -15,13 +15,15 @@ use minijinja::{Environment, UndefinedBehavior};
 use crate::error::Error;
 use crate::time::{Time, format_duration};
 
+mod attachments;
 mod context;
 mod html;
 mod redaction;
 
+pub use attachments::{AttachmentView, percent_encode};
 pub use context::{
-    AttachmentView, CadenceView, Context, Exec, Options, Phase, PostmortemContext, ReportEntry,
-    SeverityChange, SummaryItem, percent_encode, summary_timeline,
+    CadenceView, Context, Exec, Options, Phase, PostmortemContext, ReportEntry, SeverityChange,
+    SummaryItem, summary_timeline,
 };
 pub use html::to_html;
 pub use redaction::redact;
