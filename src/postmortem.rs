@@ -307,48 +307,12 @@ impl Postmortem {
 
 /// Splits off and parses the front matter; returns it, the body, and the body's first line number.
 fn front_matter<'a>(path: &Path, text: &'a str) -> Result<(FrontMatter, &'a str, u64), Error> {
-    let missing = || {
-        Error::File {
-        path: path.to_path_buf(),
-        line: 1,
-        column: 1,
-        message: "no front matter: the file must start with a `---` line, then status, incident and authors, then `---`".into(),
-    }
-    };
-    let rest = text
-        .strip_prefix("---\n")
-        .or_else(|| text.strip_prefix("---\r\n"))
-        .ok_or_else(missing)?;
-    let end = rest
-        .match_indices("\n---")
-        .map(|(i, _)| i + 1)
-        .find(|&i| {
-            rest[i + 3..].starts_with('\n')
-                || rest[i + 3..].starts_with("\r\n")
-                || rest.len() == i + 3
-        })
-        .ok_or_else(missing)?;
-    let yaml = &rest[..end];
-    let front: FrontMatter = crate::model::from_yaml(path, yaml).map_err(|err| match err {
-        Error::File {
-            path,
-            line,
-            column,
-            message,
-        } => Error::File {
-            path,
-            line: line + 1,
-            column,
-            message: format!("front matter: {message}"),
-        },
-        other => other,
-    })?;
-    let after = &rest[end + 3..];
-    let body = after
-        .strip_prefix("\r\n")
-        .or_else(|| after.strip_prefix('\n'))
-        .unwrap_or(after);
-    let body_line = text[..text.len() - body.len()].matches('\n').count() as u64 + 1;
+    let (yaml, body, body_line) = crate::model::split_front_matter(
+        path,
+        text,
+        "no front matter: the file must start with a `---` line, then status, incident and authors, then `---`",
+    )?;
+    let front: FrontMatter = crate::model::from_front_matter(path, yaml)?;
     Ok((front, body, body_line))
 }
 

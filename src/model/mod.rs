@@ -88,6 +88,61 @@ pub fn from_yaml_log<E: LogEntry>(path: &Path, text: &str) -> Result<Vec<E>, Err
     Ok(entries)
 }
 
+/// Splits a Markdown file's YAML front matter (between `---` lines at its top) from its body:
+/// the YAML, the body, and the body's first line number. `missing` is the message for a file
+/// that does not start with front matter.
+pub fn split_front_matter<'a>(
+    path: &Path,
+    text: &'a str,
+    missing: &str,
+) -> Result<(&'a str, &'a str, u64), Error> {
+    let missing = || Error::File {
+        path: path.to_path_buf(),
+        line: 1,
+        column: 1,
+        message: missing.to_string(),
+    };
+    let rest = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+        .ok_or_else(missing)?;
+    let end = rest
+        .match_indices("\n---")
+        .map(|(i, _)| i + 1)
+        .find(|&i| {
+            rest[i + 3..].starts_with('\n')
+                || rest[i + 3..].starts_with("\r\n")
+                || rest.len() == i + 3
+        })
+        .ok_or_else(missing)?;
+    let after = &rest[end + 3..];
+    let body = after
+        .strip_prefix("\r\n")
+        .or_else(|| after.strip_prefix('\n'))
+        .unwrap_or(after);
+    let body_line = text[..text.len() - body.len()].matches('\n').count() as u64 + 1;
+    Ok((&rest[..end], body, body_line))
+}
+
+/// Parses front matter split off by [`split_front_matter`]; errors carry the file's own line
+/// numbers (the YAML starts on line 2) and say they are in the front matter.
+pub fn from_front_matter<T: DeserializeOwned>(path: &Path, yaml: &str) -> Result<T, Error> {
+    from_yaml(path, yaml).map_err(|err| match err {
+        Error::File {
+            path,
+            line,
+            column,
+            message,
+        } => Error::File {
+            path,
+            line: line + 1,
+            column,
+            message: format!("front matter: {message}"),
+        },
+        other => other,
+    })
+}
+
 /// Serializes `value` the way inc writes every file: block style, strings quoted only where a
 /// YAML 1.1 reader would misread them, multi-line text as literal blocks, long lines unfolded.
 pub fn to_yaml<T: Serialize>(value: &T) -> String {
