@@ -84,19 +84,19 @@ fn draw(title: &str, tasks: &[Task], id: usize) -> String {
         .join(" ");
     let mut svg = format!(
         "<figure class=\"chart\">\n<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"{WIDTH}\" height=\"{height}\" viewBox=\"0 0 {WIDTH} {height}\" aria-labelledby=\"chart{id}-title chart{id}-desc\" font-family=\"system-ui, sans-serif\" font-size=\"13\">\n<title id=\"chart{id}-title\">{}</title>\n<desc id=\"chart{id}-desc\">{}</desc>\n",
-        text(if title.is_empty() { "Phases" } else { title }),
-        text(&description),
+        crate::text::escape_markup(if title.is_empty() { "Phases" } else { title }),
+        crate::text::escape_markup(&description),
     );
     for (i, t) in tasks.iter().enumerate() {
         let y = TOP + ROW * i as f64;
         let width = (x(t.to) - x(t.from)).max(2.0);
         svg.push_str(&format!(
             "<g><title>{}: {} to {}</title><text x=\"0\" y=\"{:.1}\" dominant-baseline=\"middle\">{}</text><rect x=\"{:.1}\" y=\"{y:.1}\" width=\"{width:.1}\" height=\"{BAR}\" fill=\"{}\"/></g>\n",
-            text(&t.name),
+            crate::text::escape_markup(&t.name),
             stamp(t.from),
             stamp(t.to),
             y + BAR / 2.0,
-            text(&t.name),
+            crate::text::escape_markup(&t.name),
             x(t.from),
             COLOURS[i % COLOURS.len()],
         ));
@@ -111,7 +111,7 @@ fn draw(title: &str, tasks: &[Task], id: usize) -> String {
             "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\" fill=\"#555\">{}</text>\n",
             x(at),
             axis + 18.0,
-            text(&at.strftime("%H:%M").to_string()),
+            crate::text::escape_markup(&at.strftime("%H:%M").to_string()),
         ));
     }
     svg.push_str("</svg>\n</figure>\n");
@@ -120,24 +120,6 @@ fn draw(title: &str, tasks: &[Task], id: usize) -> String {
 
 fn stamp(t: DateTime) -> String {
     t.strftime("%Y-%m-%d %H:%M").to_string()
-}
-
-/// Text for an SVG element or attribute: markup escaped, control characters dropped (XML has no
-/// place for them).
-fn text(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -101,6 +101,25 @@ pub fn one_line(text: &str, max: usize) -> String {
     escape_controls(&shown).into_owned()
 }
 
+/// Text for HTML or XML, in an element or a quoted attribute: markup escaped, control characters
+/// dropped.
+pub fn escape_markup(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\n' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// `eprintln!` with control characters escaped, for every message that may quote a file.
 #[macro_export]
 macro_rules! eprintln_escaped {

@@ -23,15 +23,7 @@ pub fn catalog(store: &Store) -> (Vec<Problem>, Option<Catalog>) {
         Ok(Some(read)) => read,
         Ok(None) => return (Vec::new(), None),
         Err(err) => {
-            let (at, message) = match err.downcast_ref::<Error>() {
-                Some(Error::File {
-                    line,
-                    column,
-                    message,
-                    ..
-                }) => ((*line, *column), message.clone()),
-                _ => ((1, 1), format!("{err:#}")),
-            };
+            let (at, message) = super::error_position(&err);
             return (vec![problem(at, "unreadable", message)], None);
         }
     };

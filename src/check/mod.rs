@@ -306,3 +306,17 @@ impl Check<'_> {
         })
     }
 }
+
+/// Where a read error points (a file error's line and column, else the first line) and what it
+/// says, for rules that report a file inc could not read.
+fn error_position(err: &anyhow::Error) -> ((u64, u64), String) {
+    match err.downcast_ref::<crate::error::Error>() {
+        Some(crate::error::Error::File {
+            line,
+            column,
+            message,
+            ..
+        }) => ((*line, *column), message.clone()),
+        _ => ((1, 1), format!("{err:#}")),
+    }
+}

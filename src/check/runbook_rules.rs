@@ -51,15 +51,7 @@ pub fn runbooks(store: &Store) -> Vec<Problem> {
             }
             Ok(None) => continue,
             Err(err) => {
-                let (at, message) = match err.downcast_ref::<Error>() {
-                    Some(Error::File {
-                        line,
-                        column,
-                        message,
-                        ..
-                    }) => ((*line, *column), message.clone()),
-                    _ => ((1, 1), format!("{err:#}")),
-                };
+                let (at, message) = super::error_position(&err);
                 problems.push(problem(at, Level::Error, "unreadable", message));
                 continue;
             }

@@ -125,24 +125,7 @@ fn html(path: &str, text: String) -> Page {
     }
 }
 
-/// Text for HTML or XML, in an element or a quoted attribute: markup escaped, control characters
-/// dropped.
-pub(crate) fn esc(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\n' | '\t' => out.push(' '),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub(crate) use crate::text::escape_markup as esc;
 
 /// No request may leave the page: scripts and styles only inline, pictures only from the site.
 const CSP: &str = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; base-uri 'none'; form-action 'none'\">";

@@ -283,6 +283,13 @@ pub fn at(time: &str) -> String {
     }
 }
 
+/// Every file below `dir` (outside any `.git`), by path relative to it, with its bytes.
+pub fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    collect(dir, dir, &mut files);
+    files
+}
+
 fn collect(root: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let entry = entry.unwrap();
