@@ -69,7 +69,7 @@ pub fn to_html(markdown: &str) -> String {
             || !lower.contains(':');
         if allowed { url } else { CowStr::from("#") }
     }
-    let title = escape_html(if title.is_empty() {
+    let title = crate::text::escape_markup(if title.is_empty() {
         "Incident report"
     } else {
         &title
@@ -122,13 +122,6 @@ fn charts<'a>(
     }
     out.extend(block.into_iter().flatten());
     out
-}
-
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// A small, readable, printable style; no external resources.
