@@ -225,10 +225,7 @@ fn a_hook_that_cannot_start_warns() {
 #[test]
 fn a_hanging_hook_is_killed_with_what_it_started() {
     let repo = enabled();
-    repo.write(
-        ".inc.yaml",
-        &format!("{}hooks:\n  timeout: 1s\n", repo.read(".inc.yaml")),
-    );
+    set_timeout(&repo, "1s");
     hook(&repo, "log", "sleep 60 &\necho $! > ../sleep.pid\nwait");
     let started = Instant::now();
     let (stdout, stderr) = run_ok(&repo, &["log", "Restarted the API pods"]);
@@ -409,24 +406,47 @@ fn hooks_run_only_in_a_clone_that_opted_in() {
 }
 
 #[test]
-fn a_repository_without_hooks_is_unchanged() {
-    let repo = Repo::with_incident();
-    // No note, no warning, and the old configuration (no hooks: key) still loads.
-    assert!(!repo.read(".inc.yaml").contains("hooks"));
+fn a_configuration_from_before_hooks_loads_and_gets_the_default_timeout() {
+    let repo = enabled();
+    let config = repo.read(".inc.yaml");
+    let (old, _) = config.split_once("\n# How long a hook").unwrap();
+    assert!(!old.contains("hooks:"), "{old}");
+    repo.write(".inc.yaml", &format!("{old}\n"));
+    // A 3 s hook finishes within the default 10 s.
+    hook(&repo, "log", "sleep 3\ntouch ../ran");
     repo.ok(&["log", "Restarted the API pods"]);
-    repo.ok(&["status", "identified"]);
+    assert!(beside(&repo, "ran").exists());
+}
+
+/// Sets `hooks.timeout` in `.inc.yaml` (which `inc init` writes with the default).
+fn set_timeout(repo: &Repo, timeout: &str) {
+    let config = repo.read(".inc.yaml");
+    assert!(config.contains("hooks:\n  timeout: 10s\n"), "{config}");
+    repo.write(
+        ".inc.yaml",
+        &config.replace("timeout: 10s", &format!("timeout: {timeout}")),
+    );
 }
 
 #[test]
 fn a_bad_timeout_is_refused_with_its_position() {
     let repo = Repo::with_incident();
-    repo.write(
-        ".inc.yaml",
-        &format!("{}hooks:\n  timeout: soon\n", repo.read(".inc.yaml")),
-    );
+    set_timeout(&repo, "soon");
     let before = repo.state();
     let err = repo.fails(1, &["log", "Restarted the API pods"]);
     assert!(err.starts_with("error: .inc.yaml:"), "{err}");
     assert!(err.contains("\"soon\" is not a length of time"), "{err}");
     assert_eq!(repo.state(), before);
+}
+
+#[test]
+fn a_failed_inc_exec_is_logged_fires_the_log_hook_and_keeps_its_exit_status() {
+    let repo = enabled();
+    hook(&repo, "log", "cat > ../stdin.json");
+    let out = repo.run(&["exec", "--", "false"]);
+    assert_eq!(out.status.code(), Some(1));
+    let event: serde_json::Value = serde_json::from_str(&read_beside(&repo, "stdin.json")).unwrap();
+    assert_eq!(event["event"], "log");
+    assert_eq!(event["entry"]["text"], "$ false → exit 1 after 0s");
+    assert_eq!(event["entry"]["internal"], true);
 }
