@@ -18,7 +18,7 @@ const MAX_OUTPUT: usize = 64 * 1024;
 const MAX_LINE: usize = 8 * 1024;
 /// How long inc waits, once a hook has exited, for the rest of its output: a process the hook
 /// left running in the background (`curl … &`) may hold its output open for long.
-const GRACE: Duration = Duration::from_millis(300);
+const GRACE: Duration = Duration::from_millis(500);
 
 /// How a hook ended.
 pub enum Outcome {

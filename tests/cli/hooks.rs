@@ -250,10 +250,18 @@ fn a_hanging_hook_is_killed_with_what_it_started() {
 #[test]
 fn a_hook_that_leaves_a_process_behind_does_not_keep_inc_waiting() {
     let repo = enabled();
-    hook(&repo, "log", "sleep 30 &\necho started");
+    hook(
+        &repo,
+        "log",
+        "sleep 30 &\necho $! > ../sleep.pid\necho started",
+    );
     let started = Instant::now();
     let (stdout, stderr) = run_ok(&repo, &["log", "Restarted the API pods"]);
-    assert!(started.elapsed() < Duration::from_secs(8));
+    let took = started.elapsed();
+    // Left running on purpose by the hook; not the test's to keep.
+    let pid = read_beside(&repo, "sleep.pid");
+    let _ = std::process::Command::new("kill").arg(pid.trim()).status();
+    assert!(took < Duration::from_secs(8), "took {took:?}");
     assert!(stdout.starts_with("14:40 logged "), "{stdout}");
     assert_eq!(stderr, "started\n");
 }
