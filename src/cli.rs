@@ -24,6 +24,7 @@ Environment:
   INC_REPO   the repository to use when -C is not given
   INC_USER   who you are, when --by is not given (else git's user.name)
   INC_NOW    pin the clock to an RFC 3339 time (tests, demos)
+  INC_NO_HOOKS=1  never run the repository's hooks (as --no-hooks on every command)
   NO_COLOR   never print colors
 
 Exit codes:
@@ -47,6 +48,10 @@ pub struct Global {
     /// Write the files but do not commit them
     #[arg(long, global = true)]
     pub no_commit: bool,
+
+    /// Do not run the repository's hook for what this command records (.inc/hooks/)
+    #[arg(long, global = true)]
+    pub no_hooks: bool,
 }
 
 /// `--by`, on every command that records who did something.

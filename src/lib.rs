@@ -11,6 +11,7 @@ pub mod commands;
 pub mod editor;
 pub mod error;
 pub mod git;
+pub mod hooks;
 pub mod index;
 pub mod journal;
 pub mod merge;
@@ -57,6 +58,8 @@ pub struct Env {
     /// Whether stdin and stdout are both terminals, so a person can be asked (`inc open` offers
     /// the severities when `--sev` is not given); never in a pipe, a script or a test.
     pub interactive: bool,
+    /// `$INC_NO_HOOKS` (set, and not `0`): run no hooks, as `--no-hooks` on every command.
+    pub no_hooks: bool,
 }
 
 /// When to print colours.
@@ -96,6 +99,7 @@ impl Env {
                 use std::io::IsTerminal;
                 std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
             },
+            no_hooks: var("INC_NO_HOOKS").is_some_and(|v| v != "0"),
         }
     }
 }

@@ -99,6 +99,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         &[path.clone(), timeline],
         &format!("{id}: attach {name}"),
     )?;
+    ctx.recorded(&store, &id, Some(&entry));
     let public = if args.public { " (public)" } else { "" };
     writeln!(
         ctx.out,

@@ -85,6 +85,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let path = store.append(&id, &mut appended, ctx.id_seed())?;
     ctx.commit(&store, &[path], &message)?;
     let [entry] = appended;
+    ctx.recorded(&store, &id, Some(&entry));
     match entry.kind {
         Kind::ChangeRequest => {
             let events: Vec<RoleEvent> = store.load_log(&id)?;

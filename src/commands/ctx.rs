@@ -24,6 +24,8 @@ pub struct Ctx<'a> {
     pub out: &'a mut dyn Write,
     /// The git repository, opened once for the check before writing and the commits after.
     pub(super) repo: std::cell::OnceCell<git2::Repository>,
+    /// What the command recorded, for its hook (see [`Ctx::recorded`]).
+    pub(super) recorded: std::cell::RefCell<Option<crate::hooks::Recorded>>,
 }
 
 impl Ctx<'_> {
@@ -202,6 +204,17 @@ impl Ctx<'_> {
     pub fn stamp(&self, at: Option<Time>) -> (Time, Option<Time>) {
         let now = self.clock.now();
         (at.unwrap_or(now), at.map(|_| now))
+    }
+
+    /// Notes what this command recorded in incident `id` (the timeline entry it wrote, if any),
+    /// once that is committed. [`super::run`] fires the event's hook when the command returns:
+    /// after the lock is released, so that a hook may run inc itself.
+    pub fn recorded(&self, store: &Store, id: &str, entry: Option<&TimelineEntry>) {
+        self.recorded.replace(Some(crate::hooks::Recorded {
+            root: store.root().to_path_buf(),
+            incident: id.to_string(),
+            entry: entry.cloned(),
+        }));
     }
 
     /// Whether this command commits what it writes (not with `--no-commit` or `commit: false`).

@@ -95,6 +95,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     }
     match logged {
         Ok(()) => {
+            ctx.recorded(&store, &id, entries.first());
             writeln!(ctx.out, "{id}: logged {}", one_line(&text, 100))?;
             match &step {
                 Some(step) if code == 0 => writeln!(ctx.out, "{id}: done {}", step.reference())?,

@@ -173,7 +173,7 @@ fn uses(command: &Command) -> (&'static str, Uses) {
 }
 
 /// `--by`, for the commands that take it (clap refuses it on the others).
-fn person(command: &Command) -> Option<&Person> {
+pub(super) fn person(command: &Command) -> Option<&Person> {
     use Command::*;
     match command {
         Open(a) => Some(&a.who),
@@ -209,6 +209,13 @@ pub fn check(global: &Global, command: &Command) -> Result<()> {
         ("-C", global.chdir.is_some(), uses.chdir),
         ("-i", global.incident.is_some(), uses.incident),
         ("--no-commit", global.no_commit, uses.no_commit),
+        (
+            "--no-hooks",
+            global.no_hooks,
+            crate::hooks::event(command)
+                .is_none()
+                .then_some("it records nothing a hook runs for (docs/guide.md, Hooks)"),
+        ),
         (
             "--by",
             person(command).is_some_and(|p| p.by.is_some()),

@@ -85,6 +85,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         &[path],
         &format!("{id}: log \"{}\"", one_line(&entry.text, 60)),
     )?;
+    ctx.recorded(&store, &id, Some(&entry));
     writeln!(
         ctx.out,
         "{} logged {} in {id}",

@@ -73,14 +73,19 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
         escaping = crate::text::Escaping::new(out);
         &mut escaping
     };
+    let hook = crate::hooks::event(&cli.command);
+    let person = Person {
+        by: globals::person(&cli.command).and_then(|p| p.by.clone()),
+    };
     let mut ctx = Ctx {
         global: &cli.global,
         env,
         clock,
         out,
         repo: Default::default(),
+        recorded: Default::default(),
     };
-    match cli.command {
+    let result = match cli.command {
         Command::Init(args) => init::run(&mut ctx, args),
         Command::Open(args) => open::run(&mut ctx, args),
         Command::Log(args) => log::run(&mut ctx, args),
@@ -115,7 +120,14 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
         Command::Schema(args) => schema::run(&mut ctx, args),
         Command::Demo(args) => demo::run(&mut ctx, args),
         Command::Completions(args) => completions::run(&mut ctx, args),
+    };
+    // Whatever the command's result, a record it made is made: `inc exec` logs a command that
+    // failed, and exits with its status.
+    if let (Some(event), Some(recorded)) = (hook, ctx.recorded.take()) {
+        let skip = cli.global.no_hooks || env.no_hooks;
+        crate::hooks::fire(&ctx, event, &recorded, &person, skip);
     }
+    result
 }
 
 // Commands import it from here; it lives in text.rs so lower layers can use it too.
@@ -138,6 +150,7 @@ pub fn record<E: LogEntry>(
     let paths = [log.write()?, timeline.write()?];
     ctx.commit(store, &paths, message)?;
     let ([entry], [note]) = (entries, notes);
+    ctx.recorded(store, id, Some(&note));
     Ok((entry, note))
 }
 
@@ -204,6 +217,7 @@ pub fn update_incident_with(
         &[incident_path, timeline],
         &format!("{id}: {action}"),
     )?;
+    ctx.recorded(store, &id, entries.last());
     writeln!(ctx.out, "{id}: {text}{}", ctx.other_day(at))?;
     for line in extra {
         writeln!(ctx.out, "{id}: {line}")?;

@@ -206,6 +206,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         &paths,
         &format!("{id}: open \"{}\"", one_line(&title, 60)),
     )?;
+    ctx.recorded(&store, &id, entries.first());
     writeln!(ctx.out, "{id}")?;
     if !runbooks.is_empty() {
         // On stderr: scripts take the id from stdout.

@@ -82,6 +82,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             &message("edit postmortem"),
         )?;
     }
+    ctx.recorded(&store, &id, None);
     writeln!(ctx.out, "{}", store.display(&path))?;
     Ok(())
 }
@@ -141,6 +142,7 @@ fn refresh(ctx: &mut Ctx<'_>, store: &Store, id: &str, path: &Path, args: &Args)
         &[path.to_path_buf()],
         &format!("{id}: refresh postmortem ({})", done.rewritten.join(", ")),
     )?;
+    ctx.recorded(store, id, None);
     writeln!(ctx.out, "{shown}: rewrote {}", done.rewritten.join(", "))?;
     Ok(())
 }

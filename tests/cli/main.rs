@@ -22,6 +22,7 @@ mod fieldfix_reports;
 mod fieldfix_times;
 mod fieldfix_words;
 mod git_interop;
+mod hooks;
 mod hostile;
 mod init;
 mod list_show;

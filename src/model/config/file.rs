@@ -100,6 +100,11 @@ types:
 # Git LFS (docs/format.md).
 attachments:
   max_size: 5MB
+
+# How long a hook in .inc/hooks/ may run before it is killed (docs/guide.md, Hooks). Hooks run
+# only in a clone that enabled them: `git config inc.hooks true`.
+hooks:
+  timeout: 10s
 "#
     )
 }

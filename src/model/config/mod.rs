@@ -65,6 +65,32 @@ pub struct Config {
     /// What `inc attach` copies into an incident.
     #[serde(skip_serializing_if = "AttachmentsConfig::is_default")]
     pub attachments: AttachmentsConfig,
+    /// How the executables in `.inc/hooks/` run (docs/guide.md, Hooks).
+    #[serde(skip_serializing_if = "HooksConfig::is_default")]
+    pub hooks: HooksConfig,
+}
+
+/// `hooks:` in `.inc.yaml`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct HooksConfig {
+    /// How long a hook may run before it is killed (with every process it started), like `10s`
+    /// or `1m`. What inc recorded is kept either way.
+    pub timeout: Interval,
+}
+
+impl Default for HooksConfig {
+    fn default() -> Self {
+        HooksConfig {
+            timeout: Interval(jiff::SignedDuration::from_secs(10)),
+        }
+    }
+}
+
+impl HooksConfig {
+    pub fn is_default(&self) -> bool {
+        *self == HooksConfig::default()
+    }
 }
 
 /// The targets of one severity: respond (acknowledged) within, resolve within. Either may be left
@@ -198,6 +224,7 @@ impl Default for Config {
             sla: BTreeMap::new(),
             types: default_types(),
             attachments: AttachmentsConfig::default(),
+            hooks: HooksConfig::default(),
         }
     }
 }

@@ -22,6 +22,7 @@ fn the_written_file_is_the_defaults() {
     assert_eq!(parsed.timezone, defaults.timezone);
     assert_eq!(parsed.public_entries, defaults.public_entries);
     assert_eq!(parsed.attachments, defaults.attachments);
+    assert_eq!(parsed.hooks, defaults.hooks);
     assert_eq!(parsed.types, defaults.types);
     for severity in &defaults.severities {
         assert_eq!(

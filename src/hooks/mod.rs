@@ -1,0 +1,189 @@
+//! Hooks, the git way: an executable in `.inc/hooks/` named after an event (`log`, `status` …)
+//! runs once a command has recorded that event, with the event as JSON on stdin. A hook can post
+//! to chat or open a tracker issue; it can never lose or undo what inc recorded, because it runs
+//! only after the commit, and whatever it does (fail, hang, print) ends in a warning.
+//!
+//! Hooks arrive with `git pull`, unlike git's own: they run only in a clone whose own git config
+//! says so (`git config inc.hooks true`), see docs/security.md.
+
+mod process;
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::cli::{Command, Person};
+use crate::commands::Ctx;
+use crate::model::TimelineEntry;
+use crate::store::Store;
+use crate::time::Time;
+use crate::views::{EntryView, IncidentView, Loaded};
+
+use process::Outcome;
+
+/// Where the hooks live, relative to the repository root.
+pub const DIR: &str = ".inc/hooks";
+
+/// The git config key a clone opts in with (local config only, never committed).
+const OPT_IN: &str = "inc.hooks";
+
+/// The event each command records, named as its hook is; `None` for a command that fires none.
+/// `mark` counts as `status` (a milestone is where the incident stands), `exec` and `attach` as
+/// `log` (each adds a logbook entry).
+pub fn event(command: &Command) -> Option<&'static str> {
+    use Command::*;
+    match command {
+        Open(_) => Some("open"),
+        Log(_) | Exec(_) | Attach(_) => Some("log"),
+        Mark(_) => Some("status"),
+        Status(args) if args.status.is_some() => Some("status"),
+        Sev(args) if !args.list => Some("sev"),
+        Role(_) => Some("role"),
+        Comms(_) => Some("comms"),
+        Change(_) => Some("change"),
+        Resolve(_) => Some("resolve"),
+        Postmortem(_) => Some("postmortem"),
+        _ => None,
+    }
+}
+
+/// What a command recorded, noted once it is committed (or written, with `--no-commit`).
+#[derive(Debug)]
+pub struct Recorded {
+    pub root: PathBuf,
+    pub incident: String,
+    /// The timeline entry written; `None` for a post-mortem, which writes no entry.
+    pub entry: Option<TimelineEntry>,
+}
+
+/// The JSON a hook reads on stdin.
+#[derive(Serialize)]
+struct Payload<'a> {
+    event: &'a str,
+    incident: &'a str,
+    entry: Option<EntryView<'a>>,
+    by: &'a str,
+    /// When inc recorded it (the entry's own `at` may be backdated).
+    at: Time,
+    show: IncidentView<'a>,
+}
+
+/// Runs the hook for `event` if the repository has one and this clone runs hooks. Never fails:
+/// what was recorded stays recorded, and anything that goes wrong is one line on stderr. `skip`
+/// is `--no-hooks` or `INC_NO_HOOKS`; `person` is `--by`, for an event without an entry.
+pub fn fire(ctx: &Ctx<'_>, event: &str, recorded: &Recorded, person: &Person, skip: bool) {
+    let root = &recorded.root;
+    let path = root.join(DIR).join(event);
+    let shown = format!("{DIR}/{event}");
+    // One stat when there is no hook: `inc log` stays fast.
+    let Ok(meta) = std::fs::symlink_metadata(&path) else {
+        return;
+    };
+    if skip {
+        return;
+    }
+    match enabled(root) {
+        Some(true) => {}
+        Some(false) => return,
+        None => return notice_once(root, &shown),
+    }
+    if let Err(err) = crate::store::refuse_links(root, &path) {
+        return crate::eprintln_escaped!("warning: hook {shown} not run: {err}");
+    }
+    if !meta.is_file() {
+        return crate::eprintln_escaped!(
+            "warning: hook {shown} not run: it is not a regular file; make it an executable script"
+        );
+    }
+    if std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o111 == 0 {
+        return crate::eprintln_escaped!(
+            "warning: hook {shown} not run: it is not executable; `chmod +x {shown}` and commit it to run it"
+        );
+    }
+    let (input, by, timeout) = match payload(ctx, event, recorded, person) {
+        Ok(prepared) => prepared,
+        Err(err) => {
+            return crate::eprintln_escaped!("warning: hook {shown} not run: {err:#}");
+        }
+    };
+    let root_text = root.to_string_lossy();
+    let vars = [
+        ("INC_EVENT", event),
+        ("INC_INCIDENT", recorded.incident.as_str()),
+        ("INC_REPO_ROOT", &root_text),
+        ("INC_BY", by.as_str()),
+        // inc commands a hook runs record their own events: firing hooks for those would loop.
+        ("INC_NO_HOOKS", "1"),
+    ];
+    let kept = "what inc recorded is kept";
+    match process::run(&path, root, &vars, input, timeout.0.unsigned_abs()) {
+        Outcome::Done => {}
+        Outcome::Failed(how) => {
+            crate::eprintln_escaped!("warning: hook {shown} failed ({how}); {kept}")
+        }
+        Outcome::TimedOut => crate::eprintln_escaped!(
+            "warning: hook {shown} timed out after {timeout} and was killed (hooks.timeout in .inc.yaml); {kept}"
+        ),
+        Outcome::NotStarted(err) => {
+            crate::eprintln_escaped!("warning: hook {shown} could not start ({err}); {kept}")
+        }
+    }
+}
+
+/// The hook's stdin, who acted, and how long the hook may run.
+fn payload(
+    ctx: &Ctx<'_>,
+    event: &str,
+    recorded: &Recorded,
+    person: &Person,
+) -> anyhow::Result<(Vec<u8>, String, crate::time::Interval)> {
+    let store = Store::open(&recorded.root)?;
+    let by = match &recorded.entry {
+        Some(entry) => entry.by.clone(),
+        None => ctx.by(&store, person).unwrap_or_default(),
+    };
+    let loaded = Loaded::load(&store, &recorded.incident)?;
+    let payload = Payload {
+        event,
+        incident: &recorded.incident,
+        entry: recorded.entry.as_ref().map(EntryView::from),
+        by: &by,
+        at: ctx.clock.now(),
+        show: IncidentView::full(&loaded, store.config(), &ctx.clock),
+    };
+    let mut input = serde_json::to_vec(&payload)?;
+    input.push(b'\n');
+    Ok((input, by, store.config().hooks.timeout))
+}
+
+/// The clone's choice in its own git config: `Some(true)` runs hooks, `Some(false)` declines
+/// them, `None` has not decided. Only the repository's local config counts: a global
+/// `inc.hooks` would run the hooks of every repository cloned from then on.
+fn enabled(root: &Path) -> Option<bool> {
+    let repo = crate::git::open(root).ok()?;
+    let config = repo
+        .config()
+        .ok()?
+        .open_level(git2::ConfigLevel::Local)
+        .ok()?;
+    config.get_bool(OPT_IN).ok()
+}
+
+/// Says, once per clone, that the repository has hooks this clone does not run, and how to run
+/// them. A marker in `.git/inc/` keeps it from being said on every command.
+fn notice_once(root: &Path, shown: &str) {
+    let git_dir = crate::git::git_dir(root);
+    let marker = git_dir.join("inc").join("hooks-noticed");
+    if std::fs::symlink_metadata(&marker).is_ok() {
+        return;
+    }
+    crate::eprintln_escaped!(
+        "note: this repository has hooks ({shown}) that inc runs only once you enable them in this clone: read .inc/hooks/, then `git config {OPT_IN} true` (or `git config {OPT_IN} false` to stop this note); see docs/security.md"
+    );
+    // Not remembered (a link, a read-only .git): the note comes again next time, no harm.
+    if crate::store::refuse_links(&git_dir, &marker).is_ok()
+        && std::fs::create_dir_all(marker.parent().expect("inside .git")).is_ok()
+    {
+        let _ = crate::store::write_atomic(&marker, b"");
+    }
+}
