@@ -34,6 +34,7 @@ mod roles;
 mod s_site;
 mod schema;
 mod selection;
+mod send;
 mod stats;
 mod sync;
 mod trust_git;

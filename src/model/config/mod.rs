@@ -13,9 +13,11 @@ mod file;
 mod size;
 #[cfg(test)]
 mod tests;
+mod webhooks;
 
 pub use file::default_file;
 pub use size::Size;
+pub use webhooks::{Style, Webhook, url_problem};
 
 /// The configuration file written by `inc init` at the repository root.
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
@@ -65,6 +67,9 @@ pub struct Config {
     /// What `inc attach` copies into an incident.
     #[serde(skip_serializing_if = "AttachmentsConfig::is_default")]
     pub attachments: AttachmentsConfig,
+    /// Where `inc comms --send` posts updates (channel name → webhook). None by default.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub webhooks: BTreeMap<String, Webhook>,
 }
 
 /// The targets of one severity: respond (acknowledged) within, resolve within. Either may be left
@@ -198,6 +203,7 @@ impl Default for Config {
             sla: BTreeMap::new(),
             types: default_types(),
             attachments: AttachmentsConfig::default(),
+            webhooks: BTreeMap::new(),
         }
     }
 }
@@ -286,6 +292,9 @@ impl Config {
             }
         }
         self.validate_sla()?;
+        if let Some((_, problem)) = self.webhooks_problem() {
+            return Err(Error::state(format!(".inc.yaml: {problem}")));
+        }
         Ok(())
     }
 
