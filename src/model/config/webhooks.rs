@@ -19,7 +19,7 @@ pub struct Webhook {
     /// The address to post to. It is in git: prefer `url_env` when the address holds a token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// The name of an environment variable that holds the address, so the secret stays out of
+    /// The name of an environment variable that holds the address, so a token in it stays out of
     /// git. Exactly one of `url` and `url_env`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url_env: Option<String>,
