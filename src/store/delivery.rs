@@ -186,6 +186,32 @@ mod tests {
     }
 
     #[test]
+    fn a_delivery_merges_with_an_update_appended_on_another_clone() {
+        let path = Path::new("comms.yaml");
+        let base =
+            with_delivery(path, FILE, "bbb333", &delivery(DeliveryState::Failed, None)).unwrap();
+        let retried = with_delivery(
+            path,
+            &base,
+            "bbb333",
+            &delivery(DeliveryState::Sent, Some(200)),
+        )
+        .unwrap();
+        let appended = format!(
+            "{base}- id: ccc444\n  at: \"2026-11-22T15:00:00+00:00\"\n  by: bob\n  audience: internal\n  message: Fixed\n"
+        );
+        let merged = crate::merge::log::<CommsEntry>(path, &base, &retried, &appended).unwrap();
+        assert!(merged.conflicts.is_empty());
+        let entries: Vec<CommsEntry> = model::from_yaml(path, &merged.text).unwrap();
+        let ids: Vec<&str> = entries.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["aaa222", "bbb333", "ccc444"]);
+        assert_eq!(
+            entries[1].delivery.as_ref().map(|d| d.state),
+            Some(DeliveryState::Sent)
+        );
+    }
+
+    #[test]
     fn a_missing_entry_is_an_error() {
         let err = with_delivery(
             Path::new("comms.yaml"),

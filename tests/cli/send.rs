@@ -286,6 +286,15 @@ fn a_500_is_recorded_shown_by_status_and_retried() {
     assert_eq!(again.status.code(), Some(1));
     assert!(text(&again.stderr).contains("1 of 1 updates still not delivered"));
 
+    // A hand comment after the entry stays where it is: only the delivery lines change.
+    let before = comms_file(&repo);
+    let path = format!("incidents/{CHECKOUT}/comms.yaml");
+    repo.write(
+        &path,
+        &format!("{before}# vendor says their side is down\n"),
+    );
+    repo.git(&["commit", "-qam", "note"]);
+
     server.answer(200);
     let out = repo.ok(&["comms", "--retry"]);
     assert_eq!(
@@ -306,6 +315,14 @@ fn a_500_is_recorded_shown_by_status_and_retried() {
     );
     assert!(!comms.contains("failed"), "{comms}");
     assert_eq!(comms.matches("delivery:").count(), 1, "{comms}");
+    let failed_lines =
+        "    state: failed\n    status: 500\n    error: upstream exploded \\u{1b}[31mred\n";
+    assert_eq!(
+        comms,
+        format!("{before}# vendor says their side is down\n")
+            .replace(failed_lines, "    state: sent\n    status: 200\n"),
+        "{comms}"
+    );
     assert!(!repo.ok(&["status"]).contains("not delivered"));
     assert_eq!(
         repo.ok(&["comms", "--retry"]),
