@@ -246,6 +246,7 @@ fn write_incident(
             audience: ["internal", "customers"][i as usize % 2].into(),
             channel: Some("chat".into()),
             message: "We are working on it.".into(),
+            delivery: None,
         })
         .collect();
     std::fs::write(

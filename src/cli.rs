@@ -29,7 +29,8 @@ Environment:
 
 Exit codes:
   0  done
-  1  failure (a file that does not parse, a git error, no repository)
+  1  failure (a file that does not parse, a git error, no repository; or an update
+     `inc comms --send` recorded but could not deliver: `inc comms --retry` posts it again)
   2  usage error (a value you typed is wrong; nothing was written)
   3  saved but not committed (git busy or failing): the next inc command commits it";
 

@@ -29,6 +29,7 @@ pub mod store;
 pub mod text;
 pub mod time;
 pub mod views;
+pub mod webhooks;
 
 use std::ffi::OsString;
 use std::io::Write;

@@ -9,18 +9,27 @@ use crate::model::comms::{self, CommsEntry};
 use crate::time::format_duration;
 
 /// Record an update sent to an audience (what was said, to whom, where, when)
+///
+/// With --send the update is recorded (and committed) first, then posted to the channel's
+/// webhook (webhooks: in .inc.yaml), and how that went is recorded on it. A failed post exits 1
+/// with the update kept; `inc status` shows it and `inc comms --retry` posts it again.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
     pub who: crate::cli::Person,
 
-    /// The message as sent; quote it, or pass several words
-    #[arg(required = true, num_args = 1.., value_name = "MESSAGE")]
+    /// The message as sent; quote it, or pass several words (not with --draft or --retry)
+    #[arg(
+        num_args = 1..,
+        value_name = "MESSAGE",
+        required_unless_present_any = ["draft", "retry"],
+        conflicts_with_all = ["draft", "retry"]
+    )]
     pub message: Vec<String>,
 
     /// Who it went to: one of audiences in .inc.yaml (internal, customers, executives)
-    #[arg(long, value_name = "AUDIENCE")]
-    pub to: String,
+    #[arg(long, value_name = "AUDIENCE", required_unless_present = "retry")]
+    pub to: Option<String>,
 
     /// Where it was sent: one of channels in .inc.yaml (email, chat, status-page, phone)
     #[arg(long, value_name = "CHANNEL")]
@@ -29,23 +38,55 @@ pub struct Args {
     /// When it was sent [default: now]
     #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     pub at: Option<String>,
+
+    /// Also post it to the channel's webhook (webhooks: in .inc.yaml), after recording it
+    #[arg(long, requires = "channel")]
+    pub send: bool,
+
+    /// Write the message from the update template for the audience and print it; records
+    /// nothing unless --send is given too
+    #[arg(long)]
+    pub draft: bool,
+
+    /// Post again every update of the incident whose delivery failed, and record how it went
+    #[arg(long, conflicts_with_all = ["to", "channel", "at", "send", "draft"])]
+    pub retry: bool,
 }
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
-    let message = args.message.join(" ");
-    if message.trim().is_empty() {
+    if args.retry {
+        return super::comms_send::retry(ctx);
+    }
+    let to = args.to.as_deref().unwrap_or_default();
+    let mut message = args.message.join(" ");
+    if message.trim().is_empty() && !args.draft {
         return Err(Error::usage("the message is empty: quote the update as it was sent").into());
     }
     let store = ctx.store()?;
-    let audience = store.config().audience(&args.to)?;
+    let audience = store.config().audience(to)?;
     let channel = args
         .channel
         .as_deref()
         .map(|c| store.config().channel(c))
         .transpose()?;
     let at = ctx.at_in_incident(&store, args.at.as_deref())?;
+    // Where to post is checked before anything is recorded: an unset variable is fixed and the
+    // command run again, with nothing to clean up.
+    let target = match (&channel, args.send) {
+        (Some(channel), true) => Some(crate::webhooks::target(store.config(), channel)?),
+        _ => None,
+    };
+    if args.draft {
+        let id = ctx.incident(&store, None)?;
+        message = crate::report::update_draft(&store, &id, &audience, &ctx.clock)?;
+        writeln!(ctx.out, "{message}")?;
+        if !args.send {
+            return Ok(());
+        }
+        writeln!(ctx.out)?;
+    }
 
-    let _lock = ctx.lock(&store)?;
+    let lock = ctx.lock(&store)?;
     let id = ctx.incident(&store, None)?;
     let by = ctx.by(&store, &args.who)?;
     let incident = store.load_incident(&id)?;
@@ -67,6 +108,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         audience: audience.clone(),
         channel: channel.clone(),
         message: message.clone(),
+        delivery: None,
     };
     let via = channel
         .as_deref()
@@ -95,6 +137,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             store.config().cadence_for(&incident.severity).min
         );
     }
+    let recorded_entry = entry.clone();
     sent.push(entry);
     let next = comms::due(&incident, &sent, store.config(), ctx.clock.now())
         .into_iter()
@@ -107,6 +150,11 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             ctx.clock.show(next.due)
         )?,
         None => writeln!(ctx.out, "{id}: update to {audience} recorded{sent_at}")?,
+    }
+    // The post waits for the network: other commands may record meanwhile.
+    drop(lock);
+    if let Some(target) = target {
+        super::comms_send::deliver(ctx, &store, &id, &incident, &recorded_entry, &target)?;
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ pub mod attach;
 pub mod change;
 pub mod check;
 pub mod comms;
+mod comms_send;
 pub mod completions;
 mod ctx;
 pub mod demo;

@@ -26,6 +26,49 @@ pub struct CommsEntry {
     pub channel: Option<String>,
     /// The message, quoted as sent.
     pub message: String,
+    /// How posting it to the channel's webhook went (`inc comms --send`); absent when it was not
+    /// posted. A retry replaces it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<Delivery>,
+}
+
+/// The outcome of posting an update to its channel's webhook.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Delivery {
+    pub state: DeliveryState,
+    /// The HTTP status the webhook answered with; absent when it did not answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// What went wrong: a timeout, a refused connection, or the start of the webhook's answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// When it was posted.
+    pub at: Time,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeliveryState {
+    /// The webhook took it (a 2xx answer).
+    Sent,
+    /// Not delivered: `inc status` shows it and `inc comms --retry` posts it again.
+    Failed,
+}
+
+impl Delivery {
+    pub fn failed(&self) -> bool {
+        self.state == DeliveryState::Failed
+    }
+
+    /// "HTTP 500", "timed out after 10s": why it was not delivered, in a few words.
+    pub fn reason(&self) -> String {
+        match (self.status, &self.error) {
+            (Some(status), _) => format!("HTTP {status}"),
+            (None, Some(error)) => error.clone(),
+            (None, None) => "not delivered".into(),
+        }
+    }
 }
 
 pub const HEADER: &str = "# Communications: each update as sent, oldest first. inc appends.\n";
@@ -117,6 +160,7 @@ mod tests {
             audience: audience.into(),
             channel: None,
             message: "m".into(),
+            delivery: None,
         }
     }
 

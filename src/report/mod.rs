@@ -17,6 +17,7 @@ use crate::time::{Time, format_duration};
 
 mod attachments;
 mod context;
+mod draft;
 mod html;
 mod redaction;
 
@@ -25,6 +26,7 @@ pub use context::{
     CadenceView, Context, Exec, Options, Phase, PostmortemContext, ReportEntry, SeverityChange,
     SummaryItem, summary_timeline,
 };
+pub use draft::update_draft;
 pub use html::to_html;
 pub use redaction::redact;
 

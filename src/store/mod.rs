@@ -14,6 +14,7 @@ mod append;
 mod attachments;
 mod catalog;
 mod checked;
+mod delivery;
 mod files;
 mod lock;
 mod owned;
@@ -91,6 +92,17 @@ impl Store {
             .into());
         }
         if let Some((at, message)) = config.severity_definitions_problem() {
+            let at: Vec<&str> = at.iter().map(String::as_str).collect();
+            let (line, column) = crate::check::locate(&text, &at);
+            return Err(Error::File {
+                path: PathBuf::from(CONFIG_FILE),
+                line,
+                column,
+                message,
+            }
+            .into());
+        }
+        if let Some((at, message)) = config.webhooks_problem() {
             let at: Vec<&str> = at.iter().map(String::as_str).collect();
             let (line, column) = crate::check::locate(&text, &at);
             return Err(Error::File {

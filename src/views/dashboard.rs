@@ -37,6 +37,60 @@ pub struct DashboardRow<'a> {
     /// The runbook step to do next: an overdue repeating one first (left out without runbooks).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_step: Option<crate::runbook::Next>,
+    /// Updates whose post to a webhook failed (left out when none): `inc comms --retry`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub undelivered: Vec<Undelivered<'a>>,
+}
+
+/// An update `inc comms --send` could not deliver, until a retry does.
+#[derive(Serialize)]
+pub struct Undelivered<'a> {
+    /// The comms entry's id.
+    pub id: &'a str,
+    pub audience: &'a str,
+    pub channel: Option<&'a str>,
+    /// "HTTP 500", "timed out after 10s", "connection refused".
+    pub reason: String,
+}
+
+fn undelivered(comms: &[crate::model::CommsEntry]) -> Vec<Undelivered<'_>> {
+    comms
+        .iter()
+        .filter_map(|c| {
+            let delivery = c.delivery.as_ref().filter(|d| d.failed())?;
+            Some(Undelivered {
+                id: &c.id,
+                audience: &c.audience,
+                channel: c.channel.as_deref(),
+                reason: delivery.reason(),
+            })
+        })
+        .collect()
+}
+
+/// One line per undelivered update, under the table: a failed post must not go unnoticed.
+fn print_undelivered(out: &mut dyn Write, rows: &[DashboardRow]) -> Result<()> {
+    for row in rows {
+        let select = if rows.len() > 1 {
+            format!(" -i {}", row.id)
+        } else {
+            String::new()
+        };
+        for update in &row.undelivered {
+            let via = update
+                .channel
+                .map(|c| format!(" via {c}"))
+                .unwrap_or_default();
+            let line = format!(
+                "{}: update to {}{via} not delivered ({}) — inc comms --retry{select}",
+                row.id,
+                update.audience,
+                one_line(&update.reason, 80)
+            );
+            writeln!(out, "{}", crate::text::escape_controls(&line))?;
+        }
+    }
+    Ok(())
 }
 
 /// `inc status` without a status: every open incident at a glance, most severe first, in
@@ -81,6 +135,7 @@ pub fn print_dashboard(
             comms_due: l.due(config, clock),
             sla: crate::sla::checks(&l.incident, config, clock.now()),
             next_step: next_step(l, clock),
+            undelivered: undelivered(&l.comms),
         })
         .collect();
     if json {
@@ -92,6 +147,7 @@ pub fn print_dashboard(
     }
     let table = dashboard_table(&rows, config, clock, color, columns);
     writeln!(out, "{}", table.trim_fmt())?;
+    print_undelivered(out, &rows)?;
     Ok(())
 }
 

@@ -157,6 +157,8 @@ pub struct CommsView<'a> {
     pub audience: &'a str,
     pub channel: Option<&'a str>,
     pub message: &'a str,
+    /// How posting it to a webhook went (`inc comms --send`); null when it was not posted.
+    pub delivery: Option<&'a crate::model::comms::Delivery>,
 }
 
 impl<'a> From<&'a CommsEntry> for CommsView<'a> {
@@ -169,6 +171,7 @@ impl<'a> From<&'a CommsEntry> for CommsView<'a> {
             audience: &c.audience,
             channel: c.channel.as_deref(),
             message: &c.message,
+            delivery: c.delivery.as_ref(),
         }
     }
 }

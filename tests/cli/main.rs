@@ -35,6 +35,7 @@ mod roles;
 mod s_site;
 mod schema;
 mod selection;
+mod send;
 mod stats;
 mod sync;
 mod trust_git;

@@ -105,6 +105,12 @@ attachments:
 # only in a clone that enabled them: `git config inc.hooks true`.
 hooks:
   timeout: 10s
+
+# Where `inc comms --send` posts updates, per channel (none by default): the address (`url`), or
+# the environment variable that holds it (`url_env`, keeps a token out of git), and the `style` of
+# body: slack, teams or json. For example:
+# webhooks:
+#   chat: {{url_env: CHAT_WEBHOOK_URL, style: slack}}
 "#
     )
 }

@@ -13,9 +13,11 @@ mod file;
 mod size;
 #[cfg(test)]
 mod tests;
+mod webhooks;
 
 pub use file::default_file;
 pub use size::Size;
+pub use webhooks::{Style, Webhook, url_problem};
 
 /// The configuration file written by `inc init` at the repository root.
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
@@ -68,6 +70,9 @@ pub struct Config {
     /// How the executables in `.inc/hooks/` run (docs/guide.md, Hooks).
     #[serde(skip_serializing_if = "HooksConfig::is_default")]
     pub hooks: HooksConfig,
+    /// Where `inc comms --send` posts updates (channel name → webhook). None by default.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub webhooks: BTreeMap<String, Webhook>,
 }
 
 /// `hooks:` in `.inc.yaml`.
@@ -225,6 +230,7 @@ impl Default for Config {
             types: default_types(),
             attachments: AttachmentsConfig::default(),
             hooks: HooksConfig::default(),
+            webhooks: BTreeMap::new(),
         }
     }
 }
@@ -313,6 +319,9 @@ impl Config {
             }
         }
         self.validate_sla()?;
+        if let Some((_, problem)) = self.webhooks_problem() {
+            return Err(Error::state(format!(".inc.yaml: {problem}")));
+        }
         Ok(())
     }
 

@@ -1,0 +1,233 @@
+//! Posting an update to its channel's webhook (`inc comms --send`): where to post (the address
+//! from .inc.yaml or from the environment), the body each style expects, and one HTTP attempt
+//! with a timeout whose outcome becomes the entry's `delivery`.
+//!
+//! A webhook address often carries a token, so it never appears in an error, on the terminal
+//! or in comms.yaml: the channel name stands for it.
+
+use std::io::Read;
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::json;
+
+use crate::error::Error;
+use crate::model::Config;
+use crate::model::comms::{CommsEntry, Delivery, DeliveryState};
+use crate::model::config::{Style, url_problem};
+use crate::text::one_line;
+use crate::time::Time;
+
+/// How much of a webhook's answer to an unsuccessful post is kept: enough to say why.
+const SNIPPET: u64 = 200;
+
+/// Where and how a channel's updates are posted.
+pub struct Target {
+    pub channel: String,
+    url: String,
+    pub style: Style,
+    pub timeout: Duration,
+}
+
+/// The webhook of `channel`, with its address read from the environment when .inc.yaml names a
+/// variable (`url_env`).
+pub fn target(config: &Config, channel: &str) -> Result<Target, Error> {
+    let hook = config.webhook(channel).ok_or_else(|| {
+        Error::usage(format!(
+            "channel {channel} has no webhook to send to: add one under webhooks: in .inc.yaml (docs/format.md), or record the update without --send"
+        ))
+    })?;
+    let url = match (&hook.url, &hook.url_env) {
+        (Some(url), _) => url.trim().to_string(),
+        (None, Some(name)) => {
+            // The variable's name comes from .inc.yaml, so `Env` cannot gather it in advance.
+            let value = std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+            let value = value.ok_or_else(|| {
+                Error::state(format!(
+                    "the webhook of channel {channel} reads its address from ${name}, which is not set: export {name} with the webhook's address, then run again"
+                ))
+            })?;
+            if let Some(problem) = url_problem(&value) {
+                return Err(Error::state(format!(
+                    "the webhook address in ${name} (channel {channel}) {problem}"
+                )));
+            }
+            value.trim().to_string()
+        }
+        (None, None) => unreachable!("a webhook without an address does not pass Config::validate"),
+    };
+    Ok(Target {
+        channel: channel.to_string(),
+        url,
+        style: hook.style,
+        timeout: hook.timeout(),
+    })
+}
+
+/// An update as the `json` style posts it.
+#[derive(Serialize)]
+pub struct Update<'a> {
+    /// The comms entry's id.
+    pub id: &'a str,
+    pub incident: &'a str,
+    pub title: &'a str,
+    pub severity: &'a str,
+    pub status: &'a str,
+    pub audience: &'a str,
+    pub channel: &'a str,
+    pub message: &'a str,
+    pub by: &'a str,
+    pub at: Time,
+}
+
+impl<'a> Update<'a> {
+    pub fn new(
+        incident_id: &'a str,
+        incident: &'a crate::model::Incident,
+        entry: &'a CommsEntry,
+    ) -> Self {
+        Update {
+            id: &entry.id,
+            incident: incident_id,
+            title: &incident.title,
+            severity: &incident.severity,
+            status: incident.status.name(),
+            audience: &entry.audience,
+            channel: entry.channel.as_deref().unwrap_or_default(),
+            message: &entry.message,
+            by: &entry.by,
+            at: entry.at,
+        }
+    }
+}
+
+/// The JSON body `style` expects for `update`.
+pub fn body(style: Style, update: &Update) -> String {
+    let value = match style {
+        // Slack reads <…> as links and mentions (<!channel> pings everyone) and & as the start
+        // of an escape: the message is sent as the text people typed.
+        Style::Slack => json!({ "text": slack_escape(update.message) }),
+        Style::Teams => json!({
+            "@type": "MessageCard",
+            "@context": "https://schema.org/extensions",
+            "summary": format!("{}: update to {}", update.incident, update.audience),
+            "title": update.title,
+            "text": update.message,
+        }),
+        // The update's own field order, which a JSON object value would sort.
+        Style::Json => return serde_json::to_string(update).expect("an update always serializes"),
+    };
+    value.to_string()
+}
+
+fn slack_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Posts `body` once (no retries: a retry is `inc comms --retry`, decided by a person) and says
+/// how it went, as of `now`.
+pub fn post(target: &Target, body: &str, now: Time) -> Delivery {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(target.timeout))
+        .http_status_as_error(false)
+        // A redirected POST would land somewhere .inc.yaml does not name.
+        .max_redirects(0)
+        .max_redirects_will_error(false)
+        .user_agent(concat!("inc/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into();
+    let result = agent
+        .post(&target.url)
+        .header("Content-Type", "application/json")
+        .send(body.as_bytes());
+    let failed = |status: Option<u16>, error: String| Delivery {
+        state: DeliveryState::Failed,
+        status,
+        error: Some(error).filter(|e| !e.is_empty()),
+        at: now,
+    };
+    match result {
+        Ok(mut response) => {
+            let status = response.status().as_u16();
+            if response.status().is_success() {
+                return Delivery {
+                    state: DeliveryState::Sent,
+                    status: Some(status),
+                    error: None,
+                    at: now,
+                };
+            }
+            let mut start = Vec::new();
+            let _ = response
+                .body_mut()
+                .as_reader()
+                .take(SNIPPET)
+                .read_to_end(&mut start);
+            // The answer on one line: a web server's error page spreads over many.
+            let text = String::from_utf8_lossy(&start);
+            let words: Vec<&str> = text.split_whitespace().collect();
+            failed(
+                Some(status),
+                scrub(&one_line(&words.join(" "), 120), &target.url),
+            )
+        }
+        Err(err) => failed(None, describe(&err, target)),
+    }
+}
+
+/// What went wrong, in a few words and without the address.
+fn describe(err: &ureq::Error, target: &Target) -> String {
+    let text = match err {
+        ureq::Error::Timeout(_) => format!("timed out after {}", seconds(target.timeout)),
+        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
+            "connection refused".into()
+        }
+        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => {
+            format!("timed out after {}", seconds(target.timeout))
+        }
+        ureq::Error::HostNotFound => "host not found".into(),
+        other => other.to_string(),
+    };
+    scrub(&one_line(&text, 160), &target.url)
+}
+
+fn seconds(duration: Duration) -> String {
+    crate::time::Interval(jiff::SignedDuration::try_from(duration).unwrap_or_default()).to_string()
+}
+
+/// `text` with the address, and its host, taken out: an error may quote them.
+fn scrub(text: &str, url: &str) -> String {
+    let mut text = text.replace(url, "(the webhook address)");
+    if let Some(host) = url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(String::from))
+        .filter(|h| !h.is_empty())
+    {
+        text = text.replace(&host, "(the webhook host)");
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slack_text_cannot_mention_or_link() {
+        assert_eq!(
+            slack_escape("<!channel> a & b > c"),
+            "&lt;!channel&gt; a &amp; b &gt; c"
+        );
+    }
+
+    #[test]
+    fn errors_do_not_quote_the_address() {
+        let url = "https://hooks.example.com/T000/secret";
+        assert_eq!(
+            scrub(&format!("failed to reach {url} at hooks.example.com"), url),
+            "failed to reach (the webhook address) at (the webhook host)"
+        );
+    }
+}
