@@ -15,6 +15,7 @@ mod attachments;
 mod catalog;
 mod checked;
 mod files;
+mod imported;
 mod lock;
 mod owned;
 mod parallel;

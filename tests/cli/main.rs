@@ -23,6 +23,7 @@ mod fieldfix_times;
 mod fieldfix_words;
 mod git_interop;
 mod hostile;
+mod import_export;
 mod init;
 mod list_show;
 mod log;
