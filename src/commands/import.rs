@@ -1,6 +1,7 @@
 //! `inc import`: incidents from a CSV file or inc's own JSON, or a Slack channel export into an
 //! incident's timeline. Everything is read and checked first; a bad row writes nothing at all.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -238,10 +239,11 @@ fn slack(ctx: &mut Ctx<'_>, store: &Store, args: &Args, dir: &std::path::Path) -
     let read = import::slack::read(dir, &args.file, &ctx.clock, &options)?;
     let _lock = (!args.dry_run).then(|| ctx.lock(store)).transpose()?;
     let existing: Vec<TimelineEntry> = store.load_log(&id)?;
+    let existing: HashSet<&str> = existing.iter().map(|e| e.id.as_str()).collect();
     let (old, new): (Vec<TimelineEntry>, Vec<TimelineEntry>) = read
         .entries
         .into_iter()
-        .partition(|e| existing.iter().any(|x| x.id == e.id));
+        .partition(|e| existing.contains(e.id.as_str()));
     let tz = ctx.clock.tz().clone();
     if args.dry_run {
         for e in &new {

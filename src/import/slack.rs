@@ -5,7 +5,7 @@
 //! Each entry's id is made from the message's `ts`, which Slack keeps unique in a channel, so
 //! importing the same export again adds only what is new.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -101,6 +101,7 @@ pub fn read(dir: &Path, shown: &Path, clock: &Clock, options: &Options) -> Resul
     let now = clock.now();
     let mut entries: Vec<TimelineEntry> = Vec::new();
     let mut skipped = 0;
+    let mut seen: HashSet<String> = HashSet::new();
     for (path, name) in days {
         let file_shown = shown.join(&name);
         let text = read_bounded(&path, &file_shown, MAX_FILE_BYTES)?;
@@ -140,7 +141,7 @@ pub fn read(dir: &Path, shown: &Path, clock: &Clock, options: &Options) -> Resul
                 options.key_reactions.iter().any(|k| k == base)
             });
             let id = entry_id(&message.ts);
-            if entries.iter().any(|e| e.id == id) {
+            if !seen.insert(id.clone()) {
                 // The same message in two day files (an export made twice into one folder).
                 continue;
             }

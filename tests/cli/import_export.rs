@@ -549,3 +549,22 @@ fn global_options_take_effect_or_are_refused() {
     let timeline = repo.read("incidents/2026-05-01-search-slow/timeline.yaml");
     assert!(timeline.contains("by: Zebulon"), "{timeline}");
 }
+
+#[test]
+fn imports_never_read_through_links() {
+    let repo = Repo::with_incident();
+    let file = outside(&repo, "history.csv", CSV);
+    let link = repo.root().parent().unwrap().join("link.csv");
+    std::os::unix::fs::symlink(&file, &link).unwrap();
+    let before = repo.state();
+    let err = repo.fails(2, &["import", path(&link), "--format", "csv"]);
+    assert!(
+        err.contains("is a symbolic link: inc does not follow links"),
+        "{err}"
+    );
+    let channel = slack_export(&repo);
+    std::os::unix::fs::symlink(&file, channel.join("2026-11-23.json")).unwrap();
+    let err = repo.fails(2, &["import", path(&channel), "--format", "slack"]);
+    assert!(err.contains("2026-11-23.json is a symbolic link"), "{err}");
+    assert_eq!(repo.state(), before);
+}
