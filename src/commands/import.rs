@@ -132,12 +132,16 @@ fn incidents(ctx: &mut Ctx<'_>, store: &Store, args: &Args, path: &std::path::Pa
     for (id, mut p) in ids {
         let seed = ctx.id_seed();
         let mut logs = Vec::new();
+        // An empty list would be written as `[]`, which later appends cannot follow: a log
+        // with nothing to import is left to `create_incident` (the timeline as a bare header).
         if p.keep_ids {
-            logs.push(store.prepare_append_keeping_ids(&id, &p.timeline)?);
+            if !p.timeline.is_empty() {
+                logs.push(store.prepare_append_keeping_ids(&id, &p.timeline)?);
+            }
             if !p.comms.is_empty() {
                 logs.push(store.prepare_append_keeping_ids(&id, &p.comms)?);
             }
-        } else {
+        } else if !p.timeline.is_empty() {
             logs.push(store.prepare_append(&id, &mut p.timeline, seed)?);
         }
         if !p.roles.is_empty() {
@@ -215,7 +219,7 @@ fn report_all(mut errors: Vec<Error>) -> anyhow::Error {
         last.into()
     } else {
         anyhow::Error::new(last).context(format!(
-            "{} rows are bad (nothing was imported); the last",
+            "{} problems in the file (nothing was imported); the last",
             errors.len() + 1
         ))
     }

@@ -76,6 +76,11 @@ pub fn read_bounded(path: &Path, shown: &Path, limit: u64) -> Result<String> {
                 shown.display()
             ))
             .into(),
+            _ if e.kind() == std::io::ErrorKind::NotFound => Error::usage(format!(
+                "{} does not exist: check the path",
+                shown.display()
+            ))
+            .into(),
             _ => anyhow::Error::new(e).context(format!("cannot read {}", shown.display())),
         })?;
     let meta = file

@@ -17,6 +17,7 @@ impl Store {
         id: &str,
         entries: &[E],
     ) -> Result<super::Append<'_>> {
+        assert!(!entries.is_empty(), "an empty list would be written as []");
         let path = self.incident_dir(id).join(E::FILE);
         let shown = path.strip_prefix(&self.root).unwrap_or(&path).to_path_buf();
         let existing = self.read_text(&path)?;

@@ -85,7 +85,7 @@ fn a_bad_row_is_reported_at_its_cell_and_nothing_is_imported() {
     );
     assert!(err.contains(&format!("{shown}:4:36: ")), "{err}");
     assert!(
-        err.contains("2 rows are bad (nothing was imported)"),
+        err.contains("2 problems in the file (nothing was imported)"),
         "{err}"
     );
     assert_eq!(repo.state(), before);
@@ -567,4 +567,23 @@ fn imports_never_read_through_links() {
     let err = repo.fails(2, &["import", path(&channel), "--format", "slack"]);
     assert!(err.contains("2026-11-23.json is a symbolic link"), "{err}");
     assert_eq!(repo.state(), before);
+}
+
+#[test]
+fn a_minimal_json_incident_takes_entries_afterwards() {
+    let repo = Repo::new();
+    let file = outside(
+        &repo,
+        "min.json",
+        r#"{"id": "2026-01-02-dns", "title": "DNS flaps", "severity": "sev2", "status": "investigating", "opened": "2026-01-02T03:04:05Z"}"#,
+    );
+    assert_eq!(
+        repo.ok(&["import", path(&file), "--format", "json"]),
+        "2026-01-02-dns\n"
+    );
+    repo.ok(&["-i", "dns", "log", "Flushed the resolver cache"]);
+    let show = repo.json(&["show", "2026-01-02-dns", "--json"]);
+    assert_eq!(show["severity"], "SEV2");
+    assert_eq!(show["timeline"][0]["text"], "Flushed the resolver cache");
+    repo.ok(&["check"]);
 }
