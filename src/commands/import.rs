@@ -92,7 +92,9 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
 fn incidents(ctx: &mut Ctx<'_>, store: &Store, args: &Args, path: &std::path::Path) -> Result<()> {
     let text = import::read_bounded(path, &args.file, MAX_FILE_BYTES)?;
     let by = ctx.by(store, &args.who)?;
+    let catalog = store.catalog()?;
     let input = Input {
+        catalog: catalog.as_ref(),
         config: store.config(),
         clock: &ctx.clock,
         by: &by,

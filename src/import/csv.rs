@@ -189,6 +189,11 @@ fn row(
     } else {
         Status::Investigating
     };
+    let services = list(cell("services"))
+        .iter()
+        .map(|s| input.service(s))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| fail("services", e.to_string()))?;
     let now = input.clock.now();
     // The record was opened when the outage was noticed; a row that says neither is opened now.
     let opened = milestones
@@ -205,7 +210,7 @@ fn row(
         summary: cell("summary").to_string(),
         public_title: String::new(),
         impact: Impact {
-            services: list(cell("services")),
+            services,
             ..Impact::default()
         },
         tags: list(cell("tags")),

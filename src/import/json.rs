@@ -253,6 +253,10 @@ fn incident(text: &str, input: &Input, raw: &RawValue) -> Result<Planned, Error>
             "milestone {later} is before {earlier}: correct the times"
         )));
     }
+    let mut impact = parsed.impact;
+    for service in &mut impact.services {
+        *service = input.service(service).map_err(|e| fail(e.to_string()))?;
+    }
     let incident = Incident {
         title: parsed.title,
         severity,
@@ -261,7 +265,7 @@ fn incident(text: &str, input: &Input, raw: &RawValue) -> Result<Planned, Error>
         opened: parsed.opened,
         summary: parsed.summary,
         public_title: parsed.public_title,
-        impact: parsed.impact,
+        impact,
         tags: parsed.tags,
         links,
         detection: Detection {

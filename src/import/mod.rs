@@ -48,9 +48,20 @@ pub struct Input<'a> {
     pub clock: &'a Clock,
     pub by: &'a str,
     pub shown: &'a Path,
+    /// `.inc/catalog.yaml`, when the repository has one: services must be in it, as with
+    /// `inc impact --service`.
+    pub catalog: Option<&'a crate::model::catalog::Catalog>,
 }
 
 impl Input<'_> {
+    /// The service as the catalog names it (any case, a unique prefix); as given without one.
+    pub fn service(&self, name: &str) -> Result<String, Error> {
+        match self.catalog {
+            Some(catalog) => catalog.service(name),
+            None => Ok(name.to_string()),
+        }
+    }
+
     /// An error at byte `offset` of `text`, the file's content.
     pub fn error_at(&self, text: &str, offset: usize, message: impl Into<String>) -> Error {
         let (line, column) = position(text, offset);

@@ -587,3 +587,41 @@ fn a_minimal_json_incident_takes_entries_afterwards() {
     assert_eq!(show["timeline"][0]["text"], "Flushed the resolver cache");
     repo.ok(&["check"]);
 }
+
+#[test]
+fn services_are_checked_against_the_catalog() {
+    let repo = Repo::new();
+    repo.write(
+        ".inc/catalog.yaml",
+        "services:\n- name: checkout-api\n- name: search\n",
+    );
+    repo.git(&["add", ".inc/catalog.yaml"]);
+    repo.git(&["commit", "-qm", "catalog"]);
+    let bad = outside(
+        &repo,
+        "bad.csv",
+        "title,severity,services\nA,SEV1,search; chekout-api\n",
+    );
+    let before = repo.state();
+    let err = repo.fails(1, &["import", path(&bad), "--format", "csv"]);
+    assert!(
+        err.contains(&format!(
+            "{}:2:8: unknown service \"chekout-api\" (did you mean checkout-api?)",
+            bad.display()
+        )),
+        "{err}"
+    );
+    assert_eq!(repo.state(), before);
+    // Any case or a unique prefix, as `inc impact --service` takes it, stored as the catalog says.
+    let good = outside(
+        &repo,
+        "good.csv",
+        "title,severity,services\nA,SEV1,SEARCH; checkout\n",
+    );
+    let id = repo.ok(&["import", path(&good), "--format", "csv"]);
+    let show = repo.json(&["show", id.trim(), "--json"]);
+    assert_eq!(
+        show["services"],
+        serde_json::json!(["search", "checkout-api"])
+    );
+}
