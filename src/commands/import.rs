@@ -21,7 +21,7 @@ imported; the error says FILE:LINE:COLUMN. Each incident imported is its own com
 
 Examples:
   inc import history.csv --format csv --dry-run
-  inc export -o all.jsonl && inc -C ../other import all.jsonl --format json
+  inc export -o /tmp/all.jsonl && inc -C ../other import /tmp/all.jsonl --format json
   inc import export/incident-checkout --format slack -i checkout --key-reactions star,pushpin")]
 pub struct Args {
     #[command(flatten)]
