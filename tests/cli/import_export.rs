@@ -625,3 +625,16 @@ fn services_are_checked_against_the_catalog() {
         serde_json::json!(["search", "checkout-api"])
     );
 }
+
+#[test]
+fn a_broken_incident_stops_the_export() {
+    let repo = Repo::with_incident();
+    repo.ok(&["open", "Search slow", "--sev", "SEV3"]);
+    let file = format!("incidents/{CHECKOUT}/incident.yaml");
+    let text = repo.read(&file);
+    repo.write(&file, &text.replace("severity: SEV2", "severity: [SEV2"));
+    let err = repo.fails(1, &["export"]);
+    assert!(err.contains(&format!("error: {file}:")), "{err}");
+    // Left out with a filter, the rest exports.
+    assert_eq!(repo.ok(&["-i", "search", "export"]).lines().count(), 1);
+}
