@@ -253,6 +253,15 @@ fn incident(text: &str, input: &Input, raw: &RawValue) -> Result<Planned, Error>
             "milestone {later} is before {earlier}: correct the times"
         )));
     }
+    if status.is_open() != parsed.milestones.resolved.is_none() {
+        return Err(fail(format!(
+            "the status is {status} but the resolved time is {}: an open incident has none, a resolved or closed one has one",
+            parsed
+                .milestones
+                .resolved
+                .map_or_else(|| "not set".to_string(), |t| t.to_string())
+        )));
+    }
     let mut impact = parsed.impact;
     for service in &mut impact.services {
         *service = input.service(service).map_err(|e| fail(e.to_string()))?;

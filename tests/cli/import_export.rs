@@ -586,6 +586,20 @@ fn a_minimal_json_incident_takes_entries_afterwards() {
     assert_eq!(show["severity"], "SEV2");
     assert_eq!(show["timeline"][0]["text"], "Flushed the resolver cache");
     repo.ok(&["check"]);
+
+    // Status and resolved time must agree, as `inc check` requires.
+    let file = outside(
+        &repo,
+        "resolved.json",
+        r#"{"id": "2026-01-03-cdn", "title": "CDN", "severity": "SEV3", "status": "resolved", "opened": "2026-01-03T00:00:00Z"}"#,
+    );
+    let before = repo.state();
+    let err = repo.fails(1, &["import", path(&file), "--format", "json"]);
+    assert!(
+        err.contains("2026-01-03-cdn: the status is resolved but the resolved time is not set"),
+        "{err}"
+    );
+    assert_eq!(repo.state(), before);
 }
 
 #[test]
