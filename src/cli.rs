@@ -94,6 +94,8 @@ pub enum Command {
     Site(commands::site::Args),
     Search(commands::search::Args),
     Attach(commands::attach::Args),
+    Import(commands::import::Args),
+    Export(commands::export::Args),
     Sync(commands::sync::Args),
     Schema(commands::schema::Args),
     Demo(commands::demo::Args),

@@ -117,6 +117,21 @@ fn uses(command: &Command) -> (&'static str, Uses) {
             },
         ),
         Attach(_) => ("attach", WRITES),
+        Import(args) if args.into_incident() => (
+            "import --format slack",
+            Uses {
+                by: Some("each entry is by the author of its message"),
+                ..WRITES
+            },
+        ),
+        Import(_) => (
+            "import",
+            Uses {
+                incident: Some("it creates the incidents in the file (-i is for --format slack)"),
+                ..WRITES
+            },
+        ),
+        Export(_) => ("export", READS),
         Show(args) => (
             "show",
             Uses {
@@ -195,10 +210,10 @@ pub(super) fn person(command: &Command) -> Option<&Person> {
         Postmortem(a) => Some(&a.who),
         Actions(a) => a.person(),
         Attach(a) => Some(&a.who),
+        Import(a) => Some(&a.who),
         Init(_) | List(_) | Show(_) | Use(_) | Roles(_) | Check(_) | Report(_) | Stats(_)
-        | Site(_) | Search(_) | Sync(_) | Schema(_) | Demo(_) | Completions(_) | MergeDriver(_) => {
-            None
-        }
+        | Site(_) | Search(_) | Sync(_) | Schema(_) | Demo(_) | Completions(_) | MergeDriver(_)
+        | Export(_) => None,
     }
 }
 

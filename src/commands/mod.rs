@@ -12,8 +12,10 @@ mod ctx;
 pub mod demo;
 pub mod edit;
 pub mod exec;
+pub mod export;
 mod globals;
 pub mod impact;
+pub mod import;
 pub mod init;
 pub mod link;
 pub mod list;
@@ -117,6 +119,8 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
         Command::Site(args) => site::run(&mut ctx, args),
         Command::Search(args) => search::run(&mut ctx, args),
         Command::Attach(args) => attach::run(&mut ctx, args),
+        Command::Import(args) => import::run(&mut ctx, args),
+        Command::Export(args) => export::run(&mut ctx, args),
         Command::Sync(args) => sync::run(&mut ctx, args),
         Command::Schema(args) => schema::run(&mut ctx, args),
         Command::Demo(args) => demo::run(&mut ctx, args),

@@ -29,6 +29,7 @@ pub use context::{
 pub use draft::update_draft;
 pub use html::to_html;
 pub use redaction::redact;
+pub use redaction::scrub_people;
 
 /// Templates compiled into the binary: (name, file name, source).
 const BUILT_IN: &[(&str, &str, &str)] = &[

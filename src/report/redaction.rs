@@ -31,6 +31,12 @@ pub(super) fn scrub(value: &mut serde_json::Value, people: &Names) {
     }
 }
 
+/// [`scrub`] for what is not a report (`inc export --public`): the same rules, so an export for
+/// the public names no one a public report would not.
+pub fn scrub_people(value: &mut serde_json::Value, people: &[String]) {
+    scrub(value, &Names::new(people));
+}
+
 /// `text` (in NFC) with every mention of a person replaced; see [`crate::names`] for what a
 /// mention is. To redact many texts, compile the names once with [`Names::new`].
 pub fn redact(text: &str, people: &[String]) -> String {

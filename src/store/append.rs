@@ -106,7 +106,7 @@ impl Store {
 /// An append checked by [`Store::prepare_append`], ready to write.
 #[must_use]
 pub struct Append<'a> {
-    store: &'a Store,
+    pub(super) store: &'a Store,
     pub(super) path: PathBuf,
     pub(super) bytes: Vec<u8>,
     pub(super) create: bool,

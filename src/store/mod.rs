@@ -16,6 +16,7 @@ mod catalog;
 mod checked;
 mod delivery;
 mod files;
+mod imported;
 mod lock;
 mod owned;
 mod parallel;

@@ -24,6 +24,7 @@ mod fieldfix_words;
 mod git_interop;
 mod hooks;
 mod hostile;
+mod import_export;
 mod init;
 mod list_show;
 mod log;

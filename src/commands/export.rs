@@ -1,0 +1,146 @@
+//! `inc export`: every incident (or those the filters keep) as JSON Lines or CSV, for another inc
+//! repository, a spreadsheet or a data warehouse; `--public` by the external report's rules.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use super::Ctx;
+use crate::error::Error;
+use crate::views::Loaded;
+
+/// Export incidents as JSON Lines (one `inc show --json` object per line) or CSV
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Filters combine: an incident is exported when it passes every one given. Without -o the export
+is printed; -o never replaces a file that exists unless --force is given.
+
+Examples:
+  inc export -o incidents.jsonl
+  inc export --format csv --since 2026-01-01 --sev SEV1 -o sev1.csv
+  inc export --public --tag checkout")]
+pub struct Args {
+    /// jsonl: one `inc show --json` object per line (`inc import --format json` reads it back);
+    /// csv: the columns `inc import --format csv` reads
+    #[arg(long, value_enum, default_value = "jsonl")]
+    pub format: Format,
+
+    /// Only what the public may see, by the external report's rules: no names, no internal
+    /// entries, no roles, tags or links
+    #[arg(long)]
+    pub public: bool,
+
+    /// Write to FILE instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Replace FILE if it exists
+    #[arg(long, requires = "output")]
+    pub force: bool,
+
+    /// Only incidents that began at or after WHEN (started, else detected, else opened)
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
+    pub since: Option<String>,
+
+    /// Only incidents that began before WHEN
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
+    pub until: Option<String>,
+
+    /// Only incidents with this severity
+    #[arg(long, value_name = "SEV")]
+    pub sev: Option<String>,
+
+    /// Only incidents with this tag (any case); repeat for incidents with all of them
+    #[arg(long = "tag", value_name = "TAG", value_delimiter = ',')]
+    pub tags: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Jsonl,
+    Csv,
+}
+
+pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
+    let store = ctx.store()?;
+    let config = store.config();
+    let severity = args
+        .sev
+        .as_deref()
+        .map(|s| config.severity(s))
+        .transpose()?;
+    let bound = |text: Option<&str>| text.map(|t| ctx.clock.parse_bound(t)).transpose();
+    let since = bound(args.since.as_deref())?;
+    let until = bound(args.until.as_deref())?;
+    let tags: Vec<&str> = args
+        .tags
+        .iter()
+        .map(|t| t.trim())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let output = args.output.as_ref().map(|o| ctx.start_dir().join(o));
+    if let Some(path) = &output {
+        check_output(path, args.force)?;
+    }
+    let only = ctx.named_incident(&store)?;
+
+    let mut values = Vec::new();
+    for (id, incident) in store.load_all()? {
+        if only.as_deref().is_some_and(|only| only != id) {
+            continue;
+        }
+        let incident = incident?;
+        let began = crate::stats::began(&incident);
+        let keep = severity.as_ref().is_none_or(|s| &incident.severity == s)
+            && since.is_none_or(|s| began >= s)
+            && until.is_none_or(|u| began < u)
+            && tags
+                .iter()
+                .all(|tag| incident.tags.iter().any(|t| t.eq_ignore_ascii_case(tag)));
+        if !keep {
+            continue;
+        }
+        let loaded = Loaded::load(&store, &id)?;
+        values.push(if args.public {
+            crate::export::public(&loaded, config, &ctx.clock)?
+        } else {
+            crate::export::full(&loaded, config, &ctx.clock)?
+        });
+    }
+    let text = match args.format {
+        Format::Jsonl => crate::export::jsonl(&values)?,
+        Format::Csv => crate::export::csv(&values)?,
+    };
+    match &output {
+        Some(path) => {
+            crate::store::write_atomic(path, text.as_bytes())?;
+        }
+        None => ctx.out.write_all(text.as_bytes())?,
+    }
+    Ok(())
+}
+
+/// Refuses to write through a link, and to replace a file without `--force`: an export is often
+/// written next to other data, and overwriting it by a typo would lose it.
+fn check_output(path: &std::path::Path, force: bool) -> Result<()> {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return Ok(());
+    };
+    let shown = path.display();
+    if meta.file_type().is_symlink() {
+        return Err(Error::usage(format!(
+            "{shown} is a symbolic link: inc does not write through links; name another file"
+        ))
+        .into());
+    }
+    if !meta.is_file() {
+        return Err(Error::usage(format!("{shown} exists and is not a file: name a file")).into());
+    }
+    if !force {
+        return Err(Error::usage(format!(
+            "{shown} exists: add --force to replace it, or name another file"
+        ))
+        .into());
+    }
+    Ok(())
+}
