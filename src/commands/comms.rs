@@ -10,7 +10,16 @@ use crate::time::format_duration;
 
 /// Record an update sent to an audience (what was said, to whom, where, when)
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  inc comms --to customers --channel status-page \"We are investigating failed checkouts\"\n  inc comms --to internal --channel chat --at 14:50 \"Bridge open in #inc-checkout\"\n  inc comms -i checkout --to executives \"Checkout down since 14:02, rollback under way\""
+)]
 pub struct Args {
+    #[command(flatten)]
+    pub incident: crate::cli::IncidentArg,
+
+    #[command(flatten)]
+    pub commit: crate::cli::CommitArg,
+
     #[command(flatten)]
     pub who: crate::cli::Person,
 

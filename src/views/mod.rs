@@ -26,7 +26,7 @@ mod severities;
 
 pub use dashboard::{DashboardRow, print_dashboard};
 pub use incident::{ImpactView, IncidentView, PostmortemView, Roles, TenureView, print_incident};
-pub use list::print_list;
+pub use list::{ListFormat, print_list, print_list_as};
 pub use severities::{ask_severity, print_severities};
 
 /// An incident with all of its files read, for `show` and the dashboard.

@@ -11,6 +11,7 @@ mod changes;
 mod check;
 mod comms;
 mod concurrency;
+mod conventions;
 mod crash;
 mod dashboard;
 mod demo;
