@@ -21,10 +21,18 @@ pub struct Cli {
 
 const ENVIRONMENT: &str = "\
 Environment:
-  INC_REPO   the repository to use when -C is not given
-  INC_USER   who you are, when --by is not given (else git's user.name)
-  INC_NOW    pin the clock to an RFC 3339 time (tests, demos)
-  NO_COLOR   never print colors
+  INC_REPO        the repository to use when -C is not given
+  INC_USER        who you are, when --by is not given (else git's user.name)
+  INC_NOW         pin the clock to an RFC 3339 time (tests, demos)
+  INC_PAGER       the pager for show, report and search on a terminal; empty or cat: none
+  PAGER           the pager when INC_PAGER is not set [default: less -FRX]
+  NO_COLOR        never print colors (--color wins)
+  CLICOLOR_FORCE  print colors even in a pipe (--color wins)
+  VISUAL, EDITOR  the editor of inc edit and inc postmortem --edit
+  COLUMNS         how wide the dashboard may be [default: the terminal's width]
+  TZ, TZDIR       the time zone times are shown and typed in, where zones are found
+  GIT_AUTHOR_NAME, GIT_AUTHOR_EMAIL, GIT_INDEX_FILE, GIT_CONFIG_NOSYSTEM, HOME
+                  read as git reads them, for commits and signing
 
 Exit codes:
   0  done

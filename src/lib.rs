@@ -64,7 +64,7 @@ pub struct Env {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Color {
     Never,
-    /// Only when printing to a terminal.
+    // Only when printing to a terminal.
     #[default]
     Auto,
     Always,

@@ -23,6 +23,7 @@ mod fieldfix_reports;
 mod fieldfix_times;
 mod fieldfix_words;
 mod git_interop;
+mod help;
 mod hostile;
 mod init;
 mod list_show;
