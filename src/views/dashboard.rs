@@ -21,7 +21,7 @@ use crate::text::one_line;
 use crate::time::{Clock, format_duration};
 
 /// One open incident on the dashboard (`inc status --json` prints an array of these).
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct DashboardRow<'a> {
     pub id: &'a str,
     pub title: &'a str,

@@ -400,3 +400,71 @@ fn report_context_prints_what_the_template_sees() {
     let err = repo.fails(2, &["report", "--context", "--html"]);
     assert!(err.contains("cannot be used with"), "{err}");
 }
+
+/// Validates `inc ARGS` output against `schemas/output/NAME.schema.json`; returns the output.
+fn valid(repo: &Repo, name: &str, args: &[&str]) -> serde_json::Value {
+    let output = repo.json(args);
+    valid_value(name, &output);
+    output
+}
+
+#[test]
+fn every_json_output_validates_against_its_schema() {
+    let repo = Repo::with_lead();
+    repo.ok(&["sev", "1"]);
+    repo.ok(&["log", "--key", "--kind", "decision", "Roll back"]);
+    repo.ok(&[
+        "comms",
+        "--to",
+        "customers",
+        "--channel",
+        "email",
+        "We are on it",
+    ]);
+    repo.ok(&["change", "request", "Restart the pool"]);
+    repo.ok(&["impact", "--service", "checkout-api"]);
+    repo.ok(&["link", "https://example.com/dash", "--title", "Dashboard"]);
+    repo.ok(&["open", "Search slow", "--sev", "SEV3"]);
+    repo.ok(&["use", "checkout"]);
+    repo.ok(&["resolve"]);
+    repo.write(
+        &format!("incidents/{CHECKOUT}/postmortem.md"),
+        &format!("---\nstatus: draft\nincident: {CHECKOUT}\nauthors: [alice]\n---\n# Post-mortem\n\n## Improvements\n\n- [ ] Load-test the pool (owner: carol, due: 2026-11-20, type: prevent)\n- [x] Write the runbook (owner: carol, type: process)\n\n## Lessons\n\nSome.\n"),
+    );
+    repo.write(&format!("incidents/{CHECKOUT}/notes.yaml"), "a: [\n");
+    let list = valid(&repo, "list", &["list", "--all", "--json"]);
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    let show = valid(&repo, "show", &["show", CHECKOUT, "--json"]);
+    assert!(
+        show["runbooks"].is_array() && show["postmortem"].is_object(),
+        "{show:#}"
+    );
+    valid(&repo, "status", &["status", "--json"]);
+    valid(&repo, "roles", &["roles", "-i", "checkout", "--json"]);
+    valid(&repo, "stats", &["stats", "--json", "--by", "severity"]);
+    let out = repo.run(&["check", "--json"]);
+    let check: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        check["problems"].as_array().is_some_and(|p| !p.is_empty()),
+        "{check:#}"
+    );
+    valid_value("check", &check);
+    let actions = valid(&repo, "actions", &["actions", "--all", "--json"]);
+    assert_eq!(actions.as_array().unwrap().len(), 2);
+    let found = valid(&repo, "search", &["search", "pool", "--json"]);
+    assert!(!found.as_array().unwrap().is_empty());
+}
+
+/// [`valid`] for output already read (a command that exits 1 when it finds problems).
+fn valid_value(name: &str, output: &serde_json::Value) {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("schemas/output/{name}.schema.json"));
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(output)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{name}: {errors:?}\n{output:#}");
+}
