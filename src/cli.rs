@@ -21,11 +21,19 @@ pub struct Cli {
 
 const ENVIRONMENT: &str = "\
 Environment:
-  INC_REPO   the repository to use when -C is not given
-  INC_USER   who you are, when --by is not given (else git's user.name)
-  INC_NOW    pin the clock to an RFC 3339 time (tests, demos)
-  INC_NO_HOOKS=1  never run the repository's hooks (as --no-hooks on every command)
-  NO_COLOR   never print colors
+  INC_REPO        the repository to use when -C is not given
+  INC_USER        who you are, when --by is not given (else git's user.name)
+  INC_NOW         pin the clock to an RFC 3339 time (tests, demos)
+  INC_PAGER       the pager for show, report and search on a terminal; empty or cat: none
+  PAGER           the pager when INC_PAGER is not set [default: less -FRX]
+  INC_NO_HOOKS    set to 1: never run the repository's hooks (as --no-hooks)
+  NO_COLOR        never print colors (--color wins)
+  CLICOLOR_FORCE  print colors even in a pipe (--color wins)
+  VISUAL, EDITOR  the editor of inc edit and inc postmortem --edit
+  COLUMNS         how wide the dashboard may be [default: the terminal's width]
+  TZ, TZDIR       the time zone times are shown and typed in, where zones are found
+  GIT_AUTHOR_NAME, GIT_AUTHOR_EMAIL, GIT_INDEX_FILE, GIT_CONFIG_NOSYSTEM, HOME
+                  read as git reads them, for commits and signing
 
 Exit codes:
   0  done
@@ -34,25 +42,168 @@ Exit codes:
   2  usage error (a value you typed is wrong; nothing was written)
   3  saved but not committed (git busy or failing): the next inc command commits it";
 
-/// Options every command accepts.
-#[derive(Debug, Args)]
+/// Options every command accepts. `-i` and `--no-commit` belong to the commands they mean
+/// something for ([`IncidentArg`], [`CommitArg`]); they are also accepted, hidden, before the
+/// command's name, as before (`inc -i ID log ...`), and refused when the command does not take
+/// them. [`parse_from`] fills them in from wherever they were given.
+#[derive(Debug, Default, Args)]
 pub struct Global {
     /// Run as if inc was started in DIR
     #[arg(short = 'C', global = true, value_name = "DIR")]
     pub chdir: Option<PathBuf>,
 
+    /// When to colour the output [default: auto: on a terminal, unless NO_COLOR is set or
+    /// CLICOLOR_FORCE is]
+    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    pub color: Option<crate::Color>,
+
+    /// The incident (given before the command's name; see the command's own -i)
+    #[arg(short, long, hide = true, value_name = "ID")]
+    pub incident: Option<String>,
+
+    /// Do not commit (given before the command's name; see the command's own --no-commit)
+    #[arg(long, hide = true)]
+    pub no_commit: bool,
+
+    /// Skip hooks (given before the command's name; see the command's own --no-hooks)
+    #[arg(long, hide = true)]
+    pub no_hooks: bool,
+
+    /// Which of `-i` and `--no-commit` the command takes, and its name, for the refusal.
+    #[arg(skip)]
+    pub takes: Takes,
+}
+
+/// What the command given on the command line accepts, read from its definition.
+#[derive(Debug, Default, Clone)]
+pub struct Takes {
+    /// The command's name, with its subcommand (`actions list`).
+    pub name: String,
+    pub incident: bool,
+    pub no_commit: bool,
+}
+
+/// `-i`, on every command about one incident.
+#[derive(Debug, Default, Args)]
+pub struct IncidentArg {
     /// The incident: an exact id, a unique prefix or a unique substring [default: the one chosen
     /// with `inc use`, else the only open one]
     #[arg(short, long, global = true, value_name = "ID")]
     pub incident: Option<String>,
+}
 
+/// `--no-commit`, on every command that commits.
+#[derive(Debug, Default, Args)]
+pub struct CommitArg {
     /// Write the files but do not commit them
     #[arg(long, global = true)]
     pub no_commit: bool,
+}
 
+/// `--no-hooks`, on every command that records an event a hook runs for (`crate::hooks::event`).
+#[derive(Debug, Default, Args)]
+pub struct HooksArg {
     /// Do not run the repository's hook for what this command records (.inc/hooks/)
     #[arg(long, global = true)]
     pub no_hooks: bool,
+}
+
+/// Declares, in a command's module, its `--format` values (the first is the default; one must be
+/// `Json`) as `Format`, and `Output`: the `--format` and `--json` options to flatten into its
+/// arguments, `--json` being short for `--format json`. A macro rather than one generic struct
+/// because clap keeps a default value in a static, which generic copies would share.
+#[macro_export]
+macro_rules! formats {
+    (
+        $(#[$meta:meta])* {
+            $(#[$first_meta:meta])* $default:ident
+            $(, $(#[$other_meta:meta])* $other:ident)* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+        pub enum Format {
+            $(#[$first_meta])*
+            #[default]
+            $default,
+            $($(#[$other_meta])* $other),*
+        }
+
+        impl std::fmt::Display for Format {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                let value = clap::ValueEnum::to_possible_value(self).expect("no skipped values");
+                f.write_str(value.get_name())
+            }
+        }
+
+        /// `--format`, and `--json` for `--format json`.
+        #[derive(Debug, Default, clap::Args)]
+        pub struct Output {
+            /// Output format
+            #[arg(long, value_enum, default_value_t, ignore_case = true, value_name = "FORMAT")]
+            pub format: Format,
+
+            /// Print JSON for scripts (the same as --format json)
+            #[arg(long, conflicts_with = "format")]
+            pub json: bool,
+        }
+
+        impl Output {
+            /// The format asked for.
+            pub fn get(&self) -> Format {
+                if self.json { Format::Json } else { self.format }
+            }
+
+            /// Whether JSON was asked for.
+            pub fn is_json(&self) -> bool {
+                self.get() == Format::Json
+            }
+        }
+    };
+}
+
+/// `--no-pager`, on the commands whose output may be long.
+#[derive(Debug, Default, Args)]
+pub struct PagerArg {
+    /// Print directly, not through $INC_PAGER, $PAGER or less (not used in a pipe anyway)
+    #[arg(long)]
+    pub no_pager: bool,
+}
+
+/// Parses a command line (with the program name) into a [`Cli`] whose [`Global`] holds `-i` and
+/// `--no-commit` wherever they were given, and what the command takes.
+pub fn parse_from<I, T>(argv: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = Cli::command().try_get_matches_from(argv)?;
+    let mut cli = Cli::from_arg_matches(&matches)?;
+    let mut names = Vec::new();
+    let mut leaf = &matches;
+    while let Some((name, sub)) = leaf.subcommand() {
+        names.push(name);
+        leaf = sub;
+    }
+    // An argument the command does not define is an error here, not a `None`.
+    let incident = leaf.try_get_one::<String>("incident");
+    let no_commit = leaf.try_get_one::<bool>("no_commit");
+    cli.global.takes = Takes {
+        name: names.join(" "),
+        incident: incident.is_ok(),
+        no_commit: no_commit.is_ok(),
+    };
+    if let Ok(Some(id)) = incident {
+        cli.global.incident = Some(id.clone());
+    }
+    if let Ok(Some(true)) = no_commit {
+        cli.global.no_commit = true;
+    }
+    if let Ok(Some(true)) = leaf.try_get_one::<bool>("no_hooks") {
+        cli.global.no_hooks = true;
+    }
+    Ok(cli)
 }
 
 /// `--by`, on every command that records who did something.

@@ -28,6 +28,7 @@ pub mod site;
 pub mod sla;
 pub mod stats;
 pub mod store;
+pub mod term;
 pub mod text;
 pub mod time;
 pub mod views;
@@ -36,8 +37,6 @@ pub mod webhooks;
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::PathBuf;
-
-use clap::Parser;
 
 pub use error::Error;
 
@@ -58,6 +57,8 @@ pub struct Env {
     pub color: Color,
     /// How wide the output may be: `$COLUMNS`, else the terminal's width; `None` in a pipe.
     pub columns: Option<usize>,
+    /// `$INC_PAGER`, else `$PAGER`: the first that is set, even to nothing (which means none).
+    pub pager: Option<String>,
     /// Whether stdin and stdout are both terminals, so a person can be asked (`inc open` offers
     /// the severities when `--sev` is not given); never in a pipe, a script or a test.
     pub interactive: bool,
@@ -66,10 +67,10 @@ pub struct Env {
 }
 
 /// When to print colours.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Color {
     Never,
-    /// Only when printing to a terminal.
+    // Only when printing to a terminal.
     #[default]
     Auto,
     Always,
@@ -98,6 +99,9 @@ impl Env {
                     terminal_size::terminal_size_of(std::io::stdout())
                         .map(|(width, _)| usize::from(width.0))
                 }),
+            pager: std::env::var("INC_PAGER")
+                .or_else(|_| std::env::var("PAGER"))
+                .ok(),
             interactive: {
                 use std::io::IsTerminal;
                 std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
@@ -109,7 +113,7 @@ impl Env {
 
 /// Runs inc as a process: parses `std::env::args`, prints errors, returns the exit code.
 pub fn main() -> i32 {
-    let cli = match cli::Cli::try_parse() {
+    let cli = match cli::parse_from(std::env::args_os()) {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
@@ -117,8 +121,21 @@ pub fn main() -> i32 {
         }
     };
     let env = Env::from_process();
-    let mut out = std::io::stdout().lock();
-    let result = commands::run(cli, &env, &mut out).and_then(|()| Ok(out.flush()?));
+    let mut stdout = std::io::stdout().lock();
+    let pager = pager_for(&cli, &env).and_then(|command| term::Pager::start(&command));
+    let (result, pager) = match pager {
+        Some(mut pager) => {
+            let result = commands::run(cli, &env, &mut pager).and_then(|()| Ok(pager.flush()?));
+            (result, Some(pager))
+        }
+        None => (
+            commands::run(cli, &env, &mut stdout).and_then(|()| Ok(stdout.flush()?)),
+            None,
+        ),
+    };
+    if let Some(pager) = pager {
+        pager.finish();
+    }
     match result {
         Ok(()) => 0,
         Err(err) if is_broken_pipe(&err) => 0,
@@ -130,6 +147,19 @@ pub fn main() -> i32 {
     }
 }
 
+/// The pager for this command line, when its output is long (`show`, `report`, `search`) and
+/// goes to a terminal (see [`term::pager`]).
+fn pager_for(cli: &cli::Cli, env: &Env) -> Option<String> {
+    use std::io::IsTerminal;
+    let off = match &cli.command {
+        cli::Command::Show(args) => args.pager.no_pager,
+        cli::Command::Search(args) => args.pager.no_pager,
+        cli::Command::Report(args) => args.pager.no_pager || args.output.is_some(),
+        _ => return None,
+    };
+    term::pager(off, env.pager.as_deref(), std::io::stdout().is_terminal())
+}
+
 /// Parses `args` (without the program name) and runs them, as the demo replays commands.
 pub fn run<I, T>(args: I, env: &Env, out: &mut dyn Write) -> anyhow::Result<()>
 where
@@ -137,7 +167,7 @@ where
     T: Into<OsString> + Clone,
 {
     let argv = std::iter::once(OsString::from("inc")).chain(args.into_iter().map(Into::into));
-    let cli = cli::Cli::try_parse_from(argv).map_err(|e| Error::usage(e.to_string()))?;
+    let cli = cli::parse_from(argv).map_err(|e| Error::usage(e.to_string()))?;
     commands::run(cli, env, out)
 }
 

@@ -79,7 +79,7 @@ pub struct Section {
 }
 
 /// A bullet of the Issues section: a system or process failure that contributed.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Issue {
     pub line: u64,
     pub column: u64,
@@ -88,7 +88,7 @@ pub struct Issue {
 
 /// A task of the Improvements section: one action, with its attributes in parentheses at the end:
 /// `- [ ] Load-test the pool (owner: carol, due: 2026-12-15, type: prevent, ref: OPS-12)`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Improvement {
     pub line: u64,
     pub column: u64,

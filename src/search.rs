@@ -97,7 +97,7 @@ impl Query {
 }
 
 /// One line that matched.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Hit {
     /// The file, relative to the repository root.
     pub file: String,
@@ -114,7 +114,7 @@ pub struct Hit {
 }
 
 /// An incident in which every word was found.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Found {
     pub incident: String,
     /// The incident's title line as written in incident.yaml (unparsed).

@@ -14,7 +14,7 @@ use crate::model::{Config, Incident};
 use crate::time::{Interval, Time, format_duration};
 
 /// Where a target stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     /// Done in time.
@@ -26,7 +26,7 @@ pub enum Verdict {
 }
 
 /// One target of one incident.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SlaCheck {
     /// `respond` or `resolve`.
     pub target: &'static str,

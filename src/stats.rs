@@ -31,7 +31,7 @@ pub const MEASURES: [&str; 4] = [
 ];
 
 /// One group's figures.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Group {
     pub group: String,
     pub count: usize,
@@ -47,7 +47,7 @@ pub struct Group {
 
 /// How a group's follow-ups stand: counts as of the clock, and the median number of days from
 /// the incident's resolution to an Improvement's `done:` date (over those that have both).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Followups {
     pub total: usize,
     pub done: usize,
@@ -57,13 +57,13 @@ pub struct Followups {
 }
 
 /// Per SLA target, how many incidents had it (`checked`) and how many breached it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SlaBreaches {
     pub respond: SlaCount,
     pub resolve: SlaCount,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct SlaCount {
     pub checked: usize,
     pub breached: usize,
@@ -99,7 +99,7 @@ impl Group {
 
 /// Mean, median and 90th percentile of one duration over the incidents that have it, in whole
 /// seconds. `left_out` counts the incidents missing a milestone it needs.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Measure {
     pub n: usize,
     pub left_out: usize,

@@ -29,10 +29,10 @@ use locate::{item_id, locate_item};
 
 pub use catalog_rules::catalog;
 pub use locate::{locate, locate_list_item};
-pub use output::{counts, github, json, text};
+pub use output::{Report, counts, github, json, text};
 pub use runbook_rules::runbooks;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Error,
@@ -49,7 +49,7 @@ impl Level {
 }
 
 /// One finding, about one place in one file.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 pub struct Problem {
     /// Relative to the repository root, with `/`.
     pub file: String,

@@ -89,15 +89,18 @@ fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// What `inc check --json` prints.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct Report<'a> {
+    /// How many incidents were checked.
+    pub incidents: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub problems: &'a [Problem],
+}
+
 /// For other tools.
 pub fn json(problems: &[Problem], incidents: usize) -> String {
-    #[derive(Serialize)]
-    struct Report<'a> {
-        incidents: usize,
-        errors: usize,
-        warnings: usize,
-        problems: &'a [Problem],
-    }
     let (errors, warnings) = counts(problems);
     let report = Report {
         incidents,

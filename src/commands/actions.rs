@@ -22,6 +22,9 @@ use crate::views::actions::ActionView;
   inc actions scan --repo ../checkout-service --since \"30d ago\""
 )]
 pub struct Args {
+    #[command(flatten)]
+    pub incident: crate::cli::IncidentArg,
+
     #[command(subcommand)]
     pub command: Option<Sub>,
 
@@ -45,7 +48,7 @@ impl Args {
             Some(Sub::List(list)) => list,
             Some(_) => return false,
         };
-        !list.json && list.format == Format::Table
+        list.output.get() == Format::Table
     }
 
     /// Whether this writes postmortem.md files.
@@ -95,22 +98,19 @@ pub struct ListArgs {
     #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     pub until: Option<String>,
 
-    /// Print JSON for scripts (the same as --format json)
-    #[arg(long)]
-    pub json: bool,
-
-    /// Output format: csv has the columns trackers import (Jira, GitHub, Linear)
-    #[arg(long, value_enum, default_value = "table", ignore_case = true)]
-    pub format: Format,
+    #[command(flatten)]
+    pub output: Output,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    #[default]
-    Table,
-    Json,
-    Csv,
-}
+crate::formats!(
+    /// What `inc actions list` prints.
+    {
+        Table,
+        Json,
+        /// The columns trackers import (Jira, GitHub, Linear)
+        Csv,
+    }
+);
 
 /// Tick an Improvement in its postmortem.md (with the date and who), and commit
 #[derive(Debug, clap::Args)]
@@ -119,6 +119,9 @@ pub enum Format {
   inc actions done 2026-11-22-checkout-api-down#k3m9p --ref OPS-12
   inc actions done checkout#k3m9p --by carol --ref https://github.com/acme/shop/pull/812")]
 pub struct DoneArgs {
+    #[command(flatten)]
+    pub commit: crate::cli::CommitArg,
+
     /// INCIDENT#ID, or an id no other Improvement has
     pub id: String,
 
@@ -136,6 +139,9 @@ pub struct DoneArgs {
   inc actions reopen k3m9p
   inc actions reopen checkout#k3m9p")]
 pub struct ReopenArgs {
+    #[command(flatten)]
+    pub commit: crate::cli::CommitArg,
+
     /// INCIDENT#ID, or an id no other Improvement has
     pub id: String,
 }
@@ -149,6 +155,9 @@ pub struct ReopenArgs {
 A commit closes a follow-up with a trailer in its message's last paragraph:
   git commit -m \"Validate pool sizes in CI\" --trailer \"Fixes-Action: checkout#k3m9p\"")]
 pub struct ScanArgs {
+    #[command(flatten)]
+    pub commit: crate::cli::CommitArg,
+
     /// The git repository whose commits to read [default: this one]
     #[arg(long, value_name = "PATH")]
     pub repo: Option<PathBuf>,
@@ -219,7 +228,7 @@ fn list(ctx: &mut Ctx<'_>, args: ListArgs) -> Result<()> {
                     .is_some_and(|x| x.eq_ignore_ascii_case(k))
             })
     });
-    let format = if args.json { Format::Json } else { args.format };
+    let format = args.output.get();
     match format {
         Format::Json => {
             let views: Vec<ActionView> = found.iter().map(ActionView::from).collect();

@@ -25,6 +25,15 @@ Examples:
   inc attach status-page.png --public")]
 pub struct Args {
     #[command(flatten)]
+    pub incident: crate::cli::IncidentArg,
+
+    #[command(flatten)]
+    pub commit: crate::cli::CommitArg,
+
+    #[command(flatten)]
+    pub hooks: crate::cli::HooksArg,
+
+    #[command(flatten)]
     pub who: crate::cli::Person,
 
     /// The file to attach

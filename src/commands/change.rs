@@ -10,7 +10,19 @@ use crate::model::{Kind, RoleEvent, TimelineEntry};
 
 /// Request a production change, or approve or reject one (incident lead only)
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  inc change request \"Roll back checkout to v412\"\n  inc change approve 7q2kx\n  inc change reject 7q2kx"
+)]
 pub struct Args {
+    #[command(flatten)]
+    pub incident: crate::cli::IncidentArg,
+
+    #[command(flatten)]
+    pub commit: crate::cli::CommitArg,
+
+    #[command(flatten)]
+    pub hooks: crate::cli::HooksArg,
+
     #[command(flatten)]
     pub who: crate::cli::Person,
 

@@ -11,26 +11,36 @@ use crate::store::Store;
 
 /// Check incident files and post-mortems; report each problem with file, line and column
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  inc check\n  inc check 2026-11-22-checkout-api-down --strict\n  inc check --format github"
+)]
 pub struct Args {
+    #[command(flatten)]
+    pub incident: crate::cli::IncidentArg,
+
     /// Incidents to check, by id (or prefix) or by path, as -i ID does [default: all]
     #[arg(value_name = "ID|PATH")]
     pub targets: Vec<String>,
 
-    /// Output: text for people, github for GitHub Actions annotations, json for other tools
-    #[arg(long, value_enum, default_value = "text", ignore_case = true)]
-    pub format: Format,
+    #[command(flatten)]
+    pub output: Output,
 
     /// Fail on warnings too
     #[arg(long)]
     pub strict: bool,
 }
 
-#[derive(Clone, Copy, Debug, clap::ValueEnum)]
-pub enum Format {
-    Text,
-    Github,
-    Json,
-}
+crate::formats!(
+    /// What `inc check` prints.
+    {
+        /// For people
+        Text,
+        /// GitHub Actions annotations
+        Github,
+        /// For other tools
+        Json,
+    }
+);
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let store = ctx.store()?;
@@ -66,7 +76,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         .flatten(),
     );
     problems.sort();
-    let output = match args.format {
+    let output = match args.output.get() {
         Format::Text => check::text(&problems, count),
         Format::Github => check::github(&problems),
         Format::Json => check::json(&problems, count),

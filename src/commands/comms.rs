@@ -14,7 +14,19 @@ use crate::time::format_duration;
 /// webhook (webhooks: in .inc.yaml), and how that went is recorded on it. A failed post exits 1
 /// with the update kept; `inc status` shows it and `inc comms --retry` posts it again.
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  inc comms --to customers --channel status-page \"We are investigating failed checkouts\"\n  inc comms --to internal --channel chat --at 14:50 \"Bridge open in #inc-checkout\"\n  inc comms -i checkout --to executives \"Checkout down since 14:02, rollback under way\""
+)]
 pub struct Args {
+    #[command(flatten)]
+    pub incident: crate::cli::IncidentArg,
+
+    #[command(flatten)]
+    pub commit: crate::cli::CommitArg,
+
+    #[command(flatten)]
+    pub hooks: crate::cli::HooksArg,
+
     #[command(flatten)]
     pub who: crate::cli::Person,
 

@@ -14,6 +14,9 @@ use crate::error::Error;
 
 /// Create a demo repository and replay a sample incident into it
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  inc demo\n  inc demo /tmp/inc-demo && cd /tmp/inc-demo && inc list --all"
+)]
 pub struct Args {
     /// Where to create it (must not exist, or be empty) [default: a new directory in the system's
     /// temp dir]
@@ -76,6 +79,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             editor: None,
             color: ctx.env.color,
             columns: ctx.env.columns,
+            pager: None,
             interactive: false,
             no_hooks: ctx.env.no_hooks,
         };

@@ -20,6 +20,12 @@ Examples:
   EDITOR=vim inc edit        (any field; checked when you save)")]
 pub struct Args {
     #[command(flatten)]
+    pub incident: crate::cli::IncidentArg,
+
+    #[command(flatten)]
+    pub commit: crate::cli::CommitArg,
+
+    #[command(flatten)]
     pub who: Person,
 
     /// The new title (the id, made from the first title, stays as it is)

@@ -12,7 +12,19 @@ use crate::time::format_duration;
 
 /// Run a command and log it (command line, exit status, duration) as an action
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  inc exec -- kubectl rollout undo deploy/checkout\n  inc exec --key -- systemctl restart pgbouncer\n  inc exec --step break-glass:2 -- ./scripts/failover.sh"
+)]
 pub struct Args {
+    #[command(flatten)]
+    pub incident: crate::cli::IncidentArg,
+
+    #[command(flatten)]
+    pub commit: crate::cli::CommitArg,
+
+    #[command(flatten)]
+    pub hooks: crate::cli::HooksArg,
+
     #[command(flatten)]
     pub who: crate::cli::Person,
 

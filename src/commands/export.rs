@@ -20,6 +20,9 @@ Examples:
   inc export --format csv --since 2026-01-01 --sev SEV1 -o sev1.csv
   inc export --public --tag checkout")]
 pub struct Args {
+    #[command(flatten)]
+    pub incident: crate::cli::IncidentArg,
+
     /// jsonl: one `inc show --json` object per line (`inc import --format json` reads it back);
     /// csv: the columns `inc import --format csv` reads
     #[arg(long, value_enum, default_value = "jsonl")]

@@ -1,13 +1,16 @@
-//! Which global option each command makes use of, checked once before any command runs: `-C`,
-//! `-i`, `--no-commit` and `--by` either take effect or are refused as a usage error, never
-//! silently ignored. (Not a command: the table [`commands::run`](super::run) consults.)
+//! Which option each command makes use of, checked once before any command runs: `-C`, `-i`,
+//! `--no-commit` and `--by` either take effect or are refused as a usage error, never silently
+//! ignored. (Not a command: the table [`commands::run`](super::run) consults.)
 
 use anyhow::Result;
 
 use crate::cli::{Command, Global, Person};
 use crate::error::Error;
 
-/// For each global option, `None` when the command honours it, else why it would do nothing.
+/// For each option, `None` when the command honours it in this form, else why it would do nothing.
+/// Whether a command takes `-i` or `--no-commit` at all is in its definition (see
+/// [`crate::cli::Takes`]); this table is for the forms of a command that take them in
+/// one form and not in another (`inc sev 1` and `inc sev --list`), and for `-C` and `--by`.
 #[derive(Clone, Copy)]
 struct Uses {
     chdir: Option<&'static str>,
@@ -16,7 +19,7 @@ struct Uses {
     by: Option<&'static str>,
 }
 
-/// A command that records something in an incident: every option counts.
+/// Every option counts (as far as the command takes it).
 const WRITES: Uses = Uses {
     chdir: None,
     incident: None,
@@ -24,7 +27,7 @@ const WRITES: Uses = Uses {
     by: None,
 };
 
-/// A command that reads the repository and may be scoped to one incident.
+/// A form of a command that only reads.
 const READS: Uses = Uses {
     no_commit: Some("it writes nothing"),
     by: Some("it records nothing"),
@@ -34,106 +37,55 @@ const READS: Uses = Uses {
 /// A command that does not look at any repository.
 const STANDALONE: Uses = Uses {
     chdir: Some("it does not use a repository"),
-    incident: Some("it does not use an incident"),
     ..READS
 };
 
-/// The table: each command's name and what it does with the global options.
-fn uses(command: &Command) -> (&'static str, Uses) {
+/// The table: the forms whose options differ from what the command's definition says.
+/// Also the name of the form when it is not just the command's (`sev --list`).
+fn uses(command: &Command) -> (Option<&'static str>, Uses) {
     use Command::*;
     match command {
-        Init(_) => (
-            "init",
-            Uses {
-                incident: Some("it sets up the repository, not an incident"),
-                ..WRITES
-            },
-        ),
-        Open(_) => (
-            "open",
-            Uses {
-                incident: Some("it opens a new incident (and makes it current)"),
-                ..WRITES
-            },
-        ),
-        Log(_) => ("log", WRITES),
-        Mark(_) => ("mark", WRITES),
-        Resolve(_) => ("resolve", WRITES),
         Sev(args) if args.list => (
-            "sev --list",
+            Some("sev --list"),
             Uses {
                 incident: Some("it lists the severities of .inc.yaml, not an incident's"),
                 ..READS
             },
         ),
-        Sev(_) => ("sev", WRITES),
-        Impact(_) => ("impact", WRITES),
-        Edit(_) => ("edit", WRITES),
-        Tag(_) => ("tag", WRITES),
-        Link(_) => ("link", WRITES),
-        Unlink(_) => ("unlink", WRITES),
-        Role(_) => ("role", WRITES),
-        Comms(_) => ("comms", WRITES),
-        Change(_) => ("change", WRITES),
-        Exec(_) => ("exec", WRITES),
         Runbook(args) if args.is_new() => (
-            "runbook new",
+            Some("runbook new"),
             Uses {
                 incident: Some("name the incident to learn from with --from ID"),
                 by: Some("it records nothing in an incident"),
                 ..WRITES
             },
         ),
-        Runbook(args) if args.writes() => ("runbook", WRITES),
-        Runbook(_) => ("runbook", READS),
-        Postmortem(_) => ("postmortem", WRITES),
-        Actions(args) if args.writes() => ("actions", WRITES),
-        Actions(_) => ("actions", READS),
-        Status(args) if args.status.is_some() => ("status", WRITES),
-        Status(_) => (
-            "status (the dashboard)",
+        Runbook(args) if !args.writes() => (None, READS),
+        Actions(args) if !args.writes() => (None, READS),
+        Status(args) if args.status.is_none() => (
+            Some("status (the dashboard)"),
             Uses {
                 incident: Some("the dashboard shows every open incident; `inc show ID` shows one"),
                 ..READS
             },
         ),
-        List(_) => ("list", READS),
-        Roles(_) => ("roles", READS),
-        Check(_) => ("check", READS),
-        Stats(_) => ("stats", READS),
-        Site(_) => (
-            "site",
-            Uses {
-                incident: Some("it builds a page for every incident"),
-                no_commit: Some("it never commits (the site is written outside inc's files)"),
-                ..READS
-            },
-        ),
-        Search(_) => (
-            "search",
-            Uses {
-                incident: Some("it searches every incident"),
-                ..READS
-            },
-        ),
-        Attach(_) => ("attach", WRITES),
         Import(args) if args.into_incident() => (
-            "import --format slack",
+            Some("import --format slack"),
             Uses {
                 by: Some("each entry is by the author of its message"),
                 ..WRITES
             },
         ),
         Import(_) => (
-            "import",
+            None,
             Uses {
                 incident: Some("it creates the incidents in the file (-i is for --format slack)"),
                 ..WRITES
             },
         ),
-        Export(_) => ("export", READS),
+        Export(_) => (None, READS),
         Show(args) => (
-            "show",
+            None,
             Uses {
                 incident: args
                     .id
@@ -142,48 +94,22 @@ fn uses(command: &Command) -> (&'static str, Uses) {
                 ..READS
             },
         ),
-        Report(_) => (
-            "report",
-            Uses {
-                no_commit: Some("it never commits (commit a file written with -o yourself)"),
-                ..READS
-            },
-        ),
-        Use(_) => (
-            "use",
-            Uses {
-                incident: Some("give the id as `inc use ID`"),
-                no_commit: Some("the choice is kept in .git and never committed"),
-                ..READS
-            },
-        ),
-        Sync(_) => (
-            "sync",
-            Uses {
-                incident: Some("it shares every incident"),
-                no_commit: Some("it commits inc's files in order to share them"),
-                ..WRITES
-            },
-        ),
-        Schema(_) => ("schema", STANDALONE),
-        Completions(_) => ("completions", STANDALONE),
+        Schema(_) | Completions(_) => (None, STANDALONE),
         Demo(_) => (
-            "demo",
+            None,
             Uses {
                 chdir: Some("give the directory as `inc demo DIR`"),
-                incident: Some("it replays its own incident"),
-                no_commit: Some("it commits in the new repository it makes"),
                 ..STANDALONE
             },
         ),
         MergeDriver(_) => (
-            "merge-driver",
+            None,
             Uses {
                 chdir: Some("git runs it in the repository being merged"),
-                incident: Some("git names the file to merge"),
                 ..STANDALONE
             },
         ),
+        _ => (None, WRITES),
     }
 }
 
@@ -219,11 +145,21 @@ pub(super) fn person(command: &Command) -> Option<&Person> {
 
 /// Refuses a global option the command would ignore, with why.
 pub fn check(global: &Global, command: &Command) -> Result<()> {
-    let (name, uses) = uses(command);
+    let (form, uses) = uses(command);
+    let name = form.unwrap_or(&global.takes.name);
+    let not_taken = |takes: bool, why: &'static str| if takes { None } else { Some(why) };
     let given = [
         ("-C", global.chdir.is_some(), uses.chdir),
-        ("-i", global.incident.is_some(), uses.incident),
-        ("--no-commit", global.no_commit, uses.no_commit),
+        (
+            "-i",
+            global.incident.is_some(),
+            not_taken(global.takes.incident, "it is not about one incident").or(uses.incident),
+        ),
+        (
+            "--no-commit",
+            global.no_commit,
+            not_taken(global.takes.no_commit, "it commits nothing").or(uses.no_commit),
+        ),
         (
             "--no-hooks",
             global.no_hooks,

@@ -21,6 +21,12 @@ use crate::store::Store;
   inc impact --customers \"all EU customers\"")]
 pub struct Args {
     #[command(flatten)]
+    pub incident: crate::cli::IncidentArg,
+
+    #[command(flatten)]
+    pub commit: crate::cli::CommitArg,
+
+    #[command(flatten)]
     pub who: crate::cli::Person,
 
     /// The services hit (replaces the list; repeat or separate with commas)

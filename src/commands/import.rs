@@ -25,6 +25,12 @@ Examples:
   inc import export/incident-checkout --format slack -i checkout --key-reactions star,pushpin")]
 pub struct Args {
     #[command(flatten)]
+    pub incident: crate::cli::IncidentArg,
+
+    #[command(flatten)]
+    pub commit: crate::cli::CommitArg,
+
+    #[command(flatten)]
     pub who: Person,
 
     /// The file to read (for slack: the channel's directory in the export)

@@ -12,7 +12,13 @@ use crate::store::{CONFIG_FILE, Store, read_text, refuse_links, write_atomic};
 
 /// Make or adopt a git repository for incidents: write .inc.yaml and .gitattributes, and commit
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  inc init\n  inc init --dir ops/incidents\n  inc -C ~/src/incidents init --no-commit"
+)]
 pub struct Args {
+    #[command(flatten)]
+    pub commit: crate::cli::CommitArg,
+
     /// Where incident directories go, relative to the repository root (e.g. ops/incidents in a
     /// monorepo)
     #[arg(long, value_name = "PATH")]

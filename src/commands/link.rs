@@ -16,6 +16,12 @@ Examples:
   inc unlink https://chat.example.com/archives/C042")]
 pub struct Args {
     #[command(flatten)]
+    pub incident: crate::cli::IncidentArg,
+
+    #[command(flatten)]
+    pub commit: crate::cli::CommitArg,
+
+    #[command(flatten)]
     pub who: crate::cli::Person,
 
     /// The address, http:// or https://

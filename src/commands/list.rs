@@ -19,6 +19,9 @@ Examples:
   inc list --all --type game-day --json
   inc list --all --lead alice --sev SEV1")]
 pub struct Args {
+    #[command(flatten)]
+    pub incident: crate::cli::IncidentArg,
+
     /// Include resolved and closed incidents
     #[arg(long)]
     pub all: bool,
@@ -56,10 +59,19 @@ pub struct Args {
     #[arg(long, value_name = "PERSON")]
     pub lead: Option<String>,
 
-    /// Print JSON for scripts
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub output: Output,
 }
+
+crate::formats!(
+    /// What `inc list` prints: a table, JSON, or CSV with the table's columns.
+    {
+        Table,
+        Json,
+        /// The table's columns, with whole titles
+        Csv,
+    }
+);
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let store = ctx.store()?;
@@ -88,7 +100,12 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             && hits_any(incident, &services)
             && filters.keep(&store, id, incident)
     };
-    crate::views::print_list(ctx.out, &store, &ctx.clock, keep, args.json)
+    let format = match args.output.get() {
+        Format::Table => crate::views::ListFormat::Table,
+        Format::Json => crate::views::ListFormat::Json,
+        Format::Csv => crate::views::ListFormat::Csv,
+    };
+    crate::views::print_list_as(ctx.out, &store, &ctx.clock, keep, format)
 }
 
 /// The services `--service` names: checked against the catalog when there is one (so a typo gets

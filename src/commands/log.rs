@@ -8,7 +8,19 @@ use crate::model::Kind;
 
 /// Append an entry to the logbook (timeline.yaml)
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  inc log \"Rolled back to v412\"\n  inc log --kind decision --key \"Fail over to the replica\"\n  tail -n 20 app.log | inc log --internal -"
+)]
 pub struct Args {
+    #[command(flatten)]
+    pub incident: crate::cli::IncidentArg,
+
+    #[command(flatten)]
+    pub commit: crate::cli::CommitArg,
+
+    #[command(flatten)]
+    pub hooks: crate::cli::HooksArg,
+
     #[command(flatten)]
     pub who: crate::cli::Person,
 

@@ -8,7 +8,19 @@ use crate::model::{Kind, Milestone};
 
 /// Set a milestone: started, detected, acknowledged, mitigated or resolved
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  inc mark mitigated\n  inc mark started --at 14:02\n  inc mark acknowledged -i checkout --at \"10 min ago\""
+)]
 pub struct Args {
+    #[command(flatten)]
+    pub incident: crate::cli::IncidentArg,
+
+    #[command(flatten)]
+    pub commit: crate::cli::CommitArg,
+
+    #[command(flatten)]
+    pub hooks: crate::cli::HooksArg,
+
     #[command(flatten)]
     pub who: crate::cli::Person,
 

@@ -57,6 +57,15 @@ pub use ctx::{Ctx, Current, current_choice, open_phrase};
 /// Dispatches a parsed command line.
 pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
     globals::check(&cli.global, &cli.command)?;
+    // Decided once, before any output may go through a pager (which is not a terminal).
+    let env = &Env {
+        color: crate::term::color(
+            cli.global.color,
+            env.color,
+            std::io::IsTerminal::is_terminal(&std::io::stdout()),
+        ),
+        ..env.clone()
+    };
     let clock = Clock::system(env.now.as_deref())?;
     // Whatever a command prints may quote the repository's files: control characters are
     // escaped on the way out. The dashboard styles its own cells (and escapes their text), the

@@ -10,7 +10,16 @@ use crate::model::{Incident, Kind, Milestones, RoleAction, RoleEvent, Source, St
 
 /// Open a new incident, print its id, and make it current
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  inc open \"Checkout API down\" --sev SEV2 --lead alice\n  inc open \"Search slow\" --sev 3 --started 14:02 --source alert --tag search\n  inc open \"Quarterly failover drill\" --type game-day"
+)]
 pub struct Args {
+    #[command(flatten)]
+    pub commit: crate::cli::CommitArg,
+
+    #[command(flatten)]
+    pub hooks: crate::cli::HooksArg,
+
     #[command(flatten)]
     pub who: crate::cli::Person,
 

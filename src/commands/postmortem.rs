@@ -13,7 +13,19 @@ use crate::views::Loaded;
 
 /// Write postmortem.md from the template (timeline and statistics filled in), and commit it
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  inc postmortem\n  inc postmortem --edit\n  inc postmortem --refresh"
+)]
 pub struct Args {
+    #[command(flatten)]
+    pub incident: crate::cli::IncidentArg,
+
+    #[command(flatten)]
+    pub commit: crate::cli::CommitArg,
+
+    #[command(flatten)]
+    pub hooks: crate::cli::HooksArg,
+
     #[command(flatten)]
     pub who: crate::cli::Person,
 

@@ -12,7 +12,16 @@ use crate::views::Loaded;
 
 /// Render a report: internal, external, summary, comms, update or tactical (or your own template)
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  inc report\n  inc report --template external --html -o checkout.html\n  inc report --template update --audience customers --context | jq .incident"
+)]
 pub struct Args {
+    #[command(flatten)]
+    pub pager: crate::cli::PagerArg,
+
+    #[command(flatten)]
+    pub incident: crate::cli::IncidentArg,
+
     /// A built-in template, one in .inc/templates/NAME.md, or a path to a template file
     #[arg(long, short, value_name = "NAME|PATH", default_value = "internal")]
     pub template: String,
@@ -24,6 +33,11 @@ pub struct Args {
     /// Write a standalone HTML page instead of Markdown
     #[arg(long)]
     pub html: bool,
+
+    /// Print the JSON the template sees (for this template and audience) instead of the report:
+    /// for writing templates
+    #[arg(long, conflicts_with = "html")]
+    pub context: bool,
 
     /// Write to FILE instead of standard output
     #[arg(short, long, value_name = "FILE")]
@@ -66,7 +80,12 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     };
     let context = Context::new(&loaded, store.config(), &ctx.clock, options);
     let people = loaded.people();
-    let mut text = report::render(&template, context.into_value(&people), &zone)?;
+    let value = context.into_value(&people);
+    let mut text = if args.context {
+        context_json(&value)?
+    } else {
+        report::render(&template, value, &zone)?
+    };
     if args.html && !template.name.ends_with(".html") {
         text = report::to_html(&text);
     }
@@ -81,6 +100,13 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         None => ctx.out.write_all(text.as_bytes())?,
     }
     Ok(())
+}
+
+/// The template's context as pretty JSON, as `--context` prints it.
+fn context_json(value: &minijinja::Value) -> Result<String> {
+    let mut text = serde_json::to_string_pretty(value)?;
+    text.push('\n');
+    Ok(text)
 }
 
 /// How a report written to `output` links to the incident's attachments: the path from the

@@ -8,7 +8,19 @@ use crate::time::Time;
 
 /// Mark the incident resolved (milestone and status)
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  inc resolve\n  inc resolve --at 15:20\n  inc resolve -i checkout --by bob"
+)]
 pub struct Args {
+    #[command(flatten)]
+    pub incident: crate::cli::IncidentArg,
+
+    #[command(flatten)]
+    pub commit: crate::cli::CommitArg,
+
+    #[command(flatten)]
+    pub hooks: crate::cli::HooksArg,
+
     #[command(flatten)]
     pub who: crate::cli::Person,
 

@@ -9,7 +9,19 @@ use crate::model::roles::{self, RoleAction, RoleEvent};
 
 /// Hand a role to a person (the previous holder is released), or add or release a holder
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  inc role incident-lead bob\n  inc role comms-lead carol --add\n  inc role scribe dave --remove"
+)]
 pub struct Args {
+    #[command(flatten)]
+    pub incident: crate::cli::IncidentArg,
+
+    #[command(flatten)]
+    pub commit: crate::cli::CommitArg,
+
+    #[command(flatten)]
+    pub hooks: crate::cli::HooksArg,
+
     #[command(flatten)]
     pub who: crate::cli::Person,
 

@@ -7,11 +7,19 @@ use crate::model::RoleEvent;
 
 /// Show current role holders and the full history, with how long each person held each role
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  inc roles\n  inc roles -i checkout --json")]
 pub struct Args {
-    /// Print JSON for scripts
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub incident: crate::cli::IncidentArg,
+
+    #[command(flatten)]
+    pub output: Output,
 }
+
+crate::formats!(
+    /// What `inc roles` prints.
+    { Text, Json }
+);
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let store = ctx.store()?;
@@ -19,7 +27,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let incident = store.load_incident(&id)?;
     let events: Vec<RoleEvent> = store.load_log(&id)?;
     let roles = crate::views::Roles::new(store.config(), &incident, &events, &ctx.clock);
-    if args.json {
+    if args.output.is_json() {
         return super::print_json(ctx.out, &roles);
     }
     roles.print(ctx.out, ctx.clock.tz())

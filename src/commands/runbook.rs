@@ -19,6 +19,12 @@ use crate::store::Store;
   inc runbook new db-failover --from 2026-11-22-checkout-api-down")]
 pub struct Args {
     #[command(flatten)]
+    pub incident: crate::cli::IncidentArg,
+
+    #[command(flatten)]
+    pub commit: crate::cli::CommitArg,
+
+    #[command(flatten)]
     pub who: crate::cli::Person,
 
     #[command(subcommand)]

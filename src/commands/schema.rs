@@ -8,6 +8,9 @@ use crate::model::schema;
 
 /// Print the JSON Schema of a file kind: config, incident, timeline, roles, comms or catalog
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  inc schema incident > incident.schema.json\n  inc schema config | jq .properties"
+)]
 pub struct Args {
     /// config, incident, timeline, roles, comms or catalog
     pub name: String,

@@ -22,6 +22,9 @@ Examples:
   inc search checkout --all-fields
   inc search \"eu-west-1\" --json | jq -r '.[].incident'")]
 pub struct Args {
+    #[command(flatten)]
+    pub pager: crate::cli::PagerArg,
+
     /// The words to look for (all must match)
     #[arg(required = true, num_args = 1.., value_name = "WORD")]
     pub query: Vec<String>,
@@ -31,10 +34,14 @@ pub struct Args {
     #[arg(long)]
     pub all_fields: bool,
 
-    /// Print the results as JSON
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub output: Output,
 }
+
+crate::formats!(
+    /// What `inc search` prints.
+    { Text, Json }
+);
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let query = Query::new(&args.query.join(" "), args.all_fields)?;
@@ -43,7 +50,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     for err in &errors {
         crate::eprintln_escaped!("warning: skipped {err:#}");
     }
-    if args.json {
+    if args.output.is_json() {
         return super::print_json(ctx.out, &found);
     }
     let color = match ctx.env.color {

@@ -14,6 +14,15 @@ Examples:
   inc sev --list")]
 pub struct Args {
     #[command(flatten)]
+    pub incident: crate::cli::IncidentArg,
+
+    #[command(flatten)]
+    pub commit: crate::cli::CommitArg,
+
+    #[command(flatten)]
+    pub hooks: crate::cli::HooksArg,
+
+    #[command(flatten)]
     pub who: crate::cli::Person,
 
     /// The new severity, one of those in .inc.yaml (default SEV1 … SEV4)

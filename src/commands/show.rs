@@ -7,20 +7,38 @@ use crate::views::{self, IncidentView, Loaded};
 
 /// Show an incident: milestones, durations, roles, next updates due, pending changes, last entries
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  inc show\n  inc show checkout --json | jq .milestones\n  inc show 2026-11-22-checkout-api-down --no-pager"
+)]
 pub struct Args {
+    #[command(flatten)]
+    pub pager: crate::cli::PagerArg,
+
+    #[command(flatten)]
+    pub incident: crate::cli::IncidentArg,
+
     /// The incident [default: as -i]
     pub id: Option<String>,
 
-    /// Print JSON for scripts (with the whole timeline and all comms)
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub output: Output,
 }
+
+crate::formats!(
+    /// What `inc show` prints.
+    {
+        /// For people: the last entries
+        Text,
+        /// With the whole timeline and all comms
+        Json,
+    }
+);
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let store = ctx.store()?;
     let id = ctx.incident(&store, args.id.as_deref())?;
     let loaded = Loaded::load(&store, &id)?;
-    if args.json {
+    if args.output.is_json() {
         let view = IncidentView::full(&loaded, store.config(), &ctx.clock);
         return super::print_json(ctx.out, &view);
     }

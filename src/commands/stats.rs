@@ -12,7 +12,13 @@ use crate::time::format_duration;
 /// Metrics across incidents: count, and mean, median and p90 of each duration per group (one
 /// incident's with -i)
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  inc stats --since \"90d ago\" --by severity\n  inc stats --by month --format csv > mttr.csv\n  inc stats -i checkout --json"
+)]
 pub struct Args {
+    #[command(flatten)]
+    pub incident: crate::cli::IncidentArg,
+
     /// Only incidents that began at or after WHEN (e.g. 2026-01-01, "90d ago")
     #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     pub since: Option<String>,
@@ -30,21 +36,14 @@ pub struct Args {
     #[arg(long)]
     pub include_all: bool,
 
-    /// Print JSON for scripts (the same as --format json)
-    #[arg(long)]
-    pub json: bool,
-
-    /// Output format
-    #[arg(long, value_enum, default_value = "table", ignore_case = true)]
-    pub format: Format,
+    #[command(flatten)]
+    pub output: Output,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Table,
-    Csv,
-    Json,
-}
+crate::formats!(
+    /// What `inc stats` prints.
+    { Table, Csv, Json }
+);
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let bound = |text: Option<&str>| text.map(|t| ctx.clock.parse_bound(t)).transpose();
@@ -89,7 +88,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         ctx.clock.now(),
     );
     followups(ctx, &store, (&ids, &incidents), &mut groups, args.group_by)?;
-    let format = if args.json { Format::Json } else { args.format };
+    let format = args.output.get();
     match format {
         Format::Json => super::print_json(ctx.out, &groups)?,
         Format::Csv => csv(ctx, &groups)?,

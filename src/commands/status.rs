@@ -11,21 +11,38 @@ use crate::time::Time;
 
 /// Show open incidents at a glance, or change the current incident's status
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  inc status\n  inc status monitoring\n  inc status resolved --at 15:20"
+)]
 pub struct Args {
+    #[command(flatten)]
+    pub incident: crate::cli::IncidentArg,
+
+    #[command(flatten)]
+    pub commit: crate::cli::CommitArg,
+
+    #[command(flatten)]
+    pub hooks: crate::cli::HooksArg,
+
     #[command(flatten)]
     pub who: crate::cli::Person,
 
     /// The new status: investigating, identified, monitoring, resolved or closed
+    #[arg(conflicts_with_all = ["json", "format"])]
     pub status: Option<String>,
 
     /// When the status changed [default: now]
     #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     pub at: Option<String>,
 
-    /// Print the dashboard as JSON (without STATUS)
-    #[arg(long, conflicts_with = "status")]
-    pub json: bool,
+    #[command(flatten)]
+    pub output: Output,
 }
+
+crate::formats!(
+    /// What the dashboard prints.
+    { Table, Json }
+);
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let Some(input) = args.status else {
@@ -43,7 +60,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             &ctx.clock,
             ctx.env.color,
             ctx.env.columns,
-            args.json,
+            args.output.is_json(),
         );
     };
     let status = crate::model::names::status(&input)?;

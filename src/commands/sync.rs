@@ -11,6 +11,7 @@ use crate::store::Store;
 
 /// Commit anything of inc's left uncommitted, fetch, merge (with inc's merge driver), push
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  inc sync\n  inc sync upstream")]
 pub struct Args {
     /// The remote [default: the branch's upstream remote, else origin]
     #[arg(long, value_name = "NAME")]

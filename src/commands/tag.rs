@@ -15,6 +15,12 @@ Examples:
   inc tag remove payments")]
 pub struct Args {
     #[command(flatten)]
+    pub incident: crate::cli::IncidentArg,
+
+    #[command(flatten)]
+    pub commit: crate::cli::CommitArg,
+
+    #[command(flatten)]
     pub who: crate::cli::Person,
 
     #[command(subcommand)]

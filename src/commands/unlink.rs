@@ -14,6 +14,12 @@ Examples:
   inc show        (lists the links)")]
 pub struct Args {
     #[command(flatten)]
+    pub incident: crate::cli::IncidentArg,
+
+    #[command(flatten)]
+    pub commit: crate::cli::CommitArg,
+
+    #[command(flatten)]
     pub who: crate::cli::Person,
 
     /// The address, as `inc show` lists it

@@ -9,6 +9,7 @@ use crate::store::Store;
 /// Make an incident current for the commands that follow (kept in .git, not committed); without
 /// an ID, print which incident commands act on and why
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  inc use checkout\n  inc use\n  inc use --clear")]
 pub struct Args {
     /// An exact id, a unique prefix or a unique substring
     pub id: Option<String>,

@@ -77,7 +77,7 @@ super::log::log_entry!(CommsEntry, file: "comms.yaml", schema: "comms", header: 
     fingerprint: |e| format!("{}|{}|{}|{}", e.at, e.by, e.audience, e.message));
 
 /// When an audience's next update is due while the incident is open.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Due {
     pub audience: String,
     /// The last update to this audience, if any.

@@ -82,7 +82,7 @@ pub fn was_detached(entries: &[TimelineEntry], name: &str) -> bool {
 }
 
 /// The step to do next in one runbook.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Next {
     /// `NAME:N`.
     pub step: String,
@@ -160,7 +160,7 @@ pub fn load(store: &crate::store::Store, entries: &[TimelineEntry]) -> Vec<Progr
 }
 
 /// One attached runbook as `show`, `status --json` and reports see it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct ProgressView {
     pub name: String,
     pub title: String,
@@ -173,7 +173,7 @@ pub struct ProgressView {
     pub next: Option<Next>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct StepView {
     /// `NAME:N`.
     pub step: String,

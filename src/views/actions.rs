@@ -10,7 +10,7 @@ use crate::Color;
 use crate::actions::Action;
 
 /// An action for JSON: every field present.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct ActionView<'a> {
     incident: &'a str,
     id: &'a str,

@@ -21,7 +21,7 @@ use crate::text::one_line;
 use crate::time::{Clock, format_duration};
 
 /// One open incident on the dashboard (`inc status --json` prints an array of these).
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct DashboardRow<'a> {
     pub id: &'a str,
     pub title: &'a str,
@@ -43,7 +43,7 @@ pub struct DashboardRow<'a> {
 }
 
 /// An update `inc comms --send` could not deliver, until a retry does.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct Undelivered<'a> {
     /// The comms entry's id.
     pub id: &'a str,

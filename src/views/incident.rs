@@ -22,7 +22,7 @@ use crate::time::{Clock, Time, format_duration};
 
 /// One incident as `inc list --json` prints it; `inc show --json` adds the timeline, comms,
 /// comms due and pending changes.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct IncidentView<'a> {
     pub id: &'a str,
     pub title: &'a str,
@@ -70,7 +70,7 @@ pub struct IncidentView<'a> {
 
 /// The impact with every part present (`""` or `[]` when not recorded), so scripts and templates
 /// need not test for missing keys.
-#[derive(Clone, Copy, Serialize)]
+#[derive(Clone, Copy, Serialize, schemars::JsonSchema)]
 pub struct ImpactView<'a> {
     pub summary: &'a str,
     pub services: &'a [String],
@@ -90,7 +90,7 @@ impl<'a> From<&'a Impact> for ImpactView<'a> {
 }
 
 /// The post-mortem as `inc show --json` prints it, with source line numbers.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct PostmortemView<'a> {
     pub status: &'static str,
     pub authors: &'a [String],
@@ -415,7 +415,7 @@ fn print_sla(
 }
 
 /// Role holders now and every tenure, as `inc roles` and `inc show` print them.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct Roles {
     /// role → current holders, for every configured role (empty when nobody holds it).
     pub holders: BTreeMap<String, Vec<String>>,
@@ -427,7 +427,7 @@ pub struct Roles {
     open_end: &'static str,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct TenureView {
     pub role: String,
     pub person: String,

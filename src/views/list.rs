@@ -10,7 +10,15 @@ use crate::store::Store;
 use crate::text::one_line;
 use crate::time::{Clock, format_duration};
 
-/// `inc list`: the incidents `keep` selects, newest first.
+/// How `inc list` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+/// `inc list`: the incidents `keep` selects, newest first, as a table or JSON.
 pub fn print_list(
     out: &mut dyn Write,
     store: &Store,
@@ -18,6 +26,23 @@ pub fn print_list(
     keep: impl Fn(&str, &Incident) -> bool,
     json: bool,
 ) -> Result<()> {
+    let format = if json {
+        ListFormat::Json
+    } else {
+        ListFormat::Table
+    };
+    print_list_as(out, store, clock, keep, format)
+}
+
+/// [`print_list`] in any of its formats.
+pub fn print_list_as(
+    out: &mut dyn Write,
+    store: &Store,
+    clock: &Clock,
+    keep: impl Fn(&str, &Incident) -> bool,
+    format: ListFormat,
+) -> Result<()> {
+    let json = format == ListFormat::Json;
     let mut incidents: Vec<(String, Incident)> = Vec::new();
     for (id, loaded) in store.load_all()? {
         match loaded {
@@ -40,6 +65,9 @@ pub fn print_list(
         }
         return super::print_json(out, &views);
     }
+    if format == ListFormat::Csv {
+        return csv(out, &incidents, clock);
+    }
     if incidents.is_empty() {
         writeln!(
             out,
@@ -58,6 +86,23 @@ pub fn print_list(
         ]);
     }
     writeln!(out, "{}", table.trim_fmt())?;
+    Ok(())
+}
+
+/// The table's columns as CSV, with whole titles, a header, and no row when nothing matches.
+fn csv(out: &mut dyn Write, incidents: &[(String, Incident)], clock: &Clock) -> Result<()> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(["id", "sev", "status", "duration", "title"])?;
+    for (id, incident) in incidents {
+        writer.write_record([
+            id.clone(),
+            incident.severity.clone(),
+            incident.status.to_string(),
+            format_duration(age(incident, clock)),
+            incident.title.clone(),
+        ])?;
+    }
+    out.write_all(&writer.into_inner()?)?;
     Ok(())
 }
 

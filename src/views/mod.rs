@@ -22,11 +22,12 @@ mod dashboard;
 mod fit;
 mod incident;
 mod list;
+pub mod schema;
 mod severities;
 
 pub use dashboard::{DashboardRow, print_dashboard};
 pub use incident::{ImpactView, IncidentView, PostmortemView, Roles, TenureView, print_incident};
-pub use list::print_list;
+pub use list::{ListFormat, print_list, print_list_as};
 pub use severities::{ask_severity, print_severities};
 
 /// An incident with all of its files read, for `show` and the dashboard.
@@ -117,7 +118,7 @@ pub fn holders(config: &Config, events: &[RoleEvent]) -> BTreeMap<String, Vec<St
 }
 
 /// A timeline entry for JSON, with every field present (`key`, `internal` false, others null).
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct EntryView<'a> {
     pub id: &'a str,
     pub at: Time,
@@ -148,7 +149,7 @@ impl<'a> From<&'a TimelineEntry> for EntryView<'a> {
 }
 
 /// A comms entry for JSON, with every field present.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct CommsView<'a> {
     pub id: &'a str,
     pub at: Time,

@@ -430,7 +430,10 @@ fn a_url_ref_and_no_commit_work() {
         repo.json(&["actions", "--all", "--json", "-i", "search"])[0]["ref"],
         url
     );
+    // Listing commits nothing: clap refuses the option, or inc when it comes before the name.
     let err = repo.fails(2, &["actions", "--no-commit"]);
+    assert!(err.contains("unexpected argument '--no-commit'"), "{err}");
+    let err = repo.fails(2, &["--no-commit", "actions"]);
     assert!(
         err.contains("--no-commit does nothing for inc actions"),
         "{err}"

@@ -316,6 +316,8 @@ fn no_hooks_and_inc_no_hooks_skip_them() {
     assert!(beside(&repo, "ran").exists());
     // On a command that fires no hook, the flag is refused rather than ignored.
     let err = repo.fails(2, &["list", "--no-hooks"]);
+    assert!(err.contains("unexpected argument '--no-hooks'"), "{err}");
+    let err = repo.fails(2, &["--no-hooks", "list"]);
     assert!(
         err.starts_with(
             "error: --no-hooks does nothing for inc list: it records nothing a hook runs for"

@@ -518,6 +518,8 @@ fn global_options_take_effect_or_are_refused() {
         "{err}"
     );
     let err = repo.fails(2, &["export", "--no-commit"]);
+    assert!(err.contains("unexpected argument '--no-commit'"), "{err}");
+    let err = repo.fails(2, &["--no-commit", "export"]);
     assert!(
         err.contains("--no-commit does nothing for inc export"),
         "{err}"

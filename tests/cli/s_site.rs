@@ -410,6 +410,8 @@ fn site_refuses_a_foreign_directory_and_a_bad_base_url() {
     assert!(err.contains("is not an http(s) address"), "{err}");
     assert!(!repo.path("x").exists());
     let err = repo.fails(2, &["site", "-o", "x", "-i", CHECKOUT]);
+    assert!(err.contains("unexpected argument '-i'"), "{err}");
+    let err = repo.fails(2, &["-i", CHECKOUT, "site", "-o", "x"]);
     assert!(err.contains("-i does nothing for inc site"), "{err}");
 }
 

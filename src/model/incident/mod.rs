@@ -478,7 +478,7 @@ impl Milestones {
 }
 
 /// The durations derived from the milestones, in whole seconds; `None` when a milestone is missing.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Durations {
     pub time_to_detect: Option<i64>,
     pub time_to_mitigate: Option<i64>,
