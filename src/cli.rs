@@ -10,7 +10,7 @@ use crate::commands;
 /// Run production incidents from a shell. Every incident is plain YAML and Markdown in git, and
 /// every change is a commit.
 #[derive(Debug, Parser)]
-#[command(name = "inc", version, max_term_width = 100, after_help = ENVIRONMENT)]
+#[command(name = "inc", version = VERSION, max_term_width = 100, after_help = ENVIRONMENT)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -18,6 +18,10 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
+
+/// `0.2.0 (abc1234 2026-11-24)`: the commit and its date come from build.rs, and are left out of
+/// a build outside a git checkout.
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), env!("INC_BUILD_INFO"));
 
 const ENVIRONMENT: &str = "\
 Environment:
@@ -92,6 +96,7 @@ pub enum Command {
     Schema(commands::schema::Args),
     Demo(commands::demo::Args),
     Completions(commands::completions::Args),
+    Man(commands::man::Args),
     #[command(hide = true)]
     MergeDriver(commands::merge_driver::Args),
 }

@@ -152,6 +152,7 @@ fn uses(command: &Command) -> (&'static str, Uses) {
         ),
         Schema(_) => ("schema", STANDALONE),
         Completions(_) => ("completions", STANDALONE),
+        Man(_) => ("man", STANDALONE),
         Demo(_) => (
             "demo",
             Uses {
@@ -196,9 +197,8 @@ fn person(command: &Command) -> Option<&Person> {
         Actions(a) => a.person(),
         Attach(a) => Some(&a.who),
         Init(_) | List(_) | Show(_) | Use(_) | Roles(_) | Check(_) | Report(_) | Stats(_)
-        | Site(_) | Search(_) | Sync(_) | Schema(_) | Demo(_) | Completions(_) | MergeDriver(_) => {
-            None
-        }
+        | Site(_) | Search(_) | Sync(_) | Schema(_) | Demo(_) | Completions(_) | Man(_)
+        | MergeDriver(_) => None,
     }
 }
 

@@ -17,6 +17,7 @@ pub mod init;
 pub mod link;
 pub mod list;
 pub mod log;
+pub mod man;
 pub mod mark;
 pub mod merge_driver;
 pub mod open;
@@ -61,7 +62,7 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
     let mut escaping;
     let raw = match &cli.command {
         Command::Status(args) => args.status.is_none(),
-        Command::Demo(_) | Command::Completions(_) => true,
+        Command::Demo(_) | Command::Completions(_) | Command::Man(_) => true,
         Command::Actions(args) => args.prints_table(),
         // Search colours its matches, and escapes the file text it quotes itself.
         Command::Search(_) => true,
@@ -115,6 +116,7 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
         Command::Schema(args) => schema::run(&mut ctx, args),
         Command::Demo(args) => demo::run(&mut ctx, args),
         Command::Completions(args) => completions::run(&mut ctx, args),
+        Command::Man(args) => man::run(&mut ctx, args),
     }
 }
 
