@@ -45,7 +45,7 @@ pub struct Global {
 
     /// The incident: an exact id, a unique prefix or a unique substring [default: the one chosen
     /// with `inc use`, else the only open one]
-    #[arg(short, long, global = true, value_name = "ID")]
+    #[arg(short, long, global = true, value_name = "ID", add = crate::complete::incidents())]
     pub incident: Option<String>,
 
     /// Write the files but do not commit them

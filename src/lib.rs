@@ -8,6 +8,7 @@ pub mod chart;
 pub mod check;
 pub mod cli;
 pub mod commands;
+pub mod complete;
 pub mod editor;
 pub mod error;
 pub mod git;
@@ -102,6 +103,9 @@ impl Env {
 
 /// Runs inc as a process: parses `std::env::args`, prints errors, returns the exit code.
 pub fn main() -> i32 {
+    if let Some(code) = complete::handle() {
+        return code;
+    }
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {

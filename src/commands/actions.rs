@@ -120,6 +120,7 @@ pub enum Format {
   inc actions done checkout#k3m9p --by carol --ref https://github.com/acme/shop/pull/812")]
 pub struct DoneArgs {
     /// INCIDENT#ID, or an id no other Improvement has
+    #[arg(add = crate::complete::actions())]
     pub id: String,
 
     /// What did it: a ticket, pull request or commit (sets `ref:`)
@@ -137,6 +138,7 @@ pub struct DoneArgs {
   inc actions reopen checkout#k3m9p")]
 pub struct ReopenArgs {
     /// INCIDENT#ID, or an id no other Improvement has
+    #[arg(add = crate::complete::actions())]
     pub id: String,
 }
 

@@ -9,6 +9,7 @@ use crate::views::{self, IncidentView, Loaded};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The incident [default: as -i]
+    #[arg(add = crate::complete::incidents())]
     pub id: Option<String>,
 
     /// Print JSON for scripts (with the whole timeline and all comms)

@@ -11,6 +11,7 @@ use crate::store::Store;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// An exact id, a unique prefix or a unique substring
+    #[arg(add = crate::complete::incidents())]
     pub id: Option<String>,
 
     /// Forget the current incident

@@ -10,6 +10,7 @@ mod change;
 mod changes;
 mod check;
 mod comms;
+mod completions_dynamic;
 mod concurrency;
 mod crash;
 mod dashboard;
