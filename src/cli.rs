@@ -97,6 +97,7 @@ pub enum Command {
     Demo(commands::demo::Args),
     Completions(commands::completions::Args),
     Man(commands::man::Args),
+    Config(commands::config::Args),
     #[command(hide = true)]
     MergeDriver(commands::merge_driver::Args),
 }

@@ -28,6 +28,7 @@ pub mod stats;
 pub mod store;
 pub mod text;
 pub mod time;
+pub mod user_config;
 pub mod views;
 
 use std::ffi::OsString;
@@ -45,11 +46,12 @@ pub struct Env {
     pub cwd: PathBuf,
     /// `$INC_REPO`: the repository to use when `-C` is not given.
     pub repo: Option<PathBuf>,
-    /// `$INC_USER`: who is acting, when `--by` is not given.
+    /// `$INC_USER`, else `user` in the user's config file: who is acting, when `--by` is not given.
     pub user: Option<String>,
     /// `$INC_NOW`: an RFC 3339 time that pins the clock.
     pub now: Option<String>,
-    /// `$VISUAL`, else `$EDITOR`: the command that edits a file.
+    /// `$VISUAL`, else `$EDITOR`, else `editor` in the user's config file: the command that
+    /// edits a file.
     pub editor: Option<String>,
     /// Whether to colour output: `$NO_COLOR` turns it off, `$CLICOLOR_FORCE` on even in a pipe.
     pub color: Color,
@@ -58,6 +60,9 @@ pub struct Env {
     /// Whether stdin and stdout are both terminals, so a person can be asked (`inc open` offers
     /// the severities when `--sev` is not given); never in a pipe, a script or a test.
     pub interactive: bool,
+    /// The user's config file and the variables that override it, for `inc config` (the values
+    /// in force are in the fields above).
+    pub settings: user_config::Settings,
 }
 
 /// When to print colours.
@@ -73,12 +78,18 @@ pub enum Color {
 impl Env {
     pub fn from_process() -> Env {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let settings = user_config::Settings::from_process();
+        // A file that does not parse stops the command (see `commands::run`), not this.
+        let file = settings.file().unwrap_or_default();
+        let nonempty = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
         Env {
             cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
             repo: var("INC_REPO").map(PathBuf::from),
-            user: var("INC_USER"),
+            user: var("INC_USER").or(nonempty(file.user)),
             now: var("INC_NOW"),
-            editor: var("VISUAL").or_else(|| var("EDITOR")),
+            editor: var("VISUAL")
+                .or_else(|| var("EDITOR"))
+                .or(nonempty(file.editor)),
             color: if var("NO_COLOR").is_some() {
                 Color::Never
             } else if var("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
@@ -97,6 +108,7 @@ impl Env {
                 use std::io::IsTerminal;
                 std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
             },
+            settings,
         }
     }
 }

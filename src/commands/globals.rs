@@ -153,6 +153,13 @@ fn uses(command: &Command) -> (&'static str, Uses) {
         Schema(_) => ("schema", STANDALONE),
         Completions(_) => ("completions", STANDALONE),
         Man(_) => ("man", STANDALONE),
+        Config(_) => (
+            "config",
+            Uses {
+                incident: Some("it shows your settings, not an incident's"),
+                ..READS
+            },
+        ),
         Demo(_) => (
             "demo",
             Uses {
@@ -198,7 +205,7 @@ fn person(command: &Command) -> Option<&Person> {
         Attach(a) => Some(&a.who),
         Init(_) | List(_) | Show(_) | Use(_) | Roles(_) | Check(_) | Report(_) | Stats(_)
         | Site(_) | Search(_) | Sync(_) | Schema(_) | Demo(_) | Completions(_) | Man(_)
-        | MergeDriver(_) => None,
+        | Config(_) | MergeDriver(_) => None,
     }
 }
 

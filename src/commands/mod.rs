@@ -7,6 +7,7 @@ pub mod change;
 pub mod check;
 pub mod comms;
 pub mod completions;
+pub mod config;
 mod ctx;
 pub mod demo;
 pub mod edit;
@@ -55,6 +56,11 @@ pub use ctx::{Ctx, Current, current_choice, open_phrase};
 /// Dispatches a parsed command line.
 pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
     globals::check(&cli.global, &cli.command)?;
+    // A user config file that does not parse would leave settings half applied; `inc config`
+    // reports it itself (and `inc config path` still says where it is).
+    if !matches!(cli.command, Command::Config(_)) {
+        env.settings.file()?;
+    }
     let clock = Clock::system(env.now.as_deref())?;
     // Whatever a command prints may quote the repository's files: control characters are
     // escaped on the way out. The dashboard styles its own cells (and escapes their text), the
@@ -117,6 +123,7 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
         Command::Demo(args) => demo::run(&mut ctx, args),
         Command::Completions(args) => completions::run(&mut ctx, args),
         Command::Man(args) => man::run(&mut ctx, args),
+        Command::Config(args) => config::run(&mut ctx, args),
     }
 }
 

@@ -44,4 +44,5 @@ mod trust_parse;
 mod trust_paths;
 mod trust_public;
 mod trust_review;
+mod user_config;
 mod version;
