@@ -9,6 +9,7 @@ mod bad_input;
 mod change;
 mod changes;
 mod check;
+mod check_changed;
 mod comms;
 mod completions_dynamic;
 mod concurrency;
