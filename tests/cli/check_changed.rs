@@ -142,3 +142,58 @@ fn without_an_upstream_or_a_base_the_error_says_what_to_give() {
     let err = repo.fails(2, &["check", "--changed", "HEAD", "-i", "checkout"]);
     assert!(err.contains("-i and --changed"), "{err}");
 }
+
+/// A file of this repository parsed as YAML (as GitHub would, into plain values).
+fn yaml_file(rel: &str) -> serde_json::Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{rel} is not valid YAML: {e}"))
+}
+
+#[test]
+fn the_release_workflow_and_the_action_are_valid_yaml_that_do_what_the_docs_say() {
+    let release = yaml_file(".github/workflows/release.yml");
+    assert_eq!(release["on"]["push"]["tags"][0], "v*");
+    let targets: Vec<&str> = release["jobs"]["build"]["strategy"]["matrix"]["include"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["target"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        targets,
+        [
+            "x86_64-unknown-linux-gnu",
+            "aarch64-unknown-linux-gnu",
+            "x86_64-apple-darwin",
+            "aarch64-apple-darwin"
+        ]
+    );
+    let steps = serde_json::to_string(&release["jobs"]).unwrap();
+    for needed in [
+        "man -o",
+        "completions",
+        "shasum -a 256",
+        "SHA256SUMS",
+        "gh release upload",
+    ] {
+        assert!(steps.contains(needed), "release.yml lacks {needed}");
+    }
+
+    let action = yaml_file("action.yml");
+    assert_eq!(action["runs"]["using"], "composite");
+    assert_eq!(action["inputs"]["version"]["default"], "latest");
+    let steps = serde_json::to_string(&action["runs"]["steps"]).unwrap();
+    assert!(
+        steps.contains("inc check --format github --changed \\\"origin/$BASE_REF\\\""),
+        "{steps}"
+    );
+    assert!(
+        steps.contains("BASE_REF\":\"${{ github.base_ref }}"),
+        "{steps}"
+    );
+    // Each step of a composite action names its shell.
+    for step in action["runs"]["steps"].as_array().unwrap() {
+        assert_eq!(step["shell"], "bash", "{step}");
+    }
+}
