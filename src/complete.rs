@@ -167,6 +167,25 @@ pub fn runbooks() -> ArgValueCandidates {
     })
 }
 
+/// Runbook steps as `NAME:N`, with the step's text as help.
+pub fn steps() -> ArgValueCandidates {
+    ArgValueCandidates::new(|| {
+        let Some(store) = store() else {
+            return Vec::new();
+        };
+        let mut found = Vec::new();
+        for name in crate::runbook::names(store.root()) {
+            let Ok(Some((_, runbook))) = crate::runbook::load(&store, &name) else {
+                continue;
+            };
+            for step in &runbook.steps {
+                found.push((format!("{name}:{}", step.number), Some(step.text.clone())));
+            }
+        }
+        candidates(found)
+    })
+}
+
 /// Post-mortem action ids as `INCIDENT#ID`, with the action's text as help.
 pub fn actions() -> ArgValueCandidates {
     ArgValueCandidates::new(|| {

@@ -44,6 +44,7 @@ pub enum Action {
     /// Tick a step: NAME:N, or N when one runbook is attached
     Done {
         /// The step: NAME:N (N counts from 1), or N with one runbook attached
+        #[arg(add = crate::complete::steps())]
         step: String,
     },
     /// Write .inc/runbooks/NAME.md to fill in, optionally from an incident

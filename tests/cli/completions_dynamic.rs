@@ -13,7 +13,7 @@ fn repo() -> Repo {
     repo.write(".inc/templates/board.md", "# {{ incident.title }}\n");
     repo.write(
         ".inc/runbooks/db-failover.md",
-        "# DB failover\n\n1. Fail over\n",
+        "---\ntitle: DB failover\n---\n# DB failover\n\n- [ ] Page the DBA\n- [ ] Fail over: `dbctl failover` (pre-approved)\n",
     );
     repo.write(
         &format!("incidents/{CHECKOUT}/postmortem.md"),
@@ -219,4 +219,37 @@ fn complete_without_words_prints_the_registration_script() {
     }
     // The static script is still there.
     assert!(repo.ok(&["completions", "bash"]).contains("_inc()"));
+}
+
+#[test]
+fn runbook_steps_complete_as_name_colon_number() {
+    let repo = repo();
+    for shell in ["bash", "fish"] {
+        let steps = complete(&repo, shell, &["inc", "runbook", "done", "db"]);
+        assert_eq!(
+            steps,
+            ["db-failover", "db-failover"],
+            "{shell}: cut at the colon"
+        );
+    }
+    let out = repo
+        .cmd()
+        .env("COMPLETE", "fish")
+        .args(["--", "inc", "exec", "--step", "db-f"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "db-failover:1\tPage the DBA\ndb-failover:2\tFail over: `dbctl failover`\n"
+    );
+    let out = repo
+        .cmd()
+        .env("COMPLETE", "zsh")
+        .env("_CLAP_COMPLETE_INDEX", "3")
+        .env("_CLAP_IFS", "\n")
+        .args(["--", "inc", "runbook", "done", "db"])
+        .output()
+        .unwrap();
+    let zsh = String::from_utf8(out.stdout).unwrap();
+    assert!(zsh.starts_with("db-failover\\:1:Page the DBA\n"), "{zsh:?}");
 }
