@@ -57,8 +57,17 @@ pub use ctx::{Ctx, Current, current_choice, open_phrase};
 pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
     globals::check(&cli.global, &cli.command)?;
     // A user config file that does not parse would leave settings half applied; `inc config`
-    // reports it itself (and `inc config path` still says where it is).
-    if !matches!(cli.command, Command::Config(_)) {
+    // reports it itself (and `inc config path` still says where it is). Commands that use none
+    // of the settings run anyway: git runs the merge driver in the middle of a pull.
+    let uses_settings = !matches!(
+        cli.command,
+        Command::Config(_)
+            | Command::MergeDriver(_)
+            | Command::Completions(_)
+            | Command::Man(_)
+            | Command::Schema(_)
+    );
+    if uses_settings {
         env.settings.file()?;
     }
     let clock = Clock::system(env.now.as_deref())?;

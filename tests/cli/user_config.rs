@@ -185,8 +185,10 @@ fn an_unknown_key_is_refused_with_its_position_and_nothing_is_written() {
     assert_eq!(repo.state(), before);
     let err = repo.fails(1, &["config", "list"]);
     assert!(err.contains(":2:1: unknown field `colour`"), "{err}");
-    // Where the file is can still be asked.
+    // Where the file is can still be asked, and what uses no setting still runs.
     repo.ok(&["config", "path"]);
+    repo.ok(&["schema", "incident"]);
+    repo.ok(&["completions", "fish"]);
 
     write_config(&repo, "color: blue\n");
     let err = repo.fails(1, &["config", "get", "color"]);
