@@ -123,6 +123,9 @@ fn changed(store: &Store, base: Option<&str>) -> Result<(Vec<String>, bool)> {
         };
         let mut parts = rel.components();
         let (Some(Component::Normal(id)), Some(_)) = (parts.next(), parts.next()) else {
+            // The incidents directory itself (made a link, say) or a file beside the incidents:
+            // the repository-level checks look at those.
+            repo_level = true;
             continue;
         };
         let id = id.to_string_lossy().into_owned();

@@ -197,3 +197,18 @@ fn the_release_workflow_and_the_action_are_valid_yaml_that_do_what_the_docs_say(
         assert_eq!(step["shell"], "bash", "{step}");
     }
 }
+
+#[test]
+fn an_incidents_directory_made_a_link_is_reported() {
+    let (_remote, repo) = pushed();
+    let elsewhere = repo.root().parent().unwrap().join("elsewhere");
+    std::fs::rename(repo.path("incidents"), &elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, repo.path("incidents")).unwrap();
+    let (code, out, _) = check(&repo, &["--changed"]);
+    assert_eq!(code, 1, "{out}");
+    // The repository-level check names the directory itself, not only the files behind it.
+    assert!(
+        out.starts_with("incidents\n  1:1     error    incidents is a symbolic link"),
+        "{out}"
+    );
+}
