@@ -96,9 +96,25 @@ fn plain(names: Vec<String>) -> Vec<CompletionCandidate> {
     candidates(names.into_iter().map(|n| (n, None)))
 }
 
-/// Incident ids.
+/// Above this many incidents, ids are offered without their titles: reading every incident.yaml
+/// would make each TAB wait.
+const TITLES_UP_TO: usize = 500;
+
+/// Incident ids, with the title as help (fish and zsh show it).
 pub fn incidents() -> ArgValueCandidates {
-    ArgValueCandidates::new(|| plain(store().and_then(|s| s.ids().ok()).unwrap_or_default()))
+    ArgValueCandidates::new(|| {
+        let Some(store) = store() else {
+            return Vec::new();
+        };
+        let ids = store.ids().unwrap_or_default();
+        if ids.len() > TITLES_UP_TO {
+            return plain(ids);
+        }
+        candidates(crate::store::parallel_map(ids, |id| {
+            let title = store.load_incident(&id).ok().map(|i| i.title);
+            (id, title)
+        }))
+    })
 }
 
 /// Role names from `.inc.yaml`.

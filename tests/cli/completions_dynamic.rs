@@ -141,6 +141,21 @@ fn channels_are_the_configured_ones() {
 }
 
 #[test]
+fn fish_shows_incident_titles_as_help() {
+    let repo = repo();
+    let out = repo
+        .cmd()
+        .env("COMPLETE", "fish")
+        .args(["--", "inc", "show", "2026"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!("{CHECKOUT}\tCheckout API down\n{DB}\tDB is slow\n")
+    );
+}
+
+#[test]
 fn fish_shows_the_action_text_as_help() {
     let repo = repo();
     let out = repo
