@@ -10,7 +10,7 @@ use crate::commands;
 /// Run production incidents from a shell. Every incident is plain YAML and Markdown in git, and
 /// every change is a commit.
 #[derive(Debug, Parser)]
-#[command(name = "inc", version, max_term_width = 100, after_help = ENVIRONMENT)]
+#[command(name = "inc", version = VERSION, max_term_width = 100, after_help = ENVIRONMENT)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -18,6 +18,10 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
+
+/// `0.2.0 (abc1234 2026-11-24)`: the commit and its date come from build.rs, and are left out of
+/// a build outside a git checkout.
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), env!("INC_BUILD_INFO"));
 
 const ENVIRONMENT: &str = "\
 Environment:
@@ -32,6 +36,11 @@ Environment:
   VISUAL, EDITOR  the editor of inc edit and inc postmortem --edit
   COLUMNS         how wide the dashboard may be [default: the terminal's width]
   TZ, TZDIR       the time zone times are shown and typed in, where zones are found
+  XDG_CONFIG_HOME where your own defaults are: $XDG_CONFIG_HOME/inc/config.yaml, else
+                  ~/.config/inc/config.yaml (user, color, pager, editor; the variables above
+                  and the options win: inc config list)
+  COMPLETE        bash, zsh or fish: print the completion script that asks inc for incident
+                  ids, roles and names (source <(COMPLETE=bash inc))
   GIT_AUTHOR_NAME, GIT_AUTHOR_EMAIL, GIT_INDEX_FILE, GIT_CONFIG_NOSYSTEM, HOME
                   read as git reads them, for commits and signing
 
@@ -88,7 +97,7 @@ pub struct Takes {
 pub struct IncidentArg {
     /// The incident: an exact id, a unique prefix or a unique substring [default: the one chosen
     /// with `inc use`, else the only open one]
-    #[arg(short, long, global = true, value_name = "ID")]
+    #[arg(short, long, global = true, value_name = "ID", add = crate::complete::incidents())]
     pub incident: Option<String>,
 }
 
@@ -251,6 +260,8 @@ pub enum Command {
     Schema(commands::schema::Args),
     Demo(commands::demo::Args),
     Completions(commands::completions::Args),
+    Man(commands::man::Args),
+    Config(commands::config::Args),
     #[command(hide = true)]
     MergeDriver(commands::merge_driver::Args),
 }

@@ -8,6 +8,7 @@ pub mod chart;
 pub mod check;
 pub mod cli;
 pub mod commands;
+pub mod complete;
 pub mod editor;
 pub mod error;
 pub mod export;
@@ -31,6 +32,7 @@ pub mod store;
 pub mod term;
 pub mod text;
 pub mod time;
+pub mod user_config;
 pub mod views;
 pub mod webhooks;
 
@@ -47,11 +49,12 @@ pub struct Env {
     pub cwd: PathBuf,
     /// `$INC_REPO`: the repository to use when `-C` is not given.
     pub repo: Option<PathBuf>,
-    /// `$INC_USER`: who is acting, when `--by` is not given.
+    /// `$INC_USER`, else `user` in the user's config file: who is acting, when `--by` is not given.
     pub user: Option<String>,
     /// `$INC_NOW`: an RFC 3339 time that pins the clock.
     pub now: Option<String>,
-    /// `$VISUAL`, else `$EDITOR`: the command that edits a file.
+    /// `$VISUAL`, else `$EDITOR`, else `editor` in the user's config file: the command that
+    /// edits a file.
     pub editor: Option<String>,
     /// Whether to colour output: `$NO_COLOR` turns it off, `$CLICOLOR_FORCE` on even in a pipe.
     pub color: Color,
@@ -64,6 +67,9 @@ pub struct Env {
     pub interactive: bool,
     /// `$INC_NO_HOOKS` (set, and not `0`): run no hooks, as `--no-hooks` on every command.
     pub no_hooks: bool,
+    /// The user's config file and the variables that override it, for `inc config` (the values
+    /// in force are in the fields above).
+    pub settings: user_config::Settings,
 }
 
 /// When to print colours.
@@ -79,18 +85,28 @@ pub enum Color {
 impl Env {
     pub fn from_process() -> Env {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let settings = user_config::Settings::from_process();
+        // A file that does not parse stops the command (see `commands::run`), not this.
+        let file = settings.file().unwrap_or_default();
+        let nonempty = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
         Env {
             cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
             repo: var("INC_REPO").map(PathBuf::from),
-            user: var("INC_USER"),
+            user: var("INC_USER").or(nonempty(file.user)),
             now: var("INC_NOW"),
-            editor: var("VISUAL").or_else(|| var("EDITOR")),
+            editor: var("VISUAL")
+                .or_else(|| var("EDITOR"))
+                .or(nonempty(file.editor)),
             color: if var("NO_COLOR").is_some() {
                 Color::Never
             } else if var("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
                 Color::Always
             } else {
-                Color::Auto
+                match file.color {
+                    Some(user_config::ColorChoice::Always) => Color::Always,
+                    Some(user_config::ColorChoice::Never) => Color::Never,
+                    Some(user_config::ColorChoice::Auto) | None => Color::Auto,
+                }
             },
             columns: var("COLUMNS")
                 .and_then(|c| c.trim().parse().ok())
@@ -101,18 +117,23 @@ impl Env {
                 }),
             pager: std::env::var("INC_PAGER")
                 .or_else(|_| std::env::var("PAGER"))
-                .ok(),
+                .ok()
+                .or(file.pager),
             interactive: {
                 use std::io::IsTerminal;
                 std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
             },
             no_hooks: var("INC_NO_HOOKS").is_some_and(|v| v != "0"),
+            settings,
         }
     }
 }
 
 /// Runs inc as a process: parses `std::env::args`, prints errors, returns the exit code.
 pub fn main() -> i32 {
+    if let Some(code) = complete::handle() {
+        return code;
+    }
     let cli = match cli::parse_from(std::env::args_os()) {
         Ok(cli) => cli,
         Err(err) => {

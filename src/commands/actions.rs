@@ -123,6 +123,7 @@ pub struct DoneArgs {
     pub commit: crate::cli::CommitArg,
 
     /// INCIDENT#ID, or an id no other Improvement has
+    #[arg(add = crate::complete::actions())]
     pub id: String,
 
     /// What did it: a ticket, pull request or commit (sets `ref:`)
@@ -143,6 +144,7 @@ pub struct ReopenArgs {
     pub commit: crate::cli::CommitArg,
 
     /// INCIDENT#ID, or an id no other Improvement has
+    #[arg(add = crate::complete::actions())]
     pub id: String,
 }
 

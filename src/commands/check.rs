@@ -28,6 +28,17 @@ pub struct Args {
     /// Fail on warnings too
     #[arg(long)]
     pub strict: bool,
+
+    /// Check only the incidents (and repository files) that differ from BASE: committed since
+    /// its merge base with HEAD, staged, changed or new [default BASE: the upstream branch]
+    #[arg(
+        long,
+        value_name = "BASE",
+        num_args = 0..=1,
+        default_missing_value = "",
+        conflicts_with = "targets"
+    )]
+    pub changed: Option<String>,
 }
 
 crate::formats!(
@@ -55,7 +66,23 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         }
     }
     let mut problems: Vec<Problem> = Vec::new();
-    if named.is_empty() {
+    // Repository-level problems (links, runbooks, the catalog) count unless --changed leaves
+    // every repository file out.
+    let mut repo_level = true;
+    if let Some(base) = &args.changed {
+        if ctx.global.incident.is_some() {
+            return Err(Error::usage(
+                "-i and --changed both choose what to check: give one of them",
+            )
+            .into());
+        }
+        let base = Some(base.as_str()).filter(|b| !b.is_empty());
+        (ids, repo_level) = changed(&store, base)?;
+        if repo_level {
+            problems = check::links(&store);
+            problems.extend(check::runbooks(&store));
+        }
+    } else if named.is_empty() {
         problems = check::links(&store);
         problems.extend(check::runbooks(&store));
         let incidents = store.root().join(&store.config().incidents_dir);
@@ -67,7 +94,9 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let count = ids.len();
     let clock = &ctx.clock;
     let (catalog_problems, catalog) = check::catalog(&store);
-    problems.extend(catalog_problems);
+    if repo_level {
+        problems.extend(catalog_problems);
+    }
     problems.extend(
         crate::store::parallel_map(ids, |id| {
             check::incident_in(&store, &id, clock, catalog.as_ref())
@@ -89,6 +118,33 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         return Err(Error::Exit(1).into());
     }
     Ok(())
+}
+
+/// `--changed`: the incidents with a file that differs from `base` (only those that still exist),
+/// and whether any file outside the incidents directory differs. Nothing unchanged is read.
+fn changed(store: &Store, base: Option<&str>) -> Result<(Vec<String>, bool)> {
+    let incidents = Path::new(&store.config().incidents_dir);
+    let mut ids: Vec<String> = Vec::new();
+    let mut repo_level = false;
+    for path in crate::git::changed_paths(store.root(), base)? {
+        let Ok(rel) = path.strip_prefix(incidents) else {
+            repo_level = true;
+            continue;
+        };
+        let mut parts = rel.components();
+        let (Some(Component::Normal(id)), Some(_)) = (parts.next(), parts.next()) else {
+            // The incidents directory itself (made a link, say) or a file beside the incidents:
+            // the repository-level checks look at those.
+            repo_level = true;
+            continue;
+        };
+        let id = id.to_string_lossy().into_owned();
+        if !ids.contains(&id) && store.incident_dir(&id).is_dir() {
+            ids.push(id);
+        }
+    }
+    ids.sort();
+    Ok((ids, repo_level))
 }
 
 /// The incidents a target names: a path inside the incidents directory (or the directory itself,

@@ -40,11 +40,16 @@ pub struct Args {
     pub message: Vec<String>,
 
     /// Who it went to: one of audiences in .inc.yaml (internal, customers, executives)
-    #[arg(long, value_name = "AUDIENCE", required_unless_present = "retry")]
+    #[arg(
+        long,
+        value_name = "AUDIENCE",
+        required_unless_present = "retry",
+        add = crate::complete::audiences()
+    )]
     pub to: Option<String>,
 
     /// Where it was sent: one of channels in .inc.yaml (email, chat, status-page, phone)
-    #[arg(long, value_name = "CHANNEL")]
+    #[arg(long, value_name = "CHANNEL", add = crate::complete::channels())]
     pub channel: Option<String>,
 
     /// When it was sent [default: now]

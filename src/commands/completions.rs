@@ -5,7 +5,11 @@ use clap::CommandFactory;
 
 use super::Ctx;
 
-/// Print a shell completion script (e.g. inc completions bash > ~/.local/share/bash-completion/completions/inc)
+/// Print a static shell completion script (e.g. inc completions bash > ~/.local/share/bash-completion/completions/inc)
+///
+/// For completions that also offer names from the repository (incident ids, roles, runbooks …),
+/// add `source <(COMPLETE=bash inc)` to ~/.bashrc instead (zsh: COMPLETE=zsh; fish:
+/// `COMPLETE=fish inc | source`).
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  inc completions bash > ~/.local/share/bash-completion/completions/inc\n  inc completions zsh > \"${fpath[1]}/_inc\"\n  inc completions fish > ~/.config/fish/completions/inc.fish"

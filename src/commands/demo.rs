@@ -82,6 +82,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             pager: None,
             interactive: false,
             no_hooks: ctx.env.no_hooks,
+            settings: Default::default(),
         };
         let when = crate::time::Time::new(at(step.minute), ctx.clock.tz()).in_tz(ctx.clock.tz());
         // The story spans two days: each day's steps start under its date, so the clock times

@@ -34,7 +34,7 @@ pub struct Args {
 
     /// A pre-approved runbook step (NAME:N, or N with one runbook attached) this command carries
     /// out: it runs without the incident lead's approval and is ticked when it succeeds
-    #[arg(long, value_name = "STEP")]
+    #[arg(long, value_name = "STEP", add = crate::complete::steps())]
     pub step: Option<String>,
 
     /// The command and its arguments, after `--`

@@ -94,7 +94,7 @@ fn uses(command: &Command) -> (Option<&'static str>, Uses) {
                 ..READS
             },
         ),
-        Schema(_) | Completions(_) => (None, STANDALONE),
+        Schema(_) | Completions(_) | Man(_) => (None, STANDALONE),
         Demo(_) => (
             None,
             Uses {
@@ -139,7 +139,7 @@ pub(super) fn person(command: &Command) -> Option<&Person> {
         Import(a) => Some(&a.who),
         Init(_) | List(_) | Show(_) | Use(_) | Roles(_) | Check(_) | Report(_) | Stats(_)
         | Site(_) | Search(_) | Sync(_) | Schema(_) | Demo(_) | Completions(_) | MergeDriver(_)
-        | Export(_) => None,
+        | Export(_) | Man(_) | Config(_) => None,
     }
 }
 

@@ -8,6 +8,7 @@ pub mod check;
 pub mod comms;
 mod comms_send;
 pub mod completions;
+pub mod config;
 mod ctx;
 pub mod demo;
 pub mod edit;
@@ -20,6 +21,7 @@ pub mod init;
 pub mod link;
 pub mod list;
 pub mod log;
+pub mod man;
 pub mod mark;
 pub mod merge_driver;
 pub mod open;
@@ -66,6 +68,20 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
         ),
         ..env.clone()
     };
+    // A user config file that does not parse would leave settings half applied; `inc config`
+    // reports it itself (and `inc config path` still says where it is). Commands that use none
+    // of the settings run anyway: git runs the merge driver in the middle of a pull.
+    let uses_settings = !matches!(
+        cli.command,
+        Command::Config(_)
+            | Command::MergeDriver(_)
+            | Command::Completions(_)
+            | Command::Man(_)
+            | Command::Schema(_)
+    );
+    if uses_settings {
+        env.settings.file()?;
+    }
     let clock = Clock::system(env.now.as_deref())?;
     // Whatever a command prints may quote the repository's files: control characters are
     // escaped on the way out. The dashboard styles its own cells (and escapes their text), the
@@ -73,7 +89,7 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
     let mut escaping;
     let raw = match &cli.command {
         Command::Status(args) => args.status.is_none(),
-        Command::Demo(_) | Command::Completions(_) => true,
+        Command::Demo(_) | Command::Completions(_) | Command::Man(_) => true,
         Command::Actions(args) => args.prints_table(),
         // Search colours its matches, and escapes the file text it quotes itself.
         Command::Search(_) => true,
@@ -134,6 +150,8 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
         Command::Schema(args) => schema::run(&mut ctx, args),
         Command::Demo(args) => demo::run(&mut ctx, args),
         Command::Completions(args) => completions::run(&mut ctx, args),
+        Command::Man(args) => man::run(&mut ctx, args),
+        Command::Config(args) => config::run(&mut ctx, args),
     };
     // Whatever the command's result, a record it made is made: `inc exec` logs a command that
     // failed, and exits with its status.

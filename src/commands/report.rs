@@ -23,11 +23,17 @@ pub struct Args {
     pub incident: crate::cli::IncidentArg,
 
     /// A built-in template, one in .inc/templates/NAME.md, or a path to a template file
-    #[arg(long, short, value_name = "NAME|PATH", default_value = "internal")]
+    #[arg(
+        long,
+        short,
+        value_name = "NAME|PATH",
+        default_value = "internal",
+        add = crate::complete::templates()
+    )]
     pub template: String,
 
     /// Who the report is for (the update template needs it); customers get a public report
-    #[arg(long, value_name = "AUDIENCE")]
+    #[arg(long, value_name = "AUDIENCE", add = crate::complete::audiences())]
     pub audience: Option<String>,
 
     /// Write a standalone HTML page instead of Markdown

@@ -26,6 +26,7 @@ pub struct Args {
     pub who: crate::cli::Person,
 
     /// The role, one of roles in .inc.yaml (incident-lead, technical-lead, scribe, comms-lead …)
+    #[arg(add = crate::complete::roles())]
     pub role: String,
 
     /// Who takes (or, with --remove, leaves) the role

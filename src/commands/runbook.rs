@@ -38,16 +38,19 @@ pub enum Action {
     /// Attach a runbook from .inc/runbooks by hand
     Attach {
         /// The runbook's name (its file name without .md)
+        #[arg(add = crate::complete::runbooks())]
         name: String,
     },
     /// Detach a runbook (`inc sev`, `inc impact` and `inc tag` do not attach it again)
     Detach {
         /// The runbook's name
+        #[arg(add = crate::complete::runbooks())]
         name: String,
     },
     /// Tick a step: NAME:N, or N when one runbook is attached
     Done {
         /// The step: NAME:N (N counts from 1), or N with one runbook attached
+        #[arg(add = crate::complete::steps())]
         step: String,
     },
     /// Write .inc/runbooks/NAME.md to fill in, optionally from an incident
@@ -55,7 +58,7 @@ pub enum Action {
         /// The runbook's name: lowercase letters, digits, - and _
         name: String,
         /// Start from this incident's actions, decisions and process improvements
-        #[arg(long, value_name = "INCIDENT")]
+        #[arg(long, value_name = "INCIDENT", add = crate::complete::incidents())]
         from: Option<String>,
     },
 }

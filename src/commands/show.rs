@@ -18,6 +18,7 @@ pub struct Args {
     pub incident: crate::cli::IncidentArg,
 
     /// The incident [default: as -i]
+    #[arg(add = crate::complete::incidents())]
     pub id: Option<String>,
 
     #[command(flatten)]

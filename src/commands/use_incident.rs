@@ -12,6 +12,7 @@ use crate::store::Store;
 #[command(after_help = "Examples:\n  inc use checkout\n  inc use\n  inc use --clear")]
 pub struct Args {
     /// An exact id, a unique prefix or a unique substring
+    #[arg(add = crate::complete::incidents())]
     pub id: Option<String>,
 
     /// Forget the current incident

@@ -8,12 +8,14 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, anyhow};
 use git2::{Repository, RepositoryOpenFlags};
 
+mod changed;
 mod cli;
 mod commit;
 mod locks;
 mod notes;
 mod sign;
 
+pub use changed::changed_paths;
 pub use cli::{CliError, cli};
 pub use commit::{commit_paths, ready_to_commit};
 pub use locks::{wait_for_locks, when_unlocked};

@@ -25,6 +25,10 @@ change: -i --no-commit --by --no-hooks
 check: -i --format --json
 comms: -i --no-commit --by --no-hooks
 completions:
+config:
+config get:
+config list:
+config path:
 demo:
 edit: -i --no-commit --by
 exec: -i --no-commit --by --no-hooks
@@ -35,6 +39,7 @@ init: --no-commit
 link: -i --no-commit --by
 list: -i --format --json
 log: -i --no-commit --by --no-hooks
+man:
 mark: -i --no-commit --by --no-hooks
 open: --no-commit --by --no-hooks
 postmortem: -i --no-commit --by --no-hooks
