@@ -5,9 +5,11 @@
 //! Nothing here may ever serve stale data. An entry is keyed by the stat data of every file it
 //! was computed from (inode, size, mtime and ctime in nanoseconds, or "absent"): a hand edit, a
 //! checkout, a merge or a pull changes at least the ctime, which no user-space tool can set back.
-//! As in git's racy-git rule, an entry whose file was changed no earlier than the cache file was
-//! written is not trusted (a second change within the same clock tick would keep every stamp):
-//! it is computed again and the cache rewritten. Only successes are cached: a broken file is
+//! File times advance in clock ticks (milliseconds, or seconds on some file systems), so a
+//! second change within the tick of the first, after inc read the file, would keep every stamp.
+//! An entry is therefore stored only for files unchanged for [`SETTLED`] before inc read them,
+//! and, as in git's racy-git rule, not trusted when its file changed no earlier than the cache
+//! file was written. Only successes are cached: a broken file is
 //! parsed every time, so its error is always the parser's own.
 //!
 //! The cache is local and may be corrupt or from another version of inc: a file that is too
@@ -27,6 +29,10 @@ const FORMAT: &str = concat!("inc-cache 1 ", env!("CARGO_PKG_VERSION"));
 
 /// A cache file larger than this is not read (20,000 incidents take about 20 MB).
 const MAX_BYTES: u64 = 256 << 20;
+
+/// How long a file must have been left alone before what was read from it is stored: longer
+/// than any file system's timestamp granularity (FAT's two seconds) and the kernel's clock tick.
+const SETTLED: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// The environment variable that turns the cache off.
 pub const DISABLE_VAR: &str = "INC_NO_CACHE";
@@ -229,6 +235,16 @@ impl<'a> Entries<'a> {
     }
 }
 
+/// The time (seconds, nanoseconds) before which a file must have last changed for what was read
+/// from it now to be stored.
+fn settled_before() -> (i64, i64) {
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .saturating_sub(SETTLED);
+    (since.as_secs() as i64, i64::from(since.subsec_nanos()))
+}
+
 fn read_bounded(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let mut bytes = Vec::new();
@@ -261,6 +277,7 @@ pub fn map<R: Send>(
         });
     };
     let entries = cache.entries();
+    let settled = settled_before();
     let results = super::parallel_map(keys, |key| {
         let stamps = stamps(&paths(&key));
         if let Some(stamps) = &stamps
@@ -269,7 +286,13 @@ pub fn map<R: Send>(
             return (key, value, None);
         }
         let value = compute(&key);
-        let fresh = stamps.and_then(|stamps| {
+        let settled = |stamps: &Vec<Option<Stamp>>| {
+            stamps
+                .iter()
+                .flatten()
+                .all(|s| s.mtime < settled && s.ctime < settled)
+        };
+        let fresh = stamps.filter(settled).and_then(|stamps| {
             encode(&value).map(|value| Fresh {
                 key: key.clone(),
                 stamps,

@@ -58,6 +58,13 @@ fn stdout(out: &Output) -> String {
     String::from_utf8(out.stdout.clone()).unwrap()
 }
 
+/// Waits until the files written so far are old enough for the cache to store what they hold
+/// (it leaves alone files changed in the last seconds, whose stamps a second change in the same
+/// clock tick could repeat).
+fn settle() {
+    std::thread::sleep(std::time::Duration::from_millis(3100));
+}
+
 fn cache_file(repo: &Repo, name: &str) -> PathBuf {
     repo.path(&format!(".git/inc/cache/{name}"))
 }
@@ -81,6 +88,7 @@ fn repo() -> Repo {
     // After every entry, so that check's findings hold (and are cached) from then on.
     let mut repo = repo;
     repo.now = "2026-11-22T16:00:00Z".into();
+    settle();
     repo
 }
 
@@ -177,11 +185,13 @@ fn a_hand_edit_of_the_same_size_and_mtime_is_seen() {
 #[test]
 fn a_checkout_and_a_pull_are_seen() {
     let (_remote, lead, scribe) = team();
+    settle();
     all_same(&lead);
     all_same(&scribe);
     let first = lead.head();
     lead.ok(&["sev", "SEV1"]);
     lead.ok(&["log", "Restarted the pool"]);
+    settle();
     all_same(&lead);
     assert!(stdout(&same(&lead, &["list", "--all"])).contains("SEV1"));
     lead.git(&["checkout", "-q", &first]);
