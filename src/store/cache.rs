@@ -106,6 +106,10 @@ impl Cache {
         if std::env::var_os(DISABLE_VAR).is_some_and(|v| !v.is_empty() && v != "0") {
             return None;
         }
+        // Outside a git repository there is no local place for it (and none is made).
+        if !git_dir.is_dir() {
+            return None;
+        }
         let dir = git_dir.join("inc").join("cache");
         let path = dir.join(name);
         let mut cache = Cache {
