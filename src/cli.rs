@@ -31,6 +31,7 @@ Environment:
   INC_PAGER       the pager for show, report and search on a terminal; empty or cat: none
   PAGER           the pager when INC_PAGER is not set [default: less -FRX]
   INC_NO_HOOKS    set to 1: never run the repository's hooks (as --no-hooks)
+  INC_NO_CACHE    set to 1: neither read nor write the parse cache in .git/inc/cache
   NO_COLOR        never print colors (--color wins)
   CLICOLOR_FORCE  print colors even in a pipe (--color wins)
   VISUAL, EDITOR  the editor of inc edit and inc postmortem --edit

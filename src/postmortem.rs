@@ -88,7 +88,8 @@ pub struct Issue {
 
 /// A task of the Improvements section: one action, with its attributes in parentheses at the end:
 /// `- [ ] Load-test the pool (owner: carol, due: 2026-12-15, type: prevent, ref: OPS-12)`.
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+// Deserialize: `inc stats` keeps the Improvements in the parse cache.
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Improvement {
     pub line: u64,
     pub column: u64,
@@ -113,7 +114,7 @@ pub struct Improvement {
     #[serde(skip)]
     pub end_line: u64,
     /// Attributes other than owner, due, type, ref, id, done and by: reported by `inc check`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unknown: Vec<String>,
 }
 

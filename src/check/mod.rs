@@ -18,6 +18,7 @@ use crate::store::{INCIDENT_FILE, Store};
 use crate::time::Clock;
 
 mod amend_rules;
+mod cache;
 mod catalog_rules;
 mod incident_rules;
 mod locate;
@@ -27,6 +28,7 @@ mod runbook_rules;
 
 use locate::{item_id, locate_item};
 
+pub use cache::incidents as incidents_cached;
 pub use catalog_rules::catalog;
 pub use locate::{locate, locate_list_item};
 pub use output::{Report, counts, github, json, text};
@@ -93,15 +95,26 @@ pub fn incident_in(
     clock: &Clock,
     catalog: Option<&Catalog>,
 ) -> Vec<Problem> {
+    incident_window(store, id, clock, catalog).0
+}
+
+/// [`incident_in`], and the clock readings over which its findings hold (`None`: only now).
+fn incident_window(
+    store: &Store,
+    id: &str,
+    clock: &Clock,
+    catalog: Option<&Catalog>,
+) -> (Vec<Problem>, Option<cache::Window>) {
     let mut check = Check {
         store,
         id,
         clock,
         catalog,
         problems: Vec::new(),
+        window: None,
     };
     check.run();
-    check.problems
+    (check.problems, check.window)
 }
 
 struct Check<'a> {
@@ -111,6 +124,8 @@ struct Check<'a> {
     /// The services catalog, when the repository has one that parses.
     catalog: Option<&'a Catalog>,
     problems: Vec<Problem>,
+    /// Set at the end of a run whose findings may be cached (see `cache.rs`).
+    window: Option<cache::Window>,
 }
 
 /// A file's text and, if it parsed, its content.
@@ -123,6 +138,11 @@ struct Parsed<T> {
 struct Log<E> {
     text: String,
     entries: Vec<E>,
+}
+
+/// The entries of a log, none if it is missing or broken.
+fn entries<E>(log: &Option<Log<E>>) -> &[E] {
+    log.as_ref().map_or(&[], |l| &l.entries)
 }
 
 impl Check<'_> {
@@ -187,6 +207,14 @@ impl Check<'_> {
                 &pm.front.authors,
             );
             self.postmortem_rules(text, pm, &people);
+        }
+        if let Some(value) = &incident.value {
+            self.window = cache::Window::of(
+                self,
+                value,
+                (entries(&timeline), entries(&roles), entries(&comms)),
+                postmortem.as_ref().map(|(_, pm)| pm.as_ref()),
+            );
         }
     }
 

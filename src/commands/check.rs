@@ -97,13 +97,15 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     if repo_level {
         problems.extend(catalog_problems);
     }
-    problems.extend(
-        crate::store::parallel_map(ids, |id| {
-            check::incident_in(&store, &id, clock, catalog.as_ref())
-        })
-        .into_iter()
-        .flatten(),
-    );
+    // Every incident when no target was named: the cache then keeps only these.
+    let whole = named.is_empty() && args.changed.is_none();
+    problems.extend(check::incidents_cached(
+        &store,
+        ids,
+        whole,
+        clock,
+        catalog.as_ref(),
+    ));
     problems.sort();
     let output = match args.output.get() {
         Format::Text => check::text(&problems, count),

@@ -138,15 +138,12 @@ fn followups(
     groups: &mut [Group],
     by: Option<GroupBy>,
 ) -> Result<()> {
-    // Post-mortems are read on every core, as the incidents were: one file per incident.
-    let loaded =
-        crate::store::parallel_map(ids.iter().zip(incidents).collect(), |(id, incident)| {
-            (incident, store.load_postmortem(id))
-        });
+    // Post-mortems are read on every core, as the incidents were, and through the parse cache.
+    let loaded = store.load_improvements(ids.to_vec());
     let mut items = Vec::new();
-    for (incident, postmortem) in loaded {
+    for (incident, (_, postmortem)) in incidents.iter().zip(loaded) {
         match postmortem {
-            Ok(Some(pm)) => items.push((incident, pm.improvements)),
+            Ok(Some(improvements)) => items.push((incident, improvements)),
             Ok(None) => {}
             Err(err) => crate::eprintln_escaped!("warning: skipped a post-mortem: {err:#}"),
         }

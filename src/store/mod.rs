@@ -12,6 +12,7 @@
 
 mod append;
 mod attachments;
+mod cache;
 mod catalog;
 mod checked;
 mod delivery;
@@ -33,6 +34,7 @@ use crate::model::{self, Config, Incident, LogEntry, TimelineEntry, schema};
 
 pub use append::Append;
 pub use attachments::{ATTACHMENTS_DIR, attachment_name};
+pub use cache::{Cache, map as cache_map};
 pub use catalog::service_position;
 use checked::Checked;
 pub use files::{MAX_CONFIG_BYTES, read_text, refuse_links, undo_torn_append, write_atomic};
@@ -286,12 +288,38 @@ impl Store {
     }
 
     /// Every incident with its parse result, oldest first. A broken file does not hide the others.
+    /// Parsed incidents come from the parse cache when their file did not change (`cache.rs`).
     pub fn load_all(&self) -> Result<Vec<(String, Result<Incident>)>> {
         let ids = self.ids()?;
-        Ok(parallel_map(ids, |id| {
-            let incident = self.load_incident(&id);
-            (id, incident)
-        }))
+        let cache = Cache::open(&crate::git::git_dir(&self.root), "incidents");
+        Ok(cache_map(
+            cache.as_ref(),
+            ids,
+            true,
+            |id| vec![self.incident_dir(id).join(INCIDENT_FILE)],
+            |id| self.load_incident(id),
+            |loaded| serde_json::to_vec(loaded.as_ref().ok()?).ok(),
+            |bytes| serde_json::from_slice(bytes).ok().map(Ok),
+        ))
+    }
+
+    /// The Improvements of each incident's post-mortem, `None` before it is written; through the
+    /// parse cache, as [`Store::load_all`] (which does not keep `end_line`: read the post-mortem
+    /// itself to rewrite it).
+    pub fn load_improvements(
+        &self,
+        ids: Vec<String>,
+    ) -> Vec<(String, Result<Option<Vec<crate::postmortem::Improvement>>>)> {
+        let cache = Cache::open(&crate::git::git_dir(&self.root), "improvements");
+        cache_map(
+            cache.as_ref(),
+            ids,
+            false,
+            |id| vec![self.incident_dir(id).join(crate::postmortem::FILE)],
+            |id| Ok(self.load_postmortem(id)?.map(|pm| pm.improvements)),
+            |loaded| serde_json::to_vec(loaded.as_ref().ok()?).ok(),
+            |bytes| serde_json::from_slice(bytes).ok().map(Ok),
+        )
     }
 
     /// The ids of the open incidents. Broken files are left out (see [`Store::open_or_broken`]).

@@ -34,6 +34,7 @@ mod list_show;
 mod log;
 mod man;
 mod open;
+mod perf_cache;
 mod postmortem;
 mod q_review;
 mod report;
