@@ -28,6 +28,10 @@ pub struct Args {
     #[arg(long, value_enum, default_value = "jsonl")]
     pub format: Format,
 
+    /// The same as --format jsonl (the JSON switch every command that prints data takes)
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+
     /// Only what the public may see, by the external report's rules: no names, no internal
     /// entries, no roles, tags or links
     #[arg(long)]
@@ -110,7 +114,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             crate::export::full(&loaded, config, &ctx.clock)?
         });
     }
-    let text = match args.format {
+    let format = if args.json { Format::Jsonl } else { args.format };
+    let text = match format {
         Format::Jsonl => crate::export::jsonl(&values)?,
         Format::Csv => crate::export::csv(&values)?,
     };

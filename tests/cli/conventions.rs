@@ -32,7 +32,7 @@ config path:
 demo:
 edit: -i --no-commit --by
 exec: -i --no-commit --by --no-hooks
-export: -i --format
+export: -i --format --json
 impact: -i --no-commit --by
 import: -i --no-commit --by --format
 init: --no-commit
@@ -343,6 +343,11 @@ fn json_is_the_same_as_format_json_on_every_command_that_prints_data() {
         );
         assert!(err.contains("cannot be used with"), "{args:?}: {err}");
     }
+    // export's JSON is JSON Lines, one incident per line.
+    let jsonl = repo.ok(&["export", "--json"]);
+    assert_eq!(jsonl, repo.ok(&["export", "--format", "jsonl"]));
+    assert!(serde_json::from_str::<serde_json::Value>(jsonl.trim_end()).is_ok());
+    assert_ne!(jsonl, repo.ok(&["export", "--format", "csv"]));
     // The values that make sense for each.
     for (command, values) in [
         ("list", "table, json, csv"),
@@ -353,6 +358,7 @@ fn json_is_the_same_as_format_json_on_every_command_that_prints_data() {
         ("check", "text, github, json"),
         ("actions", "table, json, csv"),
         ("search", "text, json"),
+        ("export", "jsonl, csv"),
     ] {
         let err = repo.fails(2, &[command, "--format", "xml"]);
         assert!(
