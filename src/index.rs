@@ -7,9 +7,10 @@
 //! `index.lock`, patches the entries, marks the cached trees of their directories invalid, and
 //! writes the index with a hardware-accelerated SHA-1 trailer.
 //!
-//! It only handles the plain layout (versions 2 and 3; the TREE, REUC, EOIE and IEOT
-//! extensions). For anything else (version 4, split or sparse indexes, the untracked cache,
-//! fsmonitor, conflicts on a path) it returns `Ok(false)` and the caller uses libgit2.
+//! It handles the plain layout (versions 2 and 3; the TREE, REUC, EOIE and IEOT extensions)
+//! here and the split index (`core.splitIndex`, versions 2 to 4) in `split`. For anything else
+//! (version 4 unsplit, sparse indexes, the untracked cache, fsmonitor, conflicts on a path) it
+//! leaves the index alone and says who should write it.
 
 use std::fs::{self, OpenOptions};
 use std::io::Write;
@@ -18,6 +19,8 @@ use std::path::Path;
 
 use anyhow::{Context, Result, anyhow};
 use sha1::{Digest, Sha1};
+
+mod split;
 
 /// One change to the index.
 pub enum Update<'a> {
@@ -54,8 +57,44 @@ struct Entry<'a> {
 }
 
 /// Applies `updates` to the index in `git_dir`. `Ok(false)`: the index has a shape this module
-/// leaves to libgit2, and nothing was changed.
+/// leaves to libgit2 or git, and nothing was changed.
 pub fn update(git_dir: &Path, updates: &[Update<'_>]) -> Result<bool> {
+    let settings = SplitSettings::default();
+    Ok(matches!(
+        update_as(git_dir, updates, &settings)?,
+        Outcome::Written
+    ))
+}
+
+/// What `update_as` did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The index is updated.
+    Written,
+    /// Nothing was changed: the layout is one libgit2 writes.
+    ForLibgit2,
+    /// Nothing was changed: only git writes this layout (a split index it must re-share, or
+    /// `core.splitIndex` asking to split or join the index, which libgit2 ignores).
+    ForGit,
+}
+
+/// The repository's split index settings (git's defaults when unset).
+#[derive(Debug, Default)]
+pub struct SplitSettings {
+    /// `core.splitIndex`.
+    pub enabled: Option<bool>,
+    /// `splitIndex.maxPercentChange` (0 to 100).
+    pub max_percent_change: Option<u8>,
+}
+
+/// Applies `updates` to the index in `git_dir`, as `update` does. An index whose layout
+/// `core.splitIndex` asks to change is left to git, which changes it as it writes.
+pub fn update_as(
+    git_dir: &Path,
+    updates: &[Update<'_>],
+    settings: &SplitSettings,
+) -> Result<Outcome> {
+    let split_index = settings.enabled;
     let index_path = git_dir.join("index");
     let lock_path = git_dir.join("index.lock");
     let mut lock = OpenOptions::new()
@@ -69,15 +108,22 @@ pub fn update(git_dir: &Path, updates: &[Update<'_>]) -> Result<bool> {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => empty_index(),
             Err(e) => return Err(e).context("reading the git index"),
         };
-        let Some(new) = patch(&old, updates)? else {
-            return Ok(false);
+        let new = match patch(&old, updates)? {
+            Some(_) if split_index == Some(true) => return Ok(Outcome::ForGit),
+            Some(new) => new,
+            None if !split::is_split(&old) => return Ok(Outcome::ForLibgit2),
+            None if split_index == Some(false) => return Ok(Outcome::ForGit),
+            None => match split::patch(git_dir, &old, updates, settings.max_percent_change)? {
+                Some(new) => new,
+                None => return Ok(Outcome::ForGit),
+            },
         };
         lock.write_all(&new)?;
         drop(lock);
         fs::rename(&lock_path, &index_path).context("replacing the git index")?;
-        Ok(true)
+        Ok(Outcome::Written)
     })();
-    if !matches!(result, Ok(true)) {
+    if !matches!(result, Ok(Outcome::Written)) {
         let _ = fs::remove_file(&lock_path);
     }
     result

@@ -14,7 +14,7 @@ mod locks;
 mod notes;
 mod sign;
 
-pub use cli::{CliError, cli};
+pub use cli::{CliError, cli, cli_with_input};
 pub use commit::{commit_paths, ready_to_commit};
 pub use locks::{wait_for_locks, when_unlocked};
 pub use notes::{

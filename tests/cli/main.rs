@@ -27,6 +27,7 @@ mod init;
 mod list_show;
 mod log;
 mod open;
+mod perf_index;
 mod postmortem;
 mod q_review;
 mod report;
