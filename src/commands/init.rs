@@ -107,9 +107,6 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     }
 
     crate::git::ensure_merge_driver(&root)?;
-    if created {
-        split_index(&repo)?;
-    }
     changed.extend(crate::store::write_schemas(&root, write)?);
 
     if changed.is_empty() {
@@ -129,16 +126,6 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         root.display()
     )?;
     Ok(())
-}
-
-/// Turns on git's split index (`core.splitIndex`) in a repository inc created: with thousands of
-/// incidents the index lists 100,000 files, and every commit would otherwise rewrite all of it
-/// (docs/benchmarks.md). An adopted repository keeps its owner's setting.
-fn split_index(repo: &git2::Repository) -> Result<()> {
-    repo.config()?
-        .open_level(git2::ConfigLevel::Local)?
-        .set_bool("core.splitIndex", true)
-        .context("cannot set core.splitIndex in .git/config")
 }
 
 /// The .gitattributes text with inc's lines added, or `None` if they are all there already.

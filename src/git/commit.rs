@@ -304,6 +304,11 @@ impl TreeChanges {
 
     /// Writes the changed trees on top of `base`; `None` when the result is empty.
     fn apply(&self, repo: &Repository, base: Option<&git2::Tree<'_>>) -> Result<Option<Oid>> {
+        if let Some(base) = base
+            && base.len() >= super::tree::LARGE
+        {
+            return self.apply_large(repo, base);
+        }
         let mut builder = repo.treebuilder(base)?;
         for (name, blob) in &self.files {
             match blob {
@@ -332,6 +337,33 @@ impl TreeChanges {
             return Ok(None);
         }
         Ok(Some(builder.write()?))
+    }
+}
+
+impl TreeChanges {
+    /// `apply` for a tree of thousands of entries, streamed rather than built (`git::tree`).
+    fn apply_large(&self, repo: &Repository, base: &git2::Tree<'_>) -> Result<Option<Oid>> {
+        let mut changes: Vec<super::tree::Change<'_>> = Vec::new();
+        for (name, blob) in &self.files {
+            changes.push(super::tree::Change {
+                name,
+                entry: blob.map(|id| (id, i32::from(FileMode::Blob))),
+            });
+        }
+        for (name, dir) in &self.dirs {
+            let subtree = base
+                .get_name(name)
+                .filter(|entry| entry.kind() == Some(git2::ObjectType::Tree))
+                .map(|entry| repo.find_tree(entry.id()))
+                .transpose()?;
+            changes.push(super::tree::Change {
+                name,
+                entry: dir
+                    .apply(repo, subtree.as_ref())?
+                    .map(|id| (id, i32::from(FileMode::Tree))),
+            });
+        }
+        super::tree::write_changed(repo, base, &changes)
     }
 }
 

@@ -13,6 +13,7 @@ mod commit;
 mod locks;
 mod notes;
 mod sign;
+mod tree;
 
 pub use cli::{CliError, cli, cli_with_input};
 pub use commit::{commit_paths, ready_to_commit};

@@ -91,22 +91,13 @@ fn with_many_files() -> Repo {
 }
 
 #[test]
-fn inc_init_turns_on_the_split_index_for_a_new_repository() {
+fn inc_init_leaves_the_split_index_off() {
+    // libgit2, which inc sync's merge and CRLF files go through, cannot read a split index.
     let repo = Repo::new();
-    assert_eq!(repo.git(&["config", "core.splitIndex"]).trim(), "true");
-    repo.open_checkout();
-    repo.ok(&["log", "first"]);
-    assert!(is_split(&repo));
-    valid_for_git(&repo, "log");
-}
-
-#[test]
-fn inc_init_leaves_an_adopted_repository_s_setting_alone() {
-    let repo = Repo::empty();
-    repo.git(&["init", "-q"]);
-    repo.ok(&["init"]);
     let local = repo.git(&["config", "--local", "--list"]);
     assert!(!local.contains("splitindex"), "{local}");
+    repo.open_checkout();
+    assert!(!is_split(&repo));
 }
 
 #[test]
@@ -136,17 +127,15 @@ fn a_split_index_is_updated_without_git_and_without_rewriting_the_shared_index()
         shared_bytes
     );
     assert!(is_split(&repo));
-    let split = std::fs::metadata(repo.path(".git/index")).unwrap().len();
-    assert!(
-        split < shared_bytes.len() as u64 / 2,
-        "the split file holds only the changes: {split} bytes"
-    );
 }
 
 #[test]
 fn a_split_index_of_version_4_is_updated_without_git() {
     let repo = with_many_files();
-    repo.git(&["update-index", "--index-version", "4", "--split-index"]);
+    // In two steps: git writes a whole index when its version changes.
+    repo.git(&["update-index", "--index-version", "4"]);
+    repo.git(&["update-index", "--split-index"]);
+    assert!(is_split(&repo));
     ok_without_git(&repo, &["log", "in version 4"]);
     valid_for_git(&repo, "log");
     ok_without_git(&repo, &["open", "Search is slow", "--sev", "SEV3"]);
@@ -163,7 +152,9 @@ fn a_split_index_of_version_4_is_updated_without_git() {
 fn git_rewriting_the_shared_index_or_joining_it_again_keeps_it_valid() {
     for version in ["2", "3", "4"] {
         let repo = with_many_files();
-        repo.git(&["update-index", "--index-version", version, "--split-index"]);
+        repo.git(&["update-index", "--index-version", version]);
+        repo.git(&["update-index", "--split-index"]);
+        assert!(is_split(&repo), "{version}");
         repo.ok(&["log", "before git re-shares"]);
         valid_for_git(&repo, "log");
         // A second --split-index makes git write a new shared index from inc's split file.
