@@ -231,3 +231,36 @@ fn a_missing_shared_index_is_an_error_that_writes_no_index() {
     assert_eq!(std::fs::read(repo.path(".git/index")).unwrap(), index);
     assert!(!repo.path(".git/index.lock").exists());
 }
+
+#[test]
+fn a_large_incidents_tree_is_written_in_git_s_order() {
+    // 1,000 directories and more go through inc's own tree writer. Neighbours whose names sort
+    // differently as directories ("x/" after "x.y") check the order, which git fsck verifies.
+    let repo = Repo::with_incident();
+    for i in 0..1000 {
+        repo.write(&format!("incidents/bulk-{i:04}/note.md"), "x\n");
+    }
+    repo.write(
+        &format!("incidents/{CHECKOUT}.old"),
+        "a file next to the directory\n",
+    );
+    repo.write(&format!("incidents/{CHECKOUT}-2/note.md"), "x\n");
+    repo.git(&["add", "incidents"]);
+    repo.git(&["commit", "-qm", "bulk"]);
+    repo.ok(&["log", "in a large tree"]);
+    valid_for_git(&repo, "log in a large tree");
+    assert!(committed_timeline(&repo).contains("in a large tree"));
+    assert_eq!(
+        repo.git(&["diff", "--name-only", "HEAD~1", "HEAD"]).trim(),
+        format!("incidents/{CHECKOUT}/timeline.yaml")
+    );
+    // A new incident adds an entry to the large tree.
+    repo.ok(&["open", "Search is slow", "--sev", "SEV3"]);
+    valid_for_git(&repo, "open in a large tree");
+    assert_eq!(
+        repo.git(&["ls-tree", "--name-only", "HEAD", "incidents/"])
+            .lines()
+            .count(),
+        1004
+    );
+}
