@@ -7,9 +7,10 @@
 //! `index.lock`, patches the entries, marks the cached trees of their directories invalid, and
 //! writes the index with a hardware-accelerated SHA-1 trailer.
 //!
-//! It only handles the plain layout (versions 2 and 3; the TREE, REUC, EOIE and IEOT
-//! extensions). For anything else (version 4, split or sparse indexes, the untracked cache,
-//! fsmonitor, conflicts on a path) it returns `Ok(false)` and the caller uses libgit2.
+//! It handles the plain layout (versions 2 and 3; the TREE, REUC, EOIE and IEOT extensions)
+//! here and the split index (`core.splitIndex`, versions 2 to 4) in `split`. For anything else
+//! (version 4 unsplit, sparse indexes, the untracked cache, fsmonitor, conflicts on a path) it
+//! leaves the index alone and says who should write it.
 
 use std::fs::{self, OpenOptions};
 use std::io::Write;
@@ -18,6 +19,8 @@ use std::path::Path;
 
 use anyhow::{Context, Result, anyhow};
 use sha1::{Digest, Sha1};
+
+mod split;
 
 /// One change to the index.
 pub enum Update<'a> {
@@ -54,8 +57,44 @@ struct Entry<'a> {
 }
 
 /// Applies `updates` to the index in `git_dir`. `Ok(false)`: the index has a shape this module
-/// leaves to libgit2, and nothing was changed.
+/// leaves to libgit2 or git, and nothing was changed.
 pub fn update(git_dir: &Path, updates: &[Update<'_>]) -> Result<bool> {
+    let settings = SplitSettings::default();
+    Ok(matches!(
+        update_as(git_dir, updates, &settings)?,
+        Outcome::Written
+    ))
+}
+
+/// What `update_as` did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The index is updated.
+    Written,
+    /// Nothing was changed: the layout is one libgit2 writes.
+    ForLibgit2,
+    /// Nothing was changed: only git writes this layout (a split index it must re-share, or
+    /// `core.splitIndex` asking to split or join the index, which libgit2 ignores).
+    ForGit,
+}
+
+/// The repository's split index settings (git's defaults when unset).
+#[derive(Debug, Default)]
+pub struct SplitSettings {
+    /// `core.splitIndex`.
+    pub enabled: Option<bool>,
+    /// `splitIndex.maxPercentChange` (0 to 100).
+    pub max_percent_change: Option<u8>,
+}
+
+/// Applies `updates` to the index in `git_dir`, as `update` does. An index whose layout
+/// `core.splitIndex` asks to change is left to git, which changes it as it writes.
+pub fn update_as(
+    git_dir: &Path,
+    updates: &[Update<'_>],
+    settings: &SplitSettings,
+) -> Result<Outcome> {
+    let split_index = settings.enabled;
     let index_path = git_dir.join("index");
     let lock_path = git_dir.join("index.lock");
     let mut lock = OpenOptions::new()
@@ -69,15 +108,22 @@ pub fn update(git_dir: &Path, updates: &[Update<'_>]) -> Result<bool> {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => empty_index(),
             Err(e) => return Err(e).context("reading the git index"),
         };
-        let Some(new) = patch(&old, updates)? else {
-            return Ok(false);
+        let new = match patch(&old, updates)? {
+            Some(_) if split_index == Some(true) => return Ok(Outcome::ForGit),
+            Some(new) => new,
+            None if !split::is_split(&old) => return Ok(Outcome::ForLibgit2),
+            None if split_index == Some(false) => return Ok(Outcome::ForGit),
+            None => match split::patch(git_dir, &old, updates, settings.max_percent_change)? {
+                Some(new) => new,
+                None => return Ok(Outcome::ForGit),
+            },
         };
         lock.write_all(&new)?;
         drop(lock);
         fs::rename(&lock_path, &index_path).context("replacing the git index")?;
-        Ok(true)
+        Ok(Outcome::Written)
     })();
-    if !matches!(result, Ok(true)) {
+    if !matches!(result, Ok(Outcome::Written)) {
         let _ = fs::remove_file(&lock_path);
     }
     result
@@ -231,55 +277,100 @@ fn encode(path: &[u8], id: &[u8; 20], meta: &fs::Metadata) -> Vec<u8> {
 
 /// The TREE extension with every cached tree on the way to `paths` marked invalid (entry count
 /// -1, no id), as git does when it changes an entry. `None` if the data does not parse.
+///
+/// At 20,000 incidents the extension holds 20,000 trees (1 MB): the subtrees off the changed
+/// paths are copied as they are, parsed only to find where they end.
 fn invalidate_trees(data: &[u8], paths: &[&str]) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(data.len());
     let mut rest = data;
-    let dirs: Vec<Vec<&str>> = paths
+    let dirs: Vec<Vec<&[u8]>> = paths
         .iter()
         .map(|p| {
-            let mut parts: Vec<&str> = p.split('/').collect();
+            let mut parts: Vec<&[u8]> = p.as_bytes().split(|&b| b == b'/').collect();
             parts.pop();
             parts
         })
         .collect();
-    node(&mut rest, &mut out, &[], &dirs)?;
+    let below: Vec<&[&[u8]]> = dirs.iter().map(Vec::as_slice).collect();
+    node(&mut rest, &mut out, None, &below)?;
     Some(out)
 }
 
-/// Rewrites one cached-tree node (and its children) from `input` to `out`. `at` is the node's
-/// directory path; a node on the way to any of `dirs` is invalidated.
-fn node(input: &mut &[u8], out: &mut Vec<u8>, at: &[&str], dirs: &[Vec<&str>]) -> Option<()> {
-    let nul = input.iter().position(|&b| b == 0)?;
-    let name = std::str::from_utf8(&input[..nul]).ok()?;
-    *input = &input[nul + 1..];
-    let newline = input.iter().position(|&b| b == b'\n')?;
-    let header = std::str::from_utf8(&input[..newline]).ok()?;
-    *input = &input[newline + 1..];
-    let (count, children) = header.split_once(' ')?;
-    let count: i64 = count.parse().ok()?;
-    let children: usize = children.parse().ok()?;
+/// One cached-tree node: its name, entry count, number of children and (when valid) id.
+struct TreeNode<'a> {
+    name: &'a [u8],
+    header: &'a [u8],
+    count: i64,
+    children: usize,
+}
 
-    let mut path: Vec<&str> = at.to_vec();
-    if !name.is_empty() {
-        path.push(name);
-    }
-    let touched = dirs.iter().any(|d| d.starts_with(&path));
-    out.extend_from_slice(name.as_bytes());
-    out.push(0);
-    if count >= 0 {
-        let id = input.get(..20)?;
+fn tree_node<'a>(input: &mut &'a [u8]) -> Option<TreeNode<'a>> {
+    let nul = input.iter().position(|&b| b == 0)?;
+    let name = &input[..nul];
+    let rest = &input[nul + 1..];
+    let newline = rest.iter().position(|&b| b == b'\n')?;
+    let header = &rest[..newline];
+    let text = std::str::from_utf8(header).ok()?;
+    let (count, children) = text.split_once(' ')?;
+    let node = TreeNode {
+        name,
+        header,
+        count: count.parse().ok()?,
+        children: children.parse().ok()?,
+    };
+    *input = &rest[newline + 1..];
+    if node.count >= 0 {
+        input.get(..20)?;
         *input = &input[20..];
-        if touched {
-            out.extend_from_slice(format!("-1 {children}\n").as_bytes());
-        } else {
-            out.extend_from_slice(format!("{count} {children}\n").as_bytes());
-            out.extend_from_slice(id);
-        }
-    } else {
-        out.extend_from_slice(format!("{count} {children}\n").as_bytes());
     }
-    for _ in 0..children {
-        node(input, out, &path, dirs)?;
+    Some(node)
+}
+
+/// Moves `input` past one node and its children.
+fn skip_node(input: &mut &[u8]) -> Option<()> {
+    let node = tree_node(input)?;
+    for _ in 0..node.children {
+        skip_node(input)?;
+    }
+    Some(())
+}
+
+/// Rewrites one cached-tree node (and its children) from `input` to `out`. `parent` holds what
+/// remains below the parent of the directories changed (`None` at the root, which every path
+/// goes through); a node some of them go through is invalidated.
+fn node(
+    input: &mut &[u8],
+    out: &mut Vec<u8>,
+    parent: Option<&[&[&[u8]]]>,
+    root_dirs: &[&[&[u8]]],
+) -> Option<()> {
+    let start = *input;
+    let node = tree_node(input)?;
+    let below: Vec<&[&[u8]]> = match parent {
+        None => root_dirs.to_vec(),
+        Some(dirs) => dirs
+            .iter()
+            .filter(|d| d.first() == Some(&node.name))
+            .map(|d| &d[1..])
+            .collect(),
+    };
+    if below.is_empty() {
+        for _ in 0..node.children {
+            skip_node(input)?;
+        }
+        out.extend_from_slice(&start[..start.len() - input.len()]);
+        return Some(());
+    }
+    out.extend_from_slice(node.name);
+    out.push(0);
+    if node.count >= 0 {
+        out.extend_from_slice(format!("-1 {}\n", node.children).as_bytes());
+    } else {
+        out.extend_from_slice(node.header);
+        out.push(b'\n');
+    }
+    for _ in 0..node.children {
+        self::node(input, out, Some(&below), root_dirs)?;
     }
     Some(())
 }

@@ -114,7 +114,11 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             crate::export::full(&loaded, config, &ctx.clock)?
         });
     }
-    let format = if args.json { Format::Jsonl } else { args.format };
+    let format = if args.json {
+        Format::Jsonl
+    } else {
+        args.format
+    };
     let text = match format {
         Format::Jsonl => crate::export::jsonl(&values)?,
         Format::Csv => crate::export::csv(&values)?,

@@ -24,6 +24,32 @@ pub fn cli(root: &Path, args: &[&str]) -> Result<String, CliError> {
     }
 }
 
+/// `cli` with `input` on the command's standard input.
+pub fn cli_with_input(root: &Path, args: &[&str], input: &[u8]) -> Result<String, CliError> {
+    use std::io::Write;
+    let failed = |e: std::io::Error| CliError {
+        stderr: format!("cannot run git: {e}"),
+    };
+    let mut child = std::process::Command::new("git")
+        .current_dir(root)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(failed)?;
+    let written = child.stdin.take().expect("piped").write_all(input);
+    let out = child.wait_with_output().map_err(failed)?;
+    written.map_err(failed)?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        Err(CliError {
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        })
+    }
+}
+
 /// A `git` command that failed, with what it said.
 #[derive(Debug)]
 pub struct CliError {

@@ -10,7 +10,6 @@ use anyhow::{Context, Result, anyhow};
 use git2::{FileMode, Oid, Repository, Signature};
 use jiff::Timestamp;
 
-use super::cli::cli;
 use super::sign;
 
 /// Commits exactly `paths` (absolute, inside the work tree) on top of HEAD, as they are on disk;
@@ -87,13 +86,18 @@ pub fn commit_paths(
         })
         .collect();
     // A GIT_INDEX_FILE set for some other purpose is left to libgit2.
-    let fast = std::env::var_os("GIT_INDEX_FILE").is_none()
-        && crate::index::update(repo.path(), &updates)?;
-    if !fast {
-        stage_with_libgit2(repo, &staged).or_else(|err| {
-            // A layout libgit2 cannot write either (a split index): let git do it.
+    let outcome = if std::env::var_os("GIT_INDEX_FILE").is_none() {
+        crate::index::update_as(repo.path(), &updates, &split_index_setting(repo))?
+    } else {
+        crate::index::Outcome::ForLibgit2
+    };
+    match outcome {
+        crate::index::Outcome::Written => {}
+        crate::index::Outcome::ForLibgit2 => stage_with_libgit2(repo, &staged).or_else(|err| {
+            // A layout libgit2 cannot write either: let git do it.
             stage_with_git(repo, &staged).map_err(|_| err)
-        })?;
+        })?,
+        crate::index::Outcome::ForGit => stage_with_git(repo, &staged)?,
     }
 
     if tree_id == baseline.id() {
@@ -222,6 +226,22 @@ fn commit_signed(
     Ok(oid)
 }
 
+/// `core.splitIndex` and `splitIndex.maxPercentChange`, which libgit2 ignores and git applies
+/// whenever it writes the index.
+fn split_index_setting(repo: &Repository) -> crate::index::SplitSettings {
+    let config = repo.config().ok();
+    crate::index::SplitSettings {
+        enabled: config
+            .as_ref()
+            .and_then(|c| c.get_bool("core.splitIndex").ok()),
+        max_percent_change: config
+            .as_ref()
+            .and_then(|c| c.get_i32("splitIndex.maxPercentChange").ok())
+            .and_then(|p| u8::try_from(p).ok())
+            .filter(|&p| p <= 100),
+    }
+}
+
 type Staged = [(String, Option<(Oid, std::fs::Metadata)>)];
 
 fn stage_with_libgit2(repo: &Repository, staged: &Staged) -> Result<()> {
@@ -246,21 +266,17 @@ fn stage_with_git(repo: &Repository, staged: &Staged) -> Result<()> {
     let root = repo
         .workdir()
         .ok_or_else(|| anyhow!("the repository has no work tree"))?;
+    // One git process for every path (mode 0 removes one); NUL-terminated, so no quoting.
+    let mut input = Vec::new();
     for (path, blob) in staged {
-        let result = match blob {
-            Some((id, _)) => cli(
-                root,
-                &[
-                    "update-index",
-                    "--add",
-                    "--cacheinfo",
-                    &format!("100644,{id},{path}"),
-                ],
-            ),
-            None => cli(root, &["update-index", "--force-remove", "--", path]),
+        let line = match blob {
+            Some((id, _)) => format!("100644 {id}\t{path}\0"),
+            None => format!("0 {}\t{path}\0", Oid::ZERO_SHA1),
         };
-        result.map_err(|e| anyhow!("git update-index: {}", e.summary()))?;
+        input.extend_from_slice(line.as_bytes());
     }
+    super::cli::cli_with_input(root, &["update-index", "-z", "--index-info"], &input)
+        .map_err(|e| anyhow!("git update-index: {}", e.summary()))?;
     Ok(())
 }
 
@@ -288,6 +304,11 @@ impl TreeChanges {
 
     /// Writes the changed trees on top of `base`; `None` when the result is empty.
     fn apply(&self, repo: &Repository, base: Option<&git2::Tree<'_>>) -> Result<Option<Oid>> {
+        if let Some(base) = base
+            && base.len() >= super::tree::LARGE
+        {
+            return self.apply_large(repo, base);
+        }
         let mut builder = repo.treebuilder(base)?;
         for (name, blob) in &self.files {
             match blob {
@@ -316,6 +337,33 @@ impl TreeChanges {
             return Ok(None);
         }
         Ok(Some(builder.write()?))
+    }
+}
+
+impl TreeChanges {
+    /// `apply` for a tree of thousands of entries, streamed rather than built (`git::tree`).
+    fn apply_large(&self, repo: &Repository, base: &git2::Tree<'_>) -> Result<Option<Oid>> {
+        let mut changes: Vec<super::tree::Change<'_>> = Vec::new();
+        for (name, blob) in &self.files {
+            changes.push(super::tree::Change {
+                name,
+                entry: blob.map(|id| (id, i32::from(FileMode::Blob))),
+            });
+        }
+        for (name, dir) in &self.dirs {
+            let subtree = base
+                .get_name(name)
+                .filter(|entry| entry.kind() == Some(git2::ObjectType::Tree))
+                .map(|entry| repo.find_tree(entry.id()))
+                .transpose()?;
+            changes.push(super::tree::Change {
+                name,
+                entry: dir
+                    .apply(repo, subtree.as_ref())?
+                    .map(|id| (id, i32::from(FileMode::Tree))),
+            });
+        }
+        super::tree::write_changed(repo, base, &changes)
     }
 }
 

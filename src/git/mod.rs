@@ -14,9 +14,10 @@ mod commit;
 mod locks;
 mod notes;
 mod sign;
+mod tree;
 
 pub use changed::changed_paths;
-pub use cli::{CliError, cli};
+pub use cli::{CliError, cli, cli_with_input};
 pub use commit::{commit_paths, ready_to_commit};
 pub use locks::{wait_for_locks, when_unlocked};
 pub use notes::{
