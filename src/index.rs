@@ -108,7 +108,10 @@ pub fn update_as(
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => empty_index(),
             Err(e) => return Err(e).context("reading the git index"),
         };
-        let new = match patch(&old, updates)? {
+        let written = fs::metadata(&index_path)
+            .map(|m| (m.mtime() as u32, m.mtime_nsec() as u32))
+            .unwrap_or((0, 0));
+        let new = match patch(&old, updates, written)? {
             Some(_) if split_index == Some(true) => return Ok(Outcome::ForGit),
             Some(new) => new,
             None if !split::is_split(&old) => return Ok(Outcome::ForLibgit2),
@@ -137,7 +140,9 @@ fn empty_index() -> Vec<u8> {
 }
 
 /// The new index bytes, or `None` when the layout is one this module does not handle.
-fn patch(old: &[u8], updates: &[Update<'_>]) -> Result<Option<Vec<u8>>> {
+/// `written`: the old index file's modification time (seconds, nanoseconds), for git's racy-clean
+/// rule.
+fn patch(old: &[u8], updates: &[Update<'_>], written: (u32, u32)) -> Result<Option<Vec<u8>>> {
     let bad = || anyhow!("the git index is damaged (run `git status` to see what git says)");
     if old.len() < HEADER + TRAILER || &old[..4] != b"DIRC" {
         return Err(bad());
@@ -175,9 +180,10 @@ fn patch(old: &[u8], updates: &[Update<'_>]) -> Result<Option<Vec<u8>>> {
         if offset + len > body.len() {
             return Err(bad());
         }
+        let bytes = &body[offset..offset + len];
         entries.push(Entry {
             path: &body[path_at..end],
-            bytes: body[offset..offset + len].into(),
+            bytes: smudge_if_racy(bytes, written),
         });
         offset += len;
     }
@@ -243,6 +249,21 @@ fn patch(old: &[u8], updates: &[Update<'_>]) -> Result<Option<Vec<u8>>> {
     let hash = Sha1::digest(&new);
     new.extend_from_slice(&hash);
     Ok(Some(new))
+}
+
+/// An entry whose file changed no earlier than the index was written ("racily clean") is one git
+/// checks by content, for its stat data may not show a change made in the same clock tick. Once
+/// the index is rewritten later that is no longer visible, so such an entry's size is set to 0,
+/// as git does when it writes an index: git then compares the file's content again.
+fn smudge_if_racy(entry: &[u8], written: (u32, u32)) -> std::borrow::Cow<'_, [u8]> {
+    let be = |at: usize| u32::from_be_bytes(entry[at..at + 4].try_into().expect("4 bytes"));
+    let (mtime, size) = ((be(8), be(12)), be(36));
+    if size == 0 || mtime < written {
+        return entry.into();
+    }
+    let mut smudged = entry.to_vec();
+    smudged[36..40].fill(0);
+    smudged.into()
 }
 
 /// A stage-0 entry for a regular file.

@@ -264,3 +264,38 @@ fn a_large_incidents_tree_is_written_in_git_s_order() {
         1004
     );
 }
+
+/// A file changed in the same clock tick as the index was written keeps the stat data the index
+/// holds, and git only notices by comparing content ("racily clean"). inc rewriting the index
+/// later must not hide that change: the entry is smudged (size 0) as git does.
+#[test]
+fn a_racily_clean_file_of_the_users_stays_modified_after_inc_writes_the_index() {
+    let repo = Repo::with_incident();
+    // ctime cannot be set back; without it git judges by mtime, size and inode only.
+    repo.git(&["config", "core.trustctime", "false"]);
+    let tick = "2026-01-01 00:00:00";
+    let touch = |rel: &str| {
+        let status = std::process::Command::new("touch")
+            .args(["-m", "-d", tick])
+            .arg(repo.path(rel))
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    repo.write("notes.txt", "v1\n");
+    touch("notes.txt");
+    repo.git(&["add", "notes.txt"]);
+    repo.git(&["commit", "-qm", "notes"]);
+    // The same size, written in place, in the tick the index was written in.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(repo.path("notes.txt"))
+        .and_then(|mut f| std::io::Write::write_all(&mut f, b"v2\n"))
+        .unwrap();
+    touch("notes.txt");
+    touch(".git/index");
+    repo.ok(&["log", "An entry"]);
+    assert_eq!(repo.status(), " M notes.txt\n");
+    assert_eq!(repo.git(&["diff", "--cached", "--name-only"]), "");
+    repo.git(&["fsck", "--strict", "--no-progress"]);
+}
