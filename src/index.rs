@@ -116,10 +116,12 @@ pub fn update_as(
             Some(new) => new,
             None if !split::is_split(&old) => return Ok(Outcome::ForLibgit2),
             None if split_index == Some(false) => return Ok(Outcome::ForGit),
-            None => match split::patch(git_dir, &old, updates, settings.max_percent_change)? {
-                Some(new) => new,
-                None => return Ok(Outcome::ForGit),
-            },
+            None => {
+                match split::patch(git_dir, &old, updates, settings.max_percent_change, written)? {
+                    Some(new) => new,
+                    None => return Ok(Outcome::ForGit),
+                }
+            }
         };
         lock.write_all(&new)?;
         drop(lock);

@@ -55,6 +55,7 @@ pub(super) fn patch(
     old: &[u8],
     updates: &[Update<'_>],
     max_percent_change: Option<u8>,
+    written: (u32, u32),
 ) -> Result<Option<Vec<u8>>> {
     let bad = || anyhow!("the git index is damaged (run `git status` to see what git says)");
     if old.len() < HEADER + TRAILER || &old[..4] != b"DIRC" {
@@ -70,7 +71,7 @@ pub(super) fn patch(
     let mut entries: Vec<Entry> = Vec::with_capacity(count + updates.len());
     walk(body, version, count, &mut offset, |fixed, path| {
         entries.push(Entry {
-            fixed: fixed.to_vec(),
+            fixed: super::smudge_if_racy(fixed, written).into_owned(),
             path: path.to_vec(),
         });
     })
@@ -116,7 +117,7 @@ pub(super) fn patch(
         return Ok(None);
     };
     let shared: &[u8] = &shared;
-    let Some(positions) = find_shared(shared, updates) else {
+    let Some((positions, racy)) = find_shared(shared, updates, written) else {
         return Ok(None);
     };
     let shared_count = be32(&shared[8..12]) as usize;
@@ -176,6 +177,22 @@ pub(super) fn patch(
                     added.insert(i, e);
                 }
             }
+        }
+    }
+
+    // A racily clean shared entry would look clean once this split file is newer than its file:
+    // it goes into the split file smudged, as a replacement, as git does.
+    for (position, fixed) in racy {
+        let rank = link.replaced.binary_search(&position);
+        if let (Err(r), Err(_)) = (rank, link.deleted.binary_search(&position)) {
+            link.replaced.insert(r, position);
+            replaced.insert(
+                r,
+                stripped(Entry {
+                    fixed,
+                    path: Vec::new(),
+                }),
+            );
         }
     }
 
@@ -253,7 +270,13 @@ enum Found {
 
 /// The position of every update's path among the shared index's entries (`None` for a path it
 /// does not list), or `None` when the shared index does not parse.
-fn find_shared(shared: &[u8], updates: &[Update<'_>]) -> Option<Vec<Option<Found>>> {
+/// Also the racily clean entries (see `super::smudge_if_racy`), smudged, by position.
+#[allow(clippy::type_complexity)]
+fn find_shared(
+    shared: &[u8],
+    updates: &[Update<'_>],
+    written: (u32, u32),
+) -> Option<(Vec<Option<Found>>, Vec<(usize, Vec<u8>)>)> {
     if shared.len() < HEADER + TRAILER || &shared[..4] != b"DIRC" {
         return None;
     }
@@ -263,6 +286,7 @@ fn find_shared(shared: &[u8], updates: &[Update<'_>]) -> Option<Vec<Option<Found
     }
     let count = be32(&shared[8..12]) as usize;
     let mut found: Vec<Option<Found>> = updates.iter().map(|_| None).collect();
+    let mut racy = Vec::new();
     let mut position = 0;
     let mut offset = HEADER;
     walk(
@@ -280,10 +304,13 @@ fn find_shared(shared: &[u8], updates: &[Update<'_>]) -> Option<Vec<Option<Found
                     });
                 }
             }
+            if let std::borrow::Cow::Owned(smudged) = super::smudge_if_racy(fixed, written) {
+                racy.push((position, smudged));
+            }
             position += 1;
         },
     )?;
-    Some(found)
+    Some((found, racy))
 }
 
 /// Calls `each(fixed part, path)` for the `count` entries starting at `offset` (index versions
