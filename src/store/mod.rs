@@ -15,6 +15,7 @@ mod attachments;
 mod cache;
 mod catalog;
 mod checked;
+mod compact;
 mod delivery;
 mod files;
 mod imported;
@@ -298,8 +299,8 @@ impl Store {
             true,
             |id| vec![self.incident_dir(id).join(INCIDENT_FILE)],
             |id| self.load_incident(id),
-            |loaded| serde_json::to_vec(loaded.as_ref().ok()?).ok(),
-            |bytes| serde_json::from_slice(bytes).ok().map(Ok),
+            |loaded| compact::encode(loaded.as_ref().ok()?),
+            |bytes| compact::decode(bytes).map(Ok),
         ))
     }
 
@@ -317,8 +318,8 @@ impl Store {
             false,
             |id| vec![self.incident_dir(id).join(crate::postmortem::FILE)],
             |id| Ok(self.load_postmortem(id)?.map(|pm| pm.improvements)),
-            |loaded| serde_json::to_vec(loaded.as_ref().ok()?).ok(),
-            |bytes| serde_json::from_slice(bytes).ok().map(Ok),
+            |loaded| compact::encode_improvements(loaded.as_ref().ok()?),
+            |bytes| compact::decode_improvements(bytes).map(Ok),
         )
     }
 

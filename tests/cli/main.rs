@@ -35,6 +35,7 @@ mod log;
 mod man;
 mod open;
 mod perf_cache;
+mod perflist;
 mod postmortem;
 mod q_review;
 mod report;
