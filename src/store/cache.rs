@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever what an entry holds changes meaning; with inc's version, the file's header.
-const FORMAT: &str = concat!("inc-cache 1 ", env!("CARGO_PKG_VERSION"));
+const FORMAT: &str = concat!("inc-cache 2 ", env!("CARGO_PKG_VERSION"));
 
 /// A cache file larger than this is not read (20,000 incidents take about 20 MB).
 const MAX_BYTES: u64 = 256 << 20;

@@ -15,6 +15,7 @@ mod attachments;
 mod cache;
 mod catalog;
 mod checked;
+mod compact;
 mod delivery;
 mod files;
 mod imported;
@@ -218,6 +219,16 @@ impl Store {
         self.incidents.join(id)
     }
 
+    /// `incident_dir(id).join(file)` in one allocation: a warm `inc stats` builds 40,000.
+    fn incident_file(&self, id: &str, file: &str) -> PathBuf {
+        let len = self.incidents.as_os_str().len() + id.len() + file.len() + 2;
+        let mut path = PathBuf::with_capacity(len);
+        path.push(&self.incidents);
+        path.push(id);
+        path.push(file);
+        path
+    }
+
     /// A path relative to the repository root, for messages.
     pub fn display<'a>(&self, path: &'a Path) -> std::path::Display<'a> {
         path.strip_prefix(&self.root).unwrap_or(path).display()
@@ -296,10 +307,10 @@ impl Store {
             cache.as_ref(),
             ids,
             true,
-            |id| vec![self.incident_dir(id).join(INCIDENT_FILE)],
+            |id| vec![self.incident_file(id, INCIDENT_FILE)],
             |id| self.load_incident(id),
-            |loaded| serde_json::to_vec(loaded.as_ref().ok()?).ok(),
-            |bytes| serde_json::from_slice(bytes).ok().map(Ok),
+            |loaded| compact::encode(loaded.as_ref().ok()?),
+            |bytes| compact::decode(bytes).map(Ok),
         ))
     }
 
@@ -315,10 +326,10 @@ impl Store {
             cache.as_ref(),
             ids,
             false,
-            |id| vec![self.incident_dir(id).join(crate::postmortem::FILE)],
+            |id| vec![self.incident_file(id, crate::postmortem::FILE)],
             |id| Ok(self.load_postmortem(id)?.map(|pm| pm.improvements)),
-            |loaded| serde_json::to_vec(loaded.as_ref().ok()?).ok(),
-            |bytes| serde_json::from_slice(bytes).ok().map(Ok),
+            |loaded| compact::encode_improvements(loaded.as_ref().ok()?),
+            |bytes| compact::decode_improvements(bytes).map(Ok),
         )
     }
 

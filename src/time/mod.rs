@@ -56,6 +56,20 @@ impl Time {
         Some(Time::new(timestamp, &TimeZone::fixed(offset)))
     }
 
+    /// The instant in whole seconds since the epoch and the offset in seconds: the parse
+    /// cache's compact form (`Time` keeps no fractions of a second).
+    pub fn to_parts(self) -> (i64, i32) {
+        (self.timestamp.as_second(), self.offset.seconds())
+    }
+
+    /// The time [`Time::to_parts`] gave, `None` for parts out of range.
+    pub fn from_parts(seconds: i64, offset: i32) -> Option<Time> {
+        Some(Time {
+            timestamp: Timestamp::from_second(seconds).ok()?,
+            offset: Offset::from_seconds(offset).ok()?,
+        })
+    }
+
     pub fn timestamp(self) -> Timestamp {
         self.timestamp
     }

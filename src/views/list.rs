@@ -75,15 +75,26 @@ pub fn print_list_as(
         )?;
         return Ok(());
     }
-    let mut table = table(&["id", "sev", "status", "duration", "title"]);
-    for (id, incident) in &incidents {
-        table.add_row(vec![
-            id.clone(),
-            incident.severity.clone(),
-            incident.status.to_string(),
-            format_duration(age(incident, clock)),
-            one_line(&incident.title, 60),
-        ]);
+    let header = ["id", "sev", "status", "duration", "title"];
+    let rows: Vec<Vec<String>> = incidents
+        .iter()
+        .map(|(id, incident)| {
+            vec![
+                id.clone(),
+                incident.severity.clone(),
+                incident.status.to_string(),
+                format_duration(age(incident, clock)),
+                one_line(&incident.title, 60),
+            ]
+        })
+        .collect();
+    if let Some(text) = super::plain::render(&header, &rows) {
+        writeln!(out, "{text}")?;
+        return Ok(());
+    }
+    let mut table = table(&header);
+    for row in rows {
+        table.add_row(row);
     }
     writeln!(out, "{}", table.trim_fmt())?;
     Ok(())
