@@ -140,38 +140,22 @@ fn conclude_interrupted_merge(store: &Store) -> Result<()> {
 /// Commits inc's files that are changed or new in the work tree (written with --no-commit, or by
 /// an edit by hand), so they are part of what is shared.
 fn commit_leftovers(ctx: &Ctx<'_>, store: &Store) -> Result<()> {
-    let repo = git::open(store.root())?;
-    let mut options = git2::StatusOptions::new();
-    options.include_untracked(true).recurse_untracked_dirs(true);
-    for path in [
-        store.config().incidents_dir.as_str(),
-        ".inc.yaml",
-        ".gitattributes",
-        ".inc",
-    ] {
-        options.pathspec(path);
-    }
-    let statuses = repo.statuses(Some(&mut options))?;
     let mut paths: Vec<PathBuf> = Vec::new();
     let mut left: Vec<String> = Vec::new();
-    for status in statuses
-        .iter()
-        .filter(|s| !s.status().is_ignored() && !s.status().is_conflicted())
-    {
-        match status.path() {
+    for path in changed_paths(store)? {
+        match std::str::from_utf8(&path) {
             // inc never makes links: one where its file belongs is not its file (committing it
             // would share where it points, or what, if a directory above is the link).
             Ok(path) if store.is_inc_file(path) => {
                 let absolute = store.root().join(path);
                 match crate::store::refuse_links(store.root(), &absolute) {
                     Ok(()) => paths.push(absolute),
-                    Err(_) => left.push(format!(
-                        "{} (a symbolic link)",
-                        shown_path(status.path_bytes())
-                    )),
+                    Err(_) => {
+                        left.push(format!("{} (a symbolic link)", shown_path(path.as_bytes())))
+                    }
                 }
             }
-            _ => left.push(shown_path(status.path_bytes())),
+            _ => left.push(shown_path(&path)),
         }
     }
     if !left.is_empty() {
@@ -192,6 +176,66 @@ fn commit_leftovers(ctx: &Ctx<'_>, store: &Store) -> Result<()> {
         return Ok(());
     }
     ctx.commit(store, &paths, "inc: commit incident files before syncing")
+}
+
+/// The paths under inc's files that are changed, new or deleted in the work tree or the index
+/// (not conflicted, not ignored). From libgit2, or from `git status` when libgit2 cannot read the
+/// index (a split index, `core.splitIndex`).
+fn changed_paths(store: &Store) -> Result<Vec<Vec<u8>>> {
+    let pathspecs = [
+        store.config().incidents_dir.as_str(),
+        ".inc.yaml",
+        ".gitattributes",
+        ".inc",
+    ];
+    let repo = git::open(store.root())?;
+    let mut options = git2::StatusOptions::new();
+    options.include_untracked(true).recurse_untracked_dirs(true);
+    for path in pathspecs {
+        options.pathspec(path);
+    }
+    match repo.statuses(Some(&mut options)) {
+        Ok(statuses) => Ok(statuses
+            .iter()
+            .filter(|s| !s.status().is_ignored() && !s.status().is_conflicted())
+            .map(|s| s.path_bytes().to_vec())
+            .collect()),
+        Err(err) if err.class() == git2::ErrorClass::Index => {
+            let mut args = vec![
+                "status",
+                "--porcelain=v1",
+                "-z",
+                "--untracked-files=all",
+                "--",
+            ];
+            args.extend(pathspecs);
+            let out = git::cli(store.root(), &args)
+                .map_err(|e| Error::state(format!("git status failed: {}", e.summary())))?;
+            Ok(porcelain_paths(out.as_bytes()))
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// The paths of `git status --porcelain=v1 -z`, conflicted ones left out (a rename's source,
+/// which follows it, too).
+fn porcelain_paths(out: &[u8]) -> Vec<Vec<u8>> {
+    const CONFLICTED: [&[u8]; 7] = [b"DD", b"AU", b"UD", b"UA", b"DU", b"AA", b"UU"];
+    let mut paths = Vec::new();
+    let mut records = out.split(|&b| b == 0);
+    while let Some(record) = records.next() {
+        if record.len() < 4 {
+            continue; // the end
+        }
+        let (status, path) = (&record[..2], &record[3..]);
+        if status[0] == b'R' || status[0] == b'C' {
+            records.next();
+        }
+        if !CONFLICTED.contains(&status) {
+            paths.push(path.to_vec());
+        }
+    }
+    paths
 }
 
 /// How many files the note about files left alone names.

@@ -313,3 +313,25 @@ fn racily_clean(split: bool) {
     assert_eq!(repo.git(&["diff", "--cached", "--name-only"]), "");
     repo.git(&["fsck", "--strict", "--no-progress"]);
 }
+
+/// `inc sync` with a split index, which libgit2 cannot read: what is left uncommitted is found
+/// by `git status`, the merge is git's, and the index stays split and valid.
+#[test]
+fn inc_sync_works_with_a_split_index() {
+    let (_remote, lead, scribe) = team();
+    lead.git(&["update-index", "--split-index"]);
+    scribe.ok(&["log", "From the scribe"]);
+    scribe.ok(&["sync"]);
+    lead.ok(&["log", "From the lead"]);
+    let timeline = format!("incidents/{CHECKOUT}/timeline.yaml");
+    let edited = format!("{}# a comment by hand\n", lead.read(&timeline));
+    lead.write(&timeline, &edited);
+    let out = lead.ok(&["sync"]);
+    assert!(out.contains("merged their changes"), "{out}");
+    assert!(is_split(&lead));
+    valid_for_git(&lead, "inc sync");
+    let shared = lead.git(&["show", &format!("origin/master:{timeline}")]);
+    for text in ["From the scribe", "From the lead", "# a comment by hand"] {
+        assert!(shared.contains(text), "{text} is missing: {shared}");
+    }
+}
