@@ -91,6 +91,9 @@ struct EntryIn {
     #[serde(default)]
     internal: bool,
     text: String,
+    /// Kept as the entry's, though the file itself does not travel (docs/guide.md).
+    #[serde(default)]
+    attachment: Option<String>,
 }
 
 /// A comms entry as `inc show --json` prints it.
@@ -355,7 +358,7 @@ fn incident(text: &str, input: &Input, raw: &RawValue) -> Result<Planned, Error>
             reference: e.reference,
             key: e.key,
             internal: e.internal,
-            attachment: None,
+            attachment: e.attachment,
             text: e.text,
         });
     }

@@ -131,6 +131,9 @@ pub struct EntryView<'a> {
     pub key: bool,
     pub internal: bool,
     pub text: &'a str,
+    /// The file the entry attached (`inc attach`), by its name in the incident's `attachments/`
+    /// directory; `null` for other entries.
+    pub attachment: Option<&'a str>,
 }
 
 impl<'a> From<&'a TimelineEntry> for EntryView<'a> {
@@ -145,6 +148,7 @@ impl<'a> From<&'a TimelineEntry> for EntryView<'a> {
             key: e.key,
             internal: e.internal,
             text: &e.text,
+            attachment: e.attachment.as_deref(),
         }
     }
 }

@@ -173,6 +173,15 @@ fn attach_copies_under_a_safe_name_logs_and_commits_both() {
         "{timeline}"
     );
     assert_eq!(repo.status(), "");
+    // show --json names the file on the entry (null on the others).
+    let shown = repo.json(&["show", "--json"]);
+    let entries = shown["timeline"].as_array().unwrap();
+    assert_eq!(
+        entries.last().unwrap()["attachment"],
+        "grafana-p99-eu.png",
+        "{shown}"
+    );
+    assert!(entries[0]["attachment"].is_null());
 
     // The same file again: never overwritten.
     repo.ok(&["attach", png.to_str().unwrap()]);
