@@ -16,6 +16,7 @@ mod cache;
 mod catalog;
 mod checked;
 mod compact;
+mod current;
 mod delivery;
 mod files;
 mod imported;
@@ -39,10 +40,7 @@ pub use cache::{Cache, map as cache_map};
 pub use catalog::service_position;
 use checked::Checked;
 pub use files::{MAX_CONFIG_BYTES, read_text, refuse_links, undo_torn_append, write_atomic};
-use files::{
-    TEMP_PREFIX, build_dir, check_config_size, link_error, read_text_shown, refuse_links_shown,
-    sweep_temps, sync_dir,
-};
+use files::{TEMP_PREFIX, build_dir, check_config_size, link_error, sweep_temps, sync_dir};
 pub use lock::Lock;
 pub use parallel::parallel_map;
 
@@ -85,37 +83,22 @@ impl Store {
         let text = read_text(root, &path)?
             .ok_or_else(|| anyhow::anyhow!("cannot read {}: it does not exist", path.display()))?;
         let config: Config = model::from_yaml(Path::new(CONFIG_FILE), &text)?;
+        let at_position = |(line, column), message| Error::File {
+            path: PathBuf::from(CONFIG_FILE),
+            line,
+            column,
+            message,
+        };
         if let Some(message) = model::config::incidents_dir_problem(&config.incidents_dir) {
-            let (line, column) = value_position(&text, "incidents_dir");
-            return Err(Error::File {
-                path: PathBuf::from(CONFIG_FILE),
-                line,
-                column,
-                message,
-            }
-            .into());
+            return Err(at_position(value_position(&text, "incidents_dir"), message).into());
         }
-        if let Some((at, message)) = config.severity_definitions_problem() {
+        let problems = [
+            config.severity_definitions_problem(),
+            config.webhooks_problem(),
+        ];
+        if let Some((at, message)) = problems.into_iter().flatten().next() {
             let at: Vec<&str> = at.iter().map(String::as_str).collect();
-            let (line, column) = crate::check::locate(&text, &at);
-            return Err(Error::File {
-                path: PathBuf::from(CONFIG_FILE),
-                line,
-                column,
-                message,
-            }
-            .into());
-        }
-        if let Some((at, message)) = config.webhooks_problem() {
-            let at: Vec<&str> = at.iter().map(String::as_str).collect();
-            let (line, column) = crate::check::locate(&text, &at);
-            return Err(Error::File {
-                path: PathBuf::from(CONFIG_FILE),
-                line,
-                column,
-                message,
-            }
-            .into());
+            return Err(at_position(crate::check::locate(&text, &at), message).into());
         }
         config.validate()?;
         let incidents = root.join(&config.incidents_dir);
@@ -497,57 +480,6 @@ impl Store {
     pub fn write_schemas(&self) -> Result<Vec<PathBuf>> {
         write_schemas(&self.root, |path, bytes| self.write_file(path, bytes))
     }
-
-    /// The incident chosen with `inc use`, if it still exists. Kept in `.git/inc/current`: it is
-    /// this clone's choice, not something to commit. A pointer that is not a plain id (a hand
-    /// edit naming a path) is refused rather than followed out of the incidents directory.
-    pub fn current(&self) -> Result<Option<String>> {
-        let path = self.current_file();
-        let git_dir = crate::git::git_dir(&self.root);
-        let Some(text) = read_text_shown(&git_dir, &path, &self.root)? else {
-            return Ok(None);
-        };
-        let id = text.trim();
-        if id.is_empty() {
-            return Ok(None);
-        }
-        if !is_incident_name(id) {
-            let shown: String = id.chars().take(60).collect();
-            return Err(Error::File {
-                path: self.relative(&path),
-                line: 1,
-                column: 1,
-                message: format!(
-                    "{shown:?} is not an incident id: choose the incident again with `inc use ID` (or forget it with `inc use --clear`)"
-                ),
-            }
-            .into());
-        }
-        Ok(self
-            .incident_dir(id)
-            .join(INCIDENT_FILE)
-            .is_file()
-            .then(|| id.to_string()))
-    }
-
-    pub fn set_current(&self, id: Option<&str>) -> Result<()> {
-        let path = self.current_file();
-        refuse_links_shown(&crate::git::git_dir(&self.root), &path, &self.root)?;
-        match id {
-            Some(id) => {
-                fs::create_dir_all(path.parent().expect("inside .git"))?;
-                write_atomic(&path, format!("{id}\n").as_bytes())
-            }
-            None => match fs::remove_file(&path) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
-                _ => Ok(()),
-            },
-        }
-    }
-
-    fn current_file(&self) -> PathBuf {
-        crate::git::git_dir(&self.root).join("inc").join("current")
-    }
 }
 
 fn conflict(path: &Path, line: u64) -> Error {
@@ -564,7 +496,7 @@ fn conflict(path: &Path, line: u64) -> Error {
 /// Whether `text` can be an incident id: the name of a directory directly in the incidents
 /// directory that [`Store::ids`] would list. Anything else (`..`, a path with `/`) would point
 /// outside the incidents directory.
-fn is_incident_name(text: &str) -> bool {
+pub(crate) fn is_incident_name(text: &str) -> bool {
     !text.is_empty()
         && text.len() <= 255
         && !text.starts_with('.')
