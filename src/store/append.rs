@@ -70,7 +70,7 @@ impl Store {
         let parsed = if known {
             Ok(Vec::new())
         } else {
-            model::from_yaml::<Vec<E>>(&shown, &format!("{old}{addition}"))
+            model::from_yaml_log::<E>(&shown, &format!("{old}{addition}"))
         };
         if let Err(err) = parsed {
             let old_lines = old.lines().count() as u64;

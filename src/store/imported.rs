@@ -44,7 +44,7 @@ impl Store {
             addition = addition.replace('\n', "\r\n");
         }
         // The whole file must still parse with the entries, so an append never breaks it.
-        model::from_yaml::<Vec<E>>(&shown, &format!("{old}{addition}"))?;
+        model::from_yaml_log::<E>(&shown, &format!("{old}{addition}"))?;
         let create = existing.is_none();
         let bytes = if create {
             format!("{old}{addition}")
