@@ -1,10 +1,10 @@
 //! The rules about the fields people amend by hand in incident.yaml: `type` (one of the
 //! `types` in .inc.yaml) and `links` (addresses `inc link` would keep).
 
-use super::locate::locate;
 use super::{Check, Level};
 use crate::model::Incident;
 use crate::model::incident::Link;
+use crate::model::locate::locate;
 use crate::store::INCIDENT_FILE;
 
 impl Check<'_> {

@@ -1,11 +1,11 @@
 //! The rules about the services catalog: `.inc/catalog.yaml` itself (parses, no name twice), and
 //! the services each incident.yaml names, which the catalog must know.
 
-use super::locate::locate_list_item;
 use super::{Check, Level, Problem};
 use crate::error::Error;
 use crate::model::Incident;
 use crate::model::catalog::{Catalog, FILE};
+use crate::model::locate::locate_list_item;
 use crate::store::{INCIDENT_FILE, Store};
 
 /// Problems in `.inc/catalog.yaml`, and the catalog when it is usable (present and parsed).

@@ -3,9 +3,9 @@
 
 use jiff::SignedDuration;
 
-use super::locate::{locate, locate_in_item};
 use super::{Check, Level, Log};
 use crate::model::comms::CommsEntry;
+use crate::model::locate::{locate, locate_in_item};
 use crate::model::{self, Incident, LogEntry, Status};
 use crate::store::INCIDENT_FILE;
 use crate::time::{Time, format_duration};

@@ -21,16 +21,15 @@ mod amend_rules;
 mod cache;
 mod catalog_rules;
 mod incident_rules;
-mod locate;
 mod output;
 mod postmortem_rules;
 mod runbook_rules;
 
-use locate::{item_id, locate_item};
+use crate::model::locate::{item_id, locate_item};
 
+pub use crate::model::locate::{locate, locate_list_item};
 pub use cache::incidents as incidents_cached;
 pub use catalog_rules::catalog;
-pub use locate::{locate, locate_list_item};
 pub use output::{Report, counts, github, json, text};
 pub use runbook_rules::runbooks;
 

@@ -3,10 +3,10 @@
 
 use std::path::Path;
 
-use super::locate::locate;
 use super::{Check, Level};
 use crate::error::Error;
 use crate::model;
+use crate::model::locate::locate;
 use crate::names::Names;
 use crate::postmortem::{self, Postmortem};
 

@@ -9,6 +9,7 @@ pub mod config;
 mod fast_log;
 pub mod incident;
 pub mod limits;
+pub mod locate;
 pub mod log;
 pub mod names;
 pub mod roles;

@@ -67,5 +67,5 @@ pub fn service_position(text: &str, index: usize) -> (u64, u64) {
                 .map(|_| (number as u64 + 1, (line.len() - body.len()) as u64 + 1))
         })
         .nth(index)
-        .unwrap_or_else(|| crate::check::locate(text, &["services"]))
+        .unwrap_or_else(|| crate::model::locate::locate(text, &["services"]))
 }

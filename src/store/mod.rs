@@ -98,7 +98,7 @@ impl Store {
         ];
         if let Some((at, message)) = problems.into_iter().flatten().next() {
             let at: Vec<&str> = at.iter().map(String::as_str).collect();
-            return Err(at_position(crate::check::locate(&text, &at), message).into());
+            return Err(at_position(crate::model::locate::locate(&text, &at), message).into());
         }
         config.validate()?;
         let incidents = root.join(&config.incidents_dir);
@@ -506,7 +506,7 @@ pub(crate) fn is_incident_name(text: &str) -> bool {
 
 /// Line and column of a top-level key's value in a YAML text, for errors about it.
 fn value_position(text: &str, key: &str) -> (u64, u64) {
-    let (line, column) = crate::check::locate(text, &[key]);
+    let (line, column) = crate::model::locate::locate(text, &[key]);
     let value = text
         .lines()
         .nth(line as usize - 1)

@@ -36,6 +36,7 @@ mod man;
 mod open;
 mod perf_cache;
 mod perf_index;
+mod perf_yaml;
 mod perflist;
 mod postmortem;
 mod q_review;

@@ -72,7 +72,7 @@ pub fn locate_list_item(text: &str, path: &[&str], index: usize) -> (u64, u64) {
 }
 
 /// The id of a top-level list item that starts on this line, if it does.
-pub(super) fn item_id(line: &str) -> Option<&str> {
+pub fn item_id(line: &str) -> Option<&str> {
     let id = line
         .strip_prefix("- ")?
         .trim_start()
@@ -82,7 +82,7 @@ pub(super) fn item_id(line: &str) -> Option<&str> {
 }
 
 /// Line and column of the `nth` (1-based) top-level list item whose first line matches.
-pub(super) fn locate_item(text: &str, matches: impl Fn(&str) -> bool, nth: usize) -> (u64, u64) {
+pub fn locate_item(text: &str, matches: impl Fn(&str) -> bool, nth: usize) -> (u64, u64) {
     text.lines()
         .enumerate()
         .filter(|(_, line)| line.starts_with("- ") && matches(line))
@@ -91,7 +91,7 @@ pub(super) fn locate_item(text: &str, matches: impl Fn(&str) -> bool, nth: usize
 }
 
 /// Line and column of `key:` inside the `index`-th (0-based) top-level list item.
-pub(super) fn locate_in_item(text: &str, index: usize, key: &str) -> (u64, u64) {
+pub fn locate_in_item(text: &str, index: usize, key: &str) -> (u64, u64) {
     let mut items = 0usize;
     let mut inside = false;
     for (number, line) in text.lines().enumerate() {
