@@ -43,6 +43,7 @@ impl Window {
             .into_iter()
             .filter_map(|m| incident.milestones.get(m))
             .chain([incident.opened])
+            .chain(incident.changed.values().copied())
             .chain(logs.0.iter().map(LogEntry::at))
             .chain(logs.1.iter().map(LogEntry::at))
             .chain(logs.2.iter().map(LogEntry::at))

@@ -123,10 +123,19 @@ impl Check<'_> {
     /// How far `time` is ahead of this clock, if it is: only a clock that was wrong when it was
     /// written (clones whose clocks disagree, a typo in a hand edit) puts a time there.
     fn ahead(&self, time: Time) -> Option<String> {
+        self.ahead_of_clock(time).map(|ahead| {
+            format!(
+                "is {ahead}: the clock of the clone that wrote it may be wrong; correct the time (durations and ages show 0 until then)"
+            )
+        })
+    }
+
+    /// `3h ahead of this clock (14:02, now 11:02)`, if `time` is ahead of it.
+    fn ahead_of_clock(&self, time: Time) -> Option<String> {
         let ahead = time.since(self.clock.now());
         ahead.is_positive().then(|| {
             format!(
-                "is {} ahead of this clock ({}, now {}): the clock of the clone that wrote it may be wrong; correct the time (durations and ages show 0 until then)",
+                "{} ahead of this clock ({}, now {})",
                 format_duration(ahead),
                 time.short(self.clock.tz()),
                 self.clock.now().short(self.clock.tz()),
@@ -134,7 +143,7 @@ impl Check<'_> {
         })
     }
 
-    /// Warns about milestones, and the opening, dated in the future.
+    /// Warns about milestones, the opening and change times dated in the future.
     pub(super) fn future_milestones(&mut self, text: &str, incident: &Incident) {
         if let Some(message) = self.ahead(incident.opened) {
             let at = locate(text, &["opened"]);
@@ -157,6 +166,16 @@ impl Check<'_> {
             let at = locate(text, &["milestones", milestone.name()]);
             let message = format!("{milestone} {message}");
             self.push(INCIDENT_FILE, at, Level::Warning, "future-time", message);
+        }
+        // A change time ahead of every clock wins every merge of that field (merge::incident).
+        for (field, &time) in &incident.changed {
+            if let Some(ahead) = self.ahead_of_clock(time) {
+                let at = locate(text, &["changed", field]);
+                let message = format!(
+                    "the change time of {field} is {ahead}: a merge would keep this change over every later one; correct the time or delete the line"
+                );
+                self.push(INCIDENT_FILE, at, Level::Warning, "future-time", message);
+            }
         }
     }
 

@@ -24,6 +24,7 @@ mod exec;
 mod fieldfix_reports;
 mod fieldfix_times;
 mod fieldfix_words;
+mod gaps;
 mod git_interop;
 mod help;
 mod hooks;
