@@ -55,7 +55,10 @@ impl Window {
         window.from = Some(latest.timestamp().as_second());
         // `postmortem-overdue`: its message says how long ago the incident was resolved.
         let finished = matches!(incident.status, Status::Resolved | Status::Closed);
-        let due = check.store.config().postmortem_due(&incident.severity);
+        let due = check
+            .store
+            .config()
+            .postmortem_due(&incident.severity, &incident.kind);
         if let (Some(resolved), Some(days), true) = (
             incident.milestones.resolved,
             due,

@@ -77,8 +77,8 @@ impl Check<'_> {
                 ),
             );
         }
-        // The severity's definition says whether a post-mortem is owed at all, and by when.
-        let due = config.postmortem_due(&incident.severity);
+        // The type or the severity's definition says whether a post-mortem is owed, and by when.
+        let due = config.postmortem_due(&incident.severity, &incident.kind);
         if let (Some(resolved), Some(due_days)) = (
             incident
                 .milestones

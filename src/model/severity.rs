@@ -117,10 +117,16 @@ impl Config {
             .unwrap_or_default()
     }
 
-    /// Whether a resolved incident of `severity` owes a post-mortem, and within how many days.
-    pub fn postmortem_due(&self, severity: &str) -> Option<u32> {
+    /// Whether a resolved incident of `severity` and type `kind` owes a post-mortem, and within
+    /// how many days: the type's `postmortem` setting, else the severity's.
+    pub fn postmortem_due(&self, severity: &str, kind: &str) -> Option<u32> {
         let definition = self.severity_definition(severity);
-        (definition.postmortem == Postmortem::Required).then(|| {
+        let rule = self
+            .types
+            .get(kind)
+            .and_then(|t| t.postmortem)
+            .unwrap_or(definition.postmortem);
+        (rule == Postmortem::Required).then(|| {
             definition
                 .postmortem_due_days
                 .unwrap_or(self.postmortem_due_days)
@@ -210,13 +216,13 @@ mod tests {
             "severities: [P1, P2]\ndefault_severity: P2\npostmortem_due_days: 7\ncadence: {}\n",
         );
         old.validate().unwrap();
-        assert_eq!(old.postmortem_due("P1"), Some(7));
-        assert_eq!(old.postmortem_due("P2"), Some(7));
+        assert_eq!(old.postmortem_due("P1", "incident"), Some(7));
+        assert_eq!(old.postmortem_due("P2", "incident"), Some(7));
         let list = old.severity_list();
         assert_eq!(list[1].name, "P2");
         assert!(list[1].default && list[1].description.is_empty());
         let builtins = Config::default();
-        assert_eq!(builtins.postmortem_due("SEV4"), Some(5));
+        assert_eq!(builtins.postmortem_due("SEV4", "incident"), Some(5));
         assert!(
             builtins.severity_list()[0]
                 .description
@@ -230,12 +236,28 @@ mod tests {
             "severity_definitions:\n  SEV1: {description: Bad, postmortem_due_days: 2}\n  SEV4: {postmortem: optional}\n",
         );
         mine.validate().unwrap();
-        assert_eq!(mine.postmortem_due("SEV1"), Some(2));
-        assert_eq!(mine.postmortem_due("SEV2"), Some(5));
-        assert_eq!(mine.postmortem_due("SEV4"), None);
+        assert_eq!(mine.postmortem_due("SEV1", "incident"), Some(2));
+        assert_eq!(mine.postmortem_due("SEV2", "incident"), Some(5));
+        assert_eq!(mine.postmortem_due("SEV4", "incident"), None);
         assert_eq!(mine.severity_definition("SEV1").description, "Bad");
         // A definition replaces the built-in one whole.
         assert!(mine.severity_definition("SEV4").description.is_empty());
+    }
+
+    #[test]
+    fn a_type_overrides_the_severity_on_post_mortems() {
+        // Built in: neither a rehearsal nor a false alarm owes one.
+        let builtins = Config::default();
+        assert_eq!(builtins.postmortem_due("SEV1", "game-day"), None);
+        assert_eq!(builtins.postmortem_due("SEV1", "false-alarm"), None);
+        let mine = config(
+            "types:\n  incident: {}\n  game-day: {exclude_from_metrics: true, postmortem: required}\n  false-alarm: {exclude_from_metrics: true}\nseverity_definitions:\n  SEV4: {postmortem: optional}\n",
+        );
+        mine.validate().unwrap();
+        assert_eq!(mine.postmortem_due("SEV4", "game-day"), Some(5));
+        // A type without the setting leaves it to the severity.
+        assert_eq!(mine.postmortem_due("SEV1", "false-alarm"), Some(5));
+        assert_eq!(mine.postmortem_due("SEV4", "false-alarm"), None);
     }
 
     #[test]

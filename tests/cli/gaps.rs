@@ -42,3 +42,54 @@ fn check_warns_about_a_change_time_in_the_future() {
     );
     assert!(problems(&repo, "future-time").is_empty());
 }
+
+/// A false alarm (and a game day) is not asked for a post-mortem; a real incident still is, and
+/// a type can ask again with `postmortem: required`.
+#[test]
+fn false_alarms_owe_no_post_mortem() {
+    let repo = Repo::new();
+    for (title, kind) in [("Pager noise", "false-alarm"), ("Real outage", "incident")] {
+        repo.ok_at("10:00", &["open", title, "--sev", "SEV2", "--type", kind]);
+    }
+    for id in ["2026-11-22-pager-noise", "2026-11-22-real-outage"] {
+        repo.ok_at("11:00", &["resolve", "-i", id]);
+    }
+    let later = |repo: &Repo| {
+        let out = repo
+            .cmd()
+            .env("INC_NOW", "2026-12-20T12:00:00Z")
+            .args(["check", "--format", "json"])
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut overdue: Vec<String> = report["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["rule"] == "postmortem-overdue")
+            .map(|p| p["file"].as_str().unwrap().to_string())
+            .collect();
+        overdue.sort();
+        overdue
+    };
+    assert_eq!(
+        later(&repo),
+        ["incidents/2026-11-22-real-outage/incident.yaml"]
+    );
+    let config = repo.read(".inc.yaml");
+    assert!(config.contains("false-alarm: {exclude_from_metrics: true, postmortem: optional}"));
+    repo.write(
+        ".inc.yaml",
+        &config.replace(
+            "false-alarm: {exclude_from_metrics: true, postmortem: optional}",
+            "false-alarm: {exclude_from_metrics: true, postmortem: required}",
+        ),
+    );
+    assert_eq!(
+        later(&repo),
+        [
+            "incidents/2026-11-22-pager-noise/incident.yaml",
+            "incidents/2026-11-22-real-outage/incident.yaml"
+        ]
+    );
+}

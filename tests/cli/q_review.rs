@@ -152,7 +152,7 @@ fn init_config_keeps_a_blank_line_between_sections() {
     let repo = Repo::new();
     let config = repo.read(".inc.yaml");
     assert!(
-        config.contains("  false-alarm: {exclude_from_metrics: true}\n\n# The largest file"),
+        config.contains("  false-alarm: {exclude_from_metrics: true, postmortem: optional}\n\n# The largest file"),
         "{config}"
     );
     // Every comment block that opens a section follows a blank line.

@@ -90,11 +90,12 @@ timezone: UTC
 public_entries: key
 
 # Kinds of incident (`inc open --type TYPE`); `incident` is the type of every incident that does
-# not name one. `inc stats` leaves out the types with exclude_from_metrics (unless --include-all).
+# not name one. `inc stats` leaves out the types with exclude_from_metrics (unless --include-all);
+# `postmortem: optional` (or `required`) overrides the severity's post-mortem rule for the type.
 types:
   incident: {{}}
-  game-day: {{exclude_from_metrics: true}}
-  false-alarm: {{exclude_from_metrics: true}}
+  game-day: {{exclude_from_metrics: true, postmortem: optional}}
+  false-alarm: {{exclude_from_metrics: true, postmortem: optional}}
 
 # The largest file `inc attach` copies into an incident (like 500kB, 5MB); keep bigger ones in
 # Git LFS (docs/format.md).

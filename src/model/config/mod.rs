@@ -116,6 +116,10 @@ pub struct IncidentType {
     /// Leave incidents of this type out of `inc stats` (unless `--include-all`): a game day or a
     /// false alarm would skew how long real outages take.
     pub exclude_from_metrics: bool,
+    /// Whether incidents of this type owe a post-mortem, over their severity's rule: a false
+    /// alarm has nothing to review. Absent: the severity decides.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub postmortem: Option<crate::model::severity::Postmortem>,
 }
 
 /// `attachments:` in `.inc.yaml`.
@@ -237,8 +241,11 @@ impl Default for Config {
 
 /// `incident`, and two kinds the metrics leave out: `game-day` (a rehearsal) and `false-alarm`.
 fn default_types() -> BTreeMap<String, IncidentType> {
+    // Neither a rehearsal nor a false alarm is asked for a post-mortem (`postmortem: required`
+    // on the type asks again).
     let excluded = IncidentType {
         exclude_from_metrics: true,
+        postmortem: Some(crate::model::severity::Postmortem::Optional),
     };
     BTreeMap::from([
         (
