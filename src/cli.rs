@@ -67,8 +67,15 @@ pub struct Global {
     #[arg(long, global = true, value_enum, value_name = "WHEN")]
     pub color: Option<crate::Color>,
 
-    /// The incident (given before the command's name; see the command's own -i)
-    #[arg(short, long, hide = true, value_name = "ID")]
+    /// The incident (given before the command's name; see the command's own -i). Its own id,
+    /// so that clap does not merge it with the command's -i and both can be seen.
+    #[arg(
+        id = "incident_before",
+        short,
+        long = "incident",
+        hide = true,
+        value_name = "ID"
+    )]
     pub incident: Option<String>,
 
     /// Do not commit (given before the command's name; see the command's own --no-commit)
@@ -205,6 +212,16 @@ where
         no_commit: no_commit.is_ok(),
     };
     if let Ok(Some(id)) = incident {
+        if let Some(before) = cli.global.incident.as_ref().filter(|before| *before != id) {
+            let (before, id) = (
+                crate::text::escape_controls(before),
+                crate::text::escape_controls(id),
+            );
+            return Err(Cli::command().error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!("-i names {before} before the command and {id} after it: give it once"),
+            ));
+        }
         cli.global.incident = Some(id.clone());
     }
     if let Ok(Some(true)) = no_commit {
