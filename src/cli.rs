@@ -35,7 +35,7 @@ Environment:
   NO_COLOR        never print colors (--color wins)
   CLICOLOR_FORCE  print colors even in a pipe (--color wins)
   VISUAL, EDITOR  the editor of inc edit and inc postmortem --edit
-  COLUMNS         how wide the dashboard may be [default: the terminal's width]
+  COLUMNS         how wide the dashboard and tables may be [default: the terminal's width]
   TZ, TZDIR       the time zone times are shown and typed in, where zones are found
   XDG_CONFIG_HOME where your own defaults are: $XDG_CONFIG_HOME/inc/config.yaml, else
                   ~/.config/inc/config.yaml (user, color, pager, editor; the variables above

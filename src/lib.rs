@@ -112,8 +112,14 @@ impl Env {
                 .and_then(|c| c.trim().parse().ok())
                 .filter(|&c| c > 0)
                 .or_else(|| {
-                    terminal_size::terminal_size_of(std::io::stdout())
-                        .map(|(width, _)| usize::from(width.0))
+                    use std::io::IsTerminal;
+                    let stdout = std::io::stdout();
+                    match terminal_size::terminal_size_of(&stdout) {
+                        Some((width, _)) if width.0 > 0 => Some(usize::from(width.0)),
+                        // A terminal that says it has no width (a fresh pseudo-terminal).
+                        _ if stdout.is_terminal() => Some(80),
+                        _ => None,
+                    }
                 }),
             pager: std::env::var("INC_PAGER")
                 .or_else(|_| std::env::var("PAGER"))

@@ -68,6 +68,7 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
         ),
         ..env.clone()
     };
+    crate::views::set_terminal_width(env.columns);
     // A user config file that does not parse would leave settings half applied; `inc config`
     // reports it itself (and `inc config path` still says where it is). Commands that use none
     // of the settings run anyway: git runs the merge driver in the middle of a pull.

@@ -182,6 +182,17 @@ impl<'a> From<&'a CommsEntry> for CommsView<'a> {
     }
 }
 
+/// The width tables fit on a terminal: [`crate::Env::columns`], set once per run by
+/// [`set_terminal_width`] (tables are built deep inside renderers that have no `Env`).
+static TERMINAL_WIDTH: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+
+/// Sets the width of every table printed to a terminal from now on (the first call wins).
+pub fn set_terminal_width(columns: Option<usize>) {
+    if let Some(columns) = columns {
+        let _ = TERMINAL_WIDTH.set(columns);
+    }
+}
+
 /// A table for people: no borders, fits the terminal when there is one.
 pub fn table(header: &[&str]) -> Table {
     let mut table = Table::new();
@@ -189,6 +200,13 @@ pub fn table(header: &[&str]) -> Table {
         .load_style(presets::NOTHING)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header(header.iter().map(|h| h.to_uppercase()));
+    // comfy-table asks the terminal itself, which says 0 on a fresh pseudo-terminal (every cell
+    // would wrap at each letter) and knows nothing of $COLUMNS.
+    if let Some(&width) = TERMINAL_WIDTH.get()
+        && std::io::IsTerminal::is_terminal(&std::io::stdout())
+    {
+        table.set_width(u16::try_from(width).unwrap_or(u16::MAX));
+    }
     for column in table.column_iter_mut() {
         column.set_padding((0, 2));
     }

@@ -482,3 +482,24 @@ fn valid_value(name: &str, output: &serde_json::Value) {
         .collect();
     assert!(errors.is_empty(), "{name}: {errors:?}\n{output:#}");
 }
+
+/// A terminal that reports no width (a fresh pseudo-terminal) gets 80 columns, and $COLUMNS
+/// wins over what the terminal says, for `inc list` as for the dashboard.
+#[test]
+fn tables_on_a_terminal_fit_columns_or_80() {
+    let repo = Repo::with_incident();
+    let Some(shown) = on_a_terminal(&repo, &[("COLUMNS", "")], "list") else {
+        eprintln!("skipped: util-linux `script` is not installed");
+        return;
+    };
+    // Not wrapped at every letter: the row is one line.
+    assert!(
+        shown
+            .lines()
+            .any(|l| l.starts_with(CHECKOUT) && l.contains("Checkout API down")),
+        "{shown}"
+    );
+    let shown = on_a_terminal(&repo, &[("COLUMNS", "50")], "list").unwrap();
+    assert!(shown.lines().all(|l| l.chars().count() <= 50), "{shown}");
+    assert!(shown.contains("TITLE"), "{shown}");
+}
