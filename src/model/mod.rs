@@ -50,12 +50,12 @@ pub fn from_yaml<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, Erro
     })
 }
 
-/// Parses an append-only log. A long one is cut at its entries (lines starting with `- ` at
-/// the left margin, which no entry's own text can produce) and the parts are parsed on all cores;
-/// any error is then reported by parsing the file whole, so its line numbers are the file's own.
+/// Parses an append-only log. A log in the form inc writes it is read without the YAML parser
+/// ([`fast_log`]); anything else, and every error, is the parser's. A long one is cut at its
+/// entries (lines starting with `- ` at the left margin, which no entry's own text can produce)
+/// and the parts are parsed on all cores; any error is then reported by parsing the file whole,
+/// so its line numbers are the file's own.
 pub fn from_yaml_log<E: LogEntry>(path: &Path, text: &str) -> Result<Vec<E>, Error> {
-    // A log in the form inc writes it needs no YAML parser (see fast_log: anything else, and
-    // every error, is the parser's).
     if let Some(entries) = fast_log::read(text) {
         return Ok(entries);
     }
