@@ -51,7 +51,7 @@ pub fn from_yaml<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, Erro
 }
 
 /// Parses an append-only log. A log in the form inc writes it is read without the YAML parser
-/// ([`fast_log`]); anything else, and every error, is the parser's. A long one is cut at its
+/// (`model/fast_log.rs`); anything else, and every error, is the parser's. A long one is cut at its
 /// entries (lines starting with `- ` at the left margin, which no entry's own text can produce)
 /// and the parts are parsed on all cores; any error is then reported by parsing the file whole,
 /// so its line numbers are the file's own.
