@@ -220,10 +220,12 @@ struct Body<'a> {
     entries: Vec<Entry<'a>>,
 }
 
-/// One cache file, read whole; entries borrow from it.
+/// One cache file, mapped whole; entries borrow from it.
 pub struct Cache {
     path: PathBuf,
-    bytes: Vec<u8>,
+    /// Mapped rather than read: copying megabytes into fresh memory was a tenth of the page
+    /// faults of a warm `inc stats`. `None` for a missing or unusable file (an empty cache).
+    bytes: Option<memmap2::Mmap>,
     /// The cache file's modification time: stamps from then or later are not trusted.
     written: (i64, i64),
 }
@@ -250,19 +252,19 @@ impl Cache {
         let path = dir.join(name);
         let mut cache = Cache {
             path,
-            bytes: Vec::new(),
+            bytes: None,
             written: (i64::MIN, 0),
         };
         // The cache is inc's own file in .git, but a link there is still not followed.
-        let meta = match fs::symlink_metadata(&cache.path) {
-            Ok(meta) if meta.file_type().is_file() && meta.len() <= MAX_BYTES => meta,
+        match fs::symlink_metadata(&cache.path) {
+            Ok(meta) if meta.file_type().is_file() && meta.len() <= MAX_BYTES => {}
             _ => return Some(cache),
-        };
+        }
         if crate::store::refuse_links(git_dir, &cache.path).is_err() {
             return Some(cache);
         }
-        if let Ok(bytes) = read_bounded(&cache.path, meta.len(), MAX_BYTES) {
-            cache.bytes = bytes;
+        if let Some((map, meta)) = map_bounded(&cache.path, MAX_BYTES) {
+            cache.bytes = Some(map);
             cache.written = (meta.mtime(), meta.mtime_nsec());
         }
         Some(cache)
@@ -283,8 +285,9 @@ impl Cache {
 
     fn decode(&self) -> Option<Body<'_>> {
         // Layout: the body (postcard), then its CRC-32, little-endian.
-        let split = self.bytes.len().checked_sub(4)?;
-        let (body, sum) = self.bytes.split_at(split);
+        let bytes: &[u8] = self.bytes.as_deref().unwrap_or_default();
+        let split = bytes.len().checked_sub(4)?;
+        let (body, sum) = bytes.split_at(split);
         if crc32fast::hash(body).to_le_bytes() != sum {
             return None;
         }
@@ -345,18 +348,26 @@ struct Entries<'a> {
 }
 
 impl<'a> Entries<'a> {
-    fn find(&self, key: &str) -> Option<&Entry<'a>> {
+    /// The entry for `key`, looked for first at `hint`: the keys asked for are usually the
+    /// stored ones in the same order (every incident), and a binary search over 20,000 ids that
+    /// share their first characters was a tenth of a warm `inc stats`.
+    fn find(&self, key: &str, hint: usize) -> Option<&Entry<'a>> {
+        if let Some(entry) = self.entries.get(hint)
+            && entry.key == key
+        {
+            return Some(entry);
+        }
         let at = self.entries.binary_search_by(|e| e.key.cmp(key)).ok()?;
         Some(&self.entries[at])
     }
 
     /// The value stored for `key` if it was computed from files with exactly these stamps, and
     /// they are not racy (changed no earlier than the cache file was written).
-    fn get(&self, key: &str, stamps: &Stamps) -> Option<&'a [u8]> {
+    fn get(&self, key: &str, hint: usize, stamps: &Stamps) -> Option<&'a [u8]> {
         if stamps.racy {
             return None;
         }
-        self.find(key)
+        self.find(key, hint)
             .filter(|e| e.stamps == stamps.bytes.as_slice())
             .map(|e| e.value)
     }
@@ -396,17 +407,26 @@ fn settled_before() -> (i64, i64) {
     (since.as_secs() as i64, i64::from(since.subsec_nanos()))
 }
 
-fn read_bounded(path: &Path, len: u64, max: u64) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    // Sized from the stat just made: one allocation, no regrowing copies of megabytes.
-    let mut bytes = Vec::with_capacity(len.min(max) as usize + 1);
-    fs::File::open(path)?
-        .take(max + 1)
-        .read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > max {
-        return Err(std::io::Error::other("cache too big"));
+/// The file at `path` mapped, with its stat data, if it is a regular file of at most `max`
+/// bytes (and not empty: there is nothing to map).
+fn map_bounded(path: &Path, max: u64) -> Option<(memmap2::Mmap, fs::Metadata)> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+        .ok()?;
+    // The file opened, not the path checked before: it may have been replaced in between.
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() || meta.len() == 0 || meta.len() > max {
+        return None;
     }
-    Ok(bytes)
+    // SAFETY: the cache file is inc's own, in .git, and only ever replaced (a new file renamed
+    // over it, see `Cache::write`), never changed in place, so the mapping stays as it was read.
+    // Populated at once: every page is read (the checksum) and faulting them in one by one
+    // costs more.
+    let map = unsafe { memmap2::MmapOptions::new().populate().map(&file) }.ok()?;
+    Some((map, meta))
 }
 
 /// `compute` for every key, through the cache file `cache`: a key whose files (`files`) have
@@ -433,10 +453,11 @@ pub fn map<R: Send>(
     let settled = settled_before();
     // Rare on a warm run; gathered aside so that the results are written once, in place.
     let fresh = std::sync::Mutex::new(Vec::new());
-    let out = super::parallel_map(keys, |key| {
+    let keys: Vec<(usize, String)> = keys.into_iter().enumerate().collect();
+    let out = super::parallel_map(keys, |(at, key)| {
         let stamps = stamper.stamps(&key, cache.written, settled);
         if let Some(stamps) = &stamps
-            && let Some(value) = entries.get(&key, stamps).and_then(&decode)
+            && let Some(value) = entries.get(&key, at, stamps).and_then(&decode)
         {
             return (key, value);
         }
