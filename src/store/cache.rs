@@ -483,3 +483,103 @@ pub fn map<R: Send>(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stamper_in(dir: &Path) -> Stamper<'_> {
+        Stamper::open(Files {
+            dir,
+            names: &["a.yaml", "b.md"],
+        })
+    }
+
+    #[test]
+    fn stamps_are_those_of_regular_files_only() {
+        let temp = tempfile::tempdir().unwrap();
+        let dir = &temp.path().join("incidents");
+        fs::create_dir_all(dir.join("id/b.md")).unwrap();
+        fs::write(dir.join("id/a.yaml"), "x").unwrap();
+        fs::create_dir_all(dir.join("other")).unwrap();
+        fs::write(dir.join("other/a.yaml"), "y").unwrap();
+        std::os::unix::fs::symlink(dir.join("other/a.yaml"), dir.join("other/b.md")).unwrap();
+        let stamper = stamper_in(dir);
+        let now = (i64::MAX, 0);
+        // A directory where a file should be, a link, a path out of the directory: not cached.
+        assert!(stamper.stamps("id", now, now).is_none());
+        assert!(stamper.stamps("other", now, now).is_none());
+        for key in ["", ".", "..", "../other", "other/..", "a\0b"] {
+            assert!(stamper.stamps(key, now, now).is_none(), "{key:?}");
+        }
+        // Absent files are stamped as such, and the stamps round-trip.
+        fs::remove_file(dir.join("other/b.md")).unwrap();
+        let stamps = stamper.stamps("other", now, now).unwrap();
+        let decoded = Stamp::decode_all(&stamps.bytes).unwrap();
+        assert!(matches!(decoded.as_slice(), [Some(_), None]), "{decoded:?}");
+        let mut again = Vec::new();
+        for stamp in &decoded {
+            Stamp::encode(stamp.as_ref(), &mut again);
+        }
+        assert_eq!(again, stamps.bytes);
+        assert!(!stamps.racy && stamps.settled);
+        // Changed no earlier than the cache file: racy; not yet settled: not to be stored.
+        let stamps = stamper.stamps("other", (0, 0), (0, 0)).unwrap();
+        assert!(stamps.racy && !stamps.settled);
+        // A missing key: every file absent. A linked incidents directory: nothing is stamped.
+        assert!(stamper.stamps("missing", now, now).is_some());
+        let linked = temp.path().join("linked");
+        std::os::unix::fs::symlink(dir, &linked).unwrap();
+        assert!(stamper_in(&linked).stamps("other", now, now).is_none());
+    }
+
+    #[test]
+    fn damaged_stamps_do_not_decode() {
+        let mut bytes = Vec::new();
+        Stamp::encode(None, &mut bytes);
+        assert_eq!(Stamp::decode_all(&bytes), Some(vec![None]));
+        assert_eq!(Stamp::decode_all(&bytes[1..]), None);
+        bytes[0] = 2;
+        assert_eq!(Stamp::decode_all(&bytes), None);
+        bytes[0] = 0;
+        bytes[9] = 1;
+        assert_eq!(Stamp::decode_all(&bytes), None);
+    }
+
+    #[test]
+    fn an_entry_is_found_off_its_position_and_only_for_its_stamps() {
+        let stamps = |n: u8| vec![n; STAMP_BYTES];
+        let (a, b, c) = (stamps(1), stamps(2), stamps(3));
+        let entries = Entries {
+            entries: vec![
+                Entry {
+                    key: "a",
+                    stamps: &a,
+                    value: b"A",
+                },
+                Entry {
+                    key: "b",
+                    stamps: &b,
+                    value: b"B",
+                },
+                Entry {
+                    key: "c",
+                    stamps: &c,
+                    value: b"C",
+                },
+            ],
+            written: (0, 0),
+        };
+        let current = |bytes: &[u8], racy| Stamps {
+            bytes: bytes.to_vec(),
+            racy,
+            settled: true,
+        };
+        for hint in [0, 1, 2, 7] {
+            assert_eq!(entries.get("b", hint, &current(&b, false)), Some(&b"B"[..]));
+            assert_eq!(entries.get("b", hint, &current(&a, false)), None);
+            assert_eq!(entries.get("b", hint, &current(&b, true)), None);
+            assert_eq!(entries.get("bb", hint, &current(&b, false)), None);
+        }
+    }
+}
