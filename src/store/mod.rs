@@ -282,8 +282,15 @@ impl Store {
     /// Every incident with its parse result, oldest first. A broken file does not hide the others.
     /// Parsed incidents come from the parse cache when their file did not change (`cache.rs`).
     pub fn load_all(&self) -> Result<Vec<(String, Result<Incident>)>> {
-        let ids = self.ids()?;
-        let cache = Cache::open(&crate::git::git_dir(&self.root), "incidents");
+        let git_dir = crate::git::git_dir(&self.root);
+        // The listing comes from the cache too; links are refused on every run all the same.
+        refuse_links(&self.root, &self.incidents)?;
+        let ids = cache::listing(
+            Cache::open(&git_dir, "ids").as_ref(),
+            &self.incidents,
+            || self.ids(),
+        )?;
+        let cache = Cache::open(&git_dir, "incidents");
         Ok(cache_map(
             cache.as_ref(),
             ids,

@@ -198,3 +198,59 @@ fn a_cache_file_replaced_by_a_link_or_a_directory_is_ignored() {
     all_same(&repo);
     assert!(cache.is_dir());
 }
+
+#[test]
+fn the_cached_listing_of_the_incidents_directory_follows_every_change_to_it() {
+    let repo = Repo::with_incident();
+    copy(&repo, "2026-11-23-second", "Second");
+    copy(&repo, "2026-11-24-third", "Third");
+    settle();
+    all_same(&repo);
+    assert!(repo.path(".git/inc/cache/ids").is_file(), "listing cached");
+    let ids = |repo: &Repo| -> Vec<String> { titles(repo).into_iter().map(|(i, _)| i).collect() };
+    assert_eq!(
+        ids(&repo),
+        ["2026-11-24-third", "2026-11-23-second", CHECKOUT]
+    );
+
+    // Renamed, with the directory's mtime set back: its ctime still tells.
+    let incidents = repo.path("incidents");
+    let reference = repo.path(".git/reference-time");
+    std::fs::write(&reference, "").unwrap();
+    let touch = |args: &[&std::path::Path]| {
+        let status = std::process::Command::new("touch")
+            .args(args)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    touch(&[std::path::Path::new("-r"), &incidents, &reference]);
+    std::fs::rename(
+        repo.path("incidents/2026-11-23-second"),
+        repo.path("incidents/2026-11-23-renamed"),
+    )
+    .unwrap();
+    touch(&[std::path::Path::new("-r"), &reference, &incidents]);
+    all_same(&repo);
+    assert_eq!(
+        ids(&repo),
+        ["2026-11-24-third", "2026-11-23-renamed", CHECKOUT]
+    );
+    settle();
+    all_same(&repo);
+
+    // A directory replaced by a file of the same name is no incident; a hidden one neither.
+    std::fs::remove_dir_all(repo.path("incidents/2026-11-24-third")).unwrap();
+    std::fs::write(repo.path("incidents/2026-11-24-third"), "not a directory").unwrap();
+    std::fs::create_dir(repo.path("incidents/.hidden")).unwrap();
+    all_same(&repo);
+    assert_eq!(ids(&repo), ["2026-11-23-renamed", CHECKOUT]);
+    settle();
+    all_same(&repo);
+    assert_eq!(ids(&repo), ["2026-11-23-renamed", CHECKOUT]);
+
+    // A damaged listing is listed again.
+    std::fs::write(repo.path(".git/inc/cache/ids"), b"damaged").unwrap();
+    all_same(&repo);
+    assert_eq!(ids(&repo), ["2026-11-23-renamed", CHECKOUT]);
+}
