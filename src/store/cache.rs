@@ -433,7 +433,8 @@ fn map_bounded(path: &Path, max: u64) -> Option<(memmap2::Mmap, fs::Metadata)> {
     use std::os::unix::fs::OpenOptionsExt;
     let file = fs::OpenOptions::new()
         .read(true)
-        .custom_flags(libc::O_NOFOLLOW)
+        // Non-blocking: a FIFO put there after the check is not waited on (and not mapped).
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(path)
         .ok()?;
     // The file opened, not the path checked before: it may have been replaced in between.

@@ -44,4 +44,16 @@ mod tests {
             assert_eq!(out, expected);
         }
     }
+
+    #[test]
+    fn a_panicking_worker_panics_the_caller_and_returns_nothing() {
+        let items: Vec<String> = (0..1000).map(|i| i.to_string()).collect();
+        let result = std::panic::catch_unwind(|| {
+            super::parallel_map(items, |s| {
+                assert_ne!(s, "700", "a worker fails");
+                s
+            })
+        });
+        assert!(result.is_err());
+    }
 }
