@@ -130,8 +130,8 @@ pub struct Files<'a> {
 }
 
 /// A directory opened once, whose files are stamped relative to it: `fstatat` walks two path
-/// components (`ID/FILE`) where a full path walks every component of the repository's path, and
-/// that walk was most of a warm `inc stats` (40,000 stats at 20,000 incidents).
+/// components (`ID/FILE`) where a full path walks every component of the repository's path
+/// (a warm `inc stats` makes 40,000 stats at 20,000 incidents, its largest cost).
 struct Stamper<'a> {
     dir: Option<fs::File>,
     files: Files<'a>,
