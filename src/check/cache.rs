@@ -180,12 +180,7 @@ pub fn incidents(
         cache.as_ref(),
         ids,
         whole,
-        |id| {
-            files
-                .iter()
-                .map(|f| store.incident_dir(id).join(f))
-                .collect()
-        },
+        store.incident_files(&files),
         |id| super::incident_window(store, id, clock, catalog),
         |(problems, window)| encode(problems, window.as_ref()?, context?),
         |bytes| decode(bytes, context?, clock),

@@ -202,14 +202,12 @@ impl Store {
         self.incidents.join(id)
     }
 
-    /// `incident_dir(id).join(file)` in one allocation: a warm `inc stats` builds 40,000.
-    fn incident_file(&self, id: &str, file: &str) -> PathBuf {
-        let len = self.incidents.as_os_str().len() + id.len() + file.len() + 2;
-        let mut path = PathBuf::with_capacity(len);
-        path.push(&self.incidents);
-        path.push(id);
-        path.push(file);
-        path
+    /// Where each incident's `file` is, for the parse cache: `incident_dir(id).join(file)`.
+    pub fn incident_files<'a>(&'a self, names: &'a [&'a str]) -> cache::Files<'a> {
+        cache::Files {
+            dir: &self.incidents,
+            names,
+        }
     }
 
     /// A path relative to the repository root, for messages.
@@ -284,13 +282,20 @@ impl Store {
     /// Every incident with its parse result, oldest first. A broken file does not hide the others.
     /// Parsed incidents come from the parse cache when their file did not change (`cache.rs`).
     pub fn load_all(&self) -> Result<Vec<(String, Result<Incident>)>> {
-        let ids = self.ids()?;
-        let cache = Cache::open(&crate::git::git_dir(&self.root), "incidents");
+        let git_dir = crate::git::git_dir(&self.root);
+        // The listing comes from the cache too; links are refused on every run all the same.
+        refuse_links(&self.root, &self.incidents)?;
+        let ids = cache::listing(
+            Cache::open(&git_dir, "ids").as_ref(),
+            &self.incidents,
+            || self.ids(),
+        )?;
+        let cache = Cache::open(&git_dir, "incidents");
         Ok(cache_map(
             cache.as_ref(),
             ids,
             true,
-            |id| vec![self.incident_file(id, INCIDENT_FILE)],
+            self.incident_files(&[INCIDENT_FILE]),
             |id| self.load_incident(id),
             |loaded| compact::encode(loaded.as_ref().ok()?),
             |bytes| compact::decode(bytes).map(Ok),
@@ -309,7 +314,7 @@ impl Store {
             cache.as_ref(),
             ids,
             false,
-            |id| vec![self.incident_file(id, crate::postmortem::FILE)],
+            self.incident_files(&[crate::postmortem::FILE]),
             |id| Ok(self.load_postmortem(id)?.map(|pm| pm.improvements)),
             |loaded| compact::encode_improvements(loaded.as_ref().ok()?),
             |bytes| compact::decode_improvements(bytes).map(Ok),

@@ -57,3 +57,4 @@ mod trust_public;
 mod trust_review;
 mod user_config;
 mod version;
+mod warm;
