@@ -169,12 +169,16 @@ pub fn incidents(
 ) -> Vec<Problem> {
     let cache = crate::store::Cache::open(&crate::git::git_dir(store.root()), "check");
     let context = cache.as_ref().map(|_| context(store, clock));
+    // The attachments directory too: findings about attached files depend on it, and an
+    // incident that has one is never cached (only regular files are stamped), so removing an
+    // attached file cannot leave a stale "no problem" behind.
     let files = [
         INCIDENT_FILE,
         TimelineEntry::FILE,
         RoleEvent::FILE,
         CommsEntry::FILE,
         crate::postmortem::FILE,
+        crate::store::ATTACHMENTS_DIR,
     ];
     let results = crate::store::cache_map(
         cache.as_ref(),

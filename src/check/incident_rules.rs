@@ -4,10 +4,11 @@
 use jiff::SignedDuration;
 
 use super::{Check, Level, Log};
+use crate::model::TimelineEntry;
 use crate::model::comms::CommsEntry;
 use crate::model::locate::{locate, locate_in_item};
 use crate::model::{self, Incident, LogEntry, Status};
-use crate::store::INCIDENT_FILE;
+use crate::store::{ATTACHMENTS_DIR, INCIDENT_FILE};
 use crate::time::{Time, format_duration};
 
 impl Check<'_> {
@@ -175,6 +176,48 @@ impl Check<'_> {
                     "the change time of {field} is {ahead}: a merge would keep this change over every later one; correct the time or delete the line"
                 );
                 self.push(INCIDENT_FILE, at, Level::Warning, "future-time", message);
+            }
+        }
+    }
+
+    /// An entry that attaches a file needs it in `attachments/`: reports link to it and the site
+    /// copies it. A name that is not a plain file name there is never linked (hand-written).
+    pub(super) fn attachments_present(&mut self, log: &Log<TimelineEntry>) {
+        let dir = self.store.incident_dir(self.id).join(ATTACHMENTS_DIR);
+        for (index, entry) in log.entries.iter().enumerate() {
+            let Some(name) = entry.attachment.as_deref() else {
+                continue;
+            };
+            let at = locate_in_item(&log.text, index, "attachment");
+            if name.is_empty() || name.starts_with('.') || name.contains(['/', '\\']) {
+                let message = format!(
+                    "entry {} attaches \"{name}\", which is not a file name in {ATTACHMENTS_DIR}/: give the attached file's name alone",
+                    entry.id
+                );
+                self.push(
+                    TimelineEntry::FILE,
+                    at,
+                    Level::Error,
+                    "attachment-name",
+                    message,
+                );
+                continue;
+            }
+            let path = dir.join(name);
+            let present = crate::store::refuse_links(self.store.root(), &path).is_ok()
+                && std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
+            if !present {
+                let message = format!(
+                    "entry {} attaches {name}, but {ATTACHMENTS_DIR}/{name} is missing or not a regular file: restore it (`git log --all -- '*/{ATTACHMENTS_DIR}/{name}'` finds it) or remove the entry's attachment line",
+                    entry.id
+                );
+                self.push(
+                    TimelineEntry::FILE,
+                    at,
+                    Level::Error,
+                    "attachment-missing",
+                    message,
+                );
             }
         }
     }

@@ -173,6 +173,7 @@ impl Check<'_> {
         self.entry_conflicts(comms.as_ref());
         if let Some(log) = &timeline {
             self.future_entries(log);
+            self.attachments_present(log);
         }
         if let Some(log) = &roles {
             self.future_entries(log);

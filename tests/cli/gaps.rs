@@ -121,3 +121,45 @@ fn two_different_incidents_on_one_command_line_are_refused() {
     // The same incident twice is what was meant.
     repo.ok(&["-i", CHECKOUT, "log", "-i", CHECKOUT, "words"]);
 }
+
+/// An entry that attaches a file whose copy in attachments/ is gone is an error, found at the
+/// entry's `attachment:` line, also after a check that found nothing was cached; a hand-written
+/// name that is not a file name there is one too.
+#[test]
+fn check_finds_an_attached_file_that_is_missing() {
+    let repo = Repo::with_incident();
+    let graph = crate::common::outside(&repo, "p99.png", "not really a png");
+    repo.ok(&["attach", graph.to_str().unwrap(), "--note", "p99 latency"]);
+    let dir = format!("incidents/{CHECKOUT}");
+    let attached = repo.path(&format!("{dir}/attachments/p99.png"));
+    assert!(attached.is_file());
+    // Settled, checked twice: whatever may be cached is.
+    std::thread::sleep(std::time::Duration::from_millis(3100));
+    repo.ok(&["check"]);
+    repo.ok(&["check"]);
+    assert!(problems(&repo, "attachment-missing").is_empty());
+    std::fs::remove_file(&attached).unwrap();
+    let found = problems(&repo, "attachment-missing");
+    assert_eq!(found.len(), 1, "{found:?}");
+    let line = repo
+        .read(&format!("{dir}/timeline.yaml"))
+        .lines()
+        .position(|l| l.trim_start() == "attachment: p99.png")
+        .unwrap()
+        + 1;
+    assert_eq!(found[0]["line"], line as u64);
+    let message = found[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("attaches p99.png, but attachments/p99.png is missing"),
+        "{message}"
+    );
+    let timeline = format!("{dir}/timeline.yaml");
+    let text = repo.read(&timeline);
+    repo.write(
+        &timeline,
+        &text.replace("attachment: p99.png", "attachment: ../../.inc.yaml"),
+    );
+    let found = problems(&repo, "attachment-name");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(problems(&repo, "attachment-missing").is_empty());
+}
