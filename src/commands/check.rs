@@ -126,7 +126,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
 /// and whether any file outside the incidents directory differs. Nothing unchanged is read.
 fn changed(store: &Store, base: Option<&str>) -> Result<(Vec<String>, bool)> {
     let incidents = Path::new(&store.config().incidents_dir);
-    let mut ids: Vec<String> = Vec::new();
+    let mut ids = std::collections::BTreeSet::new();
     let mut repo_level = false;
     for path in crate::git::changed_paths(store.root(), base)? {
         let Ok(rel) = path.strip_prefix(incidents) else {
@@ -142,11 +142,10 @@ fn changed(store: &Store, base: Option<&str>) -> Result<(Vec<String>, bool)> {
         };
         let id = id.to_string_lossy().into_owned();
         if !ids.contains(&id) && store.incident_dir(&id).is_dir() {
-            ids.push(id);
+            ids.insert(id);
         }
     }
-    ids.sort();
-    Ok((ids, repo_level))
+    Ok((ids.into_iter().collect(), repo_level))
 }
 
 /// The incidents a target names: a path inside the incidents directory (or the directory itself,

@@ -212,3 +212,22 @@ fn an_incidents_directory_made_a_link_is_reported() {
         "{out}"
     );
 }
+
+/// With a split index (core.splitIndex, which libgit2 cannot read) git itself says what changed:
+/// a staged change, a change in the work tree and a new incident, as without one.
+#[test]
+fn a_split_index_changes_nothing() {
+    let (_remote, repo) = pushed();
+    repo.git(&["config", "core.splitIndex", "true"]);
+    repo.git(&["update-index", "--split-index"]);
+    repo.ok(&["open", "Queue backs up", "--sev", "SEV3"]);
+    break_incident(&repo, NEW);
+    break_incident(&repo, CHECKOUT);
+    repo.git(&["add", &incident(CHECKOUT)]);
+    let (code, out, err) = check(&repo, &["--changed"]);
+    assert_eq!((code, err.as_str()), (1, ""), "{out}");
+    assert!(out.contains(&incident(NEW)), "{out}");
+    assert!(out.contains(&incident(CHECKOUT)), "{out}");
+    assert!(!out.contains(DB), "{out}");
+    assert!(out.contains("(2 incidents checked)"), "{out}");
+}
