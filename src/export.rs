@@ -2,6 +2,8 @@
 //! `inc import --format json` reads back exactly) or as CSV (the columns `inc import --format csv`
 //! reads); and the public form of an incident, by the external report's rules.
 
+use std::io::Write;
+
 use anyhow::Result;
 use serde_json::Value;
 
@@ -54,31 +56,51 @@ pub fn public(loaded: &Loaded, config: &Config, clock: &Clock) -> Result<Value> 
     Ok(value)
 }
 
-/// One incident per line, compact JSON.
-pub fn jsonl(incidents: &[Value]) -> Result<String> {
-    let mut out = String::new();
-    for incident in incidents {
-        // Bidirectional overrides and the like as JSON escapes: the line stays JSON whether it
-        // is printed to a terminal or written to a file.
-        out.push_str(&crate::text::escape_json(serde_json::to_string(incident)?));
-        out.push('\n');
-    }
-    Ok(out)
+/// Writes incidents one at a time as JSON Lines (compact JSON, one incident per line) or CSV (a
+/// header row of [`COLUMNS`], then one row per incident), so that an export holds one incident
+/// at a time whatever the repository's size.
+pub enum Writer<W: Write> {
+    Jsonl(W),
+    Csv(::csv::Writer<W>),
 }
 
-/// A header row of [`COLUMNS`], then one row per incident. A cell that a spreadsheet would run
-/// as a formula starts with `'` (the import drops it again).
-pub fn csv(incidents: &[Value]) -> Result<String> {
-    let mut writer = ::csv::Writer::from_writer(Vec::new());
-    writer.write_record(COLUMNS)?;
-    for incident in incidents {
-        let row: Vec<String> = COLUMNS
-            .iter()
-            .map(|column| guard(cell(incident, column)))
-            .collect();
-        writer.write_record(&row)?;
+impl<W: Write> Writer<W> {
+    /// A writer of JSON Lines, or of CSV when `csv` (whose header it writes at once).
+    pub fn new(out: W, csv: bool) -> Result<Writer<W>> {
+        if !csv {
+            return Ok(Writer::Jsonl(out));
+        }
+        let mut writer = ::csv::Writer::from_writer(out);
+        writer.write_record(COLUMNS)?;
+        Ok(Writer::Csv(writer))
     }
-    Ok(String::from_utf8(writer.into_inner()?)?)
+
+    pub fn write(&mut self, incident: &Value) -> Result<()> {
+        match self {
+            Writer::Jsonl(out) => {
+                // Bidirectional overrides and the like as JSON escapes: the line stays JSON
+                // whether it is printed to a terminal or written to a file.
+                let line = crate::text::escape_json(serde_json::to_string(incident)?);
+                out.write_all(line.as_bytes())?;
+                out.write_all(b"\n")?;
+            }
+            // A cell that a spreadsheet would run as a formula starts with `'` (the import drops
+            // it again).
+            Writer::Csv(writer) => {
+                writer.write_record(COLUMNS.iter().map(|column| guard(cell(incident, column))))?
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes out what is buffered.
+    pub fn finish(self) -> Result<()> {
+        match self {
+            Writer::Jsonl(mut out) => out.flush()?,
+            Writer::Csv(mut writer) => writer.flush()?,
+        }
+        Ok(())
+    }
 }
 
 fn cell(incident: &Value, column: &str) -> String {

@@ -194,14 +194,25 @@ pub(super) fn sync_dir(dir: &Path) -> Result<()> {
 /// Replaces `path` with `bytes` atomically: a temp file in the same directory, fsync, rename.
 /// A symbolic link at `path` is refused: the rename would replace the link, not what it names.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_with(path, |out| Ok(out.write_all(bytes)?))
+}
+
+/// [`write_atomic`] of what `write` writes, as it writes it (an export of thousands of
+/// incidents is never held whole); if `write` fails, `path` is left as it was.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
     let dir = path.parent().expect("files live in a directory");
     refuse_links(dir, path)?;
-    let mut temp = tempfile::Builder::new()
+    let temp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
         .permissions(permissions_for(path))
         .tempfile_in(dir)
         .with_context(|| format!("cannot write in {}", dir.display()))?;
-    temp.write_all(bytes)?;
+    let mut out = std::io::BufWriter::new(temp);
+    write(&mut out)?;
+    let temp = out.into_inner().map_err(|e| e.into_error())?;
     temp.as_file().sync_all()?;
     temp.persist(path)
         .with_context(|| format!("cannot replace {}", path.display()))?;

@@ -39,7 +39,9 @@ pub use attachments::{ATTACHMENTS_DIR, attachment_name};
 pub use cache::{Cache, map as cache_map};
 pub use catalog::service_position;
 use checked::Checked;
-pub use files::{MAX_CONFIG_BYTES, read_text, refuse_links, undo_torn_append, write_atomic};
+pub use files::{
+    MAX_CONFIG_BYTES, read_text, refuse_links, undo_torn_append, write_atomic, write_atomic_with,
+};
 use files::{TEMP_PREFIX, build_dir, check_config_size, link_error, sweep_temps, sync_dir};
 pub use lock::Lock;
 pub use parallel::parallel_map;
