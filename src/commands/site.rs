@@ -90,20 +90,26 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     )?;
     let dir = ctx.start_dir().join(&args.output);
 
-    let loaded: Vec<Loaded> = parallel_map(store.ids()?, |id| match Loaded::load(&store, &id) {
-        Ok(loaded) => Some(loaded),
-        Err(err) => {
-            crate::eprintln_escaped!("warning: skipped {id}: {err:#}");
-            None
-        }
-    })
-    .into_iter()
-    .flatten()
-    .collect();
-    // On a public site a name from any incident is replaced in every incident's text.
-    let mut people: Vec<String> = loaded.iter().flat_map(Loaded::people).collect();
-    people.sort();
-    people.dedup();
+    let public = args.public;
+    let ids = store.ids()?;
+    // On a public site a name from any incident is replaced in every incident's text, so the
+    // names are gathered first (an internal context ignores the list). Incidents that do not
+    // load are warned about below.
+    let people: Vec<String> = if public {
+        let mut people: Vec<String> = parallel_map(ids.clone(), |id| {
+            Loaded::load(&store, &id)
+                .map(|l| l.people())
+                .unwrap_or_default()
+        })
+        .into_iter()
+        .flatten()
+        .collect();
+        people.sort();
+        people.dedup();
+        people
+    } else {
+        Vec::new()
+    };
     let names = Names::new(&people);
     let name_words: BTreeSet<String> = people
         .iter()
@@ -115,7 +121,6 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         })
         .filter(|w| w.chars().count() >= 2)
         .collect();
-    let public = args.public;
     let clock = &ctx.clock;
     let redact = |text: &str| {
         if public {
@@ -125,7 +130,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             text.to_string()
         }
     };
-    let rendered: Vec<Result<Entry>> = parallel_map(loaded.iter().collect(), |l: &Loaded| {
+    let render = |l: &Loaded| -> Result<Entry> {
         let page_name = page_name(&l.id, public, &name_words);
         let options = Options {
             authors: Vec::new(),
@@ -153,41 +158,62 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         let mut entry = entry(l, &page_name, report, attachments, public, &redact, &zone);
         entry.phase_chart = chart;
         Ok(entry)
-    });
-    let mut incidents = Vec::new();
-    for entry in rendered {
-        incidents.push(entry?);
-    }
-    incidents.sort_by(|a, b| (b.began, &b.id).cmp(&(a.began, &a.id)));
+    };
 
-    let counted: Vec<&Incident> = loaded
-        .iter()
-        .map(|l| &l.incident)
-        .filter(|i| !config.excluded_from_metrics(&i.kind))
-        .collect();
-    let months = crate::stats::compute(
+    let mut site = Site {
+        title,
+        base_url,
+        public,
+        incidents: Vec::new(),
+        months: Vec::new(),
+        severities: config.severities.clone(),
+    };
+    // A chunk of incidents at a time, on every core: each incident's page is written as soon as
+    // it is rendered and only its summary is kept (20,000 incidents held whole took gigabytes).
+    const CHUNK: usize = 64;
+    let mut writer = site::Writer::open(&dir)?;
+    let mut counted: Vec<Incident> = Vec::new();
+    for chunk in ids.chunks(CHUNK) {
+        let rendered = parallel_map(chunk.to_vec(), |id| match Loaded::load(&store, &id) {
+            Ok(loaded) => Some(render(&loaded).map(|entry| (entry, loaded.incident))),
+            Err(err) => {
+                crate::eprintln_escaped!("warning: skipped {id}: {err:#}");
+                None
+            }
+        });
+        for rendered in rendered.into_iter().flatten() {
+            let (mut entry, incident) = rendered?;
+            writer.page(&site::incident(&site, &entry))?;
+            for attached in std::mem::take(&mut entry.attachments) {
+                writer.page(&attached)?;
+            }
+            entry.report = String::new();
+            entry.logbook = Vec::new();
+            entry.phase_chart = None;
+            site.incidents.push(entry);
+            if !config.excluded_from_metrics(&incident.kind) {
+                counted.push(incident);
+            }
+        }
+    }
+    site.incidents
+        .sort_by(|a, b| (b.began, &b.id).cmp(&(a.began, &a.id)));
+    let counted: Vec<&Incident> = counted.iter().collect();
+    site.months = crate::stats::compute(
         &counted,
         Some(crate::stats::GroupBy::Month),
         config,
         &zone,
         ctx.clock.now(),
     );
-    let site = Site {
-        title,
-        base_url,
-        public,
-        incidents,
-        months,
-        severities: config.severities.clone(),
-    };
-    let pages = site::build(&site);
-    let done = site::write(&dir, &pages)?;
+    site::overview(&site, |page| writer.page(&page))?;
+    let done = writer.finish()?;
     let shown = args.output.display();
     writeln!(
         ctx.out,
         "Wrote {} of {} files to {shown} ({} unchanged{}); {} incident{}{}.\nOpen {shown}/index.html in a browser.",
         done.written,
-        pages.len(),
+        done.written + done.unchanged,
         done.unchanged,
         if done.removed > 0 {
             format!(", {} removed", done.removed)

@@ -18,7 +18,7 @@ mod feed;
 mod stats;
 mod write;
 
-pub use write::{Written, write};
+pub use write::{Writer, Written, write};
 
 /// One file of the site: where it goes (relative, with `/`) and what it holds.
 #[derive(Clone, Debug, PartialEq)]
@@ -95,27 +95,46 @@ pub struct Site {
 
 /// Every file of the site.
 pub fn build(site: &Site) -> Vec<Page> {
-    let mut pages = vec![
-        html("index.html", index(site)),
-        html("stats.html", stats::stats(site)),
-        Page {
-            path: "feed.xml".into(),
-            bytes: feed::atom(site).into_bytes(),
-        },
-        Page {
-            path: "status.json".into(),
-            bytes: status_json(site).into_bytes(),
-        },
-        Page {
-            path: "badge.svg".into(),
-            bytes: badge(site).into_bytes(),
-        },
-    ];
+    let mut pages = Vec::new();
+    overview(site, |page| {
+        pages.push(page);
+        Ok(())
+    })
+    .expect("collecting cannot fail");
     for entry in &site.incidents {
-        pages.push(html(&entry.page, incident_page(site, entry)));
+        pages.push(incident(site, entry));
         pages.extend(entry.attachments.iter().cloned());
     }
     pages
+}
+
+/// An incident's page. It needs nothing of the other incidents, so a site is written an
+/// incident at a time, and only [`overview`] needs them all (their summaries).
+pub fn incident(site: &Site, entry: &Entry) -> Page {
+    html(&entry.page, incident_page(site, entry))
+}
+
+/// The pages about every incident, each given to `put` as soon as it is made: index,
+/// statistics, feed, status.json and the badge. They use what an [`Entry`] says of its
+/// incident, not its report, logbook or attachments.
+pub fn overview(
+    site: &Site,
+    mut put: impl FnMut(Page) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    put(html("index.html", index(site)))?;
+    put(html("stats.html", stats::stats(site)))?;
+    put(Page {
+        path: "feed.xml".into(),
+        bytes: feed::atom(site).into_bytes(),
+    })?;
+    put(Page {
+        path: "status.json".into(),
+        bytes: status_json(site).into_bytes(),
+    })?;
+    put(Page {
+        path: "badge.svg".into(),
+        bytes: badge(site).into_bytes(),
+    })
 }
 
 fn html(path: &str, text: String) -> Page {

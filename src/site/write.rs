@@ -4,7 +4,7 @@
 //! files is never emptied: inc refuses a non-empty directory without one.
 
 use std::collections::BTreeSet;
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 
@@ -26,7 +26,65 @@ pub struct Written {
 /// Writes `pages` under `dir` (created if missing). Refuses a directory with files in it that no
 /// earlier `inc site` made, and any symbolic link on the way to a file.
 pub fn write(dir: &Path, pages: &[Page]) -> Result<Written> {
+    let mut writer = Writer::open(dir)?;
     for page in pages {
+        writer.page(page)?;
+    }
+    writer.finish()
+}
+
+/// Writes a site page by page, as they are made (a site of 20,000 incidents is never held
+/// whole), then removes what an earlier build wrote that this one did not, and records what it
+/// wrote in the manifest.
+pub struct Writer<'a> {
+    dir: &'a Path,
+    manifest: PathBuf,
+    /// What the manifest listed (`None`: a new or empty directory).
+    before: Option<BTreeSet<String>>,
+    now: BTreeSet<String>,
+    done: Written,
+}
+
+impl<'a> Writer<'a> {
+    /// Refuses a directory with files in it that no earlier `inc site` made, before writing any.
+    pub fn open(dir: &'a Path) -> Result<Writer<'a>> {
+        let manifest = dir.join(MANIFEST);
+        let before: Option<BTreeSet<String>> = match std::fs::symlink_metadata(dir) {
+            Err(_) => None,
+            Ok(meta) if !meta.is_dir() => {
+                return Err(Error::usage(format!(
+                    "{} is not a directory: give -o a directory for the site",
+                    dir.display()
+                ))
+                .into());
+            }
+            Ok(_) => {
+                refuse_links(dir, &manifest)?;
+                match std::fs::read_to_string(&manifest) {
+                    Ok(text) => Some(text.lines().map(str::to_string).collect()),
+                    Err(_) if std::fs::read_dir(dir)?.next().is_none() => None,
+                    Err(_) => {
+                        return Err(Error::usage(format!(
+                            "{} holds files that inc site did not write: give -o a new or empty directory",
+                            dir.display()
+                        ))
+                        .into());
+                    }
+                }
+            }
+        };
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        Ok(Writer {
+            dir,
+            manifest,
+            before,
+            now: BTreeSet::new(),
+            done: Written::default(),
+        })
+    }
+
+    /// Writes one page, unless the file already holds exactly its bytes.
+    pub fn page(&mut self, page: &Page) -> Result<()> {
         if !is_relative(&page.path) {
             // Paths come from ids and attachment names, which the builder has checked.
             return Err(anyhow::anyhow!(
@@ -34,37 +92,8 @@ pub fn write(dir: &Path, pages: &[Page]) -> Result<Written> {
                 page.path
             ));
         }
-    }
-    let manifest = dir.join(MANIFEST);
-    let before: Option<BTreeSet<String>> = match std::fs::symlink_metadata(dir) {
-        Err(_) => None,
-        Ok(meta) if !meta.is_dir() => {
-            return Err(Error::usage(format!(
-                "{} is not a directory: give -o a directory for the site",
-                dir.display()
-            ))
-            .into());
-        }
-        Ok(_) => {
-            refuse_links(dir, &manifest)?;
-            match std::fs::read_to_string(&manifest) {
-                Ok(text) => Some(text.lines().map(str::to_string).collect()),
-                Err(_) if std::fs::read_dir(dir)?.next().is_none() => None,
-                Err(_) => {
-                    return Err(Error::usage(format!(
-                        "{} holds files that inc site did not write: give -o a new or empty directory",
-                        dir.display()
-                    ))
-                    .into());
-                }
-            }
-        }
-    };
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut done = Written::default();
-    for page in pages {
-        let path = dir.join(&page.path);
-        refuse_links(dir, &path)?;
+        let path = self.dir.join(&page.path);
+        refuse_links(self.dir, &path)?;
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create {}", parent.display()))?;
@@ -73,34 +102,47 @@ pub fn write(dir: &Path, pages: &[Page]) -> Result<Written> {
             .is_ok_and(|m| m.is_file() && m.len() == page.bytes.len() as u64)
             && std::fs::read(&path).is_ok_and(|old| old == page.bytes);
         if same {
-            done.unchanged += 1;
+            self.done.unchanged += 1;
         } else {
             write_atomic(&path, &page.bytes)?;
-            done.written += 1;
+            self.done.written += 1;
         }
+        self.now.insert(page.path.clone());
+        Ok(())
     }
-    let now: BTreeSet<String> = pages.iter().map(|p| p.path.clone()).collect();
-    for stale in before.unwrap_or_default().difference(&now) {
-        if !is_relative(stale) {
-            continue;
+
+    /// Removes the files of the earlier build that this one did not write, and writes the
+    /// manifest.
+    pub fn finish(self) -> Result<Written> {
+        let Writer {
+            dir,
+            manifest,
+            before,
+            now,
+            mut done,
+        } = self;
+        for stale in before.unwrap_or_default().difference(&now) {
+            if !is_relative(stale) {
+                continue;
+            }
+            let path = dir.join(stale);
+            if refuse_links(dir, &path).is_ok()
+                && std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file())
+            {
+                std::fs::remove_file(&path)
+                    .with_context(|| format!("cannot remove {}", path.display()))?;
+                done.removed += 1;
+            }
         }
-        let path = dir.join(stale);
-        if refuse_links(dir, &path).is_ok()
-            && std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file())
-        {
-            std::fs::remove_file(&path)
-                .with_context(|| format!("cannot remove {}", path.display()))?;
-            done.removed += 1;
+        let mut list: String = now.iter().map(|p| format!("{p}\n")).collect();
+        if list.is_empty() {
+            list.push('\n');
         }
+        if std::fs::read_to_string(&manifest).ok().as_deref() != Some(list.as_str()) {
+            write_atomic(&manifest, list.as_bytes())?;
+        }
+        Ok(done)
     }
-    let mut list: String = now.iter().map(|p| format!("{p}\n")).collect();
-    if list.is_empty() {
-        list.push('\n');
-    }
-    if std::fs::read_to_string(&manifest).ok().as_deref() != Some(list.as_str()) {
-        write_atomic(&manifest, list.as_bytes())?;
-    }
-    Ok(done)
 }
 
 /// A plain relative path: no root, no `..`, no `.` parts, not the manifest.
