@@ -61,7 +61,8 @@ pub fn public(loaded: &Loaded, config: &Config, clock: &Clock) -> Result<Value> 
 /// at a time whatever the repository's size.
 pub enum Writer<W: Write> {
     Jsonl(W),
-    Csv(::csv::Writer<W>),
+    // Boxed: the CSV writer's buffer state is large beside a bare writer.
+    Csv(Box<::csv::Writer<W>>),
 }
 
 impl<W: Write> Writer<W> {
@@ -72,7 +73,7 @@ impl<W: Write> Writer<W> {
         }
         let mut writer = ::csv::Writer::from_writer(out);
         writer.write_record(COLUMNS)?;
-        Ok(Writer::Csv(writer))
+        Ok(Writer::Csv(Box::new(writer)))
     }
 
     pub fn write(&mut self, incident: &Value) -> Result<()> {
