@@ -4,7 +4,7 @@
 //! Pure: the incidents as the site shows them in, the files (relative path and bytes) out. Every
 //! link between pages is relative, no page loads anything from the network (a Content Security
 //! Policy in each page says so to the browser too), and every text is escaped. Writing the files
-//! (only those whose bytes changed) is [`write`]'s job.
+//! (only those whose bytes changed), page by page as they are made, is [`Writer`]'s job.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -18,7 +18,7 @@ mod feed;
 mod stats;
 mod write;
 
-pub use write::{Writer, Written, write};
+pub use write::{Writer, Written};
 
 /// One file of the site: where it goes (relative, with `/`) and what it holds.
 #[derive(Clone, Debug, PartialEq)]
@@ -91,21 +91,6 @@ pub struct Site {
     pub months: Vec<Group>,
     /// The severities of .inc.yaml, worst first.
     pub severities: Vec<String>,
-}
-
-/// Every file of the site.
-pub fn build(site: &Site) -> Vec<Page> {
-    let mut pages = Vec::new();
-    overview(site, |page| {
-        pages.push(page);
-        Ok(())
-    })
-    .expect("collecting cannot fail");
-    for entry in &site.incidents {
-        pages.push(incident(site, entry));
-        pages.extend(entry.attachments.iter().cloned());
-    }
-    pages
 }
 
 /// An incident's page. It needs nothing of the other incidents, so a site is written an

@@ -1,7 +1,8 @@
-//! Writing a built site into its directory: only the files whose bytes changed, and removing the
-//! files an earlier build wrote that this one no longer has (an incident deleted, a site rebuilt
-//! `--public`). A manifest (`.inc-site`) lists what inc wrote, so a directory that holds other
-//! files is never emptied: inc refuses a non-empty directory without one.
+//! Writing a site into its directory, page by page as it is made: only the files whose bytes
+//! changed, and removing the files an earlier build wrote that this one no longer has (an
+//! incident deleted, a site rebuilt `--public`). A manifest (`.inc-site`) lists what inc wrote,
+//! so a directory that holds other files is never emptied: inc refuses a non-empty directory
+//! without one.
 
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
@@ -23,17 +24,7 @@ pub struct Written {
     pub removed: usize,
 }
 
-/// Writes `pages` under `dir` (created if missing). Refuses a directory with files in it that no
-/// earlier `inc site` made, and any symbolic link on the way to a file.
-pub fn write(dir: &Path, pages: &[Page]) -> Result<Written> {
-    let mut writer = Writer::open(dir)?;
-    for page in pages {
-        writer.page(page)?;
-    }
-    writer.finish()
-}
-
-/// Writes a site page by page, as they are made (a site of 20,000 incidents is never held
+/// Writes a site under its directory (created if missing) page by page, as they are made (a site of 20,000 incidents is never held
 /// whole), then removes what an earlier build wrote that this one did not, and records what it
 /// wrote in the manifest.
 pub struct Writer<'a> {
@@ -157,6 +148,15 @@ fn is_relative(path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// All of `pages`, as `inc site` writes them.
+    fn write(dir: &Path, pages: &[Page]) -> Result<Written> {
+        let mut writer = Writer::open(dir)?;
+        for page in pages {
+            writer.page(page)?;
+        }
+        writer.finish()
+    }
 
     #[test]
     fn rewrites_only_what_changed_and_removes_what_is_gone() {
