@@ -20,7 +20,7 @@ const COMMANDS: &[&[&str]] = &[
     &["search", "checkout"],
 ];
 
-fn run(repo: &Repo, args: &[&str], cache: bool) -> Output {
+pub(crate) fn run(repo: &Repo, args: &[&str], cache: bool) -> Output {
     let mut cmd = repo.cmd();
     if !cache {
         cmd.env("INC_NO_CACHE", "1");
@@ -30,7 +30,7 @@ fn run(repo: &Repo, args: &[&str], cache: bool) -> Output {
 
 /// Runs `args` twice with the cache (filling it, then from it) and once without: all three
 /// print the same bytes, on stdout and stderr, with the same exit code. Returns the output.
-fn same(repo: &Repo, args: &[&str]) -> Output {
+pub(crate) fn same(repo: &Repo, args: &[&str]) -> Output {
     let cold = run(repo, args, false);
     let first = run(repo, args, true);
     let warm = run(repo, args, true);

@@ -2,21 +2,11 @@
 //! and by the YAML parser otherwise: hand-written YAML reads as before, and a broken log's error
 //! is the parser's, with its line and column.
 
-use crate::common::{CHECKOUT, Repo, timeline};
+use crate::common::{CHECKOUT, Repo, texts, timeline};
 
 fn append(repo: &Repo, yaml: &str) {
     let path = format!("incidents/{CHECKOUT}/timeline.yaml");
     repo.write(&path, &format!("{}{yaml}", timeline(repo)));
-}
-
-fn texts(repo: &Repo) -> Vec<String> {
-    let shown = repo.json(&["show", "-i", CHECKOUT, "--json"]);
-    shown["timeline"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["text"].as_str().unwrap().to_string())
-        .collect()
 }
 
 #[test]

@@ -2,17 +2,7 @@
 
 use std::process::Stdio;
 
-use crate::common::{CHECKOUT, Repo, team, timeline};
-
-fn texts(repo: &Repo) -> Vec<String> {
-    let shown = repo.json(&["show", "--json", "-i", CHECKOUT]);
-    shown["timeline"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["text"].as_str().unwrap().to_string())
-        .collect()
-}
+use crate::common::{CHECKOUT, Repo, team, texts, timeline};
 
 #[test]
 fn two_clones_logging_at_once_end_up_identical_after_sync() {

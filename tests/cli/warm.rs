@@ -14,35 +14,13 @@ const LISTS: &[&[&str]] = &[
     &["stats", "--json"],
 ];
 
-fn run(repo: &Repo, args: &[&str], cache: bool) -> Output {
-    let mut cmd = repo.cmd();
-    if !cache {
-        cmd.env("INC_NO_CACHE", "1");
-    }
-    cmd.args(args).output().unwrap()
-}
-
-/// Runs every command of [`LISTS`] without the cache, then twice with it (filling it, then
-/// from it): all print the same bytes with the same exit code. Returns the cold outputs.
+/// Every command of [`LISTS`] without the cache, then twice with it: all print the same bytes
+/// with the same exit code ([`crate::perf_cache::same`]). Returns the cold outputs.
 fn all_same(repo: &Repo) -> Vec<Output> {
-    let mut colds = Vec::new();
-    for args in LISTS {
-        let cold = run(repo, args, false);
-        for name in ["first", "warm"] {
-            let out = run(repo, args, true);
-            assert_eq!(
-                (&out.stdout, &out.stderr, out.status.code()),
-                (&cold.stdout, &cold.stderr, cold.status.code()),
-                "inc {args:?}, {name} run with the cache:\n{}\n{}\nwithout:\n{}\n{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr),
-                String::from_utf8_lossy(&cold.stdout),
-                String::from_utf8_lossy(&cold.stderr),
-            );
-        }
-        colds.push(cold);
-    }
-    colds
+    LISTS
+        .iter()
+        .map(|args| crate::perf_cache::same(repo, args))
+        .collect()
 }
 
 /// Waits until the files written so far are old enough for the cache to store them.

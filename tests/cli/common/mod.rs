@@ -235,6 +235,17 @@ impl Repo {
     }
 }
 
+/// The texts of the checkout incident's timeline entries, as `inc show --json` gives them.
+pub fn texts(repo: &Repo) -> Vec<String> {
+    let shown = repo.json(&["show", "--json", "-i", CHECKOUT]);
+    shown["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["text"].as_str().unwrap().to_string())
+        .collect()
+}
+
 /// The checkout incident's timeline.yaml as it is on disk.
 pub fn timeline(repo: &Repo) -> String {
     repo.read(&format!("incidents/{CHECKOUT}/timeline.yaml"))
