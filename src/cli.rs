@@ -125,6 +125,20 @@ pub struct HooksArg {
     pub no_hooks: bool,
 }
 
+/// `-i`, `--no-commit` and `--no-hooks` together: the options of every command that records
+/// something in an incident. Their values are read by name in [`parse_from`], not from here.
+#[derive(Debug, Default, Args)]
+pub struct RecordingArgs {
+    #[command(flatten)]
+    pub incident: IncidentArg,
+
+    #[command(flatten)]
+    pub commit: CommitArg,
+
+    #[command(flatten)]
+    pub hooks: HooksArg,
+}
+
 /// Declares, in a command's module, its `--format` values (the first is the default; one must be
 /// `Json`) as `Format`, and `Output`: the `--format` and `--json` options to flatten into its
 /// arguments, `--json` being short for `--format json`. A macro rather than one generic struct

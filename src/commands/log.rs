@@ -13,13 +13,7 @@ use crate::model::Kind;
 )]
 pub struct Args {
     #[command(flatten)]
-    pub incident: crate::cli::IncidentArg,
-
-    #[command(flatten)]
-    pub commit: crate::cli::CommitArg,
-
-    #[command(flatten)]
-    pub hooks: crate::cli::HooksArg,
+    pub recording: crate::cli::RecordingArgs,
 
     #[command(flatten)]
     pub who: crate::cli::Person,

@@ -14,13 +14,7 @@ use crate::model::roles::{self, RoleAction, RoleEvent};
 )]
 pub struct Args {
     #[command(flatten)]
-    pub incident: crate::cli::IncidentArg,
-
-    #[command(flatten)]
-    pub commit: crate::cli::CommitArg,
-
-    #[command(flatten)]
-    pub hooks: crate::cli::HooksArg,
+    pub recording: crate::cli::RecordingArgs,
 
     #[command(flatten)]
     pub who: crate::cli::Person,
