@@ -189,7 +189,7 @@ impl Check<'_> {
                 continue;
             };
             let at = locate_in_item(&log.text, index, "attachment");
-            if name.is_empty() || name.starts_with('.') || name.contains(['/', '\\']) {
+            if !crate::store::is_attachment_name(name) {
                 let message = format!(
                     "entry {} attaches \"{name}\", which is not a file name in {ATTACHMENTS_DIR}/: give the attached file's name alone",
                     entry.id

@@ -38,7 +38,7 @@ pub(super) fn attachments(
         .filter_map(|e| {
             let name = e.attachment.as_deref()?;
             // A hand-edited name that is not a plain file name of attachments/ is not linked.
-            if name.is_empty() || name.starts_with('.') || name.contains(['/', '\\']) {
+            if !crate::store::is_attachment_name(name) {
                 return None;
             }
             let link = format!("Attached [{name}](attachments/{name})");

@@ -7,6 +7,12 @@ use crate::error::Error;
 /// The directory in each incident that holds its attachments.
 pub const ATTACHMENTS_DIR: &str = "attachments";
 
+/// Whether `name`, an entry's `attachment:`, is a plain file name in `attachments/`: the only
+/// kind reports link and `inc check` accepts (a hand edit may put a path there).
+pub fn is_attachment_name(name: &str) -> bool {
+    !name.is_empty() && !name.starts_with('.') && !name.contains(['/', '\\'])
+}
+
 /// The longest name (without the extension) an attachment gets.
 const MAX_STEM: usize = 60;
 
