@@ -167,6 +167,7 @@ fn write_incident(
         opened: time(opened),
         summary: "Something broke for a while and then it was fixed.".into(),
         public_title: String::new(),
+        public_summary: String::new(),
         impact: Default::default(),
         tags: vec![["api", "db", "web", "queue"][n % 4].into()],
         links: vec![],
@@ -200,6 +201,7 @@ fn write_incident(
             reference: None,
             key: e % 10 == 0,
             internal: e % 7 == 0,
+            public: e % 9 == 0,
             attachment: None,
             text: format!(
                 "Entry {e}: checked the dashboards, error rate {}%, restarted pod payments-{e}",

@@ -1,20 +1,20 @@
 //! What `inc export` writes: incidents as JSON Lines (one `inc show --json` object per line, which
 //! `inc import --format json` reads back exactly) or as CSV (the columns `inc import --format csv`
-//! reads); and the public form of an incident, by the external report's rules.
+//! reads); and the public form of an incident, its public model (`--public`, one-way).
 
 use std::io::Write;
 
 use anyhow::Result;
 use serde_json::Value;
 
+use schemars::JsonSchema;
+use serde::Serialize;
+
 use crate::import::csv::{COLUMNS, FORMULA_STARTS};
 use crate::model::Config;
-use crate::report::{Context, Options};
+use crate::names::Names;
 use crate::time::Clock;
 use crate::views::{IncidentView, Loaded};
-
-/// The audience public reports are written for, when the repository has it.
-const PUBLIC_AUDIENCE: &str = "customers";
 
 /// The incident as `inc show --json` prints it.
 pub fn full(loaded: &Loaded, config: &Config, clock: &Clock) -> Result<Value> {
@@ -23,37 +23,23 @@ pub fn full(loaded: &Loaded, config: &Config, clock: &Clock) -> Result<Value> {
     ))?)
 }
 
-/// The incident as the public may see it, by the rules of the external report: its public title,
-/// no tags, links, type or roles, only the entries a public report shows, only the updates sent
-/// to customers, and no person's name anywhere.
-pub fn public(loaded: &Loaded, config: &Config, clock: &Clock) -> Result<Value> {
-    let audience = config
-        .audiences
-        .iter()
-        .find(|a| *a == PUBLIC_AUDIENCE)
-        .cloned();
-    let options = Options {
+/// One line of `inc export --public`: the public model of an incident, marked as public so that
+/// `inc import` can say it is one-way.
+#[derive(Serialize, JsonSchema)]
+pub struct PublicRecord {
+    /// Always true: an export for the public, which `inc import` does not read back.
+    pub public: bool,
+    #[serde(flatten)]
+    pub incident: crate::public::Incident,
+}
+
+/// The incident as the public may see it: its public model (see [`crate::public`]), with every
+/// name in `people` replaced.
+pub fn public(loaded: &Loaded, config: &Config, clock: &Clock, people: &Names) -> Result<Value> {
+    Ok(serde_json::to_value(PublicRecord {
         public: true,
-        audience,
-        ..Options::default()
-    };
-    let context = Context::new(loaded, config, clock, options);
-    let mut value = serde_json::to_value(&context.incident)?;
-    if let Value::Object(map) = &mut value {
-        if !loaded.incident.public_title.trim().is_empty() {
-            map.insert(
-                "title".into(),
-                Value::from(loaded.incident.public_title.trim()),
-            );
-        }
-        for hidden in ["type", "tags", "links", "roles", "postmortem_status"] {
-            map.remove(hidden);
-        }
-        map.insert("timeline".into(), serde_json::to_value(&context.timeline)?);
-        map.insert("comms".into(), serde_json::to_value(&context.comms)?);
-    }
-    crate::report::scrub_people(&mut value, &loaded.people());
-    Ok(value)
+        incident: crate::public::Incident::build(loaded, config, clock, people),
+    })?)
 }
 
 /// Writes incidents one at a time as JSON Lines (compact JSON, one incident per line) or CSV (a

@@ -21,6 +21,7 @@ pub mod merge;
 pub mod model;
 pub mod names;
 pub mod postmortem;
+pub mod public;
 pub mod refresh;
 pub mod report;
 pub mod runbook;

@@ -9,7 +9,9 @@
 //! - either of these in another case, with one limit: a name written with a capital letter (a
 //!   proper name) matches in another case only when the mention also starts with a capital
 //!   (`Will`, `WILL`, but not the word `will`), while a name written all in lower case is a
-//!   handle (`alice`, `jdoe`) and matches in any case.
+//!   handle (`alice`, `jdoe`) and matches in any case;
+//! - for a name of several words, its initials, exactly as written: `C. Git`, `Carol G.`,
+//!   `C.G.`, `C. G.` and `CG` for `Carol Git` (only in capitals, so `cg` in a command is left).
 //!
 //! A possessive keeps its ending: `Bob's` is the mention `Bob` followed by `'s`. Names and name
 //! parts longer than 64 characters are not looked for.
@@ -46,6 +48,8 @@ struct Variant {
     written: String,
     /// Written all in lower case: a handle, which matches in any case.
     any_case: bool,
+    /// Initials (`C.G.`, `C. Git`): match only exactly as written.
+    exact: bool,
     person: usize,
 }
 
@@ -79,24 +83,31 @@ impl Names {
                 continue;
             }
             let person = kept.len();
-            let mut forms = vec![name.as_str()];
+            let mut forms: Vec<(String, bool)> = vec![(name.clone(), false)];
             let parts: Vec<&str> = name.split_whitespace().collect();
             if parts.len() > 1 {
-                forms.extend(parts.into_iter().filter(|p| p.chars().count() >= 2));
+                forms.extend(
+                    parts
+                        .iter()
+                        .filter(|p| p.chars().count() >= 2)
+                        .map(|p| (p.to_string(), false)),
+                );
+                forms.extend(initials(&parts).into_iter().map(|form| (form, true)));
             }
-            for form in forms
+            for (form, exact) in forms
                 .into_iter()
-                .filter(|f| f.chars().count() <= LONGEST_NAME)
+                .filter(|(f, _)| f.chars().count() <= LONGEST_NAME)
             {
-                let folded = fold(form).text;
+                let folded = fold(&form).text;
                 let at = *index.entry(folded.clone()).or_insert_with(|| {
                     patterns.push(folded);
                     variants.push(Vec::new());
                     variants.len() - 1
                 });
                 variants[at].push(Variant {
-                    written: form.to_string(),
-                    any_case: !form.chars().any(char::is_uppercase),
+                    any_case: !exact && !form.chars().any(char::is_uppercase),
+                    written: form,
+                    exact,
                     person,
                 });
             }
@@ -197,12 +208,38 @@ impl Names {
         let capital = candidate.chars().next().is_some_and(char::is_uppercase);
         self.variants[pattern]
             .iter()
-            .find(|v| v.any_case || capital || v.written == candidate)
+            .find(|v| v.written == candidate || (!v.exact && (v.any_case || capital)))
             .map(|v| Mention {
                 range,
                 person: v.person,
             })
     }
+}
+
+/// The ways people abbreviate a name of several words, each part's first letter in capitals:
+/// `C. Git`, `Carol G.`, `C.G.`, `C. G.` and `CG` for `Carol Git` (the first and last parts
+/// for longer names, and all of them in the run of initials).
+fn initials(parts: &[&str]) -> Vec<String> {
+    let letters: Vec<String> = parts
+        .iter()
+        .filter_map(|p| p.chars().next())
+        .map(|c| c.to_uppercase().collect())
+        .collect();
+    let (Some(first), Some(last)) = (parts.first(), parts.last()) else {
+        return Vec::new();
+    };
+    let (first_letter, last_letter) = (&letters[0], &letters[letters.len() - 1]);
+    vec![
+        format!("{first_letter}. {last}"),
+        format!("{first} {last_letter}."),
+        letters.iter().map(|l| format!("{l}.")).collect::<String>(),
+        letters
+            .iter()
+            .map(|l| format!("{l}."))
+            .collect::<Vec<_>>()
+            .join(" "),
+        letters.concat(),
+    ]
 }
 
 /// `text` in Unicode normalisation form C, copied only when it is not already.
@@ -341,6 +378,19 @@ mod tests {
             format!("{} X b", "a".repeat(10_000))
         );
         assert_eq!(names.redact(&"a ".repeat(3), "X"), "a a a ");
+    }
+
+    #[test]
+    fn initials_only_as_written() {
+        let people = ["Carol Git", "jo de vries"];
+        assert_eq!(
+            redact(
+                &people,
+                "C. Git, Carol G., C.G., C. G. and CG paged J.D.V.; cg and c.g. are commands"
+            ),
+            "X, X, X, X and X paged X; cg and c.g. are commands"
+        );
+        assert_eq!(redact(&people, "CGI and ACG stay"), "CGI and ACG stay");
     }
 
     #[test]

@@ -76,7 +76,15 @@ pub struct Section {
     pub empty: bool,
     /// The Markdown under the heading, up to the next `##`, without HTML comments.
     pub body: String,
+    /// Marked for publication: a line `<!-- inc:public -->` in the section.
+    pub public: bool,
+    /// [`Section::body`] without what inc wrote and no person changed (generated parts,
+    /// untouched suggestions): the only text of the section that public outputs may show.
+    pub written: String,
 }
+
+/// The line that marks a section for publication.
+pub const PUBLIC_MARKER: &str = "<!-- inc:public -->";
 
 /// A bullet of the Issues section: a system or process failure that contributed.
 #[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
@@ -153,6 +161,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Postmortem, Error> {
                         line: lines.line(range.start),
                         empty: true,
                         body: String::new(),
+                        public: false,
+                        written: String::new(),
                     });
                     starts.push(range.start);
                 }
@@ -240,6 +250,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Postmortem, Error> {
         let text = &body[start..end];
         let text = text.split_once('\n').map_or("", |(_, rest)| rest);
         section.body = without_comments(text).trim().to_string();
+        section.public = text.lines().any(|line| line.trim() == PUBLIC_MARKER);
+        section.written = without_comments(&crate::refresh::person_written(text))
+            .trim()
+            .to_string();
     }
     Ok(Postmortem {
         front,

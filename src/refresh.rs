@@ -110,6 +110,23 @@ pub fn seal(rendered: &str) -> String {
     out
 }
 
+/// `text` without what inc wrote into it and no person has changed: the content of every
+/// generated part, and of every suggestion still as inc wrote it (or from a scaffold that did not
+/// record what it wrote). What is left is people's own words, the only part of a post-mortem
+/// that may be published.
+pub fn person_written(text: &str) -> String {
+    let mut out = text.to_string();
+    for region in regions(text).into_iter().rev() {
+        let content = &text[region.content.clone()];
+        let untouched =
+            !region.suggested || region.hash.as_deref().is_none_or(|h| h == hash(content));
+        if untouched {
+            out.replace_range(region.content, "");
+        }
+    }
+    out
+}
+
 /// What a refresh did.
 #[derive(Debug, Default, PartialEq)]
 pub struct Refreshed {

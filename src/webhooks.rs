@@ -101,6 +101,25 @@ impl<'a> Update<'a> {
     }
 }
 
+impl<'a> Update<'a> {
+    /// The update as a public audience may read it: the public model's id, title and severity
+    /// label, nobody's name as its author, and `message` (with names replaced) as its text.
+    pub fn public(p: &'a crate::public::Incident, entry: &'a CommsEntry, message: &'a str) -> Self {
+        Update {
+            id: &entry.id,
+            incident: &p.id,
+            title: &p.title,
+            severity: &p.severity,
+            status: p.status.name(),
+            audience: &entry.audience,
+            channel: entry.channel.as_deref().unwrap_or_default(),
+            message,
+            by: crate::public::PERSON,
+            at: entry.at,
+        }
+    }
+}
+
 /// The JSON body `style` expects for `update`.
 pub fn body(style: Style, update: &Update) -> String {
     let value = match style {

@@ -123,6 +123,7 @@ fn fastly_2021_06_08_replayed_through_inc() {
             "--kind",
             "detection",
             "--key",
+            "--public",
             "--at",
             &t("09:48"),
             "Global disruption identified by monitoring: edge 503 rate above 80%",
@@ -193,6 +194,7 @@ fn fastly_2021_06_08_replayed_through_inc() {
             "--kind",
             "observation",
             "--key",
+            "--public",
             "Identified the customer configuration change that triggered the bug",
         ],
     );
@@ -226,7 +228,12 @@ fn fastly_2021_06_08_replayed_through_inc() {
     r.run(
         "10:36",
         "chloe",
-        &["log", "--key", "Impacted services began to recover"],
+        &[
+            "log",
+            "--key",
+            "--public",
+            "Impacted services began to recover",
+        ],
     );
     insta::assert_snapshot!("tactical_1040", r.report("10:40", &["-t", "tactical"]));
     r.run(
@@ -244,7 +251,7 @@ fn fastly_2021_06_08_replayed_through_inc() {
     r.run(
         "11:00",
         "chloe",
-        &["log", "--key", "Majority of services recovered"],
+        &["log", "--key", "--public", "Majority of services recovered"],
     );
     r.run("11:00", "ana", &["status", "monitoring"]);
     insta::assert_snapshot!(
@@ -272,7 +279,7 @@ fn fastly_2021_06_08_replayed_through_inc() {
     r.run(
         "17:25",
         "ben",
-        &["log", "--key", "Bug fix deployment began"],
+        &["log", "--key", "--public", "Bug fix deployment began"],
     );
 
     // The next day: the post-mortem, written by people around what inc generates.
@@ -338,7 +345,13 @@ fn fastly_2021_06_08_replayed_through_inc() {
     }
 }
 
-const POSTMORTEM: [(&str, &str); 7] = [
+const POSTMORTEM: [(&str, &str); 8] = [
+    (
+        "Public summary",
+        "A valid customer configuration change triggered a latent bug in our software, and 85% of \
+our network returned errors. We disabled the configuration, services recovered, and the fix for \
+the bug itself is deployed.",
+    ),
     (
         "Impact",
         "About 85% of the network returned errors from 09:47 UTC; 95% of it was operating normally \
@@ -356,7 +369,7 @@ that triggered the bug.",
     ),
     (
         "Resolution",
-        "Engineering disabled the configuration that triggered the bug, then services recovered; the \
+        "<!-- inc:public -->\nEngineering disabled the configuration that triggered the bug, then services recovered; the \
 fix for the bug itself was deployed from 17:25 UTC.",
     ),
     (
@@ -366,7 +379,7 @@ fix for the bug itself was deployed from 17:25 UTC.",
     ),
     (
         "Improvements",
-        "- [x] Deploy the bug fix (owner: ben, type: prevent, ref: CDN-1)\n\
+        "<!-- inc:public -->\n- [x] Deploy the bug fix (owner: ben, type: prevent, ref: CDN-1)\n\
 - [ ] Find out why testing did not catch the bug (owner: ben, due: 2021-06-30, type: prevent, ref: CDN-2)\n\
 - [ ] Speed up recovery from fleet-wide configuration faults (owner: ana, due: 2021-07-31, type: mitigate, ref: CDN-3)",
     ),

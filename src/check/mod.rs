@@ -20,6 +20,7 @@ use crate::time::Clock;
 mod amend_rules;
 mod cache;
 mod catalog_rules;
+mod config_rules;
 mod incident_rules;
 mod output;
 mod postmortem_rules;
@@ -30,6 +31,7 @@ use crate::model::locate::{item_id, locate_item};
 pub use crate::model::locate::{locate, locate_list_item};
 pub use cache::incidents as incidents_cached;
 pub use catalog_rules::catalog;
+pub use config_rules::config;
 pub use output::{Report, counts, github, json, text};
 pub use runbook_rules::runbooks;
 

@@ -83,6 +83,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     };
     let mut entry = ctx.entry(at, &by, Kind::Event, text);
     entry.internal = !args.public;
+    entry.public = args.public;
     entry.attachment = Some(name.clone());
     let mut entries = [entry];
     // The logbook is checked before anything is written.

@@ -96,6 +96,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let (catalog_problems, catalog) = check::catalog(&store);
     if repo_level {
         problems.extend(catalog_problems);
+        problems.extend(check::config(&store));
     }
     // Every incident when no target was named: the cache then keeps only these.
     let whole = named.is_empty() && args.changed.is_none();

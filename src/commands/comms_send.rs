@@ -7,8 +7,10 @@ use super::Ctx;
 use crate::error::Error;
 use crate::model::Incident;
 use crate::model::comms::{CommsEntry, Delivery};
+use crate::names::Names;
 use crate::store::Store;
 use crate::text::escape_controls;
+use crate::views::Loaded;
 use crate::webhooks::{self, Target, Update};
 
 /// Posts `entry` (recorded and committed already) and records the delivery on it in a second
@@ -21,7 +23,7 @@ pub fn deliver(
     entry: &CommsEntry,
     target: &Target,
 ) -> Result<()> {
-    let body = webhooks::body(target.style, &Update::new(id, incident, entry));
+    let body = body(ctx, store, id, incident, entry, target)?;
     let delivery = webhooks::post(target, &body, ctx.clock.now());
     let audience = &entry.audience;
     let channel = &target.channel;
@@ -83,7 +85,7 @@ pub fn retry(ctx: &mut Ctx<'_>) -> Result<()> {
     }
     let mut results = Vec::new();
     for (entry, target) in failed.iter().zip(&targets) {
-        let body = webhooks::body(target.style, &Update::new(&id, &incident, entry));
+        let body = body(ctx, &store, &id, &incident, entry, target)?;
         results.push((
             entry.id.clone(),
             webhooks::post(target, &body, ctx.clock.now()),
@@ -123,6 +125,33 @@ pub fn retry(ctx: &mut Ctx<'_>) -> Result<()> {
         .into());
     }
     Ok(())
+}
+
+/// What is posted for `entry`: to a public audience, built from the public model (public title
+/// and id, names replaced), like everything else that leaves the team.
+fn body(
+    ctx: &Ctx<'_>,
+    store: &Store,
+    id: &str,
+    incident: &Incident,
+    entry: &CommsEntry,
+    target: &Target,
+) -> Result<String> {
+    let config = store.config();
+    if !config.is_public_audience(&entry.audience) {
+        return Ok(webhooks::body(
+            target.style,
+            &Update::new(id, incident, entry),
+        ));
+    }
+    let loaded = Loaded::load(store, id)?;
+    let names = Names::new(&crate::public::people::of_incident(store, &loaded)?);
+    let public = crate::public::Incident::build(&loaded, config, &ctx.clock, &names);
+    let message = names.redact(&entry.message, crate::public::PERSON);
+    Ok(webhooks::body(
+        target.style,
+        &Update::public(&public, entry, &message),
+    ))
 }
 
 /// "HTTP 200", "HTTP 500: Internal error", "timed out after 2s".

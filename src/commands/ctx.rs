@@ -195,6 +195,7 @@ impl Ctx<'_> {
             reference: None,
             key: false,
             internal: false,
+            public: false,
             attachment: None,
             text,
         }

@@ -259,6 +259,15 @@ fn story(at: impl Fn(i64) -> String) -> Vec<Step> {
             ],
         ),
         step(36, "bob", &["mark", "mitigated"]),
+        step(
+            36,
+            "bob",
+            &[
+                "log",
+                "--public",
+                "Rolled back the change that caused the errors; checkout is recovering",
+            ],
+        ),
         step(37, "alice", &["status", "monitoring"]),
         step(
             39,
@@ -486,7 +495,13 @@ fn write_postmortem(dir: &std::path::Path, when: Timestamp) -> Result<()> {
     Ok(())
 }
 
-const POSTMORTEM: [(&str, &str); 7] = [
+const POSTMORTEM: [(&str, &str); 8] = [
+    (
+        "Public summary",
+        "A configuration change to our payment service limited its connections to its database. For \
+67 minutes about 40% of checkout attempts failed, and no payment was taken for a failed order. We \
+rolled the change back, and we are adding checks so that a change like it cannot reach production again.",
+    ),
     (
         "Impact",
         "For 67 minutes about 40% of checkout attempts failed with HTTP 500. Roughly 3,100 orders were not \
@@ -519,7 +534,7 @@ within five minutes, and the incident was resolved after 30 minutes of monitorin
     ),
     (
         "Improvements",
-        "- [ ] Validate pool sizes in CI (owner: carol, due: 2026-12-15, type: prevent, ref: OPS-12)\n\
+        "<!-- inc:public -->\n- [ ] Validate pool sizes in CI (owner: carol, due: 2026-12-15, type: prevent, ref: OPS-12)\n\
 - [ ] Add a canary stage to the payments-service pipeline (owner: bob, due: 2027-01-15, type: prevent, ref: OPS-13)\n\
 - [x] Alert on connection pool saturation above 80% (owner: bob, type: mitigate, ref: OPS-14)\n\
 - [ ] Add the rollback command to the payments runbook (owner: erin, type: process)",

@@ -11,12 +11,14 @@ use crate::error::Error;
 use crate::model::{Config, Incident, Kind};
 use crate::store::{INCIDENT_FILE, Store};
 
-/// Change the title or summary (each change logged), or edit incident.yaml in $VISUAL/$EDITOR
+/// Change the title, the summary or what customers read (each change logged), or edit
+/// incident.yaml in $VISUAL/$EDITOR
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Examples:
   inc edit --title \"Checkout API returns 502s\"
   inc edit --summary \"Failed over to the replica; error rate back to normal\"
+  inc edit --public-title \"Card payments delayed\" --public-summary \"Some payments failed.\"
   EDITOR=vim inc edit        (any field; checked when you save)")]
 pub struct Args {
     #[command(flatten)]
@@ -32,18 +34,40 @@ pub struct Args {
     #[arg(long, value_name = "TEXT")]
     pub title: Option<String>,
 
-    /// The new summary, for people who join later ("" clears it)
+    /// The new summary, for people who join later ("" clears it); never shown to customers
     #[arg(long, value_name = "TEXT")]
     pub summary: Option<String>,
+
+    /// The headline customers read (the status page, the external report, updates to them)
+    #[arg(long, value_name = "TEXT")]
+    pub public_title: Option<String>,
+
+    /// What happened, in words for customers: what public outputs show instead of the summary
+    #[arg(long, value_name = "TEXT")]
+    pub public_summary: Option<String>,
 }
 
 /// How much of an old or new value a timeline entry quotes.
 const QUOTED: usize = 100;
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
-    if args.title.is_none() && args.summary.is_none() {
+    if args.title.is_none()
+        && args.summary.is_none()
+        && args.public_title.is_none()
+        && args.public_summary.is_none()
+    {
         return edit_by_hand(ctx, &args.who);
     }
+    let public_title = args
+        .public_title
+        .as_deref()
+        .map(crate::public::checked_title)
+        .transpose()?;
+    let public_summary = args
+        .public_summary
+        .as_deref()
+        .map(crate::public::checked_summary)
+        .transpose()?;
     let title = args.title.as_deref().map(str::trim).map(String::from);
     if title.as_deref() == Some("") {
         return Err(Error::usage(
@@ -76,6 +100,46 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             incident.summary = summary;
             Ok(Some((None, Kind::Edit, text)))
         })?;
+    }
+    if let Some(public_title) = public_title {
+        update_incident(
+            ctx,
+            &store,
+            &args.who,
+            "edit public title",
+            |incident, _| {
+                if incident.public_title == public_title {
+                    return Ok(None);
+                }
+                let text = format!(
+                    "Public title {} → {}",
+                    quoted(&incident.public_title),
+                    quoted(&public_title)
+                );
+                incident.public_title = public_title;
+                Ok(Some((None, Kind::Edit, text)))
+            },
+        )?;
+    }
+    if let Some(public_summary) = public_summary {
+        update_incident(
+            ctx,
+            &store,
+            &args.who,
+            "edit public summary",
+            |incident, _| {
+                if incident.public_summary == public_summary {
+                    return Ok(None);
+                }
+                let text = format!(
+                    "Public summary {} → {}",
+                    quoted(&incident.public_summary),
+                    quoted(&public_summary)
+                );
+                incident.public_summary = public_summary;
+                Ok(Some((None, Kind::Edit, text)))
+            },
+        )?;
     }
     Ok(())
 }
@@ -217,6 +281,25 @@ fn validate(config: &Config, shown: &Path, text: &str) -> Result<Incident, Error
                 config.types.keys().cloned().collect::<Vec<_>>().join(", ")
             ),
         ));
+    }
+    for (field, value, check) in [
+        (
+            "public_title",
+            &incident.public_title,
+            crate::public::checked_title as fn(&str) -> Result<String, Error>,
+        ),
+        (
+            "public_summary",
+            &incident.public_summary,
+            crate::public::checked_summary,
+        ),
+    ] {
+        if let Some(err) = (!value.is_empty()).then(|| check(value).err()).flatten() {
+            let message =
+                err.to_string()
+                    .replacen(&format!("--{}", field.replace('_', "-")), field, 1);
+            return Err(at(shown, locate(&[field]), message));
+        }
     }
     if let Some((earlier, later)) = incident.milestones.out_of_order().first() {
         return Err(at(

@@ -8,6 +8,7 @@ use anyhow::Result;
 
 use super::Ctx;
 use crate::error::Error;
+use crate::names::Names;
 use crate::views::Loaded;
 
 /// Export incidents as JSON Lines (one `inc show --json` object per line) or CSV
@@ -33,8 +34,9 @@ pub struct Args {
     #[arg(long, conflicts_with = "format")]
     pub json: bool,
 
-    /// Only what the public may see, by the external report's rules: no names, no internal
-    /// entries, no roles, tags or links
+    /// Only what the public may see (the public model: public title and summary, impact,
+    /// public entries, updates to public audiences, no names, public ids); one-way, inc import
+    /// does not read it back
     #[arg(long)]
     pub public: bool,
 
@@ -93,6 +95,13 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let only = ctx.named_incident(&store)?;
 
     let csv = !args.json && args.format == Format::Csv;
+    // A public export replaces the names from every incident in each, as the public site does.
+    let people = if args.public {
+        let ids = store.ids()?;
+        Names::new(&crate::public::people::of_incidents(&store, &ids)?)
+    } else {
+        Names::new(&[])
+    };
     // Incident by incident, written as it is built: 20,000 incidents held at once took gigabytes.
     let export = |out: &mut dyn Write| -> Result<()> {
         let mut writer = crate::export::Writer::new(out, csv)?;
@@ -113,7 +122,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             }
             let loaded = Loaded::load(&store, &id)?;
             writer.write(&if args.public {
-                crate::export::public(&loaded, config, &ctx.clock)?
+                crate::export::public(&loaded, config, &ctx.clock, &people)?
             } else {
                 crate::export::full(&loaded, config, &ctx.clock)?
             })?;

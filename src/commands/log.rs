@@ -9,7 +9,7 @@ use crate::model::Kind;
 /// Append an entry to the logbook (timeline.yaml)
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  inc log \"Rolled back to v412\"\n  inc log --kind decision --key \"Fail over to the replica\"\n  tail -n 20 app.log | inc log --internal -"
+    after_help = "Examples:\n  inc log \"Rolled back to v412\"\n  inc log --kind decision --key \"Fail over to the replica\"\n  inc log --public \"Payments are processed again; we are watching closely\"\n  tail -n 20 app.log | inc log --internal -"
 )]
 pub struct Args {
     #[command(flatten)]
@@ -30,13 +30,18 @@ pub struct Args {
     #[arg(long, value_enum, default_value = "event", ignore_case = true)]
     pub kind: KindArg,
 
-    /// Put it in the summary timeline of reports and the post-mortem
+    /// Put it in the summary timeline of reports and the post-mortem (for the team; it does not
+    /// make the entry public)
     #[arg(long)]
     pub key: bool,
 
     /// Never show it to customers
-    #[arg(long)]
+    #[arg(long, conflicts_with = "public")]
     pub internal: bool,
+
+    /// Customers may see it: the status page and the external report show it
+    #[arg(long)]
+    pub public: bool,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -83,6 +88,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let mut entry = ctx.entry(at, &by, args.kind.into(), text);
     entry.key = args.key;
     entry.internal = args.internal;
+    entry.public = args.public;
     let mut entries = [entry];
     let path = store.append(&id, &mut entries, ctx.id_seed())?;
     let [entry] = entries;

@@ -55,7 +55,8 @@ pub struct Args {
     #[arg(long, value_name = "PERSON")]
     pub lead: Option<String>,
 
-    /// The headline customers see in public reports (the title stays the team's)
+    /// The headline customers read in everything public (the title stays the team's; without
+    /// it they read a neutral title: the impact and the date)
     #[arg(long, value_name = "TEXT")]
     pub public_title: Option<String>,
 
@@ -99,6 +100,11 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         )
         .into());
     }
+    let public_title = args
+        .public_title
+        .as_deref()
+        .map(crate::public::checked_title)
+        .transpose()?;
     let store = ctx.store()?;
     let severity = match &args.sev {
         Some(sev) => store.config().severity(sev)?,
@@ -146,7 +152,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         kind,
         opened: now,
         summary: args.summary.unwrap_or_default().trim().to_string(),
-        public_title: args.public_title.unwrap_or_default().trim().to_string(),
+        public_title: public_title.unwrap_or_default(),
+        public_summary: String::new(),
         impact: Impact {
             summary: args.impact.unwrap_or_default().trim().to_string(),
             ..Impact::default()

@@ -104,7 +104,7 @@ fn scaffold(ctx: &Ctx<'_>, store: &Store, id: &str, author: String) -> Result<St
     };
     let context = Context::new(&loaded, store.config(), &ctx.clock, options);
     let zone = store.config().report_zone()?;
-    let text = report::render(&template, context.into_value(&[]), &zone)?;
+    let text = report::render(&template, context.into_value(), &zone)?;
     Ok(crate::refresh::seal(&text))
 }
 

@@ -6,7 +6,8 @@ use anyhow::Result;
 
 use super::Ctx;
 use crate::error::Error;
-use crate::report::{self, Context, Options};
+use crate::names::Names;
+use crate::report::{self, Context, Options, PublicContext, PublicOptions};
 use crate::store::write_atomic;
 use crate::views::Loaded;
 
@@ -50,9 +51,6 @@ pub struct Args {
     pub output: Option<PathBuf>,
 }
 
-/// The audience whose reports never show internal entries or names.
-const PUBLIC_AUDIENCE: &str = "customers";
-
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let store = ctx.store()?;
     let audience = args
@@ -71,22 +69,32 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let zone = store.config().report_zone()?;
     let id = ctx.incident(&store, None)?;
     let loaded = Loaded::load(&store, &id)?;
-    let public = args.template == "external" || audience.as_deref() == Some(PUBLIC_AUDIENCE);
-    // A public report is for customers, even when --audience is not given: only their updates.
-    let audience = audience.or_else(|| public.then(|| PUBLIC_AUDIENCE.to_string()));
+    let config = store.config();
+    // The external report, and any report for a public audience, is built from the public model.
+    let public = args.template == "external"
+        || audience
+            .as_deref()
+            .is_some_and(|a| config.is_public_audience(a));
     let attachments_url = args
         .output
         .as_ref()
         .map(|path| attachments_url(&ctx.start_dir().join(path), &store.incident_dir(&id)));
-    let options = Options {
-        authors: Vec::new(),
-        audience,
-        public,
-        attachments_url,
+    let value = if public {
+        let names = Names::new(&crate::public::people::of_incident(&store, &loaded)?);
+        let incident = crate::public::Incident::build(&loaded, config, &ctx.clock, &names);
+        let options = PublicOptions {
+            audience,
+            attachments_url,
+        };
+        PublicContext::new(&incident, &config.timezone, &ctx.clock, options).into_value()
+    } else {
+        let options = Options {
+            authors: Vec::new(),
+            audience,
+            attachments_url,
+        };
+        Context::new(&loaded, config, &ctx.clock, options).into_value()
     };
-    let context = Context::new(&loaded, store.config(), &ctx.clock, options);
-    let people = loaded.people();
-    let value = context.into_value(&people);
     let mut text = if args.context {
         context_json(&value)?
     } else {

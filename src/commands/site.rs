@@ -1,6 +1,5 @@
 //! `inc site`: write the incident history as a static website (see docs/site.md).
 
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -9,7 +8,7 @@ use super::Ctx;
 use crate::error::Error;
 use crate::model::Incident;
 use crate::names::Names;
-use crate::report::{self, Context, Options};
+use crate::report::{self, Context, Options, PublicContext, PublicOptions};
 use crate::site::{self, Entry, Page, Site};
 use crate::store::{ATTACHMENTS_DIR, Store, parallel_map, refuse_links};
 use crate::time::Time;
@@ -43,9 +42,6 @@ pub struct Args {
 
 /// Attached files larger than this are linked to nowhere rather than copied.
 const MAX_ATTACHMENT: u64 = 50 * 1024 * 1024;
-
-/// The audience whose updates a public site shows.
-const PUBLIC_AUDIENCE: &str = "customers";
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let base_url = args
@@ -93,80 +89,78 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let public = args.public;
     let ids = store.ids()?;
     // On a public site a name from any incident is replaced in every incident's text, so the
-    // names are gathered first (an internal context ignores the list). Incidents that do not
-    // load are warned about below.
-    let people: Vec<String> = if public {
-        let mut people: Vec<String> = parallel_map(ids.clone(), |id| {
-            Loaded::load(&store, &id)
-                .map(|l| l.people())
-                .unwrap_or_default()
-        })
-        .into_iter()
-        .flatten()
-        .collect();
-        people.sort();
-        people.dedup();
-        people
+    // names are gathered first. Incidents that do not load are warned about below.
+    let names = if public {
+        Names::new(&crate::public::people::of_incidents(&store, &ids)?)
     } else {
-        Vec::new()
+        Names::new(&[])
     };
-    let names = Names::new(&people);
-    let name_words: BTreeSet<String> = people
-        .iter()
-        .flat_map(|p| {
-            slug::slugify(p)
-                .split('-')
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        })
-        .filter(|w| w.chars().count() >= 2)
-        .collect();
-    let clock = &ctx.clock;
-    let redact = |text: &str| {
-        if public {
-            // The words public reports put in a name's place.
-            names.redact(text, "a team member")
+    // A Markdown template's report becomes a page here; an HTML template's is one already.
+    let page = |text: String| {
+        if template.name.ends_with(".html") {
+            text
         } else {
-            text.to_string()
+            report::to_html(&text)
         }
     };
-    let render = |l: &Loaded| -> Result<Entry> {
-        let page_name = page_name(&l.id, public, &name_words);
-        let options = Options {
-            authors: Vec::new(),
-            audience: public.then(|| PUBLIC_AUDIENCE.to_string()),
-            public,
-            attachments_url: Some(format!(
-                "{}/{ATTACHMENTS_DIR}/",
-                report::percent_encode(&page_name)
-            )),
-        };
-        let context = Context::new(l, config, clock, options);
-        let attached = context.attachments.clone();
-        let chart = phase_chart(&context.phases, &zone, config.timezone.trim());
-        // Only a public context replaces names (an internal one ignores the list).
-        let markdown = report::render(&template, context.into_value(&people), &zone)?;
-        let report = if template.name.ends_with(".html") {
-            markdown
-        } else {
-            report::to_html(&markdown)
-        };
-        let attachments = attached
-            .iter()
-            .filter_map(|a| attachment(&store, &l.id, &a.name, &page_name))
-            .collect();
-        let mut entry = entry(l, &page_name, report, attachments, public, &redact, &zone);
-        entry.phase_chart = chart;
-        Ok(entry)
-    };
 
+    let clock = &ctx.clock;
+    let render = |l: &Loaded| -> Result<Entry> {
+        let rendered = if public {
+            let p = crate::public::Incident::build(l, config, clock, &names);
+            let options = PublicOptions {
+                audience: None,
+                attachments_url: Some(format!("{}/{ATTACHMENTS_DIR}/", p.id)),
+            };
+            let context = PublicContext::new(&p, &config.timezone, clock, options);
+            let chart = phase_chart(&context.phases, &zone, config.timezone.trim());
+            let report = page(report::render(&template, context.into_value(), &zone)?);
+            let names: Vec<&str> = p.attachments.iter().map(|a| a.name.as_str()).collect();
+            let mut entry = site::entry::public(&p, config, report, &zone);
+            entry.attachments = copies(&store, &l.id, &names, &p.id);
+            entry.phase_chart = chart;
+            entry
+        } else {
+            let page_name = site::entry::page_name(&l.id);
+            let options = Options {
+                authors: Vec::new(),
+                audience: None,
+                attachments_url: Some(format!(
+                    "{}/{ATTACHMENTS_DIR}/",
+                    report::percent_encode(&page_name)
+                )),
+            };
+            let context = Context::new(l, config, clock, options);
+            let chart = phase_chart(&context.phases, &zone, config.timezone.trim());
+            let attached: Vec<String> =
+                context.attachments.iter().map(|a| a.name.clone()).collect();
+            let report = page(report::render(&template, context.into_value(), &zone)?);
+            let names: Vec<&str> = attached.iter().map(String::as_str).collect();
+            let mut entry = site::entry::internal(l, config, report, &zone);
+            entry.attachments = copies(&store, &l.id, &names, &page_name);
+            entry.phase_chart = chart;
+            entry
+        };
+        Ok(rendered)
+    };
     let mut site = Site {
         title,
         base_url,
         public,
         incidents: Vec::new(),
         months: Vec::new(),
-        severities: config.severities.clone(),
+        severities: if public {
+            let mut labels: Vec<String> = Vec::new();
+            for s in &config.severities {
+                let label = config.public_label(s);
+                if !labels.contains(&label) {
+                    labels.push(label);
+                }
+            }
+            labels
+        } else {
+            config.severities.clone()
+        },
     };
     // A chunk of incidents at a time, on every core: each incident's page is written as soon as
     // it is rendered and only its summary is kept (20,000 incidents held whole took gigabytes).
@@ -227,35 +221,12 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     Ok(())
 }
 
-/// The incident's page name: its id, unless a public site would show a person's name in it (any
-/// word of anyone's name, in any case: a file name has no room for doubt) or the id is not a plain
-/// file name; then its date and a hash of the id.
-fn page_name(id: &str, public: bool, name_words: &BTreeSet<String>) -> String {
-    let plain = !id.starts_with('.')
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    let named = || {
-        id.split(|c: char| !c.is_alphanumeric())
-            .any(|word| name_words.contains(&word.to_lowercase()))
-    };
-    if plain && !(public && named()) {
-        return id.to_string();
-    }
-    let date: String = id
-        .chars()
-        .take(10)
-        .filter(|c| c.is_ascii_digit() || *c == '-')
-        .collect();
-    let hash = crate::model::log::hashed_id(&[id.as_bytes()], 8);
-    format!(
-        "{}incident-{hash}",
-        if date.len() == 10 {
-            date + "-"
-        } else {
-            String::new()
-        }
-    )
+/// The attached files `names` of incident `id`, copied beside its page `page_name`.
+fn copies(store: &Store, id: &str, names: &[&str], page_name: &str) -> Vec<Page> {
+    names
+        .iter()
+        .filter_map(|name| attachment(store, id, name, page_name))
+        .collect()
 }
 
 /// An attached file copied into the site, beside the incident's page; `None` (with a warning)
@@ -274,116 +245,6 @@ fn attachment(store: &Store, id: &str, name: &str, page_name: &str) -> Option<Pa
         path: format!("incidents/{page_name}/{ATTACHMENTS_DIR}/{name}"),
         bytes: bytes?,
     })
-}
-
-/// What the site lists of an incident.
-fn entry(
-    l: &Loaded,
-    page_name: &str,
-    report: String,
-    attachments: Vec<Page>,
-    public: bool,
-    redact: &dyn Fn(&str) -> String,
-    tz: &jiff::tz::TimeZone,
-) -> Entry {
-    let i = &l.incident;
-    let began = crate::stats::began(i);
-    let title = if public {
-        let title = if i.public_title.trim().is_empty() {
-            format!(
-                "Service disruption on {}",
-                began.in_tz(tz).strftime("%Y-%m-%d")
-            )
-        } else {
-            i.public_title.clone()
-        };
-        redact(&title)
-    } else {
-        i.title.clone()
-    };
-    // A public site does not tell when something internal was written either.
-    let mut updated: Time = i.opened;
-    let entries = l
-        .timeline
-        .iter()
-        .filter(|e| !(public && e.internal))
-        .map(|e| e.at);
-    let comms = l
-        .comms
-        .iter()
-        .filter(|c| !public || c.audience == PUBLIC_AUDIENCE)
-        .map(|c| c.at);
-    for t in entries.chain(comms) {
-        updated = updated.max(t);
-    }
-    for m in crate::model::Milestone::ALL {
-        if let Some(t) = i.milestones.get(m) {
-            updated = updated.max(t);
-        }
-    }
-    let mut updates: Vec<(Time, String)> = if public {
-        l.comms
-            .iter()
-            .filter(|c| c.audience == PUBLIC_AUDIENCE)
-            .map(|c| (c.at, redact(&c.message)))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    updates.sort();
-    let improvements = l
-        .postmortem
-        .as_ref()
-        .map(|pm| pm.improvements.as_slice())
-        .unwrap_or_default();
-    let done = improvements.iter().filter(|i| i.done).count();
-    Entry {
-        id: if public {
-            page_name.to_string()
-        } else {
-            l.id.clone()
-        },
-        page: format!("incidents/{page_name}.html"),
-        title,
-        severity: i.severity.clone(),
-        status: i.status.name().to_string(),
-        open: i.status.is_open(),
-        began,
-        began_shown: began.in_tz(tz).strftime("%Y-%m-%d %H:%M").to_string(),
-        month: began.in_tz(tz).strftime("%Y-%m").to_string(),
-        duration: i.milestones.durations().time_to_resolve,
-        services: i.impact.services.iter().map(|s| redact(s)).collect(),
-        tags: if public { Vec::new() } else { i.tags.clone() },
-        // Customers read the impact written for them first (the external report's headline).
-        summary: redact(if public && !i.impact.summary.trim().is_empty() {
-            &i.impact.summary
-        } else {
-            &i.summary
-        }),
-        updated,
-        updates,
-        followups_open: improvements.len() - done,
-        followups_done: done,
-        report,
-        logbook: if public {
-            Vec::new()
-        } else {
-            let mut lines: Vec<&crate::model::TimelineEntry> = l.timeline.iter().collect();
-            lines.sort_by(|a, b| (a.at, &a.text).cmp(&(b.at, &b.text)));
-            lines
-                .into_iter()
-                .map(|e| site::LogLine {
-                    at: e.at.in_tz(tz).strftime("%Y-%m-%d %H:%M").to_string(),
-                    kind: e.kind.name().to_string(),
-                    by: e.by.clone(),
-                    text: e.text.clone(),
-                    internal: e.internal,
-                })
-                .collect()
-        },
-        phase_chart: None,
-        attachments,
-    }
 }
 
 /// The phase chart of an incident, drawn from its phases the way HTML reports draw the

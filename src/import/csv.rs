@@ -209,6 +209,7 @@ fn row(
         opened,
         summary: cell("summary").to_string(),
         public_title: String::new(),
+        public_summary: String::new(),
         impact: Impact {
             services,
             ..Impact::default()
@@ -231,6 +232,7 @@ fn row(
         reference: None,
         key: false,
         internal: false,
+        public: false,
         attachment: None,
         text: format!("Opened \"{title}\" as {severity} (imported from {file}, line {line})"),
     };

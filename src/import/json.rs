@@ -40,6 +40,8 @@ struct IncidentIn<'a> {
     #[serde(default)]
     public_title: String,
     #[serde(default)]
+    public_summary: String,
+    #[serde(default)]
     impact: Impact,
     #[serde(default)]
     tags: Vec<String>,
@@ -90,6 +92,8 @@ struct EntryIn {
     key: bool,
     #[serde(default)]
     internal: bool,
+    #[serde(default)]
+    public: bool,
     text: String,
     /// Kept as the entry's, though the file itself does not travel (docs/guide.md).
     #[serde(default)]
@@ -213,6 +217,20 @@ fn parse<'a, T: Deserialize<'a>>(text: &str, input: &Input, raw: &'a RawValue) -
 
 fn incident(text: &str, input: &Input, raw: &RawValue) -> Result<Planned, Error> {
     let at = start_of(text, raw);
+    // `inc export --public` marks its lines: people and internal detail are gone from them, so
+    // they are no record to restore.
+    #[derive(Deserialize)]
+    struct Marked {
+        #[serde(default)]
+        public: bool,
+    }
+    if serde_json::from_str::<Marked>(raw.get()).is_ok_and(|m| m.public) {
+        return Err(input.error_at(
+            text,
+            at,
+            "this is a public export (inc export --public), which is one-way: it has no names, no internal entries and public ids; import a full export (inc export) instead",
+        ));
+    }
     let parsed: IncidentIn = parse(text, input, raw)?;
     let fail = |message: String| input.error_at(text, at, format!("{}: {message}", parsed.id));
     if !is_incident_id(&parsed.id) {
@@ -279,6 +297,7 @@ fn incident(text: &str, input: &Input, raw: &RawValue) -> Result<Planned, Error>
         opened: parsed.opened,
         summary: parsed.summary,
         public_title: parsed.public_title,
+        public_summary: parsed.public_summary,
         impact,
         tags: parsed.tags,
         links,
@@ -358,6 +377,7 @@ fn incident(text: &str, input: &Input, raw: &RawValue) -> Result<Planned, Error>
             reference: e.reference,
             key: e.key,
             internal: e.internal,
+            public: e.public,
             attachment: e.attachment,
             text: e.text,
         });

@@ -155,6 +155,7 @@ pub fn read(dir: &Path, shown: &Path, clock: &Clock, options: &Options) -> Resul
                 reference: None,
                 key,
                 internal: false,
+                public: false,
                 attachment: None,
                 text: text.trim().to_string(),
             });

@@ -1,5 +1,7 @@
-//! `.inc/catalog.yaml`: the services an incident can hit, with their owning team and tier. Optional:
-//! without it any service name is accepted; with it, names are checked against it.
+//! `.inc/catalog.yaml`: the services an incident can hit, with their owning team and tier, and
+//! optionally the teams with their members. Optional: without it any service name is accepted;
+//! with it, names are checked against it. The status page shows its services as components, and
+//! public outputs replace the members' names like every other name inc knows.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -22,6 +24,19 @@ pub const SERVICE: Vocabulary = Vocabulary {
 pub struct Catalog {
     #[serde(default)]
     pub services: Vec<Service>,
+    /// The teams and who is in them (optional).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub teams: Vec<Team>,
+}
+
+/// One team: its name (the `team` of its services) and its members.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Team {
+    pub name: String,
+    /// The people in it, by the names they go by in incidents.
+    #[serde(default)]
+    pub members: Vec<String>,
 }
 
 /// One service.
@@ -59,6 +74,13 @@ impl Catalog {
     /// "did you mean".
     pub fn service(&self, input: &str) -> Result<String, Error> {
         names::find(&SERVICE, &self.names(), &Default::default(), input).map(String::from)
+    }
+
+    /// Every member of every team.
+    pub fn members(&self) -> impl Iterator<Item = &str> {
+        self.teams
+            .iter()
+            .flat_map(|t| t.members.iter().map(String::as_str))
     }
 
     /// Whether a stored service name is in the catalog (exactly, ignoring case).

@@ -141,6 +141,7 @@ mod tests {
             opened: time("14:00"),
             summary: String::new(),
             public_title: String::new(),
+            public_summary: String::new(),
             impact: Default::default(),
             tags: vec![],
             links: vec![],

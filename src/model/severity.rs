@@ -24,6 +24,41 @@ pub struct SeverityDefinition {
     /// `postmortem_due_days`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub postmortem_due_days: Option<u32>,
+    /// What customers read instead of the severity's name, like `Major outage` [default: the
+    /// built-in label of SEV1 … SEV4, else the name].
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub public_label: String,
+    /// How the status page shows the services an open incident of this severity hits [default:
+    /// built-in for SEV1 … SEV4, else `outage` for the worst severity and `degraded` for others].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_state: Option<ServiceState>,
+}
+
+/// A service's state on the status page, best first.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum ServiceState {
+    /// Working: the incident is listed, but does not colour the service.
+    Operational,
+    /// Under scheduled maintenance.
+    Maintenance,
+    /// Working, but slowly or with errors for some.
+    Degraded,
+    /// Down for many or all.
+    Outage,
+}
+
+impl ServiceState {
+    pub fn name(self) -> &'static str {
+        match self {
+            ServiceState::Operational => "operational",
+            ServiceState::Maintenance => "maintenance",
+            ServiceState::Degraded => "degraded",
+            ServiceState::Outage => "outage",
+        }
+    }
 }
 
 /// Whether a post-mortem is owed.
@@ -52,6 +87,12 @@ pub const MAX_DUE_DAYS: u32 = 365;
 /// The built-in definition of SEV1 … SEV4 (by exact name), used when `.inc.yaml` defines none
 /// for it. Every one requires a post-mortem, as every severity did before definitions existed.
 pub fn builtin(name: &str) -> Option<SeverityDefinition> {
+    let (label, state) = match name {
+        "SEV1" => ("Major outage", ServiceState::Outage),
+        "SEV2" => ("Partial outage", ServiceState::Outage),
+        "SEV3" => ("Degraded performance", ServiceState::Degraded),
+        _ => ("Minor issue", ServiceState::Degraded),
+    };
     let (description, criteria): (&str, &[&str]) = match name {
         "SEV1" => (
             "Critical: a core service is down or data is at risk",
@@ -90,6 +131,8 @@ pub fn builtin(name: &str) -> Option<SeverityDefinition> {
         criteria: criteria.iter().map(|c| c.to_string()).collect(),
         postmortem: Postmortem::Required,
         postmortem_due_days: None,
+        public_label: label.to_string(),
+        public_state: Some(state),
     })
 }
 
@@ -115,6 +158,30 @@ impl Config {
             .cloned()
             .or_else(|| builtin(severity))
             .unwrap_or_default()
+    }
+
+    /// What customers read for `severity`: its `public_label`, else the built-in one of SEV1 …
+    /// SEV4, else its name.
+    pub fn public_label(&self, severity: &str) -> String {
+        let own = self.severity_definition(severity).public_label;
+        if !own.trim().is_empty() {
+            return own.trim().to_string();
+        }
+        builtin(severity)
+            .map(|d| d.public_label)
+            .unwrap_or_else(|| severity.to_string())
+    }
+
+    /// How the status page shows a service an open incident of `severity` hits.
+    pub fn public_state(&self, severity: &str) -> ServiceState {
+        self.severity_definition(severity)
+            .public_state
+            .or_else(|| builtin(severity).and_then(|d| d.public_state))
+            .unwrap_or(if self.severity_rank(severity) == 0 {
+                ServiceState::Outage
+            } else {
+                ServiceState::Degraded
+            })
     }
 
     /// Whether a resolved incident of `severity` and type `kind` owes a post-mortem, and within
@@ -185,6 +252,16 @@ impl Config {
                     at(Some("postmortem_due_days")),
                     format!(
                         "{KEY} {name}: postmortem_due_days {days} is more than {MAX_DUE_DAYS}: give the days a post-mortem is due within, like 5"
+                    ),
+                ));
+            }
+            if definition.public_label.contains('\n')
+                || definition.public_label.chars().count() > 60
+            {
+                return Some((
+                    at(Some("public_label")),
+                    format!(
+                        "{KEY} {name}: public_label must be one line of at most 60 characters, like \"Major outage\""
                     ),
                 ));
             }

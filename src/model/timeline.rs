@@ -27,12 +27,17 @@ pub struct TimelineEntry {
     /// for runbook entries, the runbook (`NAME`) or its step (`NAME:N`).
     #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
-    /// Part of the summary timeline in reports and the post-mortem.
+    /// Part of the summary timeline in reports and the post-mortem (for the team: it does not
+    /// make an entry public).
     #[serde(default, skip_serializing_if = "is_false")]
     pub key: bool,
     /// Never shown to customers.
     #[serde(default, skip_serializing_if = "is_false")]
     pub internal: bool,
+    /// Customers may see it: public outputs (the status page, the external report) show it
+    /// (`inc log --public`). Absent in entries written before it existed.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub public: bool,
     /// The file this entry attached (`inc attach`), by its name in the incident's `attachments/`
     /// directory. Reports list it; public ones only when the entry is not internal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -140,6 +145,7 @@ mod tests {
             reference: None,
             key: false,
             internal: false,
+            public: false,
             attachment: None,
             text: text.into(),
         }

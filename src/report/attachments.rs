@@ -23,6 +23,20 @@ pub struct AttachmentView {
     pub image: bool,
 }
 
+impl AttachmentView {
+    /// The file `name` attached at `at`, linked from `base`.
+    pub fn new(name: &str, note: &str, at: Time, base: &str) -> AttachmentView {
+        let ext = name.rsplit_once('.').map(|(_, x)| x.to_ascii_lowercase());
+        AttachmentView {
+            name: name.to_string(),
+            url: format!("{base}{}", percent_encode(name)),
+            note: note.to_string(),
+            at,
+            image: ext.is_some_and(|x| IMAGES.contains(&x.as_str())),
+        }
+    }
+}
+
 /// Extensions of the pictures reports show inline.
 const IMAGES: [&str; 5] = ["png", "jpg", "jpeg", "gif", "webp"];
 
@@ -46,14 +60,7 @@ pub(super) fn attachments(
                 Some(rest) => rest.trim_start_matches(':').trim(),
                 None => e.text.as_str(),
             };
-            let ext = name.rsplit_once('.').map(|(_, x)| x.to_ascii_lowercase());
-            Some(AttachmentView {
-                name: name.to_string(),
-                url: format!("{base}{}", percent_encode(name)),
-                note: note.to_string(),
-                at: e.at,
-                image: ext.is_some_and(|x| IMAGES.contains(&x.as_str())),
-            })
+            Some(AttachmentView::new(name, note, e.at, base))
         })
         .collect()
 }

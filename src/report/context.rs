@@ -1,6 +1,7 @@
-//! What a template sees: the [`Context`] of a report, built from a loaded incident, and its public
-//! form, plus the pieces it is made of (entries, severity changes, the summary timeline, phases,
-//! the post-mortem).
+//! What a template sees in a report for the team: the [`Context`] of a report, built from a loaded
+//! incident, plus the pieces it is made of (entries, severity changes, the summary timeline,
+//! phases, the post-mortem). Public reports see [`super::PublicContext`] instead, built from the
+//! public model alone.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -9,15 +10,12 @@ use minijinja::value::Value;
 use serde::Serialize;
 
 use super::attachments::{AttachmentView, attachments};
-use super::redaction::{NAME_REPLACEMENT, scrub};
 use crate::model::comms::Due;
-use crate::model::config::PublicEntries;
-use crate::model::{CommsEntry, Config, Kind, Milestone, TimelineEntry};
-use crate::names::Names;
+use crate::model::{CommsEntry, Config, Kind, Milestone, Milestones, TimelineEntry};
 use crate::postmortem::{self, Improvement, Issue, Postmortem};
 use crate::sla::SlaCheck;
 use crate::time::{Clock, Time};
-use crate::views::{CommsView, EntryView, ImpactView, IncidentView, Loaded, Roles};
+use crate::views::{CommsView, EntryView, IncidentView, Loaded, Roles};
 
 /// What `inc exec` logged, read back from its entry (`$ CMD → exit 0 after 2s`), so reports can
 /// show the command as a command, or leave it out for readers who have no use for it.
@@ -127,28 +125,10 @@ pub struct SummaryItem {
 
 /// The summary timeline: the milestones and the key entries, in time order.
 pub fn summary_timeline(loaded: &Loaded) -> Vec<SummaryItem> {
-    timeline_with_milestones(loaded, |e| e.key)
-}
-
-/// The milestones and the entries `keep` selects, by time; at the same time the milestones come
-/// first, in lifecycle order, then the entries by text.
-fn timeline_with_milestones(
-    loaded: &Loaded,
-    keep: impl Fn(&TimelineEntry) -> bool,
-) -> Vec<SummaryItem> {
-    let milestones = Milestone::ALL.into_iter().filter_map(|m| {
-        loaded.incident.milestones.get(m).map(|at| SummaryItem {
-            at,
-            text: milestone_text(m).to_string(),
-            milestone: Some(m.name()),
-            internal: false,
-            exec: None,
-        })
-    });
     let entries = loaded
         .timeline
         .iter()
-        .filter(|e| keep(e))
+        .filter(|e| e.key)
         .map(|e| SummaryItem {
             at: e.at,
             text: e.text.clone(),
@@ -156,6 +136,24 @@ fn timeline_with_milestones(
             internal: e.internal,
             exec: Exec::parse(e.kind, &e.text),
         });
+    milestone_items(&loaded.incident.milestones, entries)
+}
+
+/// The milestones and `entries`, by time; at the same time the milestones come first, in
+/// lifecycle order, then the entries by text.
+pub(super) fn milestone_items(
+    milestones: &Milestones,
+    entries: impl Iterator<Item = SummaryItem>,
+) -> Vec<SummaryItem> {
+    let milestones = Milestone::ALL.into_iter().filter_map(|m| {
+        milestones.get(m).map(|at| SummaryItem {
+            at,
+            text: milestone_text(m).to_string(),
+            milestone: Some(m.name()),
+            internal: false,
+            exec: None,
+        })
+    });
     let rank = |i: &SummaryItem| {
         i.milestone
             .and_then(|name| Milestone::ALL.iter().position(|m| m.name() == name))
@@ -247,9 +245,6 @@ pub struct PostmortemContext<'a> {
     pub missing: Vec<String>,
 }
 
-/// The post-mortem sections a public report may show.
-const PUBLIC_SECTIONS: [&str; 3] = ["summary", "impact", "resolution"];
-
 /// A section's name in templates: its title in snake case.
 fn section_key(title: &str) -> String {
     title.to_lowercase().replace(' ', "_")
@@ -279,63 +274,17 @@ impl<'a> PostmortemContext<'a> {
             missing: pm.missing().into_iter().map(section_key).collect(),
         }
     }
-
-    /// What a public report may know of the post-mortem: its status, the public sections, and
-    /// each improvement's action, type and whether it is done.
-    fn public(pm: &'a Postmortem) -> Self {
-        let mut context = PostmortemContext::new(pm);
-        context.authors = &[];
-        context.issues = &[];
-        context.improvements = pm
-            .improvements
-            .iter()
-            .map(|i| Improvement {
-                owner: None,
-                due: None,
-                reference: None,
-                id: None,
-                done_on: None,
-                done_by: None,
-                unknown: Vec::new(),
-                ..i.clone()
-            })
-            .collect();
-        context.sections.retain(|key, _| {
-            postmortem::SECTIONS
-                .iter()
-                .any(|title| section_key(title) == *key)
-        });
-        for (key, body) in context.sections.iter_mut() {
-            if !PUBLIC_SECTIONS.contains(&key.as_str()) {
-                *body = "";
-            }
-        }
-        context.missing.clear();
-        context
-    }
 }
 
-/// What a report is rendered for.
+/// What a report for the team is rendered for.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
     pub authors: Vec<String>,
     pub audience: Option<String>,
-    pub public: bool,
     /// Where links to attachments start (percent-encoded, ending in `/`); `None`:
     /// `attachments/`, relative to the incident's directory.
     pub attachments_url: Option<String>,
 }
-
-/// Kinds of entries a public report may show: what happened, not how the team organised itself.
-const PUBLIC_KINDS: [Kind; 7] = [
-    Kind::Event,
-    Kind::Action,
-    Kind::Decision,
-    Kind::Observation,
-    Kind::Detection,
-    Kind::Milestone,
-    Kind::Status,
-];
 
 impl<'a> Context<'a> {
     pub fn new(
@@ -344,10 +293,6 @@ impl<'a> Context<'a> {
         clock: &Clock,
         options: Options,
     ) -> Context<'a> {
-        let public = options.public;
-        if public {
-            return Context::public(loaded, config, clock, options);
-        }
         let comms_due = loaded.due(config, clock);
         let base = attachments_base(&options);
         let next_update = options
@@ -361,7 +306,10 @@ impl<'a> Context<'a> {
                 .map(ReportEntry::from)
                 .collect(),
             summary_timeline: summary_timeline(loaded),
-            phases: phases(&loaded.incident.milestones),
+            phases: phases(
+                &loaded.incident.milestones,
+                loaded.incident.status.is_open().then(|| clock.now()),
+            ),
             roles: Roles::new(config, &loaded.incident, &loaded.roles, clock),
             comms: comms_order(&loaded.comms)
                 .into_iter()
@@ -377,7 +325,7 @@ impl<'a> Context<'a> {
             audience: options.audience,
             next_update,
             authors: options.authors,
-            public,
+            public: false,
             now: clock.now(),
             timezone: config.timezone.trim().to_string(),
             cadence: cadence(config, &loaded.incident.severity),
@@ -389,85 +337,9 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// The context of a public report, built from the public part of the incident only, so no
-    /// template can show what was left behind: no internal entries, no entries about how the team
-    /// organised itself, no updates to other audiences, no pending changes, no roles, tags, type or
-    /// links, and of the post-mortem only its summary, impact, resolution and the improvements'
-    /// actions. The fields keep their shape (empty where nothing is public), so one template can
-    /// render both kinds of report.
-    fn public(loaded: &'a Loaded, config: &Config, clock: &Clock, options: Options) -> Context<'a> {
-        let base = attachments_base(&options);
-        let audience = options.audience;
-        let policy = config.public_entries;
-        let for_audience = |name: &str| audience.as_deref() == Some(name);
-        let mut comms_due = loaded.due(config, clock);
-        comms_due.retain(|d| for_audience(&d.audience));
-        let mut incident = IncidentView::new(&loaded.id, &loaded.incident, &[], config);
-        incident.tags = &[];
-        incident.links = &[];
-        // How the team classed it (a game day, a false alarm) is not for customers.
-        incident.kind = "";
-        incident.roles.clear();
-        // The impact stays on purpose: which services, regions and customers were hit is what
-        // customers need to know, and none of it names a person (any name typed into it is
-        // replaced like everywhere else, see `into_value`).
-        incident.impact = ImpactView::from(&loaded.incident.impact);
-        Context {
-            incident,
-            timeline: report_order(&loaded.timeline)
-                .into_iter()
-                .filter(|e| public_entry(e, policy))
-                .map(|e| {
-                    let report = ReportEntry::from(e);
-                    ReportEntry {
-                        entry: EntryView {
-                            by: NAME_REPLACEMENT,
-                            reference: None,
-                            ..report.entry
-                        },
-                        ..report
-                    }
-                })
-                .collect(),
-            summary_timeline: timeline_with_milestones(loaded, |e| public_entry(e, policy)),
-            phases: phases(&loaded.incident.milestones),
-            roles: Roles::new(config, &loaded.incident, &[], clock),
-            comms: comms_order(&loaded.comms)
-                .into_iter()
-                .filter(|c| for_audience(&c.audience))
-                .map(|c| CommsView {
-                    by: NAME_REPLACEMENT,
-                    ..CommsView::from(c)
-                })
-                .collect(),
-            next_update: comms_due.first().cloned(),
-            comms_due,
-            pending_changes: Vec::new(),
-            postmortem: loaded.postmortem.as_ref().map(PostmortemContext::public),
-            audience,
-            authors: Vec::new(),
-            public: true,
-            now: clock.now(),
-            timezone: config.timezone.trim().to_string(),
-            cadence: cadence(config, &loaded.incident.severity),
-            next_update_by: next_update_by(loaded, config, clock),
-            severity_changes: severity_changes(&loaded.timeline),
-            sla: Vec::new(),
-            attachments: attachments(loaded, &base, |e| !e.internal),
-            runbooks: Vec::new(),
-        }
-    }
-
-    /// The context as a template value. A public context loses every field that names people
-    /// (`by`, `owner`, `person`, `authors`, roles), and every name that appears in the
-    /// incident's files is replaced in all text, so no template can print one.
-    pub fn into_value(self, people: &[String]) -> Value {
-        if !self.public {
-            return Value::from(minijinja::value::Serde(self));
-        }
-        let mut json = serde_json::to_value(&self).expect("contexts serialize");
-        scrub(&mut json, &Names::new(people));
-        Value::from(minijinja::value::Serde(json))
+    /// The context as a template value.
+    pub fn into_value(self) -> Value {
+        Value::from(minijinja::value::Serde(self))
     }
 }
 
@@ -485,21 +357,6 @@ fn next_update_by(loaded: &Loaded, config: &Config, clock: &Clock) -> Option<Tim
     (loaded.incident.status.is_open()).then(|| clock.now() + config.cadence_for(severity).max.0)
 }
 
-/// Whether a public report may show an entry: never an internal one, only kinds that say what
-/// happened, and, by the repository's policy, only key entries or all of them.
-fn public_entry(e: &TimelineEntry, policy: PublicEntries) -> bool {
-    !e.internal
-        && PUBLIC_KINDS.contains(&e.kind)
-        && (e.key || policy == PublicEntries::All)
-        && !is_opening(e)
-}
-
-/// The entry `inc open` writes (`Opened "TITLE" as SEV2`): it quotes the team's title, which
-/// public reports replace with `public_title`.
-fn is_opening(e: &TimelineEntry) -> bool {
-    e.kind == Kind::Status && e.text.starts_with("Opened \"")
-}
-
 /// Updates by time, then audience and message, the same on every clone.
 fn comms_order(comms: &[CommsEntry]) -> Vec<&CommsEntry> {
     let mut sorted: Vec<&CommsEntry> = comms.iter().collect();
@@ -507,7 +364,7 @@ fn comms_order(comms: &[CommsEntry]) -> Vec<&CommsEntry> {
     sorted
 }
 
-fn cadence(config: &Config, severity: &str) -> CadenceView {
+pub(super) fn cadence(config: &Config, severity: &str) -> CadenceView {
     let cadence = config.cadence_for(severity);
     CadenceView {
         min: cadence.min.0.as_secs(),
@@ -515,13 +372,27 @@ fn cadence(config: &Config, severity: &str) -> CadenceView {
     }
 }
 
-/// The phases between known milestones, in order.
-fn phases(m: &crate::model::Milestones) -> Vec<Phase> {
+/// The phases between known milestones, in order; while the incident is open (`until`: now),
+/// the phase it is in runs to now.
+pub(super) fn phases(m: &Milestones, until: Option<Time>) -> Vec<Phase> {
     let until_mitigated = m.mitigated.or(m.resolved);
+    let ongoing = |end: Option<Time>, next_known: bool| end.or(until.filter(|_| !next_known));
     [
-        ("Undetected", m.started, m.detected),
-        ("Detected, not yet mitigated", m.detected, until_mitigated),
-        ("Mitigated, not yet resolved", m.mitigated, m.resolved),
+        (
+            "Undetected",
+            m.started,
+            ongoing(m.detected, until_mitigated.is_some()),
+        ),
+        (
+            "Detected, not yet mitigated",
+            m.detected,
+            ongoing(until_mitigated, m.resolved.is_some()),
+        ),
+        (
+            "Mitigated, not yet resolved",
+            m.mitigated,
+            ongoing(m.resolved, false),
+        ),
     ]
     .into_iter()
     .filter_map(|(name, from, to)| {

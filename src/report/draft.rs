@@ -1,30 +1,40 @@
 //! The draft of a status update for one audience (`inc comms --draft`): the `update` template,
-//! rendered as `inc report --template update --audience A` renders it.
+//! rendered as `inc report --template update --audience A` renders it. A draft to a public
+//! audience is built from the public model.
 
 use anyhow::Result;
 
-use super::{Context, Options};
+use super::{Context, Options, PublicContext, PublicOptions};
+use crate::names::Names;
+use crate::public;
 use crate::store::Store;
 use crate::time::Clock;
 use crate::views::Loaded;
-
-/// The audience whose updates never show internal entries or names (as in `inc report`).
-const PUBLIC_AUDIENCE: &str = "customers";
 
 /// The `update` template (the repository's own, if it overrides it) for `audience`, trimmed to
 /// what would be sent.
 pub fn update_draft(store: &Store, id: &str, audience: &str, clock: &Clock) -> Result<String> {
     let template = super::find(store.root(), "update")?;
-    let zone = store.config().report_zone()?;
+    let config = store.config();
+    let zone = config.report_zone()?;
     let loaded = Loaded::load(store, id)?;
-    let options = Options {
-        authors: Vec::new(),
-        audience: Some(audience.to_string()),
-        public: audience == PUBLIC_AUDIENCE,
-        attachments_url: None,
+    let text = if config.is_public_audience(audience) {
+        let names = Names::new(&public::people::of_incident(store, &loaded)?);
+        let incident = public::Incident::build(&loaded, config, clock, &names);
+        let options = PublicOptions {
+            audience: Some(audience.to_string()),
+            attachments_url: None,
+        };
+        let context = PublicContext::new(&incident, &config.timezone, clock, options);
+        super::render(&template, context.into_value(), &zone)?
+    } else {
+        let options = Options {
+            authors: Vec::new(),
+            audience: Some(audience.to_string()),
+            attachments_url: None,
+        };
+        let context = Context::new(&loaded, config, clock, options);
+        super::render(&template, context.into_value(), &zone)?
     };
-    let context = Context::new(&loaded, store.config(), clock, options);
-    let people = loaded.people();
-    let text = super::render(&template, context.into_value(&people), &zone)?;
     Ok(text.trim().to_string())
 }

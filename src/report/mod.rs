@@ -19,7 +19,7 @@ mod attachments;
 mod context;
 mod draft;
 mod html;
-mod redaction;
+mod public;
 
 pub use attachments::{AttachmentView, percent_encode};
 pub use context::{
@@ -28,8 +28,7 @@ pub use context::{
 };
 pub use draft::update_draft;
 pub use html::to_html;
-pub use redaction::redact;
-pub use redaction::scrub_people;
+pub use public::{PublicContext, PublicOptions};
 
 /// Templates compiled into the binary: (name, file name, source).
 const BUILT_IN: &[(&str, &str, &str)] = &[

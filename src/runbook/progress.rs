@@ -268,6 +268,7 @@ mod tests {
             reference: Some(reference.into()),
             key: false,
             internal: true,
+            public: false,
             attachment: None,
             text: String::new(),
         }

@@ -19,9 +19,9 @@ pub fn atom(site: &Site) -> String {
     for e in &site.incidents {
         chosen.push((e.updated, format!("urn:inc:incident:{}", e.id), e, None));
         if site.public {
-            for (n, (at, _)) in e.updates.iter().enumerate() {
+            for (n, update) in e.updates.iter().enumerate() {
                 let id = format!("urn:inc:incident:{}:update:{}", e.id, n + 1);
-                chosen.push((*at, id, e, Some(n)));
+                chosen.push((update.at, id, e, Some(n)));
             }
         }
     }
@@ -51,7 +51,7 @@ pub fn atom(site: &Site) -> String {
                 }
                 Some(n) => {
                     entry.set_title(Text::plain(clean(&format!("Update: {}", e.title))));
-                    let message = &e.updates[n].1;
+                    let message = &e.updates[n].text;
                     entry.set_summary(Some(Text::plain(clean(message.trim()))));
                 }
             }

@@ -14,6 +14,7 @@ use crate::stats::Group;
 use crate::time::{Time, format_duration};
 
 mod charts;
+pub mod entry;
 mod feed;
 mod stats;
 mod write;
@@ -27,19 +28,27 @@ pub struct Page {
     pub bytes: Vec<u8>,
 }
 
-/// One incident as the site lists it. For a public site every text here comes from what the
-/// external report may show (the public title, names replaced, no tags).
+/// One incident as the site lists it. For a public site every text here comes from the public
+/// model ([`crate::public::Incident`]): its public id, title and summary, names replaced, no tags.
 #[derive(Clone, Debug)]
 pub struct Entry {
+    /// The incident's id (its public id on a public site).
     pub id: String,
     /// Its page, relative to the site's root (`incidents/ID.html`).
     pub page: String,
     pub title: String,
+    /// Its severity (the public label on a public site).
     pub severity: String,
+    /// The severity's place in `severities` (0: the worst).
+    pub rank: usize,
+    /// How the services it hits show while it is open.
+    pub state: crate::model::severity::ServiceState,
     pub status: String,
     pub open: bool,
     /// When it began (started, else detected, else opened), and as shown in the site's zone.
     pub began: Time,
+    /// When it was resolved.
+    pub ended: Option<Time>,
     pub began_shown: String,
     /// `YYYY-MM` in the site's zone.
     pub month: String,
@@ -50,8 +59,8 @@ pub struct Entry {
     pub summary: String,
     /// The last time anything about it was written (an entry, an update, a milestone).
     pub updated: Time,
-    /// Updates sent to customers (public sites put them in the feed): when, and the message.
-    pub updates: Vec<(Time, String)>,
+    /// Updates sent to public audiences (public sites show them and put them in the feed).
+    pub updates: Vec<Update>,
     /// Its follow-ups (post-mortem Improvements): open and done.
     pub followups_open: usize,
     pub followups_done: usize,
@@ -65,6 +74,15 @@ pub struct Entry {
     pub phase_chart: Option<String>,
     /// Attached files the page links to: path relative to the site's root, and bytes.
     pub attachments: Vec<Page>,
+}
+
+/// An update to a public audience as the public site shows it.
+#[derive(Clone, Debug)]
+pub struct Update {
+    pub at: Time,
+    /// The incident's status when it was sent.
+    pub status: String,
+    pub text: String,
 }
 
 /// One logbook entry as the internal site shows it.

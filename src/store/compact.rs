@@ -35,6 +35,7 @@ struct Stored {
     opened: Stamp,
     summary: String,
     public_title: String,
+    public_summary: String,
     impact: (String, Vec<String>, String, Vec<String>),
     tags: Vec<String>,
     links: Vec<(String, Option<String>)>,
@@ -61,6 +62,7 @@ pub fn encode(incident: &Incident) -> Option<Vec<u8>> {
         opened,
         summary,
         public_title,
+        public_summary,
         impact,
         tags,
         links,
@@ -90,6 +92,7 @@ pub fn encode(incident: &Incident) -> Option<Vec<u8>> {
         opened: time(*opened),
         summary: summary.clone(),
         public_title: public_title.clone(),
+        public_summary: public_summary.clone(),
         impact: (
             impact_summary.clone(),
             services.clone(),
@@ -135,6 +138,7 @@ pub fn decode(bytes: &[u8]) -> Option<Incident> {
         opened: untime(stored.opened)?,
         summary: stored.summary,
         public_title: stored.public_title,
+        public_summary: stored.public_summary,
         impact: Impact {
             summary: impact_summary,
             services,

@@ -97,6 +97,7 @@ impl Store {
         let problems = [
             config.severity_definitions_problem(),
             config.webhooks_problem(),
+            config.public_problem(),
         ];
         if let Some((at, message)) = problems.into_iter().flatten().next() {
             let at: Vec<&str> = at.iter().map(String::as_str).collect();

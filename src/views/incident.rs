@@ -35,6 +35,8 @@ pub struct IncidentView<'a> {
     pub summary: &'a str,
     /// The headline for customers; `""` when not set.
     pub public_title: &'a str,
+    /// What happened, written for customers; `""` when not set.
+    pub public_summary: &'a str,
     pub impact: ImpactView<'a>,
     /// The services hit (the same as `impact.services`), for filtering scripts.
     pub services: &'a [String],
@@ -125,6 +127,7 @@ impl<'a> IncidentView<'a> {
             opened: incident.opened,
             summary: &incident.summary,
             public_title: &incident.public_title,
+            public_summary: &incident.public_summary,
             impact: ImpactView::from(&incident.impact),
             services: &incident.impact.services,
             tags: &incident.tags,

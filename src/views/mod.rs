@@ -92,7 +92,12 @@ impl Loaded {
         let mut authors: Vec<String> = Vec::new();
         if let Some(pm) = &self.postmortem {
             authors.extend(pm.front.authors.iter().cloned());
-            authors.extend(pm.improvements.iter().filter_map(|i| i.owner.clone()));
+            authors.extend(
+                pm.improvements
+                    .iter()
+                    .flat_map(|i| [i.owner.clone(), i.done_by.clone()])
+                    .flatten(),
+            );
         }
         crate::model::people(&self.timeline, &self.roles, &self.comms, &authors)
     }
@@ -130,6 +135,8 @@ pub struct EntryView<'a> {
     pub reference: Option<&'a str>,
     pub key: bool,
     pub internal: bool,
+    /// Marked for customers (`inc log --public`).
+    pub public: bool,
     pub text: &'a str,
     /// The file the entry attached (`inc attach`), by its name in the incident's `attachments/`
     /// directory; `null` for other entries.
@@ -147,6 +154,7 @@ impl<'a> From<&'a TimelineEntry> for EntryView<'a> {
             reference: e.reference.as_deref(),
             key: e.key,
             internal: e.internal,
+            public: e.public,
             text: &e.text,
             attachment: e.attachment.as_deref(),
         }

@@ -35,7 +35,7 @@ fn demo_replays_an_incident_through_the_real_commands() {
             .unwrap();
         String::from_utf8(out.stdout).unwrap()
     };
-    assert_eq!(git(&["rev-list", "--count", "HEAD"]).trim(), "31");
+    assert_eq!(git(&["rev-list", "--count", "HEAD"]).trim(), "32");
     assert_eq!(git(&["status", "--porcelain"]), "");
     // The post-mortem was written, reviewed and passes the checks.
     assert_eq!(shown["postmortem"]["status"], "in-review");

@@ -553,7 +553,7 @@ fn public_reports_show_no_type_link_or_edit() {
     let repo = Repo::with_incident();
     let config = repo
         .read(".inc.yaml")
-        .replace("public_entries: key", "public_entries: all");
+        .replace("public_entries: marked", "public_entries: all");
     repo.write(".inc.yaml", &config);
     repo.ok(&["open", "Failover drill", "--type", "game-day"]);
     repo.ok(&[

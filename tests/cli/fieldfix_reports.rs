@@ -47,10 +47,13 @@ fn update_drafts_are_prose_with_the_next_update_from_the_severity_cadence() {
     let repo = sev1();
     for audience in ["executives", "customers"] {
         let draft = report(&repo, &["-t", "update", "--audience", audience]);
-        assert!(
-            draft.contains("We are investigating: 40% of checkouts fail.\n"),
-            "{audience}: {draft}"
-        );
+        // Customers never read the team's summary: only what was written for them.
+        let expected = if audience == "customers" {
+            "We are investigating a problem affecting our service.\n"
+        } else {
+            "We are investigating: 40% of checkouts fail.\n"
+        };
+        assert!(draft.contains(expected), "{audience}: {draft}");
         for shell in ["$ ", "sh -c", "exit 0", "exit"] {
             assert!(!draft.contains(shell), "{audience} sees {shell:?}: {draft}");
         }
@@ -193,11 +196,21 @@ fn the_external_report_uses_the_public_title_and_impact_and_follows_the_status()
         "{external}"
     );
 
-    // Without a public title the headline is not the team's title either.
+    // Without a public title the headline is not the team's title either: the impact and the
+    // date, in the repository's wording.
     let repo = Repo::with_incident();
     let external = report(&repo, &["-t", "external"]);
     assert!(
-        external.starts_with("# Service disruption on 2026-11-22\n"),
+        external.starts_with("# Disruption to our service on 2026-11-22\n"),
+        "{external}"
+    );
+    repo.ok(&["impact", "--service", "checkout-api,payments"]);
+    let config =
+        repo.read(".inc.yaml") + "public:\n  title: \"{services}: service disruption ({date})\"\n";
+    repo.write(".inc.yaml", &config);
+    let external = report(&repo, &["-t", "external"]);
+    assert!(
+        external.starts_with("# checkout-api and payments: service disruption (2026-11-22)\n"),
         "{external}"
     );
 }
@@ -208,10 +221,11 @@ fn public_entries_follow_the_repository_policy() {
     repo.ok(&[
         "log",
         "--at",
-        "14:10",
-        "--key",
+        "14:09",
+        "--public",
         "Payments are being retried",
     ]);
+    repo.ok(&["log", "--at", "14:10", "--key", "Handed the bridge to bob"]);
     repo.ok(&["log", "--at", "14:11", "Restarted the checkout workers"]);
     repo.ok(&[
         "log",
@@ -226,11 +240,14 @@ fn public_entries_follow_the_repository_policy() {
         external.contains("| Payments are being retried |"),
         "{external}"
     );
-    assert!(
-        !external.contains("Restarted the checkout workers"),
-        "{external}"
-    );
-    assert!(!external.contains("88123"), "{external}");
+    // --key is for the summary timeline: it does not make an entry public.
+    for hidden in [
+        "Handed the bridge",
+        "Restarted the checkout workers",
+        "88123",
+    ] {
+        assert!(!external.contains(hidden), "{hidden}: {external}");
+    }
     // A template sees the same: public entries only.
     repo.write(
         ".inc/templates/entries.md",
@@ -241,10 +258,25 @@ fn public_entries_follow_the_repository_policy() {
         "Payments are being retried\n"
     );
 
-    let config = repo
-        .read(".inc.yaml")
-        .replace("public_entries: key", "public_entries: all");
-    repo.write(".inc.yaml", &config);
+    // A repository made before --public existed says `key`: its key entries stay private.
+    let policy = |value: &str| {
+        let config: String = repo
+            .read(".inc.yaml")
+            .lines()
+            .map(|line| match line.starts_with("public_entries:") {
+                true => format!("public_entries: {value}\n"),
+                false => format!("{line}\n"),
+            })
+            .collect();
+        repo.write(".inc.yaml", &config);
+        report(&repo, &["-t", "entries", "--audience", "customers"])
+    };
+    assert_eq!(policy("key"), "Payments are being retried\n");
+    assert_eq!(
+        policy("marked-and-key"),
+        "Payments are being retried\nHanded the bridge to bob\n"
+    );
+    policy("all");
     let external = report(&repo, &["-t", "external"]);
     assert!(
         external.contains("| Restarted the checkout workers |"),

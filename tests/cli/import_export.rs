@@ -430,12 +430,31 @@ fn export_public_names_no_one_and_hides_internal_entries() {
         value.get("roles").is_none() && value.get("tags").is_none(),
         "{value}"
     );
-    assert!(public.contains("Paged the db team"), "{public}");
+    // A key entry is for the team's summary timeline; only entries marked public go out.
+    assert!(!public.contains("Paged the db team"), "{public}");
     assert!(public.contains("We are on it"), "{public}");
+    // Its id and title hold no word of the team's title; it says it is public.
+    let id = value["id"].as_str().unwrap();
+    assert!(
+        id.starts_with("2026-11-22-") && !id.contains("checkout"),
+        "{id}"
+    );
+    assert_eq!(value["title"], "Disruption to checkout-api on 2026-11-22");
+    assert_eq!(value["public"], true);
+    assert!(!public.contains("Checkout API down"), "{public}");
     let csv = repo.ok(&["export", "--public", "--format", "csv"]);
     assert!(
-        !csv.contains("checkout;") && !csv.contains("Carol"),
+        !csv.contains("checkout;") && !csv.contains("Carol") && !csv.contains("Checkout API"),
         "{csv}"
+    );
+    // It is one-way: inc import says so instead of making a record without people.
+    repo.write("public.jsonl", &public);
+    let other = Repo::new();
+    let file = repo.path("public.jsonl");
+    let err = other.fails(1, &["import", file.to_str().unwrap(), "--format", "json"]);
+    assert!(
+        err.contains("public export") && err.contains("one-way"),
+        "{err}"
     );
 }
 

@@ -41,14 +41,14 @@ fn every_built_in_template_renders_the_incident() {
 #[test]
 fn the_external_report_leaks_no_internal_entry_and_no_name() {
     let repo = demo();
-    // Make it harder: a key entry that names people, and an internal key entry.
+    // Make it harder: a public entry that names people, and an internal key entry.
     repo.ok(&[
         "-C",
         "d",
         "log",
         "-i",
         DEMO,
-        "--key",
+        "--public",
         "--at",
         "2026-11-21T20:40:00Z",
         "Alice and bob restarted the pool",

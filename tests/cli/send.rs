@@ -236,6 +236,60 @@ fn teams_gets_a_message_card_and_json_the_whole_update() {
     );
 }
 
+/// A post to a public audience is built from the public model: the public id and title, the
+/// public severity label, nobody as its author, names in the message replaced.
+#[test]
+fn a_post_to_customers_carries_nothing_internal() {
+    for style in ["json", "teams"] {
+        let server = Server::start(200, false);
+        let repo = repo_with(&format!("    url: {}\n    style: {style}\n", server.url()));
+        repo.ok(&["role", "comms-lead", "Carol Git"]);
+        repo.ok(&[
+            "comms",
+            "Carol is looking into it; next update from C. Git soon",
+            "--to",
+            "customers",
+            "--channel",
+            "chat",
+            "--send",
+            "--by",
+            "Carol Git",
+        ]);
+        let body = &server.requests()[0].body;
+        for internal in [
+            "checkout-api-down",
+            "Checkout API down",
+            "Carol",
+            "Git",
+            "SEV2",
+        ] {
+            assert!(
+                !body.contains(internal),
+                "{style} posts {internal:?}: {body}"
+            );
+        }
+        assert!(
+            body.contains("Disruption to our service on 2026-11-22"),
+            "{style}: {body}"
+        );
+        assert!(
+            body.contains("a team member is looking into it; next update from a team member soon"),
+            "{style}: {body}"
+        );
+        if style == "json" {
+            let sent: serde_json::Value = serde_json::from_str(body).unwrap();
+            assert_eq!(sent["severity"], "Partial outage");
+            assert_eq!(sent["by"], "a team member");
+            assert!(
+                sent["incident"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("2026-11-22-")
+            );
+        }
+    }
+}
+
 #[test]
 fn a_500_is_recorded_shown_by_status_and_retried() {
     let server = Server::start(500, false);
@@ -460,7 +514,9 @@ fn draft_prints_the_update_template_and_records_only_with_send() {
     let before = repo.state();
     let draft = repo.ok(&["comms", "--draft", "--to", "customers"]);
     assert!(
-        draft.starts_with("**Investigating:** Checkout API down\n\nWe are investigating"),
+        draft.starts_with(
+            "**Investigating:** Disruption to our service on 2026-11-22\n\nWe are investigating"
+        ),
         "{draft}"
     );
     assert_eq!(repo.state(), before, "a draft alone records nothing");

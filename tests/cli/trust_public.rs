@@ -21,21 +21,21 @@ fn named() -> Repo {
         "bob",
         "--at",
         "14:10",
-        "--key",
+        "--public",
         "Paged the db team",
     ]);
     repo.ok(&[
         "log",
         "--at",
         "14:20",
-        "--key",
+        "--public",
         "Bob's rollback and Bob’s retry failed; we will ask Carol, then Git (git push is fine)",
     ]);
     repo.ok(&[
         "log",
         "--at",
         "14:25",
-        "--key",
+        "--public",
         "WILL and Élodie (NFC) and ÉLODIE agreed with CAROL GIT; Caroline and bobby are not people here",
     ]);
     repo
@@ -96,9 +96,9 @@ fn the_public_context_holds_only_public_data() {
         "--key",
         "SECRET-INTERNAL vendor ticket",
     ]);
-    repo.ok(&["log", "--key", "--kind", "action", "Restarted the pool"]);
-    // Not a key entry: by the default policy (`public_entries: key`) it stays out.
-    repo.ok(&["log", "SECRET-UNKEYED checked the dashboards"]);
+    repo.ok(&["log", "--public", "--kind", "action", "Restarted the pool"]);
+    // Key but not public: by the default policy (`public_entries: marked`) it stays out.
+    repo.ok(&["log", "--key", "SECRET-KEYED checked the dashboards"]);
     repo.ok(&["change", "request", "SECRET-CHANGE restart the primary"]);
     repo.ok(&["comms", "--to", "internal", "SECRET-COMMS bridge is open"]);
     repo.ok(&["comms", "--to", "customers", "We are looking into it"]);
@@ -109,7 +109,7 @@ fn the_public_context_holds_only_public_data() {
         .replace("authors: [\"alice\"]", "authors: [\"alice\", \"Dana Rook\"]")
         .replace(
             "## Impact\n",
-            "## Impact\n\nPUBLIC-IMPACT checkout failed for everyone.\n",
+            "## Impact\n\n<!-- inc:public -->\nPUBLIC-IMPACT checkout failed for everyone.\n",
         )
         .replace(
             "## Root cause\n",
@@ -122,7 +122,7 @@ fn the_public_context_holds_only_public_data() {
         )
         .replace(
             "## Improvements\n",
-            "## Improvements\n\n- [ ] PUBLIC-ACTION alert on saturation (owner: Dana Rook, due: 2026-12-01, type: prevent, ref: SECRET-REF)\n",
+            "## Improvements\n\n<!-- inc:public -->\n- [ ] PUBLIC-ACTION alert on saturation (owner: Dana Rook, due: 2026-12-01, type: prevent, ref: SECRET-REF)\n",
         )
         .replace(
             "### What went well\n",
@@ -253,7 +253,7 @@ fn redaction_is_one_pass_for_many_people_and_a_long_logbook() {
     while timeline.len() < 2_000_000 {
         let by = &people[n % 200];
         let other = &people[(n * 7) % 200];
-        let key = if n % 100 == 0 { "  key: true\n" } else { "" };
+        let key = if n % 100 == 0 { "  public: true\n" } else { "" };
         timeline.push_str(&format!(
             "- id: g{n:06}\n  at: \"2026-11-22T14:{:02}:00+00:00\"\n  by: {by}\n  kind: event\n{key}  text: {} asked {by} to check the pool again; errors still at {} per cent\n",
             n % 30 + 5,

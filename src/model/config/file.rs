@@ -22,6 +22,8 @@ default_severity: SEV3
 # What each severity means (`inc sev --list`; `inc open` offers them on a terminal), and whether
 # a resolved incident owes a post-mortem: `postmortem: required` (the default) or `optional`.
 # `postmortem_due_days: N` overrides the top-level postmortem_due_days for one severity.
+# `public_label` is what customers read instead of the name; `public_state` how the status page
+# (inc site --public) shows the services an open incident hits: outage, degraded or operational.
 severity_definitions:
   SEV1:
     description: "Critical: a core service is down or data is at risk"
@@ -30,6 +32,8 @@ severity_definitions:
       - data loss, corruption or a security breach
       - no workaround
     postmortem: required
+    public_label: Major outage
+    public_state: outage
   SEV2:
     description: "Major: a core service is badly degraded or down for some customers"
     criteria:
@@ -37,18 +41,24 @@ severity_definitions:
       - severe slowness or errors that customers notice
       - a workaround exists but is costly
     postmortem: required
+    public_label: Partial outage
+    public_state: outage
   SEV3:
     description: "Minor: a limited or partial problem"
     criteria:
       - a non-core feature is impaired
       - few customers affected, or a workaround exists
     postmortem: required
+    public_label: Degraded performance
+    public_state: degraded
   SEV4:
     description: "Low: no customer impact yet"
     criteria:
       - a risk to fix before it grows (a failed redundancy, a near-miss)
       - cosmetic problems
     postmortem: required
+    public_label: Minor issue
+    public_state: degraded
 
 # Roles people hold during an incident (`inc role ROLE PERSON`).
 roles: [incident-lead, technical-lead, technical-assist, scribe, comms-lead, tester]
@@ -75,6 +85,7 @@ postmortem_due_days: 5
 # aliases:
 #   roles: {{boss: incident-lead}}
 #   channels: {{slack: chat}}
+#   people: {{jdoe: Jane Doe}}    (other names people go by; public outputs replace them too)
 
 # Service level targets (none by default): per severity, or `default` for the others, how soon
 # an incident must be acknowledged (respond) and resolved, counted from its detection. E.g.:
@@ -85,9 +96,18 @@ postmortem_due_days: 5
 # The time zone of the times in reports and post-mortems (an IANA name, like Europe/Berlin).
 timezone: UTC
 
-# Which logbook entries public (customer) reports show besides the milestones: `key` (entries
-# logged with --key) or `all`. Entries logged with --internal are never shown.
-public_entries: key
+# Which logbook entries public outputs (the external report, updates to customers, inc site
+# --public, inc export --public) show besides the milestones and the updates to customers:
+# `marked` (entries logged with --public), `marked-and-key` (and entries logged with --key, as
+# before --public existed) or `all`. Entries logged with --internal are never shown.
+public_entries: marked
+
+# What leaves the team (docs/site.md). An incident without a public_title is called by this
+# title outside, {{services}} being the services hit (or no_services) and {{date}} the day it began.
+# public:
+#   audiences: [customers]
+#   title: "Disruption to {{services}} on {{date}}"
+#   no_services: our service
 
 # Kinds of incident (`inc open --type TYPE`); `incident` is the type of every incident that does
 # not name one. `inc stats` leaves out the types with exclude_from_metrics (unless --include-all);

@@ -10,12 +10,14 @@ use crate::error::Error;
 use crate::time::Interval;
 
 mod file;
+mod public;
 mod size;
 #[cfg(test)]
 mod tests;
 mod webhooks;
 
 pub use file::default_file;
+pub use public::{PublicConfig, PublicEntries, SUMMARY_MAX, TITLE_MAX};
 pub use size::Size;
 pub use webhooks::{Style, Webhook, url_problem};
 
@@ -51,10 +53,15 @@ pub struct Config {
     pub postmortem_due_days: u32,
     /// The time zone reports and post-mortems are written in (an IANA name like Europe/Berlin).
     pub timezone: String,
-    /// Which logbook entries public reports may show (besides the milestones).
+    /// Which logbook entries public outputs show (besides the milestones and the updates to
+    /// public audiences).
     pub public_entries: PublicEntries,
+    /// What leaves the team: the public audiences, the wording of neutral public titles.
+    #[serde(skip_serializing_if = "PublicConfig::is_default")]
+    pub public: PublicConfig,
     /// Other names people may type for severities, roles, audiences and channels (alias → name),
-    /// on top of the built-in ones (`IC` for incident-lead, `exec` for executives …).
+    /// on top of the built-in ones (`IC` for incident-lead, `exec` for executives …), and the
+    /// other names people go by.
     #[serde(skip_serializing_if = "Aliases::is_empty")]
     pub aliases: Aliases,
     /// Service level targets per severity (or `default`): how soon an incident must be
@@ -157,6 +164,10 @@ pub struct Aliases {
     pub audiences: BTreeMap<String, String>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub channels: BTreeMap<String, String>,
+    /// Other names people go by (handle → name, like `jdoe: Jane Doe`): public outputs replace
+    /// both, as they replace every name inc knows.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub people: BTreeMap<String, String>,
 }
 
 impl Aliases {
@@ -165,18 +176,8 @@ impl Aliases {
             && self.roles.is_empty()
             && self.audiences.is_empty()
             && self.channels.is_empty()
+            && self.people.is_empty()
     }
-}
-
-/// The logbook entries a public report may show. Internal entries never are.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum PublicEntries {
-    /// Only key entries (`inc log --key`): the summary timeline, which someone chose to tell.
-    #[default]
-    Key,
-    /// Every entry that is not internal: the logbook is written for customers to read.
-    All,
 }
 
 /// Updates go out at most every `min` and at least every `max`.
@@ -228,7 +229,8 @@ impl Default for Config {
             ]),
             postmortem_due_days: 5,
             timezone: "UTC".into(),
-            public_entries: PublicEntries::Key,
+            public_entries: PublicEntries::Marked,
+            public: PublicConfig::default(),
             aliases: Aliases::default(),
             sla: BTreeMap::new(),
             types: default_types(),
@@ -326,6 +328,9 @@ impl Config {
             }
         }
         self.validate_sla()?;
+        if let Some((_, problem)) = self.public_problem() {
+            return Err(Error::state(format!(".inc.yaml: {problem}")));
+        }
         if let Some((_, problem)) = self.webhooks_problem() {
             return Err(Error::state(format!(".inc.yaml: {problem}")));
         }
@@ -478,6 +483,13 @@ impl Config {
                         names.join(", ")
                     )));
                 }
+            }
+        }
+        for (alias, name) in &self.aliases.people {
+            if alias.trim().is_empty() || name.trim().is_empty() {
+                return Err(Error::state(format!(
+                    ".inc.yaml: aliases.people has an empty name: write each as handle: Full Name (\"{alias}\": \"{name}\")"
+                )));
             }
         }
         Ok(())

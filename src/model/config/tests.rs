@@ -110,9 +110,9 @@ fn configured_aliases_name_configured_names() {
         assert!(err.contains(message), "{err}");
     }
     let err =
-        crate::model::from_yaml::<Config>(Path::new(".inc.yaml"), "aliases: {people: {a: b}}")
+        crate::model::from_yaml::<Config>(Path::new(".inc.yaml"), "aliases: {peeple: {a: b}}")
             .unwrap_err();
-    assert!(err.to_string().contains("unknown field `people`"), "{err}");
+    assert!(err.to_string().contains("unknown field `peeple`"), "{err}");
 }
 
 #[test]

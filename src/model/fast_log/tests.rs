@@ -113,6 +113,7 @@ fn what_inc_writes_takes_the_fast_path() {
             reference: None,
             key: n % 2 == 0,
             internal: n % 3 == 0,
+            public: n % 5 == 0,
             attachment: None,
             text: text.to_string(),
         };

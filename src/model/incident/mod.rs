@@ -29,9 +29,13 @@ pub struct Incident {
     pub opened: Time,
     #[serde(default)]
     pub summary: String,
-    /// The headline customers see in public reports; the title is for the team.
+    /// The headline customers see in public outputs; the title is for the team.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub public_title: String,
+    /// What happened, written for customers (`inc edit --public-summary`): public outputs show
+    /// it, never `summary`. Absent in files written before it existed.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub public_summary: String,
     /// Who and what was affected, in words fit for customers.
     #[serde(default, skip_serializing_if = "Impact::is_empty")]
     pub impact: Impact,

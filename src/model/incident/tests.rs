@@ -120,6 +120,7 @@ fn writes_every_key_in_a_fixed_order() {
         opened: t("2026-11-22T14:05:00+01:00").unwrap(),
         summary: String::new(),
         public_title: String::new(),
+        public_summary: String::new(),
         impact: Impact::default(),
         tags: vec!["checkout".into()],
         links: vec![],
