@@ -258,9 +258,13 @@ fn page_name(id: &str, public: bool, name_words: &BTreeSet<String>) -> String {
     )
 }
 
-/// An attached file copied into the site, beside the incident's page; `None` (with a warning)
-/// when it is missing, a link, or too large.
+/// An attached file copied into the site, beside the incident's page; `None` for a type a
+/// browser could run (the page names it as not published, see [`crate::store::attachment_type`]),
+/// and (with a warning) when it is missing, a link, or too large.
 fn attachment(store: &Store, id: &str, name: &str, page_name: &str) -> Option<Page> {
+    if !crate::store::attachment_type(name).is_published() {
+        return None;
+    }
     let path = store.incident_dir(id).join(ATTACHMENTS_DIR).join(name);
     let ok = refuse_links(store.root(), &path).is_ok()
         && std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= MAX_ATTACHMENT);

@@ -13,18 +13,19 @@ pub struct AttachmentView {
     /// Its name in the incident's attachments/ directory.
     pub name: String,
     /// Where the report links to it: relative to the incident's directory, or to where the
-    /// report is written (`inc report -o`).
+    /// report is written (`inc report -o`); `""` when it is not `published`.
     pub url: String,
     /// What it shows (`inc attach --note`), `""` when none was given.
     pub note: String,
     pub at: Time,
     /// A picture a browser shows inline (PNG, JPEG, GIF, WebP). SVG is not one: it can carry
-    /// script, so reports only link to it.
+    /// script.
     pub image: bool,
+    /// Whether a browser may be given it: a picture, or plain text, PDF, CSV or JSON (see
+    /// [`crate::store::attachment_type`]). Any other file (HTML, SVG, XML, script, unknown) is
+    /// named but never linked, embedded or copied into a site.
+    pub published: bool,
 }
-
-/// Extensions of the pictures reports show inline.
-const IMAGES: [&str; 5] = ["png", "jpg", "jpeg", "gif", "webp"];
 
 /// The attachments the entries `keep` selects, by time, their links starting with `base`.
 pub(super) fn attachments(
@@ -41,18 +42,31 @@ pub(super) fn attachments(
             if !crate::store::is_attachment_name(name) {
                 return None;
             }
+            // The entry `inc attach` wrote: with a link to the file, or (a withheld type)
+            // without one.
             let link = format!("Attached [{name}](attachments/{name})");
+            let plain = format!("Attached {name}");
             let note = match e.text.strip_prefix(&link) {
                 Some(rest) => rest.trim_start_matches(':').trim(),
-                None => e.text.as_str(),
+                None => match e.text.strip_prefix(&plain) {
+                    Some(rest) if rest.is_empty() || rest.starts_with(':') => {
+                        rest.trim_start_matches(':').trim()
+                    }
+                    _ => e.text.as_str(),
+                },
             };
-            let ext = name.rsplit_once('.').map(|(_, x)| x.to_ascii_lowercase());
+            let kind = crate::store::attachment_type(name);
             Some(AttachmentView {
                 name: name.to_string(),
-                url: format!("{base}{}", percent_encode(name)),
+                url: if kind.is_published() {
+                    format!("{base}{}", percent_encode(name))
+                } else {
+                    String::new()
+                },
                 note: note.to_string(),
                 at: e.at,
-                image: ext.is_some_and(|x| IMAGES.contains(&x.as_str())),
+                image: kind == crate::store::AttachmentType::Image,
+                published: kind.is_published(),
             })
         })
         .collect()
