@@ -146,11 +146,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         let chart = phase_chart(&context.phases, &zone, config.timezone.trim());
         // Only a public context replaces names (an internal one ignores the list).
         let markdown = report::render(&template, context.into_value(&people), &zone)?;
-        let report = if template.name.ends_with(".html") {
-            markdown
-        } else {
-            report::to_html(&markdown)
-        };
+        let report = report::to_page(&template, &markdown);
         let attachments = attached
             .iter()
             .filter_map(|a| attachment(&store, &l.id, &a.name, &page_name))
