@@ -101,9 +101,12 @@ pub fn one_line(text: &str, max: usize) -> String {
     escape_controls(&shown).into_owned()
 }
 
-/// Text for HTML or XML, in an element or a quoted attribute: markup escaped, control characters
-/// dropped.
+/// Text for HTML or XML, in an element or a quoted attribute: the one escaping rule of every
+/// page and feed inc writes (HTML templates print their values through it too). Markup
+/// characters become entities and the characters [`is_unsafe`] are shown as `\u{…}`, as on the
+/// terminal; tab and newline stay (they are whitespace in HTML).
 pub fn escape_markup(value: &str) -> String {
+    let value = escape_controls(value);
     let mut out = String::with_capacity(value.len());
     for c in value.chars() {
         match c {
@@ -112,8 +115,6 @@ pub fn escape_markup(value: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            '\n' | '\t' => out.push(' '),
-            c if c.is_control() => {}
             c => out.push(c),
         }
     }
@@ -222,6 +223,17 @@ mod tests {
         assert!(!json.contains(is_unsafe), "{json}");
         let back: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(back, value);
+    }
+
+    #[test]
+    fn markup_is_escaped_and_controls_shown_like_on_the_terminal() {
+        assert_eq!(
+            escape_markup("<a href=\"x\">'&'</a>\u{1b}[2J\u{202e}\r\n\tok\r"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;\\u{1b}[2J\\u{202e}\r\n\tok\\u{d}"
+        );
+        // Escaping what is already shown escaped changes nothing more: `\u{1b}` is plain text.
+        let once = escape_markup("a\u{7}b");
+        assert_eq!(escape_controls(&once), once);
     }
 
     #[test]

@@ -77,9 +77,16 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         .as_deref()
         .map(str::trim)
         .filter(|n| !n.is_empty());
+    // A type a browser could run (HTML, SVG …) is named, not linked: reports never link it.
+    let published = crate::store::attachment_type(&name).is_published();
+    let shown = if published {
+        format!("[{name}]({ATTACHMENTS_DIR}/{name})")
+    } else {
+        name.clone()
+    };
     let text = match note {
-        Some(note) => format!("Attached [{name}]({ATTACHMENTS_DIR}/{name}): {note}"),
-        None => format!("Attached [{name}]({ATTACHMENTS_DIR}/{name})"),
+        Some(note) => format!("Attached {shown}: {note}"),
+        None => format!("Attached {shown}"),
     };
     let mut entry = ctx.entry(at, &by, Kind::Event, text);
     entry.internal = !args.public;
@@ -113,6 +120,11 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         note.map(|n| format!(": {}", one_line(n, 60)))
             .unwrap_or_default()
     )?;
+    if !published {
+        crate::eprintln_escaped!(
+            "note: reports name {name} without a link and inc site does not copy it (a browser could run its type; only pictures, text, PDF, CSV and JSON are published)"
+        );
+    }
     Ok(())
 }
 

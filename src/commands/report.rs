@@ -100,8 +100,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     } else {
         report::render(&template, value, &zone)?
     };
-    if args.html && !template.name.ends_with(".html") {
-        text = report::to_html(&text);
+    // An HTML template always makes a page (sanitized, in inc's shell); --html makes one of a
+    // Markdown report.
+    if !args.context && (args.html || template.is_html()) {
+        text = report::to_page(&template, &text);
     }
     match &args.output {
         Some(path) => {

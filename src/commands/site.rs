@@ -95,14 +95,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     } else {
         Names::new(&[])
     };
-    // A Markdown template's report becomes a page here; an HTML template's is one already.
-    let page = |text: String| {
-        if template.name.ends_with(".html") {
-            text
-        } else {
-            report::to_html(&text)
-        }
-    };
+    // A Markdown template's report becomes a page; an HTML template's is sanitized and wrapped.
+    let page = |text: String| report::to_page(&template, &text);
 
     let clock = &ctx.clock;
     let render = |l: &Loaded| -> Result<Entry> {
@@ -229,9 +223,13 @@ fn copies(store: &Store, id: &str, names: &[&str], page_name: &str) -> Vec<Page>
         .collect()
 }
 
-/// An attached file copied into the site, beside the incident's page; `None` (with a warning)
-/// when it is missing, a link, or too large.
+/// An attached file copied into the site, beside the incident's page; `None` for a type a
+/// browser could run (the page names it as not published, see [`crate::store::attachment_type`]),
+/// and (with a warning) when it is missing, a link, or too large.
 fn attachment(store: &Store, id: &str, name: &str, page_name: &str) -> Option<Page> {
+    if !crate::store::attachment_type(name).is_published() {
+        return None;
+    }
     let path = store.incident_dir(id).join(ATTACHMENTS_DIR).join(name);
     let ok = refuse_links(store.root(), &path).is_ok()
         && std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= MAX_ATTACHMENT);

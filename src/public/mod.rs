@@ -350,11 +350,7 @@ fn attachments(timeline: &[TimelineEntry], redact: &dyn Fn(&str) -> String) -> V
             if !crate::store::is_attachment_name(name) {
                 return None;
             }
-            let link = format!("Attached [{name}](attachments/{name})");
-            let note = match e.text.strip_prefix(&link) {
-                Some(rest) => rest.trim_start_matches(':').trim(),
-                None => e.text.as_str(),
-            };
+            let note = crate::store::attachment_note(&e.text, name);
             Some(Attachment {
                 name: name.to_string(),
                 note: redact(note),

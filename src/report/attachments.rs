@@ -13,32 +13,38 @@ pub struct AttachmentView {
     /// Its name in the incident's attachments/ directory.
     pub name: String,
     /// Where the report links to it: relative to the incident's directory, or to where the
-    /// report is written (`inc report -o`).
+    /// report is written (`inc report -o`); `""` when it is not `published`.
     pub url: String,
     /// What it shows (`inc attach --note`), `""` when none was given.
     pub note: String,
     pub at: Time,
     /// A picture a browser shows inline (PNG, JPEG, GIF, WebP). SVG is not one: it can carry
-    /// script, so reports only link to it.
+    /// script.
     pub image: bool,
+    /// Whether a browser may be given it: a picture, or plain text, PDF, CSV or JSON (see
+    /// [`crate::store::attachment_type`]). Any other file (HTML, SVG, XML, script, unknown) is
+    /// named but never linked, embedded or copied into a site.
+    pub published: bool,
 }
 
 impl AttachmentView {
-    /// The file `name` attached at `at`, linked from `base`.
+    /// The file `name` attached at `at`, linked from `base` when a browser may be given it.
     pub fn new(name: &str, note: &str, at: Time, base: &str) -> AttachmentView {
-        let ext = name.rsplit_once('.').map(|(_, x)| x.to_ascii_lowercase());
+        let kind = crate::store::attachment_type(name);
         AttachmentView {
             name: name.to_string(),
-            url: format!("{base}{}", percent_encode(name)),
+            url: if kind.is_published() {
+                format!("{base}{}", percent_encode(name))
+            } else {
+                String::new()
+            },
             note: note.to_string(),
             at,
-            image: ext.is_some_and(|x| IMAGES.contains(&x.as_str())),
+            image: kind == crate::store::AttachmentType::Image,
+            published: kind.is_published(),
         }
     }
 }
-
-/// Extensions of the pictures reports show inline.
-const IMAGES: [&str; 5] = ["png", "jpg", "jpeg", "gif", "webp"];
 
 /// The attachments the entries `keep` selects, by time, their links starting with `base`.
 pub(super) fn attachments(
@@ -55,11 +61,7 @@ pub(super) fn attachments(
             if !crate::store::is_attachment_name(name) {
                 return None;
             }
-            let link = format!("Attached [{name}](attachments/{name})");
-            let note = match e.text.strip_prefix(&link) {
-                Some(rest) => rest.trim_start_matches(':').trim(),
-                None => e.text.as_str(),
-            };
+            let note = crate::store::attachment_note(&e.text, name);
             Some(AttachmentView::new(name, note, e.at, base))
         })
         .collect()

@@ -27,7 +27,9 @@ pub use context::{
     SummaryItem, summary_timeline,
 };
 pub use draft::update_draft;
-pub use html::to_html;
+pub use html::{
+    POLICY_START, PageParts, content_security_policy, from_html, sanitize, standalone, to_html,
+};
 pub use public::{PublicContext, PublicOptions};
 
 /// Templates compiled into the binary: (name, file name, source).
@@ -83,6 +85,25 @@ pub struct Template {
     pub source: String,
     /// The file it came from; `None` for a built-in one.
     pub path: Option<PathBuf>,
+}
+
+impl Template {
+    /// Whether it is an HTML template (its file name ends in `.html`): its values are escaped
+    /// for HTML, and its output is sanitized and made a page by [`to_page`].
+    pub fn is_html(&self) -> bool {
+        self.name.ends_with(".html")
+    }
+}
+
+/// A rendered report as the standalone HTML page inc writes: an HTML template's output
+/// sanitized and wrapped in inc's page (see [`html::from_html`]), a Markdown one converted by
+/// [`to_html`]. Both carry the same policy, style and title rule.
+pub fn to_page(template: &Template, rendered: &str) -> String {
+    if template.is_html() {
+        html::from_html(rendered)
+    } else {
+        to_html(rendered)
+    }
 }
 
 /// Finds a template: a path (contains `/` or ends in `.md`/`.html`), else `.inc/templates/NAME.md`
@@ -158,7 +179,10 @@ pub fn find(root: &Path, name_or_path: &str) -> Result<Template, Error> {
 /// Renders `template` with `context`. Errors name the template file and line.
 pub fn render(template: &Template, context: Value, tz: &TimeZone) -> Result<String, Error> {
     let mut env = environment(tz.clone());
-    if template.name.ends_with(".html") {
+    if template.is_html() {
+        env.set_auto_escape_callback(|_| {
+            minijinja::AutoEscape::Custom(std::borrow::Cow::Borrowed(HTML_ESCAPE))
+        });
         env.set_formatter(html_formatter);
     }
     let shown = template
@@ -246,25 +270,26 @@ fn environment(tz: TimeZone) -> Environment<'static> {
     env
 }
 
-/// How an HTML template prints a value: escaped for HTML as usual, and with control characters
-/// shown escaped (Markdown reports get the same from [`to_html`]).
+/// The auto-escape mode of HTML templates: inc's own, so that every value they print, and
+/// minijinja's `escape` filter (`|e`), go through [`html_formatter`].
+const HTML_ESCAPE: &str = "inc-html";
+
+/// How an HTML template prints a value: through [`crate::text::escape_markup`], the one escaping
+/// rule of every page inc writes (markup escaped, control characters shown as `\u{1b}`), in
+/// every auto-escape mode (`{% autoescape false %}` does not turn it off). A value the template
+/// itself marked safe (`|safe`, a `{% set %}` block) is printed as it is: it is the template's
+/// own markup, and [`to_page`] sanitizes all of it.
 fn html_formatter(
     out: &mut minijinja::Output,
-    state: &mut minijinja::State,
+    _state: &mut minijinja::State,
     value: &Value,
 ) -> Result<(), minijinja::Error> {
-    match value.as_str() {
-        Some(text) if crate::text::has_unsafe(text) => {
-            let text = crate::text::escape_controls(text).into_owned();
-            let value = if value.is_safe() {
-                Value::from_safe_string(text)
-            } else {
-                Value::from(text)
-            };
-            minijinja::escape_formatter(out, state, &value)
-        }
-        _ => minijinja::escape_formatter(out, state, value),
-    }
+    let written = match value.as_str() {
+        Some(text) if value.is_safe() => out.write_str(text),
+        Some(text) => out.write_str(&crate::text::escape_markup(text)),
+        None => out.write_str(&crate::text::escape_markup(&value.to_string())),
+    };
+    written.map_err(minijinja::Error::from)
 }
 
 /// A time (RFC 3339 text) in the reader's time zone; `—` for none.
@@ -315,5 +340,56 @@ fn sentence(text: &str) -> String {
         None => String::new(),
         Some('.' | '!' | '?' | '…' | ':' | ';') => text.to_string(),
         Some(_) => format!("{text}."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render_html(source: &str, context: Value) -> String {
+        let template = Template {
+            name: "t.html".into(),
+            source: source.into(),
+            path: None,
+        };
+        render(&template, context, &TimeZone::UTC).unwrap()
+    }
+
+    #[test]
+    fn html_templates_print_every_value_through_escape_markup() {
+        let text = "<b>'x' & \"y\"</b> a/b \u{1b}[2J \u{9b} \u{202e}\r";
+        let context = minijinja::context! { text => text, n => 42 };
+        let want = crate::text::escape_markup(text);
+        // A plain value, the escape filter, and inside `autoescape false`: one rule.
+        for source in [
+            "{{ text }}",
+            "{{ text | e }}",
+            "{{ text | escape }}",
+            "{% autoescape false %}{{ text }}{% endautoescape %}",
+            "{{ text ~ '' }}",
+        ] {
+            assert_eq!(
+                render_html(source, context.clone()),
+                format!("{want}\n"),
+                "{source}"
+            );
+        }
+        assert_eq!(render_html("{{ n }}", context.clone()), "42\n");
+        // What the template itself marks as markup is its own (the page is sanitized later).
+        assert_eq!(
+            render_html("{{ '<i>ok</i>' | safe }}", context.clone()),
+            "<i>ok</i>\n"
+        );
+        // Markdown templates print values as they are (their HTML comes from to_html).
+        let md = Template {
+            name: "t.md".into(),
+            source: "{{ text }}".into(),
+            path: None,
+        };
+        assert_eq!(
+            render(&md, context, &TimeZone::UTC).unwrap(),
+            format!("{text}\n")
+        );
     }
 }

@@ -149,9 +149,6 @@ fn html(path: &str, text: String) -> Page {
 
 pub(crate) use crate::text::escape_markup as esc;
 
-/// No request may leave the page: scripts and styles only inline, pictures only from the site.
-const CSP: &str = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; base-uri 'none'; form-action 'none'\">";
-
 /// The site's style on top of the report's: light and dark schemes, the navigation.
 const CSS: &str = ":root { color-scheme: light dark; }
 body { font: 16px/1.5 system-ui, sans-serif; margin: 0; }
@@ -177,13 +174,24 @@ svg text { fill: currentColor; }
 }
 ";
 
-/// A page of the site: `root` is the way back to the site's root (`""` or `../`).
-fn layout(site: &Site, title: &str, root: &str, body: &str) -> String {
+/// A page of the site: `root` is the way back to the site's root (`""` or `../`); `scripts` are
+/// the inline scripts `body` holds (the text inside each `<script>`), which the page's policy
+/// allows by hash. Built by [`crate::report::standalone`], like every page inc writes.
+fn layout(site: &Site, title: &str, root: &str, body: &str, scripts: &[&str]) -> String {
+    crate::report::standalone(&crate::report::PageParts {
+        title,
+        scripts,
+        head: &head(site, root),
+        body: &format!("{}\n{body}", nav(site, root)),
+    })
+}
+
+/// What the site adds to a page's head after the report's style: the feed, and its own style
+/// (last, so that it wins: the dark scheme).
+fn head(site: &Site, root: &str) -> String {
     format!(
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n{CSP}\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<link rel=\"alternate\" type=\"application/atom+xml\" href=\"{root}feed.xml\" title=\"{}\">\n<style>\n{CSS}</style>\n</head>\n<body>\n<main>\n{}\n{body}</main>\n</body>\n</html>\n",
-        esc(title),
-        esc(&site.title),
-        nav(site, root)
+        "<link rel=\"alternate\" type=\"application/atom+xml\" href=\"{root}feed.xml\" title=\"{}\">\n<style>\n{CSS}</style>\n",
+        esc(&site.title)
     )
 }
 
@@ -196,20 +204,24 @@ fn nav(site: &Site, root: &str) -> String {
 
 /// An incident's report page with the site's navigation, policy, schemes and phase chart added.
 fn incident_page(site: &Site, entry: &Entry) -> String {
-    // The report's own head and main come first in the page; nothing a person typed can be
-    // markup (to_html shows raw HTML as text), so these are the page's own tags. The site's style
-    // goes last, so that it wins over the report's (the dark scheme).
-    let mut page = entry
-        .report
-        .replacen("<head>\n", &format!("<head>\n{CSP}\n"), 1)
-        .replacen(
-            "</head>\n",
+    // The report is a page of inc's own shell (crate::report::to_page): its head and main come
+    // first in it, and nothing in its body can be markup of those (a Markdown report shows raw
+    // HTML as text, an HTML template's output is sanitized), so these are the page's own tags.
+    // It carries the policy a page without script needs; one that does not gets it, first.
+    let report = if entry.report.starts_with(crate::report::POLICY_START) {
+        std::borrow::Cow::Borrowed(&entry.report)
+    } else {
+        std::borrow::Cow::Owned(entry.report.replacen(
+            "<head>\n",
             &format!(
-                "<link rel=\"alternate\" type=\"application/atom+xml\" href=\"../feed.xml\" title=\"{}\">\n<style>\n{CSS}</style>\n</head>\n",
-                esc(&site.title)
+                "<head>\n<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n",
+                crate::report::content_security_policy(&[])
             ),
             1,
-        )
+        ))
+    };
+    let mut page = report
+        .replacen("</head>\n", &format!("{}</head>\n", head(site, "../")), 1)
         .replacen("<main>\n", &format!("<main>\n{}\n", nav(site, "../")), 1);
     if !entry.logbook.is_empty() {
         let mut table = format!(
@@ -291,7 +303,7 @@ fn index(site: &Site) -> String {
     body.push_str("<span id=\"shown\"></span>\n</form>\n");
     body.push_str("<table id=\"incidents\">\n<thead><tr><th>Began</th><th>Severity</th><th>Status</th><th>Incident</th><th>Duration</th><th>Services</th><th>Tags</th></tr></thead>\n<tbody>\n");
     for e in &site.incidents {
-        // Values are joined with a control character no value can hold (esc drops them).
+        // Values are joined with a control character no value can hold (esc shows them escaped).
         let joined = |list: &[String]| {
             list.iter()
                 .map(|v| esc(v))
@@ -320,13 +332,14 @@ fn index(site: &Site) -> String {
         ));
     }
     body.push_str("</tbody>\n</table>\n");
-    body.push_str(FILTER_SCRIPT);
-    layout(site, &site.title, "", &body)
+    body.push_str(&format!("<script>{FILTER_SCRIPT}</script>\n"));
+    layout(site, &site.title, "", &body, &[FILTER_SCRIPT])
 }
 
 /// Shows only the rows every chosen filter matches. Inline, small, and reads nothing but the
-/// page.
-const FILTER_SCRIPT: &str = "<script>
+/// page; the text inside its `<script>`, which the index's policy allows by its hash (and no
+/// other script).
+const FILTER_SCRIPT: &str = "
 (function () {
   var form = document.getElementById('filters');
   var rows = document.querySelectorAll('#incidents tbody tr');
@@ -347,7 +360,6 @@ const FILTER_SCRIPT: &str = "<script>
   form.hidden = false;
   apply();
 })();
-</script>
 ";
 
 /// The open incidents, for a status page or a badge.
@@ -441,10 +453,10 @@ mod tests {
     }
 
     #[test]
-    fn esc_escapes_markup_and_drops_controls() {
+    fn esc_escapes_markup_and_shows_controls_escaped() {
         assert_eq!(
             esc("<a href=\"x\">'&'</a>\u{1b}[2J"),
-            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;[2J"
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;\\u{1b}[2J"
         );
     }
 }

@@ -166,7 +166,7 @@ pub(super) fn stats(site: &Site) -> String {
         ],
         charts::PALETTE[3],
     ));
-    layout(site, &format!("Statistics: {}", site.title), "", &body)
+    layout(site, &format!("Statistics: {}", site.title), "", &body, &[])
 }
 
 /// Every `YYYY-MM` from the first of `months` to the last (at most 600: fifty years); the months

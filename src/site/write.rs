@@ -112,6 +112,8 @@ impl<'a> Writer<'a> {
             now,
             mut done,
         } = self;
+        // The directories the removed files were in, deepest first, for the sweep below.
+        let mut emptied: BTreeSet<PathBuf> = BTreeSet::new();
         for stale in before.unwrap_or_default().difference(&now) {
             if !is_relative(stale) {
                 continue;
@@ -123,6 +125,21 @@ impl<'a> Writer<'a> {
                 std::fs::remove_file(&path)
                     .with_context(|| format!("cannot remove {}", path.display()))?;
                 done.removed += 1;
+                emptied.extend(Path::new(stale).ancestors().skip(1).map(Path::to_path_buf));
+            }
+        }
+        // A directory the earlier build made and this one left empty goes too (a site rebuilt
+        // `--public` keeps nothing of the internal one). Only below the site's directory, never
+        // through a link, and never one that still holds anything: `remove_dir` removes only an
+        // empty directory, so a file someone else put there keeps it (and its parents).
+        for rel in emptied.iter().rev() {
+            if rel.as_os_str().is_empty() {
+                continue;
+            }
+            let path = dir.join(rel);
+            let is_dir = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
+            if is_dir && refuse_links(dir, &path).is_ok() {
+                let _ = std::fs::remove_dir(&path);
             }
         }
         let mut list: String = now.iter().map(|p| format!("{p}\n")).collect();
@@ -219,5 +236,94 @@ mod tests {
         std::fs::create_dir(&other).unwrap();
         std::fs::write(other.join("mine.txt"), "x").unwrap();
         assert!(write(&other, &[page("a.html", "a")]).is_err());
+    }
+
+    /// Every path under `dir` (files and directories), relative.
+    fn tree(dir: &Path) -> BTreeSet<String> {
+        let mut found = BTreeSet::new();
+        let mut todo = vec![dir.to_path_buf()];
+        while let Some(at) = todo.pop() {
+            for entry in std::fs::read_dir(&at).unwrap() {
+                let path = entry.unwrap().path();
+                let rel = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                if std::fs::symlink_metadata(&path).unwrap().is_dir() {
+                    todo.push(path);
+                }
+                found.insert(rel);
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn directories_left_empty_go_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        let page = |path: &str| Page {
+            path: path.into(),
+            bytes: path.as_bytes().to_vec(),
+        };
+        write(
+            &site,
+            &[
+                page("index.html"),
+                page("incidents/a.html"),
+                page("incidents/a/attachments/x.png"),
+                page("incidents/b/attachments/y.png"),
+                page("incidents/c/attachments/z.png"),
+                page("incidents/d/attachments/w.png"),
+            ],
+        )
+        .unwrap();
+        // Someone else's file in c's directory keeps it; d's attachments/ is a link (to a
+        // directory outside the site) that is never followed.
+        std::fs::write(site.join("incidents/c/mine.txt"), "mine").unwrap();
+        let outside = dir.path().join("outside");
+        std::fs::create_dir(&outside).unwrap();
+        std::fs::remove_dir_all(site.join("incidents/d/attachments")).unwrap();
+        std::os::unix::fs::symlink(&outside, site.join("incidents/d/attachments")).unwrap();
+        let done = write(
+            &site,
+            &[page("index.html"), page("incidents/b/attachments/y.png")],
+        )
+        .unwrap();
+        assert_eq!(done.removed, 3, "{done:?}");
+        assert_eq!(
+            tree(&site),
+            [
+                ".inc-site",
+                "incidents",
+                "incidents/b",
+                "incidents/b/attachments",
+                "incidents/b/attachments/y.png",
+                "incidents/c",
+                "incidents/c/mine.txt",
+                "incidents/d",
+                "incidents/d/attachments",
+                "index.html",
+            ]
+            .map(String::from)
+            .into()
+        );
+        assert!(outside.is_dir());
+    }
+
+    #[test]
+    fn a_manifest_cannot_point_the_sweep_outside() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        std::fs::create_dir_all(dir.path().join("empty/inner")).unwrap();
+        std::fs::create_dir(&site).unwrap();
+        std::fs::write(
+            site.join(MANIFEST),
+            "../empty/inner/x.html\n/tmp/x.html\nsub/../../empty/y\n",
+        )
+        .unwrap();
+        write(&site, &[]).unwrap();
+        assert!(dir.path().join("empty/inner").is_dir());
     }
 }

@@ -7,10 +7,65 @@ use crate::error::Error;
 /// The directory in each incident that holds its attachments.
 pub const ATTACHMENTS_DIR: &str = "attachments";
 
+/// The note of the entry `inc attach` wrote for `name` (`Attached [NAME](attachments/NAME): NOTE`,
+/// or without the link for a type that is never published): the text after the name, else the
+/// whole text (a hand-written entry).
+pub fn attachment_note<'a>(text: &'a str, name: &str) -> &'a str {
+    let link = format!("Attached [{name}](attachments/{name})");
+    let plain = format!("Attached {name}");
+    match text.strip_prefix(&link) {
+        Some(rest) => rest.trim_start_matches(':').trim(),
+        None => match text.strip_prefix(&plain) {
+            Some(rest) if rest.is_empty() || rest.starts_with(':') => {
+                rest.trim_start_matches(':').trim()
+            }
+            _ => text,
+        },
+    }
+}
+
 /// Whether `name`, an entry's `attachment:`, is a plain file name in `attachments/`: the only
 /// kind reports link and `inc check` accepts (a hand edit may put a path there).
 pub fn is_attachment_name(name: &str) -> bool {
     !name.is_empty() && !name.starts_with('.') && !name.contains(['/', '\\'])
+}
+
+/// What a browser may be given of an attached file, decided by its name's last extension in
+/// any case (`x.PNG.html` is HTML). A browser runs script in an HTML, SVG or XML file, and a
+/// web server serves a file by its extension, so only types that cannot carry active content
+/// are ever copied into a site or linked from a report; everything else, and a name without an
+/// extension, is withheld.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AttachmentType {
+    /// A picture shown inline: PNG, JPEG, GIF or WebP (never SVG, which can carry script).
+    Image,
+    /// A file linked for download or reading: plain text (`txt`, `log`), `pdf`, `csv`, `json`.
+    Inert,
+    /// Anything else (`html`, `svg`, `xml`, `js`, `md`, unknown, none): named, never linked,
+    /// embedded or published.
+    Withheld,
+}
+
+impl AttachmentType {
+    /// Whether it may be linked from a report and copied into a site.
+    pub fn is_published(self) -> bool {
+        self != AttachmentType::Withheld
+    }
+}
+
+/// The one allowlist of attachment types, used by reports and the site alike (see
+/// [`AttachmentType`]). `csv` and `json` are in it: every web server knows them (`text/csv`,
+/// `application/json`) and no browser runs either. `md` is not: servers that do not know it
+/// send it without a type, and a browser then sniffs what it holds, HTML included.
+pub fn attachment_type(name: &str) -> AttachmentType {
+    let Some((_, ext)) = name.rsplit_once('.') else {
+        return AttachmentType::Withheld;
+    };
+    match ext.to_ascii_lowercase().as_str() {
+        "png" | "jpg" | "jpeg" | "gif" | "webp" => AttachmentType::Image,
+        "txt" | "log" | "pdf" | "csv" | "json" => AttachmentType::Inert,
+        _ => AttachmentType::Withheld,
+    }
 }
 
 /// The longest name (without the extension) an attachment gets.
@@ -70,6 +125,37 @@ pub fn attachment_name(dir: &Path, file: &Path) -> Result<String, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_passive_types_are_published() {
+        use AttachmentType::*;
+        for (name, kind) in [
+            ("graph.png", Image),
+            ("GRAPH.JPEG", Image),
+            ("a.b.Webp", Image),
+            ("x.gif", Image),
+            ("api.log", Inert),
+            ("notes.TXT", Inert),
+            ("postmortem.pdf", Inert),
+            ("rows.csv", Inert),
+            ("dump.json", Inert),
+            ("evil.html", Withheld),
+            ("evil.HTM", Withheld),
+            ("x.PNG.html", Withheld),
+            ("evil.svg", Withheld),
+            ("evil.SVG", Withheld),
+            ("feed.xml", Withheld),
+            ("run.js", Withheld),
+            ("notes.md", Withheld),
+            ("page.xhtml", Withheld),
+            ("noextension", Withheld),
+            ("trailing.", Withheld),
+            ("archive.tar.gz", Withheld),
+        ] {
+            assert_eq!(attachment_type(name), kind, "{name}");
+            assert_eq!(attachment_type(name).is_published(), kind != Withheld);
+        }
+    }
 
     #[test]
     fn names_are_safe_and_never_taken() {

@@ -35,7 +35,10 @@ use crate::journal::{Journal, Record};
 use crate::model::{self, Config, Incident, LogEntry, TimelineEntry, schema};
 
 pub use append::Append;
-pub use attachments::{ATTACHMENTS_DIR, attachment_name, is_attachment_name};
+pub use attachments::{
+    ATTACHMENTS_DIR, AttachmentType, attachment_name, attachment_note, attachment_type,
+    is_attachment_name,
+};
 pub use cache::{Cache, map as cache_map};
 pub use catalog::service_position;
 use checked::Checked;

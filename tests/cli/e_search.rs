@@ -316,7 +316,7 @@ fn a_configuration_from_before_attachments_gets_the_default_limit() {
         err.contains("is 5000001 bytes, more than attachments.max_size (5MB) allows"),
         "{err}"
     );
-    let fits = files.path().join("fits.bin");
+    let fits = files.path().join("fits.log");
     std::fs::write(&fits, vec![0u8; 5_000_000]).unwrap();
     repo.ok(&["attach", fits.to_str().unwrap()]);
 }

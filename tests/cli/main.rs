@@ -47,6 +47,7 @@ mod s_site;
 mod schema;
 mod selection;
 mod send;
+mod site_hostile;
 mod stats;
 mod sync;
 mod trust_git;

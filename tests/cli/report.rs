@@ -110,7 +110,7 @@ fn html_is_a_standalone_page_and_escapes_user_html() {
     repo.ok(&["log", "--key", "[click](javascript:alert(1))"]);
     let page = repo.ok(&["report", "--template", "summary", "--html"]);
     assert!(
-        page.starts_with("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">"),
+        page.starts_with("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; script-src 'none'; base-uri 'none'; form-action 'none'\">\n<meta charset=\"utf-8\">"),
         "{page}"
     );
     assert!(page.contains("<title>Checkout API down: summary</title>"));
@@ -170,7 +170,10 @@ fn repository_templates_and_paths_override_and_extend() {
         "{% for e in timeline %}<p>{{ e.text }}</p>{% endfor %}\n",
     );
     let html = repo.ok(&["report", "-t", "entries", "--html"]);
-    assert!(html.contains("<p>&lt;i&gt;x&lt;&#x2f;i&gt;</p>"), "{html}");
+    // Escaped by the one rule of every page (no `&#x2f;`), and made a page like --html does.
+    assert!(html.contains("<p>&lt;i&gt;x&lt;/i&gt;</p>"), "{html}");
+    assert!(html.contains("script-src 'none'"), "{html}");
+    assert_eq!(repo.ok(&["report", "-t", "entries"]), html);
 }
 
 #[test]

@@ -425,14 +425,16 @@ fn an_html_report_written_to_a_file_has_an_escaped_title_and_the_files_stay_exac
         html.contains(&format!("<title>Outage report: {SHOWN}</title>")),
         "{html}"
     );
+    // An HTML template's page is titled by its first heading (its own <title> is dropped).
     repo.write(
         ".inc/templates/page.html",
-        "<html><head><title>{{ incident.title }}</title></head></html>\n",
+        "<html><head><title>{{ incident.title }}</title></head><body><h1>{{ incident.title }}</h1></body></html>\n",
     );
     repo.ok(&["report", "--template", "page", "-o", "page.html"]);
     let page = repo.read("page.html");
     assert_no_raw_controls("an HTML template", &page);
     assert!(page.contains(&format!("<title>{SHOWN}</title>")), "{page}");
+    assert_eq!(page.matches("<title>").count(), 1, "{page}");
     // What inc shows is escaped; what the files hold is not touched.
     repo.ok(&["log", "after the reports"]);
     let after = repo.read(&format!("incidents/{CHECKOUT}/timeline.yaml"));
