@@ -15,6 +15,7 @@ pub mod names;
 pub mod roles;
 pub mod schema;
 pub mod severity;
+pub mod slug;
 pub mod timeline;
 
 use std::path::Path;
