@@ -21,6 +21,7 @@ mod amend_rules;
 mod cache;
 mod catalog_rules;
 mod incident_rules;
+mod maintenance_rules;
 mod output;
 mod postmortem_rules;
 mod runbook_rules;
@@ -30,6 +31,7 @@ use crate::model::locate::{item_id, locate_item};
 pub use crate::model::locate::{locate, locate_list_item};
 pub use cache::incidents as incidents_cached;
 pub use catalog_rules::catalog;
+pub use maintenance_rules::maintenance;
 pub use output::{Report, counts, github, json, text};
 pub use runbook_rules::runbooks;
 

@@ -11,6 +11,7 @@ pub mod incident;
 pub mod limits;
 pub mod locate;
 pub mod log;
+pub mod maintenance;
 pub mod names;
 pub mod roles;
 pub mod schema;
