@@ -184,8 +184,10 @@ fn commit_leftovers(ctx: &Ctx<'_>, store: &Store) -> Result<()> {
 /// (not conflicted, not ignored). From libgit2, or from `git status` when libgit2 cannot read the
 /// index (a split index, `core.splitIndex`).
 fn changed_paths(store: &Store) -> Result<Vec<Vec<u8>>> {
+    let maintenance_dir = store.config().maintenance_dir();
     let pathspecs = [
         store.config().incidents_dir.as_str(),
+        maintenance_dir.as_str(),
         ".inc.yaml",
         ".gitattributes",
         ".inc",

@@ -6,7 +6,7 @@ mod trust;
 
 use std::path::Path;
 
-use crate::common::{CHECKOUT, Repo};
+use crate::common::{CHECKOUT, Repo, team};
 
 pub(super) const ID: &str = "2026-12-10-database-upgrade";
 pub(super) const WINDOW: &str = "maintenance/2026-12-10-database-upgrade/maintenance.yaml";
@@ -338,10 +338,10 @@ fn maintenance_is_not_an_incident() {
 }
 
 #[test]
-fn no_commit_writes_without_committing() {
-    let repo = Repo::new();
-    let head = repo.head();
-    repo.ok(&[
+fn no_commit_writes_without_committing_and_sync_shares_it() {
+    let (_remote, lead, scribe) = team();
+    let head = lead.head();
+    lead.ok(&[
         "maintenance",
         "schedule",
         "Search reindex",
@@ -351,15 +351,23 @@ fn no_commit_writes_without_committing() {
         "in 2h",
         "--no-commit",
     ]);
-    assert_eq!(repo.head(), head);
-    assert_eq!(repo.status(), "?? maintenance/\n");
-    repo.ok(&["maintenance", "update", "reindex", "Soon", "--no-commit"]);
-    assert_eq!(repo.head(), head);
-    // inc sync counts them as inc's files: it would commit them.
+    assert_eq!(lead.head(), head);
+    assert_eq!(lead.status(), "?? maintenance/\n");
+    lead.ok(&["maintenance", "update", "reindex", "Soon", "--no-commit"]);
+    assert_eq!(lead.head(), head);
+    // The window's files are inc's: inc sync commits and shares them.
+    lead.ok(&["sync"]);
+    assert_eq!(lead.status(), "");
     assert_eq!(
-        repo.json(&["maintenance", "show", "reindex", "--json"])["updates"][0]["text"],
-        "Soon"
+        lead.head_files(),
+        [
+            "maintenance/2026-11-22-search-reindex/maintenance.yaml",
+            "maintenance/2026-11-22-search-reindex/updates.yaml"
+        ]
     );
+    scribe.ok(&["sync"]);
+    let shown = scribe.json(&["maintenance", "show", "reindex", "--json"]);
+    assert_eq!(shown["updates"][0]["text"], "Soon");
 }
 
 #[test]
