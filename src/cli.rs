@@ -283,6 +283,7 @@ pub enum Command {
     Check(commands::check::Args),
     Report(commands::report::Args),
     Stats(commands::stats::Args),
+    Maintenance(commands::maintenance::Args),
     Site(commands::site::Args),
     Search(commands::search::Args),
     Attach(commands::attach::Args),

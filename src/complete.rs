@@ -1,6 +1,7 @@
 //! Dynamic shell completion (`source <(COMPLETE=bash inc)`): the shell runs inc with `COMPLETE`
 //! set, and inc answers with candidates read from the repository — incident ids, roles, audiences
-//! and channels from `.inc.yaml`, report templates, runbooks, post-mortem action ids.
+//! and channels from `.inc.yaml`, report templates, runbooks, post-mortem action ids, maintenance
+//! window ids.
 //!
 //! Completing never fails and never writes: a missing or unreadable repository gives no
 //! candidates, and nothing is printed but the candidates themselves.
@@ -112,6 +113,20 @@ pub fn incidents() -> ArgValueCandidates {
         }
         candidates(crate::store::parallel_map(ids, |id| {
             let title = store.load_incident(&id).ok().map(|i| i.title);
+            (id, title)
+        }))
+    })
+}
+
+/// Maintenance window ids, with the title as help.
+pub fn maintenance() -> ArgValueCandidates {
+    ArgValueCandidates::new(|| {
+        let Some(store) = store() else {
+            return Vec::new();
+        };
+        let ids = store.maintenance_ids().unwrap_or_default();
+        candidates(crate::store::parallel_map(ids, |id| {
+            let title = store.load_maintenance(&id).ok().map(|m| m.title);
             (id, title)
         }))
     })

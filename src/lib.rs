@@ -17,6 +17,7 @@ pub mod hooks;
 pub mod import;
 pub mod index;
 pub mod journal;
+pub mod maintenance;
 pub mod merge;
 pub mod model;
 pub mod names;

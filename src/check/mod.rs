@@ -22,6 +22,7 @@ mod cache;
 mod catalog_rules;
 mod config_rules;
 mod incident_rules;
+mod maintenance_rules;
 mod output;
 mod postmortem_rules;
 mod runbook_rules;
@@ -32,6 +33,7 @@ pub use crate::model::locate::{locate, locate_list_item};
 pub use cache::incidents as incidents_cached;
 pub use catalog_rules::catalog;
 pub use config_rules::config;
+pub use maintenance_rules::maintenance;
 pub use output::{Report, counts, github, json, text};
 pub use runbook_rules::runbooks;
 

@@ -9,7 +9,8 @@ use crate::check::{self, Level, Problem};
 use crate::error::Error;
 use crate::store::Store;
 
-/// Check incident files and post-mortems; report each problem with file, line and column
+/// Check incident files, post-mortems and maintenance windows; report each problem with file,
+/// line and column
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  inc check\n  inc check 2026-11-22-checkout-api-down --strict\n  inc check --format github"
@@ -66,8 +67,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         }
     }
     let mut problems: Vec<Problem> = Vec::new();
-    // Repository-level problems (links, runbooks, the catalog) count unless --changed leaves
-    // every repository file out.
+    // Repository-level problems (links, runbooks, maintenance windows, the catalog) count unless
+    // --changed leaves every repository file out.
     let mut repo_level = true;
     if let Some(base) = &args.changed {
         if ctx.global.incident.is_some() {
@@ -81,10 +82,12 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         if repo_level {
             problems = check::links(&store);
             problems.extend(check::runbooks(&store));
+            problems.extend(check::maintenance(&store));
         }
     } else if named.is_empty() {
         problems = check::links(&store);
         problems.extend(check::runbooks(&store));
+        problems.extend(check::maintenance(&store));
         let incidents = store.root().join(&store.config().incidents_dir);
         // A linked incidents directory is reported above; nothing in it is read.
         if crate::store::refuse_links(store.root(), &incidents).is_ok() {

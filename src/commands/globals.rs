@@ -62,6 +62,7 @@ fn uses(command: &Command) -> (Option<&'static str>, Uses) {
         ),
         Runbook(args) if !args.writes() => (None, READS),
         Actions(args) if !args.writes() => (None, READS),
+        Maintenance(args) if !args.writes() => (None, READS),
         Status(args) if args.status.is_none() => (
             Some("status (the dashboard)"),
             Uses {
@@ -135,6 +136,7 @@ pub(super) fn person(command: &Command) -> Option<&Person> {
         Runbook(a) => Some(&a.who),
         Postmortem(a) => Some(&a.who),
         Actions(a) => a.person(),
+        Maintenance(a) => a.person(),
         Attach(a) => Some(&a.who),
         Import(a) => Some(&a.who),
         Init(_) | List(_) | Show(_) | Use(_) | Roles(_) | Check(_) | Report(_) | Stats(_)

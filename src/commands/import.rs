@@ -200,14 +200,9 @@ fn with_ids(
                     .unwrap_or(p.incident.opened)
                     .in_tz(clock.tz())
                     .date();
-                let base = format!("{date}-{}", super::open::slug(&p.incident.title));
-                (1..)
-                    .map(|n| match n {
-                        1 => base.clone(),
-                        n => format!("{base}-{n}"),
-                    })
-                    .find(|candidate| !taken.contains(candidate))
-                    .expect("some suffix is free")
+                crate::model::slug::dated_id(date, &p.incident.title, "incident", |candidate| {
+                    taken.iter().any(|t| t == candidate)
+                })
             }
         };
         taken.push(id.clone());

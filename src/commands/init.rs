@@ -91,7 +91,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     };
 
     let attributes = root.join(".gitattributes");
-    if let Some(text) = gitattributes(&root, &attributes, &incidents_dir)? {
+    let maintenance_dir = Store::open(&root)?.config().maintenance_dir();
+    if let Some(text) = gitattributes(&root, &attributes, &incidents_dir, &maintenance_dir)? {
         write(&attributes, text.as_bytes())?;
         changed.push(attributes);
     }
@@ -134,13 +135,24 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     Ok(())
 }
 
-/// The .gitattributes text with inc's lines added, or `None` if they are all there already.
-fn gitattributes(root: &Path, path: &Path, incidents_dir: &str) -> Result<Option<String>> {
+/// The .gitattributes text with inc's lines added, or `None` if they are all there already. A
+/// repository set up before maintenance windows existed gets the line for their updates when
+/// `inc init` runs again.
+fn gitattributes(
+    root: &Path,
+    path: &Path,
+    incidents_dir: &str,
+    maintenance_dir: &str,
+) -> Result<Option<String>> {
     let existing = read_text(root, path)?.unwrap_or_default();
-    let wanted: Vec<String> = ["timeline.yaml", "comms.yaml", "roles.yaml", "incident.yaml"]
+    let mut wanted: Vec<String> = ["timeline.yaml", "comms.yaml", "roles.yaml", "incident.yaml"]
         .iter()
         .map(|file| format!("{incidents_dir}/*/{file} merge=inc"))
         .collect();
+    wanted.push(format!(
+        "{maintenance_dir}/*/{} merge=inc",
+        <crate::model::maintenance::Update as crate::model::LogEntry>::FILE
+    ));
     let missing: Vec<&String> = wanted
         .iter()
         .filter(|line| !existing.lines().any(|l| l.trim() == line.as_str()))
@@ -148,11 +160,18 @@ fn gitattributes(root: &Path, path: &Path, incidents_dir: &str) -> Result<Option
     if missing.is_empty() {
         return Ok(None);
     }
+    // Lines added to inc's own ones (a repository from before maintenance windows) need no
+    // second comment.
+    let first_time = missing.len() == wanted.len();
     let mut text = existing;
     if !text.is_empty() && !text.ends_with('\n') {
         text.push('\n');
     }
-    text.push_str("# inc: merge incident files entry by entry (inc merge-driver)\n");
+    if first_time {
+        text.push_str(
+            "# inc: merge incident files and maintenance updates entry by entry (inc merge-driver)\n",
+        );
+    }
     for line in missing {
         text.push_str(line);
         text.push('\n');

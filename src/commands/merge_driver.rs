@@ -1,4 +1,5 @@
-//! `inc merge-driver`: what git runs to merge incident files (registered by `inc init`).
+//! `inc merge-driver`: what git runs to merge incident files and maintenance windows' updates
+//! (registered by `inc init`).
 
 use std::path::{Path, PathBuf};
 
@@ -8,9 +9,11 @@ use super::Ctx;
 use crate::error::Error;
 use crate::git::{self, EntryConflictNote, MergeNote};
 use crate::merge;
+use crate::model::maintenance::Update;
 use crate::model::{self, CommsEntry, LogEntry, RoleEvent, TimelineEntry, schema};
 
-/// Merge three versions of an incident file (run by git: inc merge-driver %O %A %B %P)
+/// Merge three versions of an incident file or a maintenance window's updates.yaml (run by git:
+/// inc merge-driver %O %A %B %P)
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The common ancestor's version (%O)
@@ -31,9 +34,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         Some("timeline.yaml") => merge_log::<TimelineEntry>(ctx, path, &base, &ours, &theirs),
         Some("roles.yaml") => merge_log::<RoleEvent>(ctx, path, &base, &ours, &theirs),
         Some("comms.yaml") => merge_log::<CommsEntry>(ctx, path, &base, &ours, &theirs),
+        Some("updates.yaml") => merge_log::<Update>(ctx, path, &base, &ours, &theirs),
         Some("incident.yaml") => merge_incident(ctx, path, &base, &ours, &theirs),
         _ => Err(Error::usage(format!(
-            "inc merges only incident files, not {}",
+            "inc merges only incident files and maintenance updates, not {}",
             args.path
         ))),
     };
@@ -65,7 +69,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     }
 }
 
-/// The incident a file belongs to: the name of its directory.
+/// The incident (or maintenance window) a file belongs to: the name of its directory.
 fn incident_id(path: &Path) -> Option<&str> {
     path.parent()
         .and_then(|p| p.file_name())

@@ -21,6 +21,7 @@ pub mod init;
 pub mod link;
 pub mod list;
 pub mod log;
+pub mod maintenance;
 pub mod man;
 pub mod mark;
 pub mod merge_driver;
@@ -142,6 +143,7 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
         Command::Check(args) => check::run(&mut ctx, args),
         Command::Report(args) => report::run(&mut ctx, args),
         Command::Stats(args) => stats::run(&mut ctx, args),
+        Command::Maintenance(args) => maintenance::run(&mut ctx, args),
         Command::Site(args) => site::run(&mut ctx, args),
         Command::Search(args) => search::run(&mut ctx, args),
         Command::Attach(args) => attach::run(&mut ctx, args),

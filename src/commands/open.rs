@@ -89,9 +89,6 @@ impl From<SourceArg> for Source {
     }
 }
 
-/// Longest slug kept from a title, so ids stay typeable.
-const SLUG_MAX: usize = 48;
-
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let title = args.title.trim().to_string();
     if title.is_empty() {
@@ -177,18 +174,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     store.sweep_temps();
     let by = ctx.by(&store, &args.who)?;
     let date = now.in_tz(ctx.clock.tz()).date();
-    let base = format!("{date}-{}", slug(&title));
     let ids = store.ids()?;
-    let id = (1..)
-        .map(|n| {
-            if n == 1 {
-                base.clone()
-            } else {
-                format!("{base}-{n}")
-            }
-        })
-        .find(|candidate| !ids.contains(candidate))
-        .expect("some suffix is free");
+    let id = crate::model::slug::dated_id(date, &title, "incident", |candidate| {
+        ids.iter().any(|id| id == candidate)
+    });
 
     let text = format!("Opened \"{title}\" as {severity}");
     let mut entries = vec![ctx.entry(None, &by, Kind::Status, text)];
@@ -233,53 +222,4 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         );
     }
     Ok(())
-}
-
-/// The id part made from a title: lowercase ASCII letters, digits and single hyphens, so no title
-/// can name a path outside the incidents directory.
-pub fn slug(title: &str) -> String {
-    let full = slug::slugify(title);
-    let mut cut = String::new();
-    for word in full.split('-').filter(|w| !w.is_empty()) {
-        if !cut.is_empty() && cut.len() + 1 + word.len() > SLUG_MAX {
-            break;
-        }
-        if !cut.is_empty() {
-            cut.push('-');
-        }
-        cut.push_str(word);
-    }
-    cut.truncate(SLUG_MAX);
-    if cut.is_empty() {
-        "incident".into()
-    } else {
-        cut
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::slug;
-
-    #[test]
-    fn slugs_are_safe_path_components() {
-        assert_eq!(slug("Checkout API down"), "checkout-api-down");
-        assert_eq!(slug("../../etc/passwd"), "etc-passwd");
-        assert_eq!(slug("a/b\\c:d*e?f\"g<h>i|j"), "a-b-c-d-e-f-g-h-i-j");
-        assert_eq!(slug("  Ünïcödé   Straße "), "unicode-strasse");
-        assert_eq!(slug("..."), "incident");
-        assert_eq!(slug(""), "incident");
-        assert_eq!(slug("-leading and trailing-"), "leading-and-trailing");
-        assert_eq!(slug(".hidden"), "hidden");
-    }
-
-    #[test]
-    fn long_titles_are_cut_at_a_word() {
-        let s = slug(
-            "The payment gateway returns intermittent five hundred errors for European customers",
-        );
-        assert!(s.len() <= super::SLUG_MAX, "{s}");
-        assert_eq!(s, "the-payment-gateway-returns-intermittent-five");
-        assert_eq!(slug(&"x".repeat(100)).len(), super::SLUG_MAX);
-    }
 }

@@ -6,13 +6,15 @@ use super::Ctx;
 use crate::error::unknown_name;
 use crate::model::schema;
 
-/// Print the JSON Schema of a file kind: config, incident, timeline, roles, comms or catalog
+/// Print the JSON Schema of a file kind: config, incident, timeline, roles, comms, catalog,
+/// maintenance or updates
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  inc schema incident > incident.schema.json\n  inc schema config | jq .properties"
 )]
 pub struct Args {
-    /// config, incident, timeline, roles, comms or catalog
+    /// config, incident, timeline, roles, comms, catalog, maintenance (maintenance.yaml) or updates
+    /// (a maintenance window's updates.yaml)
     pub name: String,
 }
 

@@ -7,6 +7,7 @@ use anyhow::{Context, Result};
 use super::Ctx;
 use crate::error::Error;
 use crate::git::{self, CliError};
+use crate::model::LogEntry;
 use crate::store::Store;
 
 /// Commit anything of inc's left uncommitted, fetch, merge (with inc's merge driver), push
@@ -81,12 +82,13 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
 /// One line per log entry the merge kept twice because both clones edited it.
 fn report_entry_conflicts(ctx: &mut Ctx<'_>, store: &Store) -> Result<()> {
     for note in git::take_entry_conflicts(store.root()) {
-        let file = format!(
-            "{}/{}/{}",
-            store.config().incidents_dir,
-            note.incident,
-            note.file
-        );
+        // The note names the directory the log is in: a window's, for its updates.
+        let dir = if note.file == crate::model::maintenance::Update::FILE {
+            store.config().maintenance_dir()
+        } else {
+            store.config().incidents_dir.clone()
+        };
+        let file = format!("{dir}/{}/{}", note.incident, note.file);
         let line = format!(
             "conflict: both clones edited entry {} of {file}; kept both (the other as {}): delete the wrong one (inc check shows where)",
             note.kept, note.other
@@ -182,8 +184,10 @@ fn commit_leftovers(ctx: &Ctx<'_>, store: &Store) -> Result<()> {
 /// (not conflicted, not ignored). From libgit2, or from `git status` when libgit2 cannot read the
 /// index (a split index, `core.splitIndex`).
 fn changed_paths(store: &Store) -> Result<Vec<Vec<u8>>> {
+    let maintenance_dir = store.config().maintenance_dir();
     let pathspecs = [
         store.config().incidents_dir.as_str(),
+        maintenance_dir.as_str(),
         ".inc.yaml",
         ".gitattributes",
         ".inc",

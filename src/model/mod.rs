@@ -11,10 +11,12 @@ pub mod incident;
 pub mod limits;
 pub mod locate;
 pub mod log;
+pub mod maintenance;
 pub mod names;
 pub mod roles;
 pub mod schema;
 pub mod severity;
+pub mod slug;
 pub mod timeline;
 
 use std::path::Path;

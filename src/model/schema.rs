@@ -5,11 +5,19 @@
 use schemars::JsonSchema;
 
 use super::catalog::Catalog;
+use super::maintenance::{Maintenance, Update};
 use super::{CommsEntry, Config, Incident, RoleEvent, TimelineEntry};
 
 /// The schema names, one per YAML file kind.
-pub const NAMES: [&str; 6] = [
-    "config", "incident", "timeline", "roles", "comms", "catalog",
+pub const NAMES: [&str; 8] = [
+    "config",
+    "incident",
+    "timeline",
+    "roles",
+    "comms",
+    "catalog",
+    "maintenance",
+    "updates",
 ];
 
 /// Where a repository keeps its copy of the schemas, relative to its root.
@@ -24,6 +32,8 @@ pub fn json(name: &str) -> Option<String> {
         "roles" => schema::<Vec<RoleEvent>>("inc roles.yaml: role events"),
         "comms" => schema::<Vec<CommsEntry>>("inc comms.yaml: communications"),
         "catalog" => schema::<Catalog>("inc .inc/catalog.yaml: the services catalog"),
+        "maintenance" => schema::<Maintenance>("inc maintenance.yaml: a maintenance window"),
+        "updates" => schema::<Vec<Update>>("inc updates.yaml: the updates of a maintenance window"),
         _ => return None,
     };
     let mut text = serde_json::to_string_pretty(&schema).expect("schemas serialize");

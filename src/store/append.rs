@@ -1,5 +1,6 @@
-//! Appending entries to an incident's logs (timeline, roles, comms): checked first, written
-//! second, so a command that appends to two files writes nothing when either would be broken.
+//! Appending entries to an incident's logs (timeline, roles, comms) and to a maintenance window's
+//! updates: checked first, written second, so a command that appends to two files writes nothing
+//! when either would be broken.
 
 use std::fs;
 use std::path::PathBuf;
@@ -34,11 +35,22 @@ impl Store {
         seed: Option<&str>,
     ) -> Result<Append<'_>> {
         let path = self.incident_dir(id).join(E::FILE);
+        self.prepare_append_to(path, &self.header::<E>(), entries, seed)
+    }
+
+    /// [`Store::prepare_append`] for the log at `path`, which starts with `header` when it is
+    /// new: any directory's log, such as a maintenance window's updates.
+    pub(super) fn prepare_append_to<E: LogEntry>(
+        &self,
+        path: PathBuf,
+        header: &str,
+        entries: &mut [E],
+        seed: Option<&str>,
+    ) -> Result<Append<'_>> {
         let shown = path.strip_prefix(&self.root).unwrap_or(&path).to_path_buf();
         let before = fs::symlink_metadata(&path).ok();
         let existing = self.read_text(&path)?;
-        let header = self.header::<E>();
-        let old = existing.as_deref().unwrap_or(&header);
+        let old = existing.as_deref().unwrap_or(header);
         if let Some(line) = model::conflict_marker_line(old) {
             return Err(conflict(&shown, line).into());
         }

@@ -21,6 +21,7 @@ mod delivery;
 mod files;
 mod imported;
 mod lock;
+mod maintenance;
 mod owned;
 mod parallel;
 
@@ -57,6 +58,8 @@ pub struct Store {
     root: PathBuf,
     config: Config,
     incidents: PathBuf,
+    /// Where maintenance windows live (`maintenance_dir`).
+    maintenance: PathBuf,
     journal: Journal,
     checked: Checked,
     /// Whether writes are noted in the journal (only when they are going to be committed).
@@ -97,6 +100,9 @@ impl Store {
         if let Some(message) = model::config::incidents_dir_problem(&config.incidents_dir) {
             return Err(at_position(value_position(&text, "incidents_dir"), message).into());
         }
+        if let Some(message) = config.maintenance_dir_problem() {
+            return Err(at_position(value_position(&text, "maintenance_dir"), message).into());
+        }
         let problems = [
             config.severity_definitions_problem(),
             config.webhooks_problem(),
@@ -108,10 +114,12 @@ impl Store {
         }
         config.validate()?;
         let incidents = root.join(&config.incidents_dir);
+        let maintenance = root.join(config.maintenance_dir());
         Ok(Store {
             root: root.to_path_buf(),
             config,
             incidents,
+            maintenance,
             journal: Journal::new(&crate::git::git_dir(root)),
             checked: Checked {
                 file: crate::git::git_dir(root).join("inc").join("checked"),
@@ -245,36 +253,16 @@ impl Store {
     /// The id that `query` names: an exact id, else a unique prefix, else a unique substring.
     pub fn resolve(&self, query: &str) -> Result<String> {
         // An exact id needs no directory listing (thousands of incidents after a few years).
-        let exact =
-            !query.is_empty() && query.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-        if exact && self.incident_dir(query).join(INCIDENT_FILE).is_file() {
+        if is_plain_id(query) && self.incident_dir(query).join(INCIDENT_FILE).is_file() {
             return Ok(query.to_string());
         }
-        let ids = self.ids()?;
-        for matches in [
-            ids.iter()
-                .filter(|id| id.starts_with(query))
-                .collect::<Vec<_>>(),
-            ids.iter().filter(|id| id.contains(query)).collect(),
-        ] {
-            match matches.as_slice() {
-                [] => continue,
-                [one] => return Ok((*one).clone()),
-                many => {
-                    let list: Vec<&str> = many.iter().map(|s| s.as_str()).collect();
-                    return Err(Error::usage(format!(
-                        "\"{query}\" matches {} incidents: {}; give more of the id",
-                        many.len(),
-                        list.join(", ")
-                    ))
-                    .into());
-                }
-            }
-        }
-        Err(Error::usage(format!(
-            "no incident matches \"{query}\": `inc list --all` shows every id"
-        ))
-        .into())
+        match_id(
+            &self.ids()?,
+            query,
+            "incidents",
+            "incident",
+            "`inc list --all` shows every id",
+        )
     }
 
     pub fn load_incident(&self, id: &str) -> Result<Incident> {
@@ -431,18 +419,27 @@ impl Store {
             assert!(log.create, "a new incident's logs are new files");
             files.push((log.path, log.bytes));
         }
+        self.create_dir(&self.incidents, id, files)
+    }
 
+    /// Creates the directory `id` in `parent` holding `files` (paths in it, with their bytes):
+    /// built under a temp name and renamed into place whole.
+    fn create_dir(
+        &self,
+        parent: &Path,
+        id: &str,
+        files: Vec<(PathBuf, Vec<u8>)>,
+    ) -> Result<Vec<PathBuf>> {
+        let dir = parent.join(id);
         refuse_links(&self.root, &dir)?;
-        fs::create_dir_all(&self.incidents)
-            .with_context(|| format!("cannot create {}", self.incidents.display()))?;
+        fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
         for (path, _) in &files {
             self.note(|| Record::Write {
                 path: self.relative(path),
             })?;
         }
-        let temp = self
-            .incidents
-            .join(format!("{TEMP_PREFIX}new-{id}-{}", std::process::id()));
+        let temp = parent.join(format!("{TEMP_PREFIX}new-{id}-{}", std::process::id()));
         // A directory of that name is a leftover of an earlier process with the same pid.
         let _ = fs::remove_dir_all(&temp);
         let built = build_dir(&temp, &files).and_then(|()| {
@@ -452,7 +449,7 @@ impl Store {
             let _ = fs::remove_dir_all(&temp);
             return Err(err);
         }
-        sync_dir(&self.incidents)?;
+        sync_dir(parent)?;
         for (path, _) in &files {
             if let Ok(meta) = fs::symlink_metadata(path) {
                 self.checked.remember(&self.relative(path), &meta);
@@ -483,7 +480,7 @@ impl Store {
 
     /// The first lines of a new log file: the schema line for editors, then what the file is.
     fn header<E: LogEntry>(&self) -> String {
-        format!("{}{}", schema::modeline(E::SCHEMA, self.depth()), E::HEADER)
+        header::<E>(self.depth())
     }
 
     /// Writes the JSON Schemas into `.inc/schemas/` where they are missing or out of date, so the
@@ -491,6 +488,37 @@ impl Store {
     pub fn write_schemas(&self) -> Result<Vec<PathBuf>> {
         write_schemas(&self.root, |path, bytes| self.write_file(path, bytes))
     }
+}
+
+/// Whether `query` can be an id as it is (letters, digits and `-`), so it is worth trying as one.
+fn is_plain_id(query: &str) -> bool {
+    !query.is_empty() && query.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+/// The one of `ids` that `query` names: a unique prefix, else a unique substring. `many` and
+/// `one` name the things for errors (`incidents`, `incident`); `hint` says where to see the ids.
+fn match_id(ids: &[String], query: &str, many: &str, one: &str, hint: &str) -> Result<String> {
+    for matches in [
+        ids.iter()
+            .filter(|id| id.starts_with(query))
+            .collect::<Vec<_>>(),
+        ids.iter().filter(|id| id.contains(query)).collect(),
+    ] {
+        match matches.as_slice() {
+            [] => continue,
+            [found] => return Ok((*found).clone()),
+            found => {
+                let list: Vec<&str> = found.iter().map(|s| s.as_str()).collect();
+                return Err(Error::usage(format!(
+                    "\"{query}\" matches {} {many}: {}; give more of the id",
+                    found.len(),
+                    list.join(", ")
+                ))
+                .into());
+            }
+        }
+    }
+    Err(Error::usage(format!("no {one} matches \"{query}\": {hint}")).into())
 }
 
 fn conflict(path: &Path, line: u64) -> Error {
@@ -502,6 +530,11 @@ fn conflict(path: &Path, line: u64) -> Error {
             "unresolved git conflict marker: resolve the conflict by hand, then run `inc check`"
                 .into(),
     }
+}
+
+/// The first lines of a new log file `depth` directories below the root.
+fn header<E: LogEntry>(depth: usize) -> String {
+    format!("{}{}", schema::modeline(E::SCHEMA, depth), E::HEADER)
 }
 
 /// Whether `text` can be an incident id: the name of a directory directly in the incidents

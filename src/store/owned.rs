@@ -8,7 +8,7 @@ impl Store {
     /// what `inc sync` may commit on its own. Anything else, even inside an incident's directory
     /// (an `.env`, a core dump, an editor's swap file), is the user's to commit or not. This is
     /// the one place that decides. Attachments (`ID/attachments/NAME`) are inc's: `inc attach`
-    /// wrote them.
+    /// wrote them. So are maintenance windows' files.
     pub fn is_inc_file(&self, rel: &str) -> bool {
         if rel == CONFIG_FILE || rel == ".gitattributes" || rel == model::catalog::FILE {
             return true;
@@ -34,6 +34,16 @@ impl Store {
             return !name.contains('/')
                 && !name.starts_with('.')
                 && (name.ends_with(".md") || name.ends_with(".html"));
+        }
+        // A maintenance window's two files (`maintenance_dir/ID/FILE`).
+        if let Some((id, file)) = rel
+            .strip_prefix(self.config.maintenance_dir().as_str())
+            .and_then(|r| r.strip_prefix('/'))
+            .and_then(|r| r.split_once('/'))
+        {
+            return !id.is_empty()
+                && !id.starts_with('.')
+                && [model::maintenance::FILE, model::maintenance::Update::FILE].contains(&file);
         }
         let Some((id, file)) = rel
             .strip_prefix(self.config.incidents_dir.as_str())

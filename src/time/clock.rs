@@ -15,6 +15,9 @@ const FUTURE_SLACK: SignedDuration = SignedDuration::from_mins(15);
 /// The WHEN forms, for error messages.
 const FORMS: &str = "use \"now\", \"14:32\", \"2026-11-22 14:32\", \"10m ago\", \"-2h\" or RFC 3339 (2026-11-22T14:32:00+01:00)";
 
+/// The WHEN forms of a time planned ahead ([`Clock::parse_planned`]), for error messages.
+const PLANNED_FORMS: &str = "use \"2026-12-10 02:00\", \"in 2h\", \"+2h\", \"14:32\" (today), \"now\" or RFC 3339 (2026-12-10T02:00:00+01:00)";
+
 /// The one "now" a command works with, and the time zone people mean when they type `14:32`.
 #[derive(Clone, Debug)]
 pub struct Clock {
@@ -73,7 +76,7 @@ impl Clock {
         began: impl FnOnce() -> Option<Time>,
     ) -> Result<Time, Error> {
         let text = input.trim();
-        let (time, clock_only) = self.parse_typed(text)?;
+        let (time, clock_only) = self.parse_typed(text, false)?;
         let ahead = time.since(self.now());
         if clock_only {
             let date = |t: Time| t.in_tz(&self.tz).date();
@@ -107,7 +110,28 @@ impl Clock {
     /// [`Clock::parse_when`] for the bounds of a range (`inc stats --until`), which may lie in
     /// the future.
     pub fn parse_bound(&self, input: &str) -> Result<Time, Error> {
-        Ok(self.parse_typed(input.trim())?.0)
+        Ok(self.parse_typed(input.trim(), false)?.0)
+    }
+
+    /// [`Clock::parse_when`] for a time planned ahead (a maintenance window's start and end):
+    /// the future is what it is for, so nothing is too far ahead, and `+2h` or `in 2h` count
+    /// from now. A clock time alone (`02:00`) still means today, never tomorrow: once today's
+    /// has passed (by more than the slack of typing), it is refused with the date to give, as
+    /// [`Clock::parse_when_since`] refuses a clock time that would lie ahead.
+    pub fn parse_planned(&self, input: &str) -> Result<Time, Error> {
+        let text = input.trim();
+        let (time, clock_only) = self.parse_typed(text, true)?;
+        let behind = self.now().since(time);
+        if clock_only && behind > FUTURE_SLACK {
+            let date = time.in_tz(&self.tz).date();
+            let tomorrow = date.tomorrow().unwrap_or(date);
+            return Err(Error::usage(format!(
+                "time \"{text}\" would be {}, {} ago: a time alone means today; for tomorrow give the date too, like \"{tomorrow} {text}\"",
+                self.long(time),
+                format_duration(behind),
+            )));
+        }
+        Ok(time)
     }
 
     /// `HH:MM` for a time today, `YYYY-MM-DD HH:MM` for any other day: what confirmations print,
@@ -131,17 +155,19 @@ impl Clock {
     }
 
     /// The time `text` names, and whether it was a clock time alone (`14:32`, no day); a time is
-    /// refused outside the years and offsets inc accepts.
-    fn parse_typed(&self, text: &str) -> Result<(Time, bool), Error> {
-        let (time, clock_only) = self.parse_typed_unchecked(text)?;
+    /// refused outside the years and offsets inc accepts. `planned`: `+2h` and `in 2h` name a
+    /// time ahead (see [`Clock::parse_planned`]).
+    fn parse_typed(&self, text: &str, planned: bool) -> Result<(Time, bool), Error> {
+        let (time, clock_only) = self.parse_typed_unchecked(text, planned)?;
         match time.out_of_range() {
             Some(why) => Err(Error::usage(format!("time \"{text}\": {why}"))),
             None => Ok((time, clock_only)),
         }
     }
 
-    fn parse_typed_unchecked(&self, text: &str) -> Result<(Time, bool), Error> {
-        let bad = || Error::usage(format!("time \"{text}\" does not parse: {FORMS}"));
+    fn parse_typed_unchecked(&self, text: &str, planned: bool) -> Result<(Time, bool), Error> {
+        let forms = if planned { PLANNED_FORMS } else { FORMS };
+        let bad = || Error::usage(format!("time \"{text}\" does not parse: {forms}"));
         if text.eq_ignore_ascii_case("now") {
             return Ok((self.now(), false));
         }
@@ -160,13 +186,22 @@ impl Clock {
             let time = self.local(today.to_datetime(clock_time)).ok_or_else(bad)?;
             return Ok((time, true));
         }
-        let relative = text.starts_with('-') || text.to_ascii_lowercase().ends_with("ago");
+        let lower = text.to_ascii_lowercase();
+        // "in 2h" is what people say for a time ahead; the span parser knows only "+2h".
+        let (text, ahead) = match lower.strip_prefix("in ") {
+            Some(_) if planned => (text[3..].trim_start(), true),
+            _ => (text, text.starts_with('+')),
+        };
+        let relative = text.starts_with('-') || lower.ends_with("ago") || (planned && ahead);
         match text.parse::<Span>() {
             Ok(span) if relative => {
                 let zoned = self.now.to_zoned(self.tz.clone());
                 let then = zoned.checked_add(span).map_err(|_| bad())?;
                 Ok((Time::new(then.timestamp(), &self.tz), false))
             }
+            Ok(_) if planned => Err(Error::usage(format!(
+                "time \"{text}\" is ambiguous: write \"in {text}\" or \"+{text}\" for a time ahead, \"{text} ago\" for one past"
+            ))),
             Ok(_) if text.starts_with('+') => Err(Error::usage(format!(
                 "time \"{text}\" is in the future, and the logbook records what has happened: {FORMS}"
             ))),
@@ -332,6 +367,31 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("in the future"), "{err}");
+    }
+
+    #[test]
+    fn a_planned_time_may_be_ahead_and_counts_forward_from_now() {
+        let clock = clock();
+        let planned = |text: &str| clock.parse_planned(text).unwrap().to_string();
+        assert_eq!(planned("+2h"), "2026-11-22T16:40:00+01:00");
+        assert_eq!(planned("in 2h 30m"), "2026-11-22T17:10:00+01:00");
+        assert_eq!(planned("In 3d"), "2026-11-25T14:40:00+01:00");
+        assert_eq!(planned("2026-12-10 02:00"), "2026-12-10T02:00:00+01:00");
+        assert_eq!(planned("23:00"), "2026-11-22T23:00:00+01:00");
+        assert_eq!(planned("1h ago"), "2026-11-22T13:40:00+01:00");
+        assert_eq!(planned("14:30"), "2026-11-22T14:30:00+01:00");
+        let err = clock.parse_planned("02:00").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "time \"02:00\" would be 2026-11-22 02:00 CET, 12h 40m ago: a time alone means today; for tomorrow give the date too, like \"2026-11-23 02:00\""
+        );
+        assert_eq!(err.exit_code(), 2);
+        let err = clock.parse_planned("2h").unwrap_err().to_string();
+        assert!(err.contains("write \"in 2h\" or \"+2h\""), "{err}");
+        assert!(clock.parse_planned("in").is_err());
+        // Elsewhere "in 2h" is still not a time: the logbook records what has happened.
+        assert!(clock.parse_when("in 2h").is_err());
+        assert!(clock.parse_bound("+2h").is_err());
     }
 
     #[test]

@@ -22,6 +22,7 @@ mod dashboard;
 mod fit;
 mod incident;
 mod list;
+pub mod maintenance;
 mod plain;
 pub mod schema;
 mod severities;

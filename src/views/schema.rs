@@ -8,8 +8,17 @@ use schemars::generate::SchemaSettings;
 use super::{DashboardRow, IncidentView, Roles};
 
 /// The commands whose `--json` has a schema (`inc export` and `inc sev --list` have none yet).
-pub const NAMES: [&str; 8] = [
-    "list", "show", "status", "roles", "stats", "check", "actions", "search",
+pub const NAMES: [&str; 10] = [
+    "list",
+    "show",
+    "status",
+    "roles",
+    "stats",
+    "check",
+    "actions",
+    "search",
+    "maintenance-list",
+    "maintenance-show",
 ];
 
 /// Where inc's repository keeps the copies, relative to its root.
@@ -28,6 +37,12 @@ pub fn json(name: &str) -> Option<String> {
             "inc actions --json: the Improvements of the post-mortems",
         ),
         "search" => schema::<Vec<crate::search::Found>>("inc search --json: the incidents found"),
+        "maintenance-list" => schema::<Vec<super::maintenance::MaintenanceView>>(
+            "inc maintenance list --json: the maintenance windows, earliest first",
+        ),
+        "maintenance-show" => schema::<super::maintenance::MaintenanceView>(
+            "inc maintenance show --json: one maintenance window with its updates",
+        ),
         _ => return None,
     };
     let mut text = serde_json::to_string_pretty(&schema).expect("schemas serialize");

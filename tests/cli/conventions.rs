@@ -39,6 +39,12 @@ init: --no-commit
 link: -i --no-commit --by
 list: -i --format --json
 log: -i --no-commit --by --no-hooks
+maintenance cancel: --no-commit --by
+maintenance list: --format --json
+maintenance schedule: --no-commit
+maintenance show: --format --json
+maintenance update: --no-commit --by
+maintenance: --format --json
 man:
 mark: -i --no-commit --by --no-hooks
 open: --no-commit --by --no-hooks

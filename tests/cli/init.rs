@@ -14,6 +14,14 @@ fn init_creates_a_repository_and_commits_the_configuration() {
         repo.read(".gitattributes")
             .contains("incidents/*/timeline.yaml merge=inc\n")
     );
+    assert!(
+        repo.read(".gitattributes")
+            .contains("maintenance/*/updates.yaml merge=inc\n")
+    );
+    assert!(
+        repo.read(".inc.yaml")
+            .contains("maintenance_dir: maintenance\n")
+    );
     assert_eq!(
         repo.head_files(),
         [
@@ -24,8 +32,10 @@ fn init_creates_a_repository_and_commits_the_configuration() {
             ".inc/schemas/comms.schema.json",
             ".inc/schemas/config.schema.json",
             ".inc/schemas/incident.schema.json",
+            ".inc/schemas/maintenance.schema.json",
             ".inc/schemas/roles.schema.json",
             ".inc/schemas/timeline.schema.json",
+            ".inc/schemas/updates.schema.json",
         ]
     );
     assert!(

@@ -33,6 +33,7 @@ mod import_export;
 mod init;
 mod list_show;
 mod log;
+mod maintenance;
 mod man;
 mod open;
 mod perf_cache;

@@ -10,7 +10,14 @@ fn yaml_as_json(text: &str) -> serde_json::Value {
 fn inc_schema_prints_the_committed_schema() {
     let repo = Repo::new();
     for name in [
-        "config", "incident", "timeline", "roles", "comms", "catalog",
+        "config",
+        "incident",
+        "timeline",
+        "roles",
+        "comms",
+        "catalog",
+        "maintenance",
+        "updates",
     ] {
         let committed = std::fs::read_to_string(
             std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -26,7 +33,7 @@ fn inc_schema_prints_the_committed_schema() {
     let err = repo.fails(2, &["schema", "timelines"]);
     assert_eq!(
         err,
-        "error: unknown schema \"timelines\" (did you mean timeline?): use one of config, incident, timeline, roles, comms, catalog\n"
+        "error: unknown schema \"timelines\" (did you mean timeline?): use one of config, incident, timeline, roles, comms, catalog, maintenance, updates\n"
     );
 }
 

@@ -2,6 +2,11 @@
 
 /// The file `inc init` writes: the defaults, each documented, so people can see what to change.
 pub fn default_file(incidents_dir: &str) -> String {
+    let maintenance_dir = super::Config {
+        incidents_dir: incidents_dir.to_string(),
+        ..super::Config::default()
+    }
+    .maintenance_dir();
     format!(
         r#"# yaml-language-server: $schema=.inc/schemas/config.schema.json
 # inc configuration. Every key is optional; the values below are the defaults.
@@ -9,6 +14,9 @@ pub fn default_file(incidents_dir: &str) -> String {
 
 # Where incident directories live, relative to this file.
 incidents_dir: {incidents_dir}
+
+# Where scheduled maintenance windows live (`inc maintenance`), relative to this file.
+maintenance_dir: {maintenance_dir}
 
 # Commit every change inc makes (false: write the files only, like --no-commit).
 commit: true

@@ -9,6 +9,7 @@ use super::names;
 use crate::error::Error;
 use crate::time::Interval;
 
+mod dirs;
 mod file;
 mod public;
 mod size;
@@ -16,6 +17,7 @@ mod size;
 mod tests;
 mod webhooks;
 
+pub use dirs::{incidents_dir_problem, normal_dir};
 pub use file::default_file;
 pub use public::{PublicConfig, PublicEntries, SUMMARY_MAX, TITLE_MAX};
 pub use size::Size;
@@ -27,6 +29,10 @@ pub use webhooks::{Style, Webhook, url_problem};
 pub struct Config {
     /// Where incident directories live, relative to the repository root.
     pub incidents_dir: String,
+    /// Where scheduled maintenance windows live (`inc maintenance`), relative to the repository
+    /// root. Absent: `maintenance` beside incidents_dir (`ops/maintenance` for `ops/incidents`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maintenance_dir: Option<String>,
     /// Commit every change (false: write files only, as with `--no-commit`).
     pub commit: bool,
     /// Severity names, worst first.
@@ -196,6 +202,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             incidents_dir: "incidents".into(),
+            maintenance_dir: None,
             commit: true,
             severities: names(&["SEV1", "SEV2", "SEV3", "SEV4"]),
             default_severity: "SEV3".into(),
@@ -263,6 +270,9 @@ impl Config {
     /// Checks the rules serde cannot: a safe incidents_dir, a known default severity.
     pub fn validate(&self) -> Result<(), Error> {
         if let Some(problem) = incidents_dir_problem(&self.incidents_dir) {
+            return Err(Error::state(format!(".inc.yaml: {problem}")));
+        }
+        if let Some(problem) = self.maintenance_dir_problem() {
             return Err(Error::state(format!(".inc.yaml: {problem}")));
         }
         if self.severities.is_empty() {
@@ -502,40 +512,4 @@ impl Config {
             .position(|s| s == severity)
             .unwrap_or(self.severities.len())
     }
-}
-
-/// A directory inside the repository written the one way: `ops/incidents` for `./ops//incidents/`.
-/// `None` for anything that is not strictly below the root (`..`, absolute, `.` itself).
-pub fn normal_dir(dir: &str) -> Option<String> {
-    let mut parts = Vec::new();
-    for component in std::path::Path::new(dir).components() {
-        match component {
-            std::path::Component::Normal(part) => parts.push(part.to_str()?),
-            std::path::Component::CurDir => {}
-            _ => return None,
-        }
-    }
-    (!parts.is_empty()).then(|| parts.join("/"))
-}
-
-/// What is wrong with `dir` as incidents_dir, if anything. It must name a directory strictly
-/// inside the work tree: inc writes there, so `..`, an absolute path or `.git` (where a write
-/// could change git's own configuration or hooks) would let a repository's configuration make
-/// inc write elsewhere. `.` is refused too: incident directories would mix with the repository's
-/// own files.
-pub fn incidents_dir_problem(dir: &str) -> Option<String> {
-    let Some(normal) = normal_dir(dir) else {
-        return Some(format!(
-            "incidents_dir \"{dir}\" must be a relative path inside the repository, like incidents or ops/incidents"
-        ));
-    };
-    if normal
-        .split('/')
-        .any(|part| part.eq_ignore_ascii_case(".git"))
-    {
-        return Some(format!(
-            "incidents_dir \"{dir}\" is inside .git, which git does not track: use a directory of the work tree, like incidents"
-        ));
-    }
-    (normal != dir).then(|| format!("incidents_dir \"{dir}\" must be written \"{normal}\""))
 }

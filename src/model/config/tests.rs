@@ -9,6 +9,7 @@ fn the_written_file_is_the_defaults() {
         crate::model::from_yaml(Path::new(".inc.yaml"), &default_file("incidents")).unwrap();
     let defaults = Config::default();
     assert_eq!(parsed.incidents_dir, defaults.incidents_dir);
+    assert_eq!(parsed.maintenance_dir(), defaults.maintenance_dir());
     assert_eq!(parsed.severities, defaults.severities);
     assert_eq!(parsed.default_severity, defaults.default_severity);
     assert_eq!(parsed.commit, defaults.commit);
@@ -139,4 +140,62 @@ fn severity_is_case_insensitive() {
     let config = Config::default();
     assert_eq!(config.severity("sev2").unwrap(), "SEV2");
     assert!(config.severity("SEV9").is_err());
+}
+
+#[test]
+fn an_old_config_without_maintenance_dir_keeps_windows_beside_the_incidents() {
+    // As `inc init` wrote it before maintenance windows existed.
+    let old: Config = crate::model::from_yaml(
+        Path::new(".inc.yaml"),
+        "incidents_dir: incidents\ncommit: true\nseverities: [SEV1, SEV2, SEV3, SEV4]\n",
+    )
+    .unwrap();
+    old.validate().unwrap();
+    assert_eq!(old.maintenance_dir, None);
+    assert_eq!(old.maintenance_dir(), "maintenance");
+    let monorepo = Config {
+        incidents_dir: "ops/incidents".into(),
+        ..Config::default()
+    };
+    assert_eq!(monorepo.maintenance_dir(), "ops/maintenance");
+    let named = Config {
+        incidents_dir: "maintenance".into(),
+        ..Config::default()
+    };
+    assert_eq!(named.maintenance_dir(), "scheduled-maintenance");
+    let written: Config =
+        crate::model::from_yaml(Path::new(".inc.yaml"), &default_file("ops/incidents")).unwrap();
+    assert_eq!(written.maintenance_dir.as_deref(), Some("ops/maintenance"));
+}
+
+#[test]
+fn a_maintenance_dir_must_be_inside_the_work_tree_and_apart_from_the_incidents() {
+    for (dir, why) in [
+        ("../x", "must be a relative path"),
+        ("/abs", "must be a relative path"),
+        (".git/m", "inside .git"),
+        ("./maintenance", "must be written \"maintenance\""),
+        ("incidents", "overlaps incidents_dir"),
+        ("incidents/maintenance", "overlaps incidents_dir"),
+        ("", "must be a relative path"),
+    ] {
+        let config = Config {
+            maintenance_dir: Some(dir.into()),
+            ..Config::default()
+        };
+        let err = config.validate().unwrap_err().to_string();
+        assert!(err.contains(why), "{dir}: {err}");
+    }
+    let holding = Config {
+        incidents_dir: "ops/incidents".into(),
+        maintenance_dir: Some("ops".into()),
+        ..Config::default()
+    };
+    assert!(holding.validate().is_err());
+    let fine = Config {
+        maintenance_dir: Some("ops/maintenance".into()),
+        ..Config::default()
+    };
+    fine.validate().unwrap();
+    assert_eq!(fine.maintenance_dir(), "ops/maintenance");
 }
