@@ -129,7 +129,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     commit_reports(&dir, at(1563))?;
     writeln!(
         ctx.out,
-        "\nThe demo repository is {dir}. The reports are in {dir}/reports/ (open internal.html in a browser), the website of the incident history in {dir}/site/ (open index.html).\nLook around:\n  cd {dir}\n  inc show\n  inc list --all\n  inc report --template tactical\n  git log --oneline",
+        "\nThe demo repository is {dir}. The reports are in {dir}/reports/ (open internal.html in a browser), the website of the incident history in {dir}/site/ and the public status page in {dir}/status/ (open index.html).\nLook around:\n  cd {dir}\n  inc show\n  inc list --all\n  inc report --template tactical\n  git log --oneline",
         dir = dir.display()
     )?;
     Ok(())
@@ -180,6 +180,11 @@ fn story(at: impl Fn(i64) -> String) -> Vec<Step> {
             ],
         ),
         step(9, "alice", &["mark", "acknowledged"]),
+        step(
+            9,
+            "alice",
+            &["impact", "--service", "checkout-api,payments"],
+        ),
         step(9, "alice", &["role", "technical-lead", "bob"]),
         step(10, "alice", &["role", "scribe", "carol"]),
         step(10, "alice", &["role", "comms-lead", "dave"]),
@@ -429,7 +434,38 @@ fn story(at: impl Fn(i64) -> String) -> Vec<Step> {
             ],
         ),
         step(1563, "erin", &["stats", "--by", "severity"]),
+        step(
+            1563,
+            "dave",
+            &[
+                "maintenance",
+                "schedule",
+                "Payments database upgrade",
+                "--start",
+                &at(2880),
+                "--end",
+                &at(2940),
+                "--service",
+                "payments",
+                "--summary",
+                "Card payments may be slow for a few minutes while the database restarts.",
+            ],
+        ),
         step(1563, "erin", &["site", "-o", "site"]),
+        step(
+            1563,
+            "erin",
+            &[
+                "site",
+                "-o",
+                "status",
+                "--public",
+                "--base-url",
+                "https://status.example.com",
+                "--title",
+                "Example status",
+            ],
+        ),
     ]
 }
 
@@ -449,6 +485,7 @@ fn commit_reports(dir: &std::path::Path, when: Timestamp) -> Result<()> {
     let mut paths = Vec::new();
     files(&dir.join("reports"), &mut paths)?;
     files(&dir.join("site"), &mut paths)?;
+    files(&dir.join("status"), &mut paths)?;
     paths.sort();
     let repo = crate::git::open(dir)?;
     crate::git::commit_paths(

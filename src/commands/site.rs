@@ -88,10 +88,13 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
 
     let public = args.public;
     let ids = store.ids()?;
+    let windows = crate::maintenance::load_all(&store)?;
     // On a public site a name from any incident is replaced in every incident's text, so the
     // names are gathered first. Incidents that do not load are warned about below.
     let names = if public {
-        Names::new(&crate::public::people::of_incidents(&store, &ids)?)
+        let mut people = crate::public::people::of_incidents(&store, &ids)?;
+        people.extend(windows.iter().flat_map(crate::public::people::of_window));
+        Names::new(&people)
     } else {
         Names::new(&[])
     };
@@ -137,11 +140,25 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         };
         Ok(rendered)
     };
+    let id_base = site::id_base(
+        base_url.as_deref(),
+        crate::git::remote_url(store.root(), "origin").as_deref(),
+    );
+    // Said after the summary: a reader may take two sites' entries with the same id for one.
+    let unique_ids = id_base.is_some() || !public;
     let mut site = Site {
+        id_base: id_base.unwrap_or_else(|| site::id_base_of(&title)),
         title,
         base_url,
         public,
         incidents: Vec::new(),
+        services: Vec::new(),
+        maintenance: windows
+            .iter()
+            .map(|w| crate::public::Maintenance::build(w, ctx.clock.now(), &names))
+            .collect(),
+        now: ctx.clock.now(),
+        zone: zone.clone(),
         months: Vec::new(),
         severities: if public {
             let mut labels: Vec<String> = Vec::new();
@@ -186,6 +203,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     }
     site.incidents
         .sort_by(|a, b| (b.began, &b.id).cmp(&(a.began, &a.id)));
+    site.services = match store.catalog()? {
+        Some(catalog) => catalog.names().into_iter().map(String::from).collect(),
+        None => site::named_services(&site),
+    };
     let counted: Vec<&Incident> = counted.iter().collect();
     site.months = crate::stats::compute(
         &counted,
@@ -212,6 +233,12 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         if site.incidents.len() == 1 { "" } else { "s" },
         if public { ", public" } else { "" },
     )?;
+    if !unique_ids {
+        writeln!(
+            ctx.out,
+            "The feeds' entry ids are made from the site's title (no --base-url, no origin remote): give --base-url where the site will be published."
+        )?;
+    }
     Ok(())
 }
 

@@ -146,6 +146,18 @@ pub fn head_file(root: &Path, rel: &Path) -> Option<Vec<u8>> {
     Some(blob.content().to_vec())
 }
 
+/// The address of the remote `name` (`origin`), if the repository has one.
+pub fn remote_url(root: &Path, name: &str) -> Option<String> {
+    let repo = open(root).ok()?;
+    let remote = repo.find_remote(name).ok()?;
+    remote
+        .url()
+        .ok()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .map(String::from)
+}
+
 /// git's user.name for this repository (local, then global config), if set.
 pub fn user_name(repo: &Repository) -> Option<String> {
     repo.config()

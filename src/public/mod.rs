@@ -28,8 +28,10 @@ use crate::postmortem::Postmortem;
 use crate::time::{Clock, Time};
 use crate::views::Loaded;
 
+mod maintenance;
 pub mod people;
 
+pub use maintenance::{Maintenance, MaintenanceUpdate};
 pub use people::{PERSON, known_people};
 
 /// An incident as the outside may see it. Every text in it has had every name inc knows

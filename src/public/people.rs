@@ -42,6 +42,13 @@ pub fn known_people(
     all
 }
 
+/// Who wrote about a maintenance window: its updates' authors and whoever cancelled it.
+pub fn of_window(window: &crate::maintenance::Window) -> Vec<String> {
+    let mut people: Vec<String> = window.updates.iter().map(|u| u.by.clone()).collect();
+    people.extend(window.maintenance.cancelled.iter().map(|c| c.by.clone()));
+    people
+}
+
 /// Everyone named in the files of one incident, and everyone [`known_people`] adds.
 pub fn of_incident(store: &Store, loaded: &Loaded) -> Result<Vec<String>> {
     let catalog = store.catalog()?;

@@ -306,14 +306,16 @@ main { max-width: 52rem; margin: 2rem auto; padding: 0 1rem; }
 h1 { font-size: 1.8rem; margin-bottom: 0.2rem; }
 h2 { font-size: 1.3rem; margin-top: 2rem; border-bottom: 1px solid #ddd; }
 table { border-collapse: collapse; margin: 1rem 0; }
-th, td { border: 1px solid #ddd; padding: 0.3rem 0.6rem; text-align: left; vertical-align: top; }
+th, td { border: 1px solid #ddd; padding: 0.3rem 0.6rem; text-align: left; vertical-align: top; overflow-wrap: break-word; }
 th { background: #f4f4f4; }
+img { max-width: 100%; height: auto; }
 blockquote { margin: 0.5rem 0; padding-left: 1rem; border-left: 3px solid #ccc; color: #444; }
 pre { background: #f6f6f6; padding: 0.8rem; overflow-x: auto; }
 code { font-size: 0.9em; }
 figure.chart { margin: 1rem 0; }
 figure.chart svg { max-width: 100%; height: auto; }
 @media print { main { margin: 0; max-width: none; } }
+@media (max-width: 40rem) { table:not(.reflow) { display: block; overflow-x: auto; } }
 ";
 
 #[cfg(test)]

@@ -1,22 +1,23 @@
-//! `inc site`: the incident history as a static website (index, a page per incident, statistics
-//! with inline SVG charts, an Atom feed, status.json and a badge).
+//! `inc site`: the incident history as a static website: a status page (the state of every
+//! service now and over 90 days, ongoing incidents, scheduled maintenance) over the history of
+//! incidents, a page per incident, statistics with inline SVG charts, Atom feeds (the whole site
+//! and each service), status.json and a badge.
 //!
 //! Pure: the incidents as the site shows them in, the files (relative path and bytes) out. Every
 //! link between pages is relative, no page loads anything from the network (a Content Security
 //! Policy in each page says so to the browser too), and every text is escaped. Writing the files
 //! (only those whose bytes changed), page by page as they are made, is [`Writer`]'s job.
 
-use std::collections::{BTreeMap, BTreeSet};
-
-use serde::Serialize;
-
 use crate::stats::Group;
-use crate::time::{Time, format_duration};
+use crate::time::Time;
 
 mod charts;
 pub mod entry;
 mod feed;
+pub mod history;
+mod index;
 mod stats;
+mod status;
 mod write;
 
 pub use write::{Writer, Written};
@@ -102,13 +103,23 @@ pub struct Site {
     /// Where the site is published (`--base-url`), for the feed and status.json; links between
     /// pages stay relative.
     pub base_url: Option<String>,
+    /// What the ids of the feeds' entries start with: the base URL, else an id of the repository
+    /// (so that two sites never share an entry id).
+    pub id_base: String,
     pub public: bool,
     /// Newest first.
     pub incidents: Vec<Entry>,
     /// `inc stats --by month` over the incidents that count in metrics, oldest month first.
     pub months: Vec<Group>,
-    /// The severities of .inc.yaml, worst first.
+    /// The severities of .inc.yaml, worst first (their public labels on a public site).
     pub severities: Vec<String>,
+    /// The services the status page shows: the catalog's, else every service an incident names.
+    pub services: Vec<String>,
+    /// The maintenance windows, by start.
+    pub maintenance: Vec<crate::public::Maintenance>,
+    /// The clock the site is built at, and the zone its times are shown in.
+    pub now: Time,
+    pub zone: jiff::tz::TimeZone,
 }
 
 /// An incident's page. It needs nothing of the other incidents, so a site is written an
@@ -124,19 +135,26 @@ pub fn overview(
     site: &Site,
     mut put: impl FnMut(Page) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
-    put(html("index.html", index(site)))?;
+    let services = history::services(site);
+    put(html("index.html", index::index(site, &services)))?;
     put(html("stats.html", stats::stats(site)))?;
     put(Page {
         path: "feed.xml".into(),
-        bytes: feed::atom(site).into_bytes(),
+        bytes: feed::atom(site, None).into_bytes(),
     })?;
+    for (service, path) in feed::service_feeds(site) {
+        put(Page {
+            path,
+            bytes: feed::atom(site, Some(&service)).into_bytes(),
+        })?;
+    }
     put(Page {
         path: "status.json".into(),
-        bytes: status_json(site).into_bytes(),
+        bytes: status::json(site, &services).into_bytes(),
     })?;
     put(Page {
         path: "badge.svg".into(),
-        bytes: badge(site).into_bytes(),
+        bytes: status::badge(site).into_bytes(),
     })
 }
 
@@ -149,27 +167,66 @@ fn html(path: &str, text: String) -> Page {
 
 pub(crate) use crate::text::escape_markup as esc;
 
-/// The site's style on top of the report's: light and dark schemes, the navigation.
-const CSS: &str = ":root { color-scheme: light dark; }
+/// The site's style on top of the report's: light and dark schemes, the navigation, the status
+/// page (banner, services with their 90 days, maintenance), and tables that reflow into one
+/// card per row on a phone, so that no page scrolls sideways.
+const CSS: &str = ":root { color-scheme: light dark; --ok: #2e7d32; --degraded: #b7791f; --outage: #c9302c; --maintenance: #2f6fd6; }
 body { font: 16px/1.5 system-ui, sans-serif; margin: 0; }
 main { max-width: 64rem; margin: 2rem auto; padding: 0 1rem; }
-nav.site { font-size: 0.95rem; margin-bottom: 1rem; }
-nav.site a { margin-right: 1rem; }
+nav.site { font-size: 0.95rem; margin-bottom: 1rem; display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; }
 table { border-collapse: collapse; margin: 1rem 0; }
-th, td { border: 1px solid #ccc; padding: 0.3rem 0.6rem; text-align: left; vertical-align: top; }
+th, td { border: 1px solid #ccc; padding: 0.3rem 0.6rem; text-align: left; vertical-align: top; overflow-wrap: break-word; }
 figure.chart { margin: 1rem 0; }
 figure.chart svg { max-width: 100%; height: auto; }
 svg text { fill: currentColor; }
 .sev { font-weight: 600; }
-.open { color: #c9302c; font-weight: 600; }
-.filters label { margin-right: 1rem; }
+.open { color: var(--outage); font-weight: 600; }
+.filters { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; }
+.banner { padding: 0.8rem 1rem; border-radius: 6px; color: #fff; font-size: 1.15rem; margin: 1rem 0 1.5rem; }
+.banner small { display: block; font-size: 0.85rem; opacity: 0.9; }
+.st-operational { background: var(--ok); }
+.st-degraded { background: var(--degraded); }
+.st-outage { background: var(--outage); }
+.st-maintenance { background: var(--maintenance); }
+.card { border: 1px solid #ccc; border-left: 6px solid var(--outage); border-radius: 4px; padding: 0.5rem 0.9rem; margin: 0.75rem 0; }
+.card.degraded { border-left-color: var(--degraded); }
+.card.operational { border-left-color: var(--ok); }
+.card.maintenance { border-left-color: var(--maintenance); }
+.card h3 { margin: 0.2rem 0; font-size: 1.1rem; }
+.meta { color: #555; font-size: 0.9rem; margin: 0.2rem 0; }
+ul.services { list-style: none; padding: 0; margin: 0; }
+ul.services > li { border: 1px solid #ccc; border-radius: 4px; padding: 0.6rem 0.8rem; margin: 0 0 0.6rem; }
+.service { display: flex; flex-wrap: wrap; justify-content: space-between; gap: 0.25rem 1rem; align-items: baseline; }
+.service .name { font-weight: 600; overflow-wrap: anywhere; }
+.state { font-size: 0.9rem; font-weight: 600; }
+.state.operational { color: var(--ok); }
+.state.degraded { color: var(--degraded); }
+.state.outage { color: var(--outage); }
+.state.maintenance { color: var(--maintenance); }
+.days { display: flex; gap: 2px; height: 2rem; margin: 0.5rem 0 0.2rem; }
+.days span { flex: 1; min-width: 0; border-radius: 2px; }
+.legend { display: flex; justify-content: space-between; font-size: 0.8rem; color: #555; }
+.short { display: none; }
+@media (max-width: 40rem) {
+  main { margin: 1rem auto; }
+  .days span:nth-child(-n+60) { display: none; }
+  .long { display: none; }
+  .short { display: inline; }
+  table.reflow, table.reflow tbody, table.reflow tr, table.reflow td { display: block; }
+  table.reflow thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  table.reflow tr { border: 1px solid #ccc; border-radius: 4px; margin: 0 0 0.6rem; padding: 0.3rem 0.6rem; }
+  table.reflow td { border: 0; padding: 0.1rem 0; }
+  table.reflow tr[hidden] { display: none; }
+  table.reflow td[data-label]::before { content: attr(data-label) \": \"; font-weight: 600; }
+}
 @media (prefers-color-scheme: dark) {
   body { background: #121212; color: #e6e6e6; }
   th { background: #222; }
-  th, td { border-color: #444; }
+  th, td, .card, ul.services > li, table.reflow tr { border-color: #444; }
   pre { background: #1d1d1d; }
   blockquote { color: #bbb; border-color: #555; }
   a { color: #8ab4f8; }
+  .meta, .legend { color: #aaa; }
   .open { color: #ff7b72; }
 }
 ";
@@ -257,148 +314,56 @@ fn incident_page(site: &Site, entry: &Entry) -> String {
     page
 }
 
-fn index(site: &Site) -> String {
-    let mut body = format!("<h1>{}</h1>\n", esc(&site.title));
-    let open = site.incidents.iter().filter(|e| e.open).count();
-    body.push_str(&format!(
-        "<p>{} incidents, {} open. <img src=\"badge.svg\" alt=\"{}\" width=\"{}\" height=\"20\"></p>\n",
-        site.incidents.len(),
-        open,
-        esc(&badge_text(site)),
-        badge_width(site)
-    ));
-    // Filters: every value present, one <select> each. Without JavaScript they stay hidden and
-    // the table shows everything.
-    let mut values: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
-    for e in &site.incidents {
-        values
-            .entry("severity")
-            .or_default()
-            .insert(e.severity.clone());
-        values.entry("status").or_default().insert(e.status.clone());
-        values
-            .entry("year")
-            .or_default()
-            .insert(e.month.get(..4).unwrap_or_default().to_string());
-        for t in &e.tags {
-            values.entry("tag").or_default().insert(t.clone());
-        }
-        for s in &e.services {
-            values.entry("service").or_default().insert(s.clone());
-        }
+/// What the feeds' entry ids start with: `--base-url`, else a URN made from the repository's
+/// `origin` remote (the same for every clone of it, whatever way each reaches it: the host and
+/// path, without scheme, user or `.git`); `None` when there is neither.
+pub fn id_base(base_url: Option<&str>, origin: Option<&str>) -> Option<String> {
+    if let Some(base) = base_url {
+        return Some(base.trim_end_matches('/').to_string());
     }
-    body.push_str("<form class=\"filters\" id=\"filters\" hidden>\n");
-    for name in ["severity", "status", "tag", "service", "year"] {
-        let Some(options) = values.get(name) else {
-            continue;
-        };
-        body.push_str(&format!(
-            "<label>{name} <select data-filter=\"{name}\"><option value=\"\">all</option>"
-        ));
-        for v in options {
-            body.push_str(&format!("<option>{}</option>", esc(v)));
-        }
-        body.push_str("</select></label>\n");
-    }
-    body.push_str("<span id=\"shown\"></span>\n</form>\n");
-    body.push_str("<table id=\"incidents\">\n<thead><tr><th>Began</th><th>Severity</th><th>Status</th><th>Incident</th><th>Duration</th><th>Services</th><th>Tags</th></tr></thead>\n<tbody>\n");
-    for e in &site.incidents {
-        // Values are joined with a control character no value can hold (esc shows them escaped).
-        let joined = |list: &[String]| {
-            list.iter()
-                .map(|v| esc(v))
-                .collect::<Vec<_>>()
-                .join("&#31;")
-        };
-        body.push_str(&format!(
-            "<tr data-severity=\"{}\" data-status=\"{}\" data-year=\"{}\" data-tag=\"{}\" data-service=\"{}\"><td>{}</td><td class=\"sev\">{}</td><td{}>{}</td><td><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-            esc(&e.severity),
-            esc(&e.status),
-            esc(e.month.get(..4).unwrap_or_default()),
-            joined(&e.tags),
-            joined(&e.services),
-            esc(&e.began_shown),
-            esc(&e.severity),
-            if e.open { " class=\"open\"" } else { "" },
-            esc(&e.status),
-            esc(&crate::report::percent_encode(&e.page)),
-            esc(&e.title),
-            e.duration.map_or_else(
-                || if e.open { "ongoing".to_string() } else { "—".to_string() },
-                |d| format_duration(jiff::SignedDuration::from_secs(d))
-            ),
-            esc(&e.services.join(", ")),
-            esc(&e.tags.join(", ")),
-        ));
-    }
-    body.push_str("</tbody>\n</table>\n");
-    body.push_str(&format!("<script>{FILTER_SCRIPT}</script>\n"));
-    layout(site, &site.title, "", &body, &[FILTER_SCRIPT])
+    let origin = origin?.trim();
+    let rest = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+    let rest = rest.split_once('@').map_or(rest, |(_, rest)| rest);
+    let place = rest
+        .replacen(':', "/", 1)
+        .trim_end_matches('/')
+        .trim_end_matches(".git")
+        .to_ascii_lowercase();
+    let hash = crate::model::log::hashed_id(&[b"inc site\0", place.as_bytes()], 12);
+    Some(format!("urn:inc:{hash}"))
 }
 
-/// Shows only the rows every chosen filter matches. Inline, small, and reads nothing but the
-/// page; the text inside its `<script>`, which the index's policy allows by its hash (and no
-/// other script).
-const FILTER_SCRIPT: &str = "
-(function () {
-  var form = document.getElementById('filters');
-  var rows = document.querySelectorAll('#incidents tbody tr');
-  var selects = form.querySelectorAll('select');
-  function apply() {
-    var shown = 0;
-    rows.forEach(function (row) {
-      var ok = true;
-      selects.forEach(function (s) {
-        if (s.value && row.dataset[s.dataset.filter].split('\\u001f').indexOf(s.value) < 0) ok = false;
-      });
-      row.hidden = !ok;
-      if (ok) shown++;
-    });
-    document.getElementById('shown').textContent = shown + ' shown';
-  }
-  selects.forEach(function (s) { s.addEventListener('change', apply); });
-  form.hidden = false;
-  apply();
-})();
-";
+/// The ids of a site with neither a base URL nor a remote: from its title alone.
+pub fn id_base_of(title: &str) -> String {
+    format!(
+        "urn:inc:{}",
+        crate::model::log::hashed_id(&[title.as_bytes()], 12)
+    )
+}
 
-/// The open incidents, for a status page or a badge.
-fn status_json(site: &Site) -> String {
-    #[derive(Serialize)]
-    struct Open<'a> {
-        id: &'a str,
-        title: &'a str,
-        severity: &'a str,
-        status: &'a str,
-        began: Time,
-        url: String,
+/// Every service an incident names, in order of name (any case once): the status page's
+/// services when there is no catalog.
+pub fn named_services(site: &Site) -> Vec<String> {
+    let mut seen: std::collections::BTreeMap<String, String> = Default::default();
+    for name in site
+        .incidents
+        .iter()
+        .flat_map(|e| &e.services)
+        .chain(site.maintenance.iter().flat_map(|m| &m.services))
+    {
+        seen.entry(name.to_lowercase())
+            .or_insert_with(|| name.clone());
     }
-    #[derive(Serialize)]
-    struct Status<'a> {
-        title: &'a str,
-        open: Vec<Open<'a>>,
-        updated: Option<Time>,
+    seen.into_values().collect()
+}
+
+/// `monitoring` → `Monitoring`.
+pub(crate) fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
-    let status = Status {
-        title: &site.title,
-        open: site
-            .incidents
-            .iter()
-            .filter(|e| e.open)
-            .map(|e| Open {
-                id: &e.id,
-                title: &e.title,
-                severity: &e.severity,
-                status: &e.status,
-                began: e.began,
-                url: url(site, &e.page),
-            })
-            .collect(),
-        updated: site.incidents.iter().map(|e| e.updated).max(),
-    };
-    let mut text = serde_json::to_string_pretty(&status).expect("status serializes");
-    text.push('\n');
-    text
 }
 
 /// A page's address: absolute under `--base-url`, else relative to the site's root.
@@ -410,36 +375,33 @@ pub(crate) fn url(site: &Site, page: &str) -> String {
     }
 }
 
-fn badge_text(site: &Site) -> String {
-    match site.incidents.iter().filter(|e| e.open).count() {
-        0 => "no open incidents".to_string(),
-        1 => "1 open incident".to_string(),
-        n => format!("{n} open incidents"),
-    }
-}
-
-fn badge_width(site: &Site) -> usize {
-    70 + 7 * badge_text(site).chars().count() + 10
-}
-
-/// A badge in the usual two-part shape: "incidents" and how many are open.
-fn badge(site: &Site) -> String {
-    let text = badge_text(site);
-    let open = site.incidents.iter().any(|e| e.open);
-    let colour = if open { "#c9302c" } else { "#2e7d32" };
-    let width = badge_width(site);
-    let right = width - 70;
-    format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"{width}\" height=\"20\" viewBox=\"0 0 {width} 20\" aria-labelledby=\"badge-title\">\n<title id=\"badge-title\">incidents: {t}</title>\n<desc>{d}</desc>\n<rect width=\"70\" height=\"20\" fill=\"#555\"/>\n<rect x=\"70\" width=\"{right}\" height=\"20\" fill=\"{colour}\"/>\n<g fill=\"#fff\" font-family=\"system-ui, sans-serif\" font-size=\"11\" text-anchor=\"middle\">\n<text x=\"35\" y=\"14\">incidents</text>\n<text x=\"{mid}\" y=\"14\">{t}</text>\n</g>\n</svg>\n",
-        t = esc(&text),
-        d = esc(&site.title),
-        mid = 70 + right / 2,
-    )
-}
-
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
+
+    #[test]
+    fn feed_ids_are_the_same_for_every_clone_of_a_repository() {
+        let ssh = id_base(None, Some("git@github.com:Acme/incidents.git")).unwrap();
+        for same in [
+            "https://github.com/acme/incidents",
+            "ssh://git@github.com/acme/incidents.git",
+            "https://token@github.com/acme/incidents.git/",
+        ] {
+            assert_eq!(id_base(None, Some(same)).unwrap(), ssh, "{same}");
+        }
+        assert_ne!(
+            id_base(None, Some("git@github.com:acme/other.git")).unwrap(),
+            ssh
+        );
+        assert!(ssh.starts_with("urn:inc:") && !ssh.contains("acme"));
+        assert_eq!(
+            id_base(Some("https://status.example.com/"), Some("x")).unwrap(),
+            "https://status.example.com"
+        );
+        assert_eq!(id_base(None, None), None);
+    }
 
     #[test]
     fn quiet_months_are_on_the_axis() {

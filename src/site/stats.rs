@@ -1,6 +1,9 @@
 //! stats.html: the trend charts across incidents, month by month.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use super::*;
+use crate::time::format_duration;
 
 pub(super) fn stats(site: &Site) -> String {
     let mut body = format!("<h1>Statistics: {}</h1>\n", esc(&site.title));

@@ -35,7 +35,7 @@ fn demo_replays_an_incident_through_the_real_commands() {
             .unwrap();
         String::from_utf8(out.stdout).unwrap()
     };
-    assert_eq!(git(&["rev-list", "--count", "HEAD"]).trim(), "32");
+    assert_eq!(git(&["rev-list", "--count", "HEAD"]).trim(), "34");
     assert_eq!(git(&["status", "--porcelain"]), "");
     // The post-mortem was written, reviewed and passes the checks.
     assert_eq!(shown["postmortem"]["status"], "in-review");
@@ -48,7 +48,7 @@ fn demo_replays_an_incident_through_the_real_commands() {
     );
     assert!(
         transcript.ends_with(
-            "\nThe demo repository is [DEMO]. The reports are in [DEMO]/reports/ (open internal.html in a browser), the website of the incident history in [DEMO]/site/ (open index.html).\nLook around:\n  cd [DEMO]\n  inc show\n  inc list --all\n  inc report --template tactical\n  git log --oneline\n"
+            "\nThe demo repository is [DEMO]. The reports are in [DEMO]/reports/ (open internal.html in a browser), the website of the incident history in [DEMO]/site/ and the public status page in [DEMO]/status/ (open index.html).\nLook around:\n  cd [DEMO]\n  inc show\n  inc list --all\n  inc report --template tactical\n  git log --oneline\n"
         ),
         "{transcript}"
     );
@@ -65,6 +65,12 @@ fn demo_replays_an_incident_through_the_real_commands() {
     ] {
         assert!(demo.join("reports").join(report).is_file(), "{report}");
     }
+    // And the status page, with the maintenance scheduled for the day after.
+    let status = std::fs::read_to_string(demo.join("status/index.html")).unwrap();
+    assert!(
+        status.contains("<h3>Payments database upgrade</h3>"),
+        "{status}"
+    );
 }
 
 #[test]

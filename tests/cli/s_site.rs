@@ -167,7 +167,7 @@ fn the_site_has_every_page_with_links_that_resolve_and_sized_charts() {
     let repo = history();
     let out = repo.ok(&["site", "-o", "site", "--title", "Acme <incidents>"]);
     assert!(
-        out.starts_with("Wrote 9 of 9 files to site (0 unchanged); 2 incidents."),
+        out.starts_with("Wrote 12 of 12 files to site (0 unchanged); 2 incidents."),
         "{out}"
     );
     let dir = repo.path("site");
@@ -194,15 +194,22 @@ fn the_site_has_every_page_with_links_that_resolve_and_sized_charts() {
         index.contains("<title>Acme &lt;incidents&gt;</title>"),
         "{index}"
     );
-    // Newest first, with severity, status, start, duration, services and tags.
-    let checkout = index.find("Checkout API down").unwrap();
-    let search = index.find("Search is slow").unwrap();
+    // The open one on top, then the history newest first, with severity, status, start,
+    // duration, services and tags.
+    let ongoing = &index[index.find("<section id=\"ongoing\">").unwrap()..];
+    assert!(
+        ongoing.starts_with("<section id=\"ongoing\">\n<h2>Ongoing incident</h2>\n<article class=\"card degraded\">\n<h3><a href=\"incidents/2026-10-03-search-is-slow.html\">Search is slow</a></h3>\n<p class=\"meta\">SEV3 · Investigating · since 2026-10-03 09:00 UTC</p>"),
+        "{ongoing}"
+    );
+    let table = &index[index.find("<table id=\"incidents\"").unwrap()..];
+    let checkout = table.find("Checkout API down").unwrap();
+    let search = table.find("Search is slow").unwrap();
     assert!(checkout < search, "{index}");
     assert!(index.contains(
-        "<tr data-severity=\"SEV2\" data-status=\"resolved\" data-year=\"2026\" data-tag=\"checkout\" data-service=\"checkout-api&#31;payments\"><td>2026-11-22 14:02 UTC</td><td class=\"sev\">SEV2</td><td>resolved</td><td><a href=\"incidents/2026-11-22-checkout-api-down.html\">Checkout API down</a></td><td>33m</td><td>checkout-api, payments</td><td>checkout</td></tr>"
+        "<tr data-severity=\"SEV2\" data-status=\"resolved\" data-year=\"2026\" data-tag=\"checkout\" data-service=\"checkout-api&#31;payments\"><td data-label=\"Began\">2026-11-22 14:02 UTC</td><td data-label=\"Severity\" class=\"sev\">SEV2</td><td data-label=\"Status\">resolved</td><td data-label=\"Incident\"><a href=\"incidents/2026-11-22-checkout-api-down.html\">Checkout API down</a></td><td data-label=\"Duration\">33m</td><td data-label=\"Services\">checkout-api, payments</td><td data-label=\"Tags\">checkout</td></tr>"
     ), "{index}");
     assert!(
-        index.contains("<td class=\"open\">investigating</td>"),
+        index.contains("<td data-label=\"Status\" class=\"open\">investigating</td>"),
         "{index}"
     );
     for filter in ["severity", "status", "tag", "service", "year"] {
@@ -385,7 +392,7 @@ fn a_rebuild_after_one_entry_rewrites_only_what_changed() {
     let before = inodes(&dir);
     let again = repo.ok(&["site", "-o", "site"]);
     assert!(
-        again.starts_with("Wrote 0 of 9 files to site (9 unchanged)"),
+        again.starts_with("Wrote 0 of 12 files to site (12 unchanged)"),
         "{again}"
     );
     assert_eq!(inodes(&dir), before);
@@ -393,7 +400,7 @@ fn a_rebuild_after_one_entry_rewrites_only_what_changed() {
     repo.ok(&["log", "-i", SECOND, "--at", "14:20", "Search index rebuilt"]);
     let out = repo.ok(&["site", "-o", "site"]);
     assert!(
-        out.starts_with("Wrote 2 of 9 files to site (7 unchanged)"),
+        out.starts_with("Wrote 4 of 12 files to site (8 unchanged)"),
         "{out}"
     );
     let after = inodes(&dir);
@@ -402,9 +409,16 @@ fn a_rebuild_after_one_entry_rewrites_only_what_changed() {
         .filter(|(k, ino)| before.get(*k) != Some(ino))
         .map(|(k, _)| k.as_str())
         .collect();
+    // The page, the feeds that list the incident (the whole site's and its service's), and
+    // status.json, which says when an open incident was last updated.
     assert_eq!(
         rewritten,
-        ["feed.xml", "incidents/2026-10-03-search-is-slow.html"]
+        [
+            "feed.xml",
+            "feeds/search-api.xml",
+            "incidents/2026-10-03-search-is-slow.html",
+            "status.json"
+        ]
     );
     let page =
         std::fs::read_to_string(dir.join("incidents/2026-10-03-search-is-slow.html")).unwrap();
@@ -535,7 +549,10 @@ fn a_public_page_is_not_named_after_a_person() {
 fn the_demo_builds_the_site_and_commits_it() {
     let repo = Repo::empty();
     let out = repo.ok(&["demo", "demo-repo"]);
-    assert!(out.contains("/demo-repo/site/ (open index.html)"), "{out}");
+    assert!(
+        out.contains("/demo-repo/status/ (open index.html)"),
+        "{out}"
+    );
     let site = files(&repo.path("demo-repo/site"));
     for name in [
         "index.html",
@@ -596,7 +613,7 @@ fn an_internal_entry_changes_nothing_on_the_public_site() {
     ]);
     let out = repo.ok(&["site", "-o", "public", "--public"]);
     assert!(
-        out.starts_with("Wrote 0 of 8 files to public (8 unchanged)"),
+        out.starts_with("Wrote 0 of 11 files to public (11 unchanged)"),
         "{out}"
     );
     // The team's site shows it.
