@@ -8,7 +8,7 @@ use super::Ctx;
 use crate::error::Error;
 use crate::names::Names;
 use crate::report::{self, Context, Options, PublicContext, PublicOptions};
-use crate::store::write_atomic;
+use crate::store::{Store, write_atomic};
 use crate::views::Loaded;
 
 /// Render a report: internal, external, summary, comms, update or tactical (or your own template)
@@ -79,12 +79,20 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         .output
         .as_ref()
         .map(|path| attachments_url(&ctx.start_dir().join(path), &store.incident_dir(&id)));
+    // A public report links its attachments beside itself (`attachments/NAME`), where they are
+    // copied when it is written to a file: a path into the repository names the incident's id.
+    let mut published: Vec<String> = Vec::new();
     let value = if public {
         let names = Names::new(&crate::public::people::of_incident(&store, &loaded)?);
         let incident = crate::public::Incident::build(&loaded, config, &ctx.clock, &names);
+        published = incident
+            .attachments
+            .iter()
+            .map(|a| a.name.clone())
+            .collect();
         let options = PublicOptions {
             audience,
-            attachments_url,
+            attachments_url: None,
         };
         PublicContext::new(&incident, &config.timezone, &ctx.clock, options).into_value()
     } else {
@@ -112,8 +120,28 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
                 std::fs::create_dir_all(dir)?;
             }
             write_atomic(&path, text.as_bytes())?;
+            if !args.context {
+                copy_attachments(&store, &id, &published, &path)?;
+            }
         }
         None => ctx.out.write_all(text.as_bytes())?,
+    }
+    Ok(())
+}
+
+/// Copies the attachments `names` of incident `id` that may be published into `attachments/`
+/// beside the report written to `output`, for its links.
+fn copy_attachments(store: &Store, id: &str, names: &[String], output: &Path) -> Result<()> {
+    let dir = output
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join(crate::store::ATTACHMENTS_DIR);
+    for name in names {
+        let Some(bytes) = store.published_attachment(id, name) else {
+            continue;
+        };
+        std::fs::create_dir_all(&dir)?;
+        write_atomic(&dir.join(name), &bytes)?;
     }
     Ok(())
 }

@@ -10,7 +10,7 @@ use crate::model::Incident;
 use crate::names::Names;
 use crate::report::{self, Context, Options, PublicContext, PublicOptions};
 use crate::site::{self, Entry, Page, Site};
-use crate::store::{ATTACHMENTS_DIR, Store, parallel_map, refuse_links};
+use crate::store::{ATTACHMENTS_DIR, Store, parallel_map};
 use crate::time::Time;
 use crate::views::Loaded;
 
@@ -39,9 +39,6 @@ pub struct Args {
     #[arg(long, value_name = "TITLE")]
     pub title: Option<String>,
 }
-
-/// Attached files larger than this are linked to nowhere rather than copied.
-const MAX_ATTACHMENT: u64 = 50 * 1024 * 1024;
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let base_url = args
@@ -250,17 +247,13 @@ fn copies(store: &Store, id: &str, names: &[&str], page_name: &str) -> Vec<Page>
         .collect()
 }
 
-/// An attached file copied into the site, beside the incident's page; `None` for a type a
-/// browser could run (the page names it as not published, see [`crate::store::attachment_type`]),
-/// and (with a warning) when it is missing, a link, or too large.
+/// An attached file copied into the site, beside the incident's page; `None` (with a warning)
+/// when its type is never published, or it is missing, a link, or too large.
 fn attachment(store: &Store, id: &str, name: &str, page_name: &str) -> Option<Page> {
     if !crate::store::attachment_type(name).is_published() {
         return None;
     }
-    let path = store.incident_dir(id).join(ATTACHMENTS_DIR).join(name);
-    let ok = refuse_links(store.root(), &path).is_ok()
-        && std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= MAX_ATTACHMENT);
-    let bytes = ok.then(|| std::fs::read(&path).ok()).flatten();
+    let bytes = store.published_attachment(id, name);
     if bytes.is_none() {
         crate::eprintln_escaped!(
             "warning: {id}: attachment {name} not copied (missing, a link, or over 50 MB)"

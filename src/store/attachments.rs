@@ -68,6 +68,25 @@ pub fn attachment_type(name: &str) -> AttachmentType {
     }
 }
 
+/// The largest attached file inc copies out of the repository (into a site, beside a report).
+pub const MAX_PUBLISHED: u64 = 50 * 1024 * 1024;
+
+impl super::Store {
+    /// The bytes of incident `id`'s attachment `name`, to copy beside a page: `None` when its
+    /// type is never published, or it is missing, a link (or behind one), not a plain file, or
+    /// larger than [`MAX_PUBLISHED`].
+    pub fn published_attachment(&self, id: &str, name: &str) -> Option<Vec<u8>> {
+        if !is_attachment_name(name) || !attachment_type(name).is_published() {
+            return None;
+        }
+        let path = self.incident_dir(id).join(ATTACHMENTS_DIR).join(name);
+        let ok = super::refuse_links(self.root(), &path).is_ok()
+            && std::fs::symlink_metadata(&path)
+                .is_ok_and(|m| m.is_file() && m.len() <= MAX_PUBLISHED);
+        ok.then(|| std::fs::read(&path).ok()).flatten()
+    }
+}
+
 /// The longest name (without the extension) an attachment gets.
 const MAX_STEM: usize = 60;
 

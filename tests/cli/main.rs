@@ -41,6 +41,7 @@ mod perf_index;
 mod perf_yaml;
 mod perflist;
 mod postmortem;
+mod public_leak;
 mod q_review;
 mod report;
 mod roles;

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+pub mod server;
 use std::process::Output;
 
 use assert_cmd::Command;
