@@ -33,7 +33,10 @@ pub struct Service {
 struct Span<'a> {
     services: &'a [String],
     from: Time,
+    /// Its end, or now while it lasts.
     to: Time,
+    /// It lasts now (an open incident, maintenance in progress).
+    current: bool,
     state: ServiceState,
 }
 
@@ -54,7 +57,7 @@ pub fn services(site: &Site) -> Vec<Service> {
                 .collect();
             let state = mine
                 .iter()
-                .filter(|s| s.from <= site.now && site.now < s.to)
+                .filter(|s| s.current)
                 .map(|s| s.state)
                 .max()
                 .unwrap_or(ServiceState::Operational);
@@ -111,6 +114,7 @@ fn spans(site: &Site, since: Time) -> Vec<Span<'_>> {
                 services: &e.services,
                 from: e.began,
                 to,
+                current: e.open,
                 state: e.state,
             })
         });
@@ -122,6 +126,7 @@ fn spans(site: &Site, since: Time) -> Vec<Span<'_>> {
             services: &m.services,
             from: m.start,
             to: m.end,
+            current: m.state == State::InProgress,
             state: ServiceState::Maintenance,
         });
     incidents.chain(windows).collect()
@@ -187,18 +192,21 @@ mod tests {
                 services: &services,
                 from: t(10),
                 to: t(20),
+                current: false,
                 state: ServiceState::Outage,
             },
             Span {
                 services: &services,
                 from: t(15),
                 to: t(30),
+                current: false,
                 state: ServiceState::Outage,
             },
             Span {
                 services: &services,
                 from: t(40),
                 to: t(90),
+                current: false,
                 state: ServiceState::Degraded,
             },
         ];

@@ -51,6 +51,7 @@ mod selection;
 mod send;
 mod site_hostile;
 mod stats;
+mod status_page;
 mod sync;
 mod trust_git;
 mod trust_merge;

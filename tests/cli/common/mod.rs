@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+pub mod browser;
 pub mod server;
 use std::process::Output;
 
