@@ -386,3 +386,29 @@ fn the_status_site_fits_a_phone_and_a_desktop_in_headless_chromium() {
         );
     }
 }
+
+/// What a page shows, from its `<main>` on (the head is the shared shell and style).
+fn main_of(page: &str) -> &str {
+    &page[page.find("<main>").unwrap()..]
+}
+
+#[test]
+fn the_status_pages_are_reviewed_snapshots() {
+    let repo = status_repo();
+    let site = build(&repo);
+    insta::assert_snapshot!("status_index", main_of(&text(&site, "index.html")));
+    let open = site
+        .keys()
+        .find(|k| k.starts_with("incidents/2026-11-22-") && k.ends_with(".html"))
+        .unwrap()
+        .clone();
+    insta::assert_snapshot!("status_incident_open", main_of(&text(&site, &open)));
+    let resolved = site
+        .keys()
+        .find(|k| k.starts_with("incidents/2026-11-12-") && k.ends_with(".html"))
+        .unwrap()
+        .clone();
+    insta::assert_snapshot!("status_incident_resolved", main_of(&text(&site, &resolved)));
+    insta::assert_snapshot!("status_json", text(&site, "status.json"));
+    insta::assert_snapshot!("status_feed_payments", text(&site, "feeds/payments.xml"));
+}
