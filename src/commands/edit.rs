@@ -77,72 +77,40 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     }
     let summary = args.summary.as_deref().map(str::trim).map(String::from);
     let store = ctx.store()?;
-    if let Some(title) = title {
-        update_incident(ctx, &store, &args.who, "edit title", |incident, _| {
-            if incident.title == title {
-                return Ok(None);
-            }
-            let text = format!("Title {} → {}", quoted(&incident.title), quoted(&title));
-            incident.title = title;
-            Ok(Some((None, Kind::Edit, text)))
-        })?;
-    }
-    if let Some(summary) = summary {
-        update_incident(ctx, &store, &args.who, "edit summary", |incident, _| {
-            if incident.summary == summary {
-                return Ok(None);
-            }
-            let text = format!(
-                "Summary {} → {}",
-                quoted(&incident.summary),
-                quoted(&summary)
-            );
-            incident.summary = summary;
-            Ok(Some((None, Kind::Edit, text)))
-        })?;
-    }
-    if let Some(public_title) = public_title {
+    // Each field given is its own change, logged and committed on its own, in this order.
+    let fields: [(&str, &str, Option<String>, Field); 4] = [
+        ("title", "Title", title, |i| &mut i.title),
+        ("summary", "Summary", summary, |i| &mut i.summary),
+        ("public title", "Public title", public_title, |i| {
+            &mut i.public_title
+        }),
+        ("public summary", "Public summary", public_summary, |i| {
+            &mut i.public_summary
+        }),
+    ];
+    for (action, label, value, field) in fields {
+        let Some(value) = value else { continue };
         update_incident(
             ctx,
             &store,
             &args.who,
-            "edit public title",
+            &format!("edit {action}"),
             |incident, _| {
-                if incident.public_title == public_title {
+                let current = field(incident);
+                if *current == value {
                     return Ok(None);
                 }
-                let text = format!(
-                    "Public title {} → {}",
-                    quoted(&incident.public_title),
-                    quoted(&public_title)
-                );
-                incident.public_title = public_title;
-                Ok(Some((None, Kind::Edit, text)))
-            },
-        )?;
-    }
-    if let Some(public_summary) = public_summary {
-        update_incident(
-            ctx,
-            &store,
-            &args.who,
-            "edit public summary",
-            |incident, _| {
-                if incident.public_summary == public_summary {
-                    return Ok(None);
-                }
-                let text = format!(
-                    "Public summary {} → {}",
-                    quoted(&incident.public_summary),
-                    quoted(&public_summary)
-                );
-                incident.public_summary = public_summary;
+                let text = format!("{label} {} → {}", quoted(current), quoted(&value));
+                *current = value;
                 Ok(Some((None, Kind::Edit, text)))
             },
         )?;
     }
     Ok(())
 }
+
+/// Where a field is in incident.yaml.
+type Field = fn(&mut Incident) -> &mut String;
 
 /// A value as a timeline entry quotes it: on one line, cut, `(none)` when empty.
 fn quoted(value: &str) -> String {

@@ -2,10 +2,9 @@
 //! `updates.yaml`, read, created and rewritten the way incidents are (bounded parse, links
 //! refused, atomic rewrites, a new window renamed into place whole).
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use super::files::sweep_temps;
 use super::{Append, Store, header, is_plain_id, match_id, refuse_links};
@@ -27,25 +26,7 @@ impl Store {
     /// Every window id, sorted (ids start with the start date, so this is earliest first). No
     /// maintenance directory (a repository from before windows existed) means none.
     pub fn maintenance_ids(&self) -> Result<Vec<String>> {
-        refuse_links(&self.root, &self.maintenance)?;
-        let entries = match fs::read_dir(&self.maintenance) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => {
-                return Err(e)
-                    .with_context(|| format!("cannot list {}", self.display(&self.maintenance)));
-            }
-        };
-        let mut ids: Vec<String> = entries
-            .filter_map(|entry| {
-                let entry = entry.ok()?;
-                let name = entry.file_name().into_string().ok()?;
-                // A linked directory is not followed: `inc check` reports it.
-                (!name.starts_with('.') && entry.file_type().ok()?.is_dir()).then_some(name)
-            })
-            .collect();
-        ids.sort();
-        Ok(ids)
+        self.directories(&self.maintenance)
     }
 
     /// The window id that `query` names: an exact id, else a unique prefix, else a unique

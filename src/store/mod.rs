@@ -231,12 +231,19 @@ impl Store {
 
     /// Every incident id, sorted (ids start with the date, so this is oldest first).
     pub fn ids(&self) -> Result<Vec<String>> {
-        refuse_links(&self.root, &self.incidents)?;
-        let entries = match fs::read_dir(&self.incidents) {
+        self.directories(&self.incidents)
+    }
+
+    /// The names of the directories in `dir`, sorted; none when it does not exist. Neither `dir`
+    /// nor a linked directory in it is followed (`inc check` reports them), and names starting
+    /// with `.` are not ids.
+    pub(crate) fn directories(&self, dir: &Path) -> Result<Vec<String>> {
+        refuse_links(&self.root, dir)?;
+        let entries = match fs::read_dir(dir) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => {
-                return Err(e).with_context(|| format!("cannot list {}", self.incidents.display()));
+                return Err(e).with_context(|| format!("cannot list {}", self.display(dir)));
             }
         };
         let mut ids: Vec<String> = entries

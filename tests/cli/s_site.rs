@@ -448,56 +448,19 @@ fn site_refuses_a_foreign_directory_and_a_bad_base_url() {
 /// charts are in the rendered DOM. Skipped (and says so) when Chromium is not installed.
 #[test]
 fn the_pages_render_in_headless_chromium() {
-    let Some(chromium) = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .into_iter()
-        .map(Path::new)
-        .find(|p| p.exists())
-    else {
-        // CI sets this once it installs Chromium, so a lost install fails instead of skipping.
-        assert!(
-            std::env::var_os("INC_REQUIRE_CHROMIUM").is_none(),
-            "INC_REQUIRE_CHROMIUM is set but chromium is not installed (apt-get install chromium)"
-        );
-        println!("skipped: chromium not installed (apt-get install chromium)");
+    let Some(browser) = crate::common::browser::Browser::find() else {
         return;
     };
     let repo = history();
     repo.ok(&["site", "-o", "site"]);
     let dir = repo.path("site");
-    let profile = tempfile::tempdir().unwrap();
     let shots = tempfile::tempdir().unwrap();
     for (page, charts) in [
         ("index.html", 0),
         ("incidents/2026-11-22-checkout-api-down.html", 1),
         ("stats.html", 6),
     ] {
-        let url = format!("file://{}", dir.join(page).display());
-        let run = |extra: &[String]| {
-            let out = std::process::Command::new(chromium)
-                .args([
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--no-first-run",
-                    // Nothing may be fetched: every host name fails to resolve.
-                    "--host-resolver-rules=MAP * ~NOTFOUND",
-                ])
-                .arg(format!("--user-data-dir={}", profile.path().display()))
-                .args(extra)
-                .arg(&url)
-                .output()
-                .expect("run chromium");
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            String::from_utf8_lossy(&out.stdout).into_owned()
-        };
-        let dom = run(&["--dump-dom".to_string()]);
+        let dom = browser.dom(&dir.join(page), 1280);
         assert_eq!(dom.matches("<svg").count(), charts, "{page}:\n{dom}");
         if page == "index.html" {
             // The script ran: the filters are shown and count the rows.
@@ -505,12 +468,7 @@ fn the_pages_render_in_headless_chromium() {
             assert!(dom.contains("Checkout API down"));
         }
         let png = shots.path().join(page.replace('/', "-") + ".png");
-        run(&[
-            format!("--screenshot={}", png.display()),
-            "--window-size=1200,1600".to_string(),
-        ]);
-        let bytes = std::fs::read(&png).expect("a screenshot");
-        assert!(bytes.starts_with(b"\x89PNG"), "{page}");
+        browser.screenshot(&dir.join(page), 1200, 1600, &png);
     }
 }
 

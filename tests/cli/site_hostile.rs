@@ -6,8 +6,9 @@
 //! installed (the same skip and `INC_REQUIRE_CHROMIUM` convention as `s_site.rs`).
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use crate::common::browser::Browser;
 use crate::common::{CHECKOUT, Repo};
 
 /// What a hostile script would do: change the title, and mark the document.
@@ -488,45 +489,6 @@ fn a_site_switched_to_public_keeps_nothing_of_the_internal_one() {
     assert!(!repo.path(&format!("{dir}/secret.png")).exists());
 }
 
-/// Chromium, if installed; `None` (and the test says it skipped) when not, unless CI requires
-/// it (`INC_REQUIRE_CHROMIUM`).
-fn chromium() -> Option<PathBuf> {
-    let found = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .into_iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists());
-    if found.is_none() {
-        assert!(
-            std::env::var_os("INC_REQUIRE_CHROMIUM").is_none(),
-            "INC_REQUIRE_CHROMIUM is set but chromium is not installed (apt-get install chromium)"
-        );
-        println!("skipped: chromium not installed (apt-get install chromium)");
-    }
-    found
-}
-
-/// The DOM of `path` after Chromium loaded it (and ran what it would run), with no network.
-fn dump_dom(chromium: &Path, profile: &Path, path: &Path) -> String {
-    let out = std::process::Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--host-resolver-rules=MAP * ~NOTFOUND",
-            "--virtual-time-budget=3000",
-            "--dump-dom",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg(format!("file://{}", path.display()))
-        .output()
-        .expect("run chromium");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 /// The text of the DOM's first `<title>`.
 fn title(dom: &str) -> &str {
     let Some(at) = dom.find("<title>") else {
@@ -538,14 +500,13 @@ fn title(dom: &str) -> &str {
 
 #[test]
 fn hostile_pages_run_no_script_in_headless_chromium() {
-    let Some(chromium) = chromium() else {
+    let Some(browser) = Browser::find() else {
         return;
     };
     let repo = hostile();
     repo.ok(&["site", "-o", "internal"]);
     repo.ok(&["site", "-o", "public", "--public"]);
     repo.ok(&["report", "--html", "-o", "report.html"]);
-    let profile = tempfile::tempdir().unwrap();
     let mut loaded = 0;
     for (path, want) in [
         ("report.html".to_string(), "Checkout API down"),
@@ -562,7 +523,7 @@ fn hostile_pages_run_no_script_in_headless_chromium() {
             "Customer report",
         ),
     ] {
-        let dom = dump_dom(&chromium, profile.path(), &repo.path(&path));
+        let dom = browser.dom(&repo.path(&path), 1280);
         assert_eq!(title(&dom), want, "{path}:\n{dom}");
         assert!(!dom.contains("data-pwned="), "{path}:\n{dom}");
         assert!(!dom.contains("<title>PWNED"), "{path}:\n{dom}");
@@ -584,7 +545,7 @@ fn hostile_pages_run_no_script_in_headless_chromium() {
                 page_of(dir)
             ));
             assert!(!path.exists(), "{}", path.display());
-            let dom = dump_dom(&chromium, profile.path(), &path);
+            let dom = browser.dom(&path, 1280);
             assert!(
                 !dom.contains("data-pwned=") && !dom.contains("PWNED") && !dom.contains("EVIL"),
                 "{}:\n{dom}",
@@ -594,6 +555,6 @@ fn hostile_pages_run_no_script_in_headless_chromium() {
     }
     // The originals in the repository do run script when opened: the check above would see it.
     let original = repo.path(&format!("incidents/{CHECKOUT}/attachments/evil.html"));
-    let dom = dump_dom(&chromium, profile.path(), &original);
+    let dom = browser.dom(&original, 1280);
     assert_eq!(title(&dom), "PWNED", "{dom}");
 }
