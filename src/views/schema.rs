@@ -7,8 +7,9 @@ use schemars::generate::SchemaSettings;
 
 use super::{DashboardRow, IncidentView, Roles};
 
-/// The commands whose `--json` has a schema (`inc export` and `inc sev --list` have none yet).
-pub const NAMES: [&str; 10] = [
+/// The commands whose `--json` has a schema (`inc export` prints `show`'s; `inc sev --list` has
+/// none yet).
+pub const NAMES: [&str; 11] = [
     "list",
     "show",
     "status",
@@ -19,6 +20,7 @@ pub const NAMES: [&str; 10] = [
     "search",
     "maintenance-list",
     "maintenance-show",
+    "export-public",
 ];
 
 /// Where inc's repository keeps the copies, relative to its root.
@@ -42,6 +44,9 @@ pub fn json(name: &str) -> Option<String> {
         ),
         "maintenance-show" => schema::<super::maintenance::MaintenanceView>(
             "inc maintenance show --json: one maintenance window with its updates",
+        ),
+        "export-public" => schema::<crate::export::PublicRecord>(
+            "inc export --public: one line per incident, its public model (one-way)",
         ),
         _ => return None,
     };

@@ -288,8 +288,25 @@ fn no_canary_leaves_the_team() {
         }
     }
 
-    // The public export, both formats.
+    // The public export, both formats; each line as its schema says.
     let jsonl = repo.ok(&["export", "--public"]);
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("schemas/output/export-public.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    for line in jsonl.lines() {
+        let value: serde_json::Value = serde_json::from_str(line).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&value)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{errors:?}\n{value:#}");
+    }
     must(
         "export --public",
         &jsonl,
