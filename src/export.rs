@@ -23,6 +23,12 @@ pub fn full(loaded: &Loaded, config: &Config, clock: &Clock) -> Result<Value> {
     ))?)
 }
 
+/// What `inc import` says of a public export.
+pub const ONE_WAY: &str = "this is a public export (inc export --public), which is one-way: it has no names, no internal entries and public ids; import a full export (inc export) instead";
+
+/// The column a public CSV export adds (always `true`), so that it cannot pass for a full one.
+pub const PUBLIC_COLUMN: &str = "public";
+
 /// One line of `inc export --public`: the public model of an incident, marked as public so that
 /// `inc import` can say it is one-way.
 #[derive(Serialize, JsonSchema)]
@@ -47,19 +53,31 @@ pub fn public(loaded: &Loaded, config: &Config, clock: &Clock, people: &Names) -
 /// at a time whatever the repository's size.
 pub enum Writer<W: Write> {
     Jsonl(W),
-    // Boxed: the CSV writer's buffer state is large beside a bare writer.
-    Csv(Box<::csv::Writer<W>>),
+    // Boxed: the CSV writer's buffer state is large beside a bare writer. With `public`, a last
+    // column says so.
+    Csv {
+        writer: Box<::csv::Writer<W>>,
+        public: bool,
+    },
 }
 
 impl<W: Write> Writer<W> {
-    /// A writer of JSON Lines, or of CSV when `csv` (whose header it writes at once).
-    pub fn new(out: W, csv: bool) -> Result<Writer<W>> {
+    /// A writer of JSON Lines, or of CSV when `csv` (whose header it writes at once); `public`
+    /// for the public model.
+    pub fn new(out: W, csv: bool, public: bool) -> Result<Writer<W>> {
         if !csv {
             return Ok(Writer::Jsonl(out));
         }
         let mut writer = ::csv::Writer::from_writer(out);
-        writer.write_record(COLUMNS)?;
-        Ok(Writer::Csv(Box::new(writer)))
+        let mut header: Vec<&str> = COLUMNS.to_vec();
+        if public {
+            header.push(PUBLIC_COLUMN);
+        }
+        writer.write_record(header)?;
+        Ok(Writer::Csv {
+            writer: Box::new(writer),
+            public,
+        })
     }
 
     pub fn write(&mut self, incident: &Value) -> Result<()> {
@@ -73,8 +91,15 @@ impl<W: Write> Writer<W> {
             }
             // A cell that a spreadsheet would run as a formula starts with `'` (the import drops
             // it again).
-            Writer::Csv(writer) => {
-                writer.write_record(COLUMNS.iter().map(|column| guard(cell(incident, column))))?
+            Writer::Csv { writer, public } => {
+                let mut row: Vec<String> = COLUMNS
+                    .iter()
+                    .map(|column| guard(cell(incident, column)))
+                    .collect();
+                if *public {
+                    row.push("true".to_string());
+                }
+                writer.write_record(row)?
             }
         }
         Ok(())
@@ -84,7 +109,7 @@ impl<W: Write> Writer<W> {
     pub fn finish(self) -> Result<()> {
         match self {
             Writer::Jsonl(mut out) => out.flush()?,
-            Writer::Csv(mut writer) => writer.flush()?,
+            Writer::Csv { mut writer, .. } => writer.flush()?,
         }
         Ok(())
     }

@@ -4,14 +4,19 @@
 //!
 //! A mention is a whole word or run of words (no letter or digit right before or after it) that
 //! is, after Unicode normalisation (NFC), one of:
-//! - a person's name as written in the files (`Carol Git`, `alice`);
-//! - one part of a name of several words (`Carol`, `Git`), when the part has two characters or more;
-//! - either of these in another case, with one limit: a name written with a capital letter (a
-//!   proper name) matches in another case only when the mention also starts with a capital
-//!   (`Will`, `WILL`, but not the word `will`), while a name written all in lower case is a
-//!   handle (`alice`, `jdoe`) and matches in any case;
-//! - for a name of several words, its initials, exactly as written: `C. Git`, `Carol G.`,
-//!   `C.G.`, `C. G.` and `CG` for `Carol Git` (only in capitals, so `cg` in a command is left).
+//! - a person's name as written in the files (`Carol Git`, `alice`), in any case when it has
+//!   several words (`carol git`, `CAROL GIT`);
+//! - one part of a name of several words (`Carol`, `Git`), and of a hyphenated part (`Mary` and
+//!   `Jane` of `Mary-Jane Watson`), when the part has two characters or more;
+//! - a part in another case, with one limit: a name written with a capital letter (a proper name)
+//!   matches in another case only when the mention also starts with a capital (`Will`, `WILL`,
+//!   but not the word `will`) or follows an `@` (`@carol`), while a name written all in lower
+//!   case is a handle (`alice`, `jdoe`) and matches in any case;
+//! - for a name of several words, the first part with the last one's initial or the reverse,
+//!   exactly as written: `Carol G.` and `C. Git` for `Carol Git`. Bare initials (`CG`, `C.G.`)
+//!   are not looked for: they are too often something else (`US`, `PR`, `DB`);
+//! - an email address whose local part holds a name or part of one (`carol.git@example.com`,
+//!   `cgit+ops@…` does not).
 //!
 //! A possessive keeps its ending: `Bob's` is the mention `Bob` followed by `'s`. Names and name
 //! parts longer than 64 characters are not looked for.
@@ -38,8 +43,23 @@ pub struct Names {
     variants: Vec<Vec<Variant>>,
     /// The names as given, for saying who was mentioned.
     people: Vec<String>,
+    /// Every name and name part in lower case, with its person: what an email address's local
+    /// part is compared with.
+    words: HashMap<String, usize>,
     /// The longest pattern, in bytes.
     longest: usize,
+}
+
+/// How a form of a name may match.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Match {
+    /// As a name: in any case when written in lower case (a handle); a capitalised one only
+    /// capitalised or after `@`.
+    Name,
+    /// In any case (a whole name of several words).
+    AnyCase,
+    /// Only exactly as written (`C. Git`).
+    Exact,
 }
 
 /// One name or name part as written, and whose it is.
@@ -77,37 +97,50 @@ impl Names {
         let mut patterns: Vec<String> = Vec::new();
         let mut variants: Vec<Vec<Variant>> = Vec::new();
         let mut kept = Vec::new();
+        let mut words: HashMap<String, usize> = HashMap::new();
         for name in people {
             let name: String = name.trim().nfc().collect();
             if name.chars().count() < 2 {
                 continue;
             }
             let person = kept.len();
-            let mut forms: Vec<(String, bool)> = vec![(name.clone(), false)];
             let parts: Vec<&str> = name.split_whitespace().collect();
+            // (form, how it may match): a whole name of several words matches in any case.
+            let mut forms: Vec<(String, Match)> = vec![(
+                name.clone(),
+                if parts.len() > 1 {
+                    Match::AnyCase
+                } else {
+                    Match::Name
+                },
+            )];
             if parts.len() > 1 {
-                forms.extend(
-                    parts
-                        .iter()
-                        .filter(|p| p.chars().count() >= 2)
-                        .map(|p| (p.to_string(), false)),
-                );
-                forms.extend(initials(&parts).into_iter().map(|form| (form, true)));
+                forms.extend(parts.iter().map(|p| (p.to_string(), Match::Name)));
+                forms.extend(initials(&parts).into_iter().map(|f| (f, Match::Exact)));
             }
-            for (form, exact) in forms
+            for part in &parts {
+                let pieces: Vec<&str> = part.split('-').collect();
+                if pieces.len() > 1 {
+                    forms.extend(pieces.iter().map(|p| (p.to_string(), Match::Name)));
+                }
+            }
+            for (form, how) in forms
                 .into_iter()
-                .filter(|(f, _)| f.chars().count() <= LONGEST_NAME)
+                .filter(|(f, _)| (2..=LONGEST_NAME).contains(&f.chars().count()))
             {
                 let folded = fold(&form).text;
+                if how != Match::Exact {
+                    words.entry(folded.clone()).or_insert(person);
+                }
                 let at = *index.entry(folded.clone()).or_insert_with(|| {
                     patterns.push(folded);
                     variants.push(Vec::new());
                     variants.len() - 1
                 });
                 variants[at].push(Variant {
-                    any_case: !exact && !form.chars().any(char::is_uppercase),
+                    any_case: how == Match::AnyCase || !form.chars().any(char::is_uppercase),
+                    exact: how == Match::Exact,
                     written: form,
-                    exact,
                     person,
                 });
             }
@@ -124,6 +157,7 @@ impl Names {
             automaton,
             variants,
             people: kept,
+            words,
         }
     }
 
@@ -195,6 +229,23 @@ impl Names {
         while let Some((_, m)) = pending.pop_first() {
             keep(&mut kept, m);
         }
+        if text.contains('@') {
+            // An address that names someone is one mention, whatever names it holds.
+            let addresses = emails(&text, &self.words);
+            if !addresses.is_empty() {
+                kept.retain(|m| {
+                    !addresses
+                        .iter()
+                        .any(|(r, _)| m.range.start < r.end && r.start < m.range.end)
+                });
+                kept.extend(
+                    addresses
+                        .into_iter()
+                        .map(|(range, person)| Mention { range, person }),
+                );
+                kept.sort_by_key(|m| m.range.start);
+            }
+        }
         (text, kept)
     }
 
@@ -205,7 +256,8 @@ impl Names {
             return None;
         }
         let candidate = &text[range.clone()];
-        let capital = candidate.chars().next().is_some_and(char::is_uppercase);
+        let capital = candidate.chars().next().is_some_and(char::is_uppercase)
+            || text[..range.start].ends_with('@');
         self.variants[pattern]
             .iter()
             .find(|v| v.written == candidate || (!v.exact && (v.any_case || capital)))
@@ -216,30 +268,56 @@ impl Names {
     }
 }
 
-/// The ways people abbreviate a name of several words, each part's first letter in capitals:
-/// `C. Git`, `Carol G.`, `C.G.`, `C. G.` and `CG` for `Carol Git` (the first and last parts
-/// for longer names, and all of them in the run of initials).
+/// The ways people shorten a name of several words that still say whose it is: `C. Git` and
+/// `Carol G.` for `Carol Git` (the first and last parts of a longer name).
 fn initials(parts: &[&str]) -> Vec<String> {
-    let letters: Vec<String> = parts
-        .iter()
-        .filter_map(|p| p.chars().next())
-        .map(|c| c.to_uppercase().collect())
-        .collect();
     let (Some(first), Some(last)) = (parts.first(), parts.last()) else {
         return Vec::new();
     };
-    let (first_letter, last_letter) = (&letters[0], &letters[letters.len() - 1]);
+    let initial = |part: &str| -> String {
+        part.chars()
+            .next()
+            .map(|c| c.to_uppercase().collect())
+            .unwrap_or_default()
+    };
     vec![
-        format!("{first_letter}. {last}"),
-        format!("{first} {last_letter}."),
-        letters.iter().map(|l| format!("{l}.")).collect::<String>(),
-        letters
-            .iter()
-            .map(|l| format!("{l}."))
-            .collect::<Vec<_>>()
-            .join(" "),
-        letters.concat(),
+        format!("{}. {last}", initial(first)),
+        format!("{first} {}.", initial(last)),
     ]
+}
+
+/// The email addresses in `text` whose local part holds a name or name part of `words` (split at
+/// `.`, `_`, `-` and `+`), as (range, person).
+fn emails(text: &str, words: &HashMap<String, usize>) -> Vec<(Range<usize>, usize)> {
+    let local = |c: char| c.is_alphanumeric() || "._%+-".contains(c);
+    let domain = |c: char| c.is_alphanumeric() || ".-".contains(c);
+    let mut found = Vec::new();
+    for (at, _) in text.match_indices('@') {
+        let start = text[..at]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| local(*c))
+            .last()
+            .map_or(at, |(i, _)| i);
+        let end = at
+            + 1
+            + text[at + 1..]
+                .char_indices()
+                .take_while(|(_, c)| domain(*c))
+                .last()
+                .map_or(0, |(i, c)| i + c.len_utf8());
+        let host = text[at + 1..end].trim_end_matches('.');
+        if start == at || !host.contains('.') {
+            continue;
+        }
+        let person = text[start..at]
+            .split(['.', '_', '-', '+'])
+            .find_map(|piece| words.get(&fold(piece).text));
+        if let Some(&person) = person {
+            found.push((start..at + 1 + host.len(), person));
+        }
+    }
+    found
 }
 
 /// `text` in Unicode normalisation form C, copied only when it is not already.
@@ -367,8 +445,8 @@ mod tests {
     fn names_that_overlap_each_other() {
         let people = ["aa", "aaa", "aa aa", "Bb Bb Bb", "bb"];
         assert_eq!(redact(&people, "aaaa aaa aa aa aa"), "aaaa X X X");
-        // The longest candidate is not in an allowed case: shorter ones at the same place are.
-        assert_eq!(redact(&people, "bb bb bb; Bb Bb Bb"), "X X X; X");
+        // The longest candidate is not a whole word: shorter ones at the same place are.
+        assert_eq!(redact(&people, "Bb Bb Bbx; Bb Bb Bb"), "X X Bbx; X");
         // Runs of one letter as long as the longest name, and longer: each settled once.
         let long: Vec<String> = (2..=70).map(|n| "a".repeat(n)).collect();
         let names = Names::new(&long);
@@ -381,16 +459,37 @@ mod tests {
     }
 
     #[test]
-    fn initials_only_as_written() {
-        let people = ["Carol Git", "jo de vries"];
+    fn initials_only_with_a_name_that_says_whose() {
+        let people = ["Carol Git", "Uma Smith", "Peter Rogers"];
+        assert_eq!(
+            redact(&people, "C. Git and Carol G. paged; cg, CG, C.G. stay"),
+            "X and X paged; cg, CG, C.G. stay"
+        );
+        // Bare initials are too often something else.
+        assert_eq!(
+            redact(&people, "Payments fail in the US; a PR and U.S. customers"),
+            "Payments fail in the US; a PR and U.S. customers"
+        );
+    }
+
+    #[test]
+    fn whole_names_in_any_case_handles_and_addresses() {
+        let people = ["Carol Git", "Mary-Jane Watson"];
+        assert_eq!(
+            redact(&people, "carol git paged; ask @carol, not carol"),
+            "X paged; ask @X, not carol"
+        );
+        assert_eq!(
+            redact(&people, "Mary was on it; so was Jane, and mary-jane"),
+            "X was on it; so was X, and mary-jane"
+        );
         assert_eq!(
             redact(
                 &people,
-                "C. Git, Carol G., C.G., C. G. and CG paged J.D.V.; cg and c.g. are commands"
+                "write carol.git@example.com or CAROL@example.com; ops@example.com stays"
             ),
-            "X, X, X, X and X paged X; cg and c.g. are commands"
+            "write X or X; ops@example.com stays"
         );
-        assert_eq!(redact(&people, "CGI and ACG stay"), "CGI and ACG stay");
     }
 
     #[test]

@@ -33,6 +33,17 @@ impl Check<'_> {
                 message,
             );
         }
+        // What customers read is held to what `inc edit` accepts, also when a hand edit or an
+        // import wrote it.
+        for (field, message) in crate::public::text_problems(incident) {
+            self.push(
+                INCIDENT_FILE,
+                locate(text, &[field]),
+                Level::Error,
+                "public-text",
+                message,
+            );
+        }
         let tz = self.clock.tz().clone();
         for (earlier, later) in incident.milestones.out_of_order() {
             let (a, b) = (

@@ -297,7 +297,7 @@ impl Ctx<'_> {
             by_incident
                 .entry(&note.incident)
                 .or_default()
-                .push(self.entry(None, "inc", Kind::Status, note.text.clone()));
+                .push(self.entry(None, crate::model::INC, Kind::Status, note.text.clone()));
         }
         let mut appends = Vec::new();
         for (id, entries) in by_incident.iter_mut() {

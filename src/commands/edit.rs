@@ -250,24 +250,8 @@ fn validate(config: &Config, shown: &Path, text: &str) -> Result<Incident, Error
             ),
         ));
     }
-    for (field, value, check) in [
-        (
-            "public_title",
-            &incident.public_title,
-            crate::public::checked_title as fn(&str) -> Result<String, Error>,
-        ),
-        (
-            "public_summary",
-            &incident.public_summary,
-            crate::public::checked_summary,
-        ),
-    ] {
-        if let Some(err) = (!value.is_empty()).then(|| check(value).err()).flatten() {
-            let message =
-                err.to_string()
-                    .replacen(&format!("--{}", field.replace('_', "-")), field, 1);
-            return Err(at(shown, locate(&[field]), message));
-        }
+    if let Some((field, message)) = crate::public::text_problems(&incident).into_iter().next() {
+        return Err(at(shown, locate(&[field]), message));
     }
     if let Some((earlier, later)) = incident.milestones.out_of_order().first() {
         return Err(at(

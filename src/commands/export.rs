@@ -97,14 +97,18 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let csv = !args.json && args.format == Format::Csv;
     // A public export replaces the names from every incident in each, as the public site does.
     let people = if args.public {
-        let ids = store.ids()?;
+        let ids = match &only {
+            // One incident: its names, as its external report has (and no load of all).
+            Some(id) => vec![id.clone()],
+            None => store.ids()?,
+        };
         Names::new(&crate::public::people::of_incidents(&store, &ids)?)
     } else {
         Names::new(&[])
     };
     // Incident by incident, written as it is built: 20,000 incidents held at once took gigabytes.
     let export = |out: &mut dyn Write| -> Result<()> {
-        let mut writer = crate::export::Writer::new(out, csv)?;
+        let mut writer = crate::export::Writer::new(out, csv, args.public)?;
         for (id, incident) in store.load_all()? {
             if only.as_deref().is_some_and(|only| only != id) {
                 continue;
@@ -117,7 +121,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
                 && tags
                     .iter()
                     .all(|tag| incident.tags.iter().any(|t| t.eq_ignore_ascii_case(tag)));
-            if !keep {
+            if !keep || (args.public && !crate::public::is_published(&incident, config)) {
                 continue;
             }
             let loaded = Loaded::load(&store, &id)?;

@@ -41,6 +41,11 @@ pub struct Args {
     #[arg(long)]
     pub html: bool,
 
+    /// Build it from the public model, as customers may read it (the `external` template, and
+    /// any report for a public audience, always are)
+    #[arg(long)]
+    pub public: bool,
+
     /// Print the JSON the template sees (for this template and audience) instead of the report:
     /// for writing templates
     #[arg(long, conflicts_with = "html")]
@@ -70,25 +75,22 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let id = ctx.incident(&store, None)?;
     let loaded = Loaded::load(&store, &id)?;
     let config = store.config();
-    // The external report, and any report for a public audience, is built from the public model.
-    let public = args.template == "external"
-        || audience
-            .as_deref()
-            .is_some_and(|a| config.is_public_audience(a));
+    let public =
+        crate::public::is_public_report(config, &template.name, audience.as_deref(), args.public);
     let attachments_url = args
         .output
         .as_ref()
         .map(|path| attachments_url(&ctx.start_dir().join(path), &store.incident_dir(&id)));
     // A public report links its attachments beside itself (`attachments/NAME`), where they are
     // copied when it is written to a file: a path into the repository names the incident's id.
-    let mut published: Vec<String> = Vec::new();
+    let mut published: Vec<(String, String)> = Vec::new();
     let value = if public {
         let names = Names::new(&crate::public::people::of_incident(&store, &loaded)?);
         let incident = crate::public::Incident::build(&loaded, config, &ctx.clock, &names);
         published = incident
             .attachments
             .iter()
-            .map(|a| a.name.clone())
+            .map(|a| (a.file.clone(), a.name.clone()))
             .collect();
         let options = PublicOptions {
             audience,
@@ -129,15 +131,20 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     Ok(())
 }
 
-/// Copies the attachments `names` of incident `id` that may be published into `attachments/`
-/// beside the report written to `output`, for its links.
-fn copy_attachments(store: &Store, id: &str, names: &[String], output: &Path) -> Result<()> {
+/// Copies the attachments of incident `id` that may be published, as (file, name it is
+/// published under), into `attachments/` beside the report written to `output`, for its links.
+fn copy_attachments(
+    store: &Store,
+    id: &str,
+    files: &[(String, String)],
+    output: &Path,
+) -> Result<()> {
     let dir = output
         .parent()
         .unwrap_or(Path::new("."))
         .join(crate::store::ATTACHMENTS_DIR);
-    for name in names {
-        let Some(bytes) = store.published_attachment(id, name) else {
+    for (file, name) in files {
+        let Some(bytes) = store.published_attachment(id, file) else {
             continue;
         };
         std::fs::create_dir_all(&dir)?;

@@ -9,9 +9,8 @@ use crate::error::Error;
 use crate::model::Incident;
 use crate::names::Names;
 use crate::report::{self, Context, Options, PublicContext, PublicOptions};
-use crate::site::{self, Entry, Page, Site};
-use crate::store::{ATTACHMENTS_DIR, Store, parallel_map};
-use crate::time::Time;
+use crate::site::{self, Entry, Site};
+use crate::store::{ATTACHMENTS_DIR, parallel_map};
 use crate::views::Loaded;
 
 /// Write the incident history as a static website: index, a page per incident, statistics
@@ -89,9 +88,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     // On a public site a name from any incident is replaced in every incident's text, so the
     // names are gathered first. Incidents that do not load are warned about below.
     let names = if public {
-        let mut people = crate::public::people::of_incidents(&store, &ids)?;
-        people.extend(windows.iter().flat_map(crate::public::people::of_window));
-        Names::new(&people)
+        Names::new(&crate::public::people::of_incidents(&store, &ids)?)
     } else {
         Names::new(&[])
     };
@@ -107,11 +104,15 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
                 attachments_url: Some(format!("{}/{ATTACHMENTS_DIR}/", p.id)),
             };
             let context = PublicContext::new(&p, &config.timezone, clock, options);
-            let chart = phase_chart(&context.phases, &zone, config.timezone.trim());
+            let chart = site::entry::phase_chart(&context.phases, &zone, config.timezone.trim());
             let report = page(report::render(&template, context.into_value(), &zone)?);
-            let names: Vec<&str> = p.attachments.iter().map(|a| a.name.as_str()).collect();
+            let files: Vec<(&str, &str)> = p
+                .attachments
+                .iter()
+                .map(|a| (a.file.as_str(), a.name.as_str()))
+                .collect();
             let mut entry = site::entry::public(&p, config, report, &zone);
-            entry.attachments = copies(&store, &l.id, &names, &p.id);
+            entry.attachments = site::entry::attachments(&store, &l.id, &files, &p.id);
             entry.phase_chart = chart;
             entry
         } else {
@@ -125,13 +126,14 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
                 )),
             };
             let context = Context::new(l, config, clock, options);
-            let chart = phase_chart(&context.phases, &zone, config.timezone.trim());
+            let chart = site::entry::phase_chart(&context.phases, &zone, config.timezone.trim());
             let attached: Vec<String> =
                 context.attachments.iter().map(|a| a.name.clone()).collect();
             let report = page(report::render(&template, context.into_value(), &zone)?);
-            let names: Vec<&str> = attached.iter().map(String::as_str).collect();
+            let files: Vec<(&str, &str)> =
+                attached.iter().map(|n| (n.as_str(), n.as_str())).collect();
             let mut entry = site::entry::internal(l, config, report, &zone);
-            entry.attachments = copies(&store, &l.id, &names, &page_name);
+            entry.attachments = site::entry::attachments(&store, &l.id, &files, &page_name);
             entry.phase_chart = chart;
             entry
         };
@@ -177,6 +179,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let mut counted: Vec<Incident> = Vec::new();
     for chunk in ids.chunks(CHUNK) {
         let rendered = parallel_map(chunk.to_vec(), |id| match Loaded::load(&store, &id) {
+            // A rehearsal or a false alarm is the team's business, not the customers' news.
+            Ok(loaded) if public && !crate::public::is_published(&loaded.incident, config) => None,
             Ok(loaded) => Some(render(&loaded).map(|entry| (entry, loaded.incident))),
             Err(err) => {
                 crate::eprintln_escaped!("warning: skipped {id}: {err:#}");
@@ -237,48 +241,4 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         )?;
     }
     Ok(())
-}
-
-/// The attached files `names` of incident `id`, copied beside its page `page_name`.
-fn copies(store: &Store, id: &str, names: &[&str], page_name: &str) -> Vec<Page> {
-    names
-        .iter()
-        .filter_map(|name| attachment(store, id, name, page_name))
-        .collect()
-}
-
-/// An attached file copied into the site, beside the incident's page; `None` (with a warning)
-/// when its type is never published, or it is missing, a link, or too large.
-fn attachment(store: &Store, id: &str, name: &str, page_name: &str) -> Option<Page> {
-    if !crate::store::attachment_type(name).is_published() {
-        return None;
-    }
-    let bytes = store.published_attachment(id, name);
-    if bytes.is_none() {
-        crate::eprintln_escaped!(
-            "warning: {id}: attachment {name} not copied (missing, a link, or over 50 MB)"
-        );
-    }
-    Some(Page {
-        path: format!("incidents/{page_name}/{ATTACHMENTS_DIR}/{name}"),
-        bytes: bytes?,
-    })
-}
-
-/// The phase chart of an incident, drawn from its phases the way HTML reports draw the
-/// Markdown reports' Mermaid block.
-fn phase_chart(phases: &[report::Phase], tz: &jiff::tz::TimeZone, zone: &str) -> Option<String> {
-    let mut source = format!("gantt\n    title Phases ({zone})\n    dateFormat YYYY-MM-DDTHH:mm\n");
-    for (n, p) in phases.iter().enumerate() {
-        let at = |t: Time| t.in_tz(tz).strftime("%Y-%m-%dT%H:%M").to_string();
-        source.push_str(&format!(
-            "    {} ({}) :p{}, {}, {}\n",
-            p.name,
-            crate::time::format_duration(jiff::SignedDuration::from_secs(p.duration)),
-            n + 1,
-            at(p.from),
-            at(p.to)
-        ));
-    }
-    crate::chart::gantt_svg(&source, 1)
 }

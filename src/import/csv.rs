@@ -58,6 +58,9 @@ pub fn read(text: &str, input: &Input) -> Result<Vec<Planned>, Vec<Error>> {
     for (index, name) in header.iter().enumerate() {
         let name = name.trim().to_ascii_lowercase();
         let at = cell_start(text, header_start, index);
+        if name == crate::export::PUBLIC_COLUMN {
+            return Err(vec![error(at, crate::export::ONE_WAY.to_string())]);
+        }
         let Some(known) = COLUMNS.iter().find(|c| **c == name) else {
             return Err(vec![error(
                 at,

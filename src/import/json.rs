@@ -225,11 +225,7 @@ fn incident(text: &str, input: &Input, raw: &RawValue) -> Result<Planned, Error>
         public: bool,
     }
     if serde_json::from_str::<Marked>(raw.get()).is_ok_and(|m| m.public) {
-        return Err(input.error_at(
-            text,
-            at,
-            "this is a public export (inc export --public), which is one-way: it has no names, no internal entries and public ids; import a full export (inc export) instead",
-        ));
+        return Err(input.error_at(text, at, crate::export::ONE_WAY));
     }
     let parsed: IncidentIn = parse(text, input, raw)?;
     let fail = |message: String| input.error_at(text, at, format!("{}: {message}", parsed.id));

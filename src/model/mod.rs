@@ -187,8 +187,12 @@ fn yaml_error_with(path: &Path, err: &serde_saphyr::Error, message: String) -> E
     }
 }
 
+/// The `by` of the entries inc writes by itself (the notes of a merge).
+pub const INC: &str = "inc";
+
 /// Everyone who appears in an incident's files: people named in roles, whoever wrote entries,
-/// and the post-mortem's authors. Names shorter than two characters are left out.
+/// and the post-mortem's authors. Names shorter than two characters, and inc itself, are left
+/// out.
 pub fn people(
     timeline: &[TimelineEntry],
     roles: &[RoleEvent],
@@ -207,7 +211,8 @@ pub fn people(
     names
         .into_iter()
         .map(str::trim)
-        .filter(|n| n.chars().count() >= 2)
+        // inc itself signs the notes a merge writes: it is no person, and its name is a word.
+        .filter(|n| n.chars().count() >= 2 && *n != INC)
         .map(String::from)
         .collect()
 }

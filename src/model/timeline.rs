@@ -201,6 +201,45 @@ mod tests {
     }
 }
 
+/// A severity the incident had from a time: its opening severity, then each `inc sev`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SeverityChange {
+    pub at: Time,
+    /// The severity before; none for the one it was opened with.
+    pub from: Option<String>,
+    pub to: String,
+}
+
+/// The severity history, by time, read from the status entries `inc open` (`Opened "TITLE" as
+/// SEV2`, and an import's `… as SEV2 (imported from FILE, line N)`) and `inc sev`
+/// (`Severity SEV2 → SEV1`) write.
+pub fn severity_changes(entries: &[TimelineEntry]) -> Vec<SeverityChange> {
+    let mut sorted: Vec<&TimelineEntry> = entries.iter().collect();
+    sorted.sort_by(|a, b| (a.at, &a.text).cmp(&(b.at, &b.text)));
+    sorted
+        .into_iter()
+        .filter(|e| e.kind == Kind::Status)
+        .filter_map(|e| {
+            if let Some(change) = e.text.strip_prefix("Severity ") {
+                let (from, to) = change.split_once(" → ")?;
+                return Some(SeverityChange {
+                    at: e.at,
+                    from: Some(from.trim().to_string()),
+                    to: to.trim().to_string(),
+                });
+            }
+            // The title is quoted; the severity is the word after it.
+            let rest = e.text.strip_prefix("Opened \"")?;
+            let (_, after) = rest.rsplit_once("\" as ")?;
+            Some(SeverityChange {
+                at: e.at,
+                from: None,
+                to: after.split_whitespace().next()?.to_string(),
+            })
+        })
+        .collect()
+}
+
 /// A change request and what became of it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Change<'a> {

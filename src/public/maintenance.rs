@@ -12,7 +12,8 @@ use crate::time::Time;
 /// A maintenance window for the public.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Maintenance {
-    /// The window's id (its start date and a slug of its title, which is written for customers).
+    /// Its public id: the day it starts and a hash of the window's id (which is a slug of its
+    /// title as first written, so it may hold a name).
     pub id: String,
     pub title: String,
     pub summary: String,
@@ -25,11 +26,15 @@ pub struct Maintenance {
     pub cancelled: Option<String>,
     /// What was said about it since, oldest first.
     pub updates: Vec<MaintenanceUpdate>,
+    /// When it was announced.
+    pub announced: Time,
 }
 
 /// An update about a maintenance window.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct MaintenanceUpdate {
+    /// The update's id (random, stable): what feed entries are named by.
+    pub id: String,
     pub at: Time,
     pub text: String,
 }
@@ -40,7 +45,7 @@ impl Maintenance {
         let redact = |text: &str| people.redact(text.trim(), PERSON);
         let m = &window.maintenance;
         Maintenance {
-            id: window.id.clone(),
+            id: super::public_id(&window.id),
             title: redact(&m.title),
             summary: redact(&m.summary),
             services: m.services.iter().map(|s| redact(s)).collect(),
@@ -52,18 +57,20 @@ impl Maintenance {
                 .updates
                 .iter()
                 .map(|u| MaintenanceUpdate {
+                    id: u.id.clone(),
                     at: u.at,
                     text: redact(&u.text),
                 })
                 .collect(),
+            announced: m.scheduled,
         }
     }
 
-    /// The last time anything about it changed: its last update, else its start.
+    /// The last time anything about it changed: its last update, else when it was announced.
     pub fn updated(&self) -> Time {
         self.updates
             .iter()
             .map(|u| u.at)
-            .fold(self.start, Time::max)
+            .fold(self.announced, Time::max)
     }
 }

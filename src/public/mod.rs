@@ -109,6 +109,8 @@ pub struct Entry {
 /// An update to a public audience.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Update {
+    /// The comms entry's id (random, stable): what feed entries are named by.
+    pub id: String,
     pub at: Time,
     /// The incident's status when it was sent.
     pub status: Status,
@@ -119,8 +121,13 @@ pub struct Update {
 /// A file attached to a public entry.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Attachment {
-    /// Its name in the incident's `attachments/` directory.
+    /// The name it is published under: its name in the incident's `attachments/` directory,
+    /// unless that names someone (then `attachment-HASH.EXT`).
     pub name: String,
+    /// Its name in the incident's `attachments/` directory.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub file: String,
     pub note: String,
     pub at: Time,
 }
@@ -135,15 +142,16 @@ pub struct Improvement {
 }
 
 /// Kinds of entries the `marked-and-key` and `all` policies publish: what happened, not how the
-/// team organised itself. An entry marked public is shown whatever its kind.
-const PUBLIC_KINDS: [Kind; 7] = [
+/// team organised itself. Not `status`: the status is shown by itself, and those entries name
+/// severities and quote fields a merge kept (`Merge: both clones changed title …`). An entry
+/// marked public is shown whatever its kind.
+const PUBLIC_KINDS: [Kind; 6] = [
     Kind::Event,
     Kind::Action,
     Kind::Decision,
     Kind::Observation,
     Kind::Detection,
     Kind::Milestone,
-    Kind::Status,
 ];
 
 impl Incident {
@@ -184,6 +192,7 @@ impl Incident {
             .iter()
             .filter(|c| config.is_public_audience(&c.audience))
             .map(|c| Update {
+                id: c.id.clone(),
                 at: c.at,
                 status: status_at(&statuses, i, c.at),
                 audience: c.audience.clone(),
@@ -242,13 +251,32 @@ impl Incident {
             improvements,
             postmortem: pm.map(|pm| pm.front.status.name()),
             due,
-            severities: severity_history(&loaded.timeline, i)
+            severities: severity_history(&loaded.timeline, i, config)
                 .into_iter()
                 .map(|(at, s)| (at, config.public_label(&s)))
                 .collect(),
             cadence: config.cadence_for(&i.severity),
         }
     }
+}
+
+/// Whether a report is for the outside, and so built from the public model: asked for
+/// (`--public`), for a public audience, or made by an `external` template (the built-in one, the
+/// repository's, or any file called `external.md` or `external.html`, however it was named).
+pub fn is_public_report(
+    config: &Config,
+    template_name: &str,
+    audience: Option<&str>,
+    asked: bool,
+) -> bool {
+    let stem = template_name.split('.').next().unwrap_or_default();
+    asked || stem == "external" || audience.is_some_and(|a| config.is_public_audience(a))
+}
+
+/// Whether an incident is published at all: not one of a type left out of the metrics (a game
+/// day, a false alarm), which is the team's business, not the customers' news.
+pub fn is_published(incident: &crate::model::Incident, config: &Config) -> bool {
+    !config.excluded_from_metrics(&incident.kind)
 }
 
 /// A public title as typed (`--public-title`), trimmed and checked: one line of 1 to
@@ -300,6 +328,34 @@ pub fn checked_summary(typed: &str) -> Result<String, Error> {
     Ok(summary.to_string())
 }
 
+/// What is wrong with the public title and summary of an incident written by hand or by an
+/// import, as (field, message): what `inc edit --public-title/--public-summary` would refuse.
+pub fn text_problems(incident: &crate::model::Incident) -> Vec<(&'static str, String)> {
+    let mut found = Vec::new();
+    let fields: [(&'static str, &str, &str); 2] = [
+        ("public_title", "--public-title", &incident.public_title),
+        (
+            "public_summary",
+            "--public-summary",
+            &incident.public_summary,
+        ),
+    ];
+    for (field, flag, value) in fields {
+        if value.is_empty() {
+            continue;
+        }
+        let checked = if field == "public_title" {
+            checked_title(value)
+        } else {
+            checked_summary(value)
+        };
+        if let Err(err) = checked {
+            found.push((field, err.to_string().replacen(flag, field, 1)));
+        }
+    }
+    found
+}
+
 /// The public id of the incident whose id is `id`: its date (the day it was opened, which the id
 /// starts with) and a hash of the whole id. A hash, not a slug: the title is the team's.
 pub fn public_id(id: &str) -> String {
@@ -341,20 +397,34 @@ fn is_opening(e: &TimelineEntry) -> bool {
     e.kind == Kind::Status && e.text.starts_with("Opened \"")
 }
 
-/// The attachments of public entries (an attachment entry made with `--public`, or written
-/// before the flag existed and not internal).
+/// The attachments of public entries: an attachment entry that is not internal (`inc attach`
+/// writes every one internal unless `--public`). One whose file name names someone is published
+/// under a hash of it.
 fn attachments(timeline: &[TimelineEntry], redact: &dyn Fn(&str) -> String) -> Vec<Attachment> {
     let mut found: Vec<Attachment> = timeline
         .iter()
-        .filter(|e| e.public || !e.internal)
+        .filter(|e| !e.internal)
         .filter_map(|e| {
-            let name = e.attachment.as_deref()?;
-            if !crate::store::is_attachment_name(name) {
+            let file = e.attachment.as_deref()?;
+            if !crate::store::is_attachment_name(file) {
                 return None;
             }
-            let note = crate::store::attachment_note(&e.text, name);
+            // Names in a file name are joined by dashes: look at it as words.
+            let named =
+                redact(&file.replace(['-', '_', '.'], " ")) != file.replace(['-', '_', '.'], " ");
+            let name = if named {
+                let hash = crate::model::log::hashed_id(&[file.as_bytes()], 8);
+                match file.rsplit_once('.') {
+                    Some((_, ext)) => format!("attachment-{hash}.{}", ext.to_ascii_lowercase()),
+                    None => format!("attachment-{hash}"),
+                }
+            } else {
+                file.to_string()
+            };
+            let note = crate::store::attachment_note(&e.text, file);
             Some(Attachment {
-                name: name.to_string(),
+                name,
+                file: file.to_string(),
                 note: redact(note),
                 at: e.at,
             })
@@ -427,7 +497,7 @@ fn status_changes(timeline: &[TimelineEntry]) -> Vec<(Time, Status)> {
 }
 
 /// The incident's status at `at`: the last change at or before it, else investigating; after the
-/// resolution it is resolved (or the status now, if that is closed).
+/// resolution of an incident that is over, resolved.
 fn status_at(changes: &[(Time, Status)], incident: &crate::model::Incident, at: Time) -> Status {
     if let Some(resolved) = incident.milestones.resolved
         && at >= resolved
@@ -442,23 +512,18 @@ fn status_at(changes: &[(Time, Status)], incident: &crate::model::Incident, at: 
         .map_or(Status::Investigating, |(_, s)| *s)
 }
 
-/// The severities an incident had, by time: the one `inc open` recorded, then each `inc sev`; the
-/// current one alone when the logbook records none.
+/// The severities an incident had, by time, as its logbook records them (only configured
+/// ones: an entry edited by hand is not trusted to hold one); its severity now when the logbook
+/// records none.
 fn severity_history(
     timeline: &[TimelineEntry],
     incident: &crate::model::Incident,
+    config: &Config,
 ) -> Vec<(Time, String)> {
-    let mut found: Vec<(Time, String)> = crate::model::log::sorted(timeline)
+    let mut found: Vec<(Time, String)> = crate::model::timeline::severity_changes(timeline)
         .into_iter()
-        .filter(|e| e.kind == Kind::Status)
-        .filter_map(|e| {
-            if let Some(change) = e.text.strip_prefix("Severity ") {
-                let (_, to) = change.split_once(" → ")?;
-                return Some((e.at, to.trim().to_string()));
-            }
-            let (_, severity) = e.text.strip_prefix("Opened ")?.rsplit_once(" as ")?;
-            Some((e.at, severity.trim().to_string()))
-        })
+        .filter(|c| config.severities.contains(&c.to))
+        .map(|c| (c.at, c.to))
         .collect();
     if found.is_empty() {
         found.push((incident.opened, incident.severity.clone()));

@@ -1,7 +1,8 @@
 //! Whose names public outputs replace: everyone inc knows by name. For one incident that is the
 //! people in its files (role holders and whoever assigned them, the authors of entries and
 //! updates, approvers, the post-mortem's authors and owners, whoever ticked an action), the
-//! members of the catalog's teams, and both sides of `aliases.people` in `.inc.yaml`. Outputs
+//! authors of maintenance updates, the members of the catalog's teams, and both sides of
+//! `aliases.people` in `.inc.yaml`. Outputs
 //! about many incidents (the public site, the public export) replace the names from all of them
 //! in each, since a customer update may name someone from another incident.
 
@@ -43,24 +44,25 @@ pub fn known_people(
 }
 
 /// Who wrote about a maintenance window: its updates' authors and whoever cancelled it.
-pub fn of_window(window: &crate::maintenance::Window) -> Vec<String> {
+fn of_window(window: &crate::maintenance::Window) -> Vec<String> {
     let mut people: Vec<String> = window.updates.iter().map(|u| u.by.clone()).collect();
     people.extend(window.maintenance.cancelled.iter().map(|c| c.by.clone()));
     people
 }
 
-/// Everyone named in the files of one incident, and everyone [`known_people`] adds.
+/// Everyone named in the files of one incident and in maintenance updates, and everyone
+/// [`known_people`] adds.
 pub fn of_incident(store: &Store, loaded: &Loaded) -> Result<Vec<String>> {
     let catalog = store.catalog()?;
     Ok(known_people(
         store.config(),
         catalog.as_ref(),
-        loaded.people(),
+        loaded.people().into_iter().chain(window_authors(store)?),
     ))
 }
 
-/// Everyone named in the files of any of `ids` (read on every core), and everyone
-/// [`known_people`] adds. An incident that does not load adds no one (its caller reports it).
+/// Everyone named in the files of any of `ids` (read on every core) and in maintenance updates,
+/// and everyone [`known_people`] adds. An incident that does not load adds no one (its caller reports it).
 pub fn of_incidents(store: &Store, ids: &[String]) -> Result<Vec<String>> {
     let catalog = store.catalog()?;
     let named = parallel_map(ids.to_vec(), |id| {
@@ -71,6 +73,15 @@ pub fn of_incidents(store: &Store, ids: &[String]) -> Result<Vec<String>> {
     Ok(known_people(
         store.config(),
         catalog.as_ref(),
-        named.into_iter().flatten(),
+        named.into_iter().flatten().chain(window_authors(store)?),
     ))
+}
+
+/// Who wrote about any maintenance window (windows that do not load add no one).
+fn window_authors(store: &Store) -> Result<Vec<String>> {
+    Ok(crate::maintenance::load_each(store)?
+        .iter()
+        .filter_map(|(_, w)| w.as_ref().ok())
+        .flat_map(of_window)
+        .collect())
 }

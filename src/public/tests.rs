@@ -1,3 +1,5 @@
+//! The public model's rules: ids, statuses read from the logbook, which entries are public.
+
 use super::*;
 
 #[test]

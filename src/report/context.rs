@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::attachments::{AttachmentView, attachments};
 use crate::model::comms::Due;
+use crate::model::timeline::SeverityChange;
 use crate::model::{CommsEntry, Config, Kind, Milestone, Milestones, TimelineEntry};
 use crate::postmortem::{self, Improvement, Issue, Postmortem};
 use crate::sla::SlaCheck;
@@ -69,39 +70,6 @@ pub(super) fn report_order(entries: &[TimelineEntry]) -> Vec<&TimelineEntry> {
     let mut sorted: Vec<&TimelineEntry> = entries.iter().collect();
     sorted.sort_by(|a, b| (a.at, &a.text).cmp(&(b.at, &b.text)));
     sorted
-}
-
-/// A severity the incident had from a time: its opening severity, then each `inc sev`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct SeverityChange {
-    pub at: Time,
-    /// The severity before; none for the one it was opened with.
-    pub from: Option<String>,
-    pub to: String,
-}
-
-/// The severity history, read from the status entries `inc open` and `inc sev` write.
-fn severity_changes(timeline: &[TimelineEntry]) -> Vec<SeverityChange> {
-    report_order(timeline)
-        .into_iter()
-        .filter(|e| e.kind == Kind::Status)
-        .filter_map(|e| {
-            if let Some(change) = e.text.strip_prefix("Severity ") {
-                let (from, to) = change.split_once(" → ")?;
-                return Some(SeverityChange {
-                    at: e.at,
-                    from: Some(from.trim().to_string()),
-                    to: to.trim().to_string(),
-                });
-            }
-            let (_, severity) = e.text.strip_prefix("Opened ")?.rsplit_once(" as ")?;
-            Some(SeverityChange {
-                at: e.at,
-                from: None,
-                to: severity.trim().to_string(),
-            })
-        })
-        .collect()
 }
 
 /// The update cadence of the incident's severity, in whole seconds.
@@ -245,11 +213,6 @@ pub struct PostmortemContext<'a> {
     pub missing: Vec<String>,
 }
 
-/// A section's name in templates: its title in snake case.
-fn section_key(title: &str) -> String {
-    title.to_lowercase().replace(' ', "_")
-}
-
 impl<'a> PostmortemContext<'a> {
     fn new(pm: &'a Postmortem) -> Self {
         let mut sections: BTreeMap<String, &str> = pm
@@ -258,12 +221,14 @@ impl<'a> PostmortemContext<'a> {
             // A section with only sub-headings (Lessons' three) has nothing to show.
             .map(|s| {
                 let body = if s.empty { "" } else { s.body.as_str() };
-                (section_key(&s.title), body)
+                (crate::public::section_key(&s.title), body)
             })
             .collect();
         // A section someone deleted must not make every template that uses it fail.
         for title in postmortem::SECTIONS {
-            sections.entry(section_key(title)).or_insert("");
+            sections
+                .entry(crate::public::section_key(title))
+                .or_insert("");
         }
         PostmortemContext {
             status: pm.front.status.name(),
@@ -271,7 +236,11 @@ impl<'a> PostmortemContext<'a> {
             issues: &pm.issues,
             improvements: Cow::Borrowed(&pm.improvements),
             sections,
-            missing: pm.missing().into_iter().map(section_key).collect(),
+            missing: pm
+                .missing()
+                .into_iter()
+                .map(crate::public::section_key)
+                .collect(),
         }
     }
 }
@@ -330,7 +299,7 @@ impl<'a> Context<'a> {
             timezone: config.timezone.trim().to_string(),
             cadence: cadence(config, &loaded.incident.severity),
             next_update_by: next_update_by(loaded, config, clock),
-            severity_changes: severity_changes(&loaded.timeline),
+            severity_changes: crate::model::timeline::severity_changes(&loaded.timeline),
             sla: crate::sla::checks(&loaded.incident, config, clock.now()),
             attachments: attachments(loaded, &base, |_| true),
             runbooks: loaded.runbook_views(clock),

@@ -301,7 +301,7 @@ fn charts<'a>(
 }
 
 /// A small, readable, printable style; no external resources.
-const CSS: &str = "body { font: 16px/1.5 system-ui, sans-serif; color: #1a1a1a; margin: 0; }
+const CSS: &str = "body { font: 16px/1.5 system-ui, sans-serif; color: #1a1a1a; margin: 0; overflow-wrap: break-word; }
 main { max-width: 52rem; margin: 2rem auto; padding: 0 1rem; }
 h1 { font-size: 1.8rem; margin-bottom: 0.2rem; }
 h2 { font-size: 1.3rem; margin-top: 2rem; border-bottom: 1px solid #ddd; }

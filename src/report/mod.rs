@@ -21,10 +21,11 @@ mod draft;
 mod html;
 mod public;
 
+pub use crate::model::timeline::SeverityChange;
 pub use attachments::{AttachmentView, percent_encode};
 pub use context::{
-    CadenceView, Context, Exec, Options, Phase, PostmortemContext, ReportEntry, SeverityChange,
-    SummaryItem, summary_timeline,
+    CadenceView, Context, Exec, Options, Phase, PostmortemContext, ReportEntry, SummaryItem,
+    summary_timeline,
 };
 pub use draft::update_draft;
 pub use html::{

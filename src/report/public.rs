@@ -9,11 +9,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::attachments::AttachmentView;
-use super::context::{
-    CadenceView, Exec, Phase, SeverityChange, SummaryItem, milestone_items, phases,
-};
+use super::context::{CadenceView, Exec, Phase, SummaryItem, milestone_items, phases};
 use crate::model::comms::Due;
 use crate::model::incident::Durations;
+use crate::model::timeline::SeverityChange;
 use crate::model::{Kind, Milestones};
 use crate::public::{self, PERSON};
 use crate::time::{Clock, Time};

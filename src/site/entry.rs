@@ -1,12 +1,13 @@
 //! What the site lists of one incident ([`Entry`]): shaped from the team's own record for the
-//! internal site, or from the public model alone for `inc site --public`, and the name of the
-//! incident's page.
+//! internal site, or from the public model alone for `inc site --public`; the name of the
+//! incident's page, its phase chart and the attached files copied beside it.
 
 use jiff::tz::TimeZone;
 
-use super::{Entry, LogLine, Update};
+use super::{Entry, LogLine, Page, Update};
 use crate::model::Config;
 use crate::public;
+use crate::store::{ATTACHMENTS_DIR, Store};
 use crate::time::Time;
 use crate::views::Loaded;
 
@@ -43,6 +44,7 @@ pub fn internal(l: &Loaded, config: &Config, report: String, tz: &TimeZone) -> E
         severity: i.severity.clone(),
         rank: config.severity_rank(&i.severity),
         state: config.public_state(&i.severity),
+        counted: !config.excluded_from_metrics(&i.kind),
         status: i.status.name().to_string(),
         open: i.status.is_open(),
         began,
@@ -88,6 +90,7 @@ pub fn public(p: &public::Incident, config: &Config, report: String, tz: &TimeZo
             .position(|s| config.public_label(s) == p.severity)
             .unwrap_or(config.severities.len()),
         state: p.state,
+        counted: true,
         status: p.status.name().to_string(),
         open: p.open,
         began: p.began,
@@ -107,6 +110,7 @@ pub fn public(p: &public::Incident, config: &Config, report: String, tz: &TimeZo
             .updates
             .iter()
             .map(|u| Update {
+                id: u.id.clone(),
                 at: u.at,
                 status: u.status.name().to_string(),
                 text: u.text.clone(),
@@ -141,4 +145,48 @@ pub fn page_name(id: &str) -> String {
     } else {
         public::public_id(id)
     }
+}
+
+/// The attached files of incident `id`, as (its file, the name it is published under), copied
+/// beside its page `page_name`; one whose type is never published is left out, and one that is
+/// missing, a link or too large is left out with a warning.
+pub fn attachments(store: &Store, id: &str, files: &[(&str, &str)], page_name: &str) -> Vec<Page> {
+    files
+        .iter()
+        .filter(|(file, _)| crate::store::attachment_type(file).is_published())
+        .filter_map(|(file, name)| {
+            let bytes = store.published_attachment(id, file);
+            if bytes.is_none() {
+                crate::eprintln_escaped!(
+                    "warning: {id}: attachment {file} not copied (missing, a link, or over 50 MB)"
+                );
+            }
+            Some(Page {
+                path: format!("incidents/{page_name}/{ATTACHMENTS_DIR}/{name}"),
+                bytes: bytes?,
+            })
+        })
+        .collect()
+}
+
+/// The phase chart of an incident, drawn from its phases the way HTML reports draw the
+/// Markdown reports' Mermaid block.
+pub fn phase_chart(
+    phases: &[crate::report::Phase],
+    tz: &jiff::tz::TimeZone,
+    zone: &str,
+) -> Option<String> {
+    let mut source = format!("gantt\n    title Phases ({zone})\n    dateFormat YYYY-MM-DDTHH:mm\n");
+    for (n, p) in phases.iter().enumerate() {
+        let at = |t: Time| t.in_tz(tz).strftime("%Y-%m-%dT%H:%M").to_string();
+        source.push_str(&format!(
+            "    {} ({}) :p{}, {}, {}\n",
+            p.name,
+            crate::time::format_duration(jiff::SignedDuration::from_secs(p.duration)),
+            n + 1,
+            at(p.from),
+            at(p.to)
+        ));
+    }
+    crate::chart::gantt_svg(&source, 1)
 }

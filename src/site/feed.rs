@@ -3,9 +3,11 @@
 //! per maintenance window and per update about one; the newest hundred. Written with
 //! `atom_syndication`, which escapes every text.
 //!
-//! Entry ids are unique to the site: under `--base-url` the address of what they are about,
-//! else URNs under an id of the repository ([`Site::id_base`]), so that two sites (or two
-//! services' feeds) never share an id a reader would take for the same entry.
+//! Entry ids are unique to the site and stable: under `--base-url` the address of what they are
+//! about, else URNs under an id of the repository ([`Site::id_base`]), so that two sites never
+//! share an id a reader would take for the same entry; an update is named by its own id, not by
+//! its place (a backdated one would renumber the rest). Without `--base-url`, links are relative
+//! to the feed, so a service's feed (in `feeds/`) goes one directory up.
 
 use std::collections::BTreeSet;
 
@@ -46,16 +48,15 @@ pub fn atom(site: &Site, service: Option<&str>) -> String {
         ));
         if site.public {
             for (n, update) in e.updates.iter().enumerate() {
-                let n = n + 1;
                 chosen.push((
                     update.at,
                     id(
                         site,
                         page,
-                        &format!("#update-{n}"),
-                        &format!("incident:{}:update:{n}", e.id),
+                        &format!("#update-{}", update.id),
+                        &format!("incident:{}:update:{}", e.id, update.id),
                     ),
-                    About::Update(e, n - 1),
+                    About::Update(e, n),
                 ));
             }
         }
@@ -72,16 +73,15 @@ pub fn atom(site: &Site, service: Option<&str>) -> String {
             About::Window(m),
         ));
         for (n, update) in m.updates.iter().enumerate() {
-            let n = n + 1;
             chosen.push((
                 update.at,
                 id(
                     site,
                     "index.html",
-                    &format!("#maintenance-{}-update-{n}", m.id),
-                    &format!("maintenance:{}:update:{n}", m.id),
+                    &format!("#maintenance-{}-update-{}", m.id, update.id),
+                    &format!("maintenance:{}:update:{}", m.id, update.id),
                 ),
-                About::WindowUpdate(m, n - 1),
+                About::WindowUpdate(m, n),
             ));
         }
     }
@@ -92,6 +92,12 @@ pub fn atom(site: &Site, service: Option<&str>) -> String {
     });
     chosen.truncate(MAX_ENTRIES);
     let zone = &site.zone;
+    let up = if service.is_some() && site.base_url.is_none() {
+        "../"
+    } else {
+        ""
+    };
+    let href = |page: &str| format!("{up}{}", url(site, page));
     let entries: Vec<AtomEntry> = chosen
         .into_iter()
         .map(|(updated, id, about)| {
@@ -100,7 +106,7 @@ pub fn atom(site: &Site, service: Option<&str>) -> String {
             entry.set_updated(stamp(updated));
             match about {
                 About::Incident(e) => {
-                    entry.set_links(vec![link(&url(site, &e.page))]);
+                    entry.set_links(vec![link(&href(&e.page))]);
                     entry.set_title(Text::plain(clean(&format!(
                         "[{}] {} ({})",
                         e.severity, e.title, e.status
@@ -111,7 +117,7 @@ pub fn atom(site: &Site, service: Option<&str>) -> String {
                     }
                 }
                 About::Update(e, n) => {
-                    entry.set_links(vec![link(&url(site, &e.page))]);
+                    entry.set_links(vec![link(&href(&e.page))]);
                     let update = &e.updates[n];
                     entry.set_title(Text::plain(clean(&format!(
                         "{}: {}",
@@ -121,7 +127,11 @@ pub fn atom(site: &Site, service: Option<&str>) -> String {
                     entry.set_summary(Some(Text::plain(clean(update.text.trim()))));
                 }
                 About::Window(m) => {
-                    entry.set_links(vec![link(&window_url(site, m))]);
+                    entry.set_links(vec![link(&format!(
+                        "{}#maintenance-{}",
+                        href("index.html"),
+                        m.id
+                    ))]);
                     entry.set_title(Text::plain(clean(&format!(
                         "Maintenance ({}): {}",
                         m.state.name(),
@@ -140,7 +150,11 @@ pub fn atom(site: &Site, service: Option<&str>) -> String {
                     entry.set_summary(Some(Text::plain(clean(&summary))));
                 }
                 About::WindowUpdate(m, n) => {
-                    entry.set_links(vec![link(&window_url(site, m))]);
+                    entry.set_links(vec![link(&format!(
+                        "{}#maintenance-{}",
+                        href("index.html"),
+                        m.id
+                    ))]);
                     entry.set_title(Text::plain(clean(&format!("Maintenance: {}", m.title))));
                     entry.set_summary(Some(Text::plain(clean(m.updates[n].text.trim()))));
                 }
@@ -181,9 +195,14 @@ pub fn atom(site: &Site, service: Option<&str>) -> String {
         name: site.title.clone(),
         ..Person::default()
     }]);
-    let mut own = link(&url(site, &path));
+    // The feed's own address, relative to itself without --base-url.
+    let own_href = match &site.base_url {
+        Some(_) => url(site, &path),
+        None => path.rsplit('/').next().unwrap_or_default().to_string(),
+    };
+    let mut own = link(&own_href);
     own.set_rel("self");
-    feed.set_links(vec![own, link(&url(site, "index.html"))]);
+    feed.set_links(vec![own, link(&href("index.html"))]);
     feed.set_entries(entries);
     let bytes = feed
         .write_to(Vec::new())
@@ -222,10 +241,6 @@ fn id(site: &Site, page: &str, fragment: &str, urn: &str) -> String {
         Some(_) => format!("{}{fragment}", url(site, page)),
         None => format!("{}:{urn}", site.id_base),
     }
-}
-
-fn window_url(site: &Site, m: &Maintenance) -> String {
-    format!("{}#maintenance-{}", url(site, "index.html"), m.id)
 }
 
 fn link(href: &str) -> Link {

@@ -90,7 +90,11 @@ pub fn services(site: &Site) -> Vec<Service> {
 /// The worst state of any service now: the page's banner (an open incident that names no
 /// service counts too; maintenance in progress shows when nothing is worse).
 pub fn overall(site: &Site) -> ServiceState {
-    let incidents = site.incidents.iter().filter(|e| e.open).map(|e| e.state);
+    let incidents = site
+        .incidents
+        .iter()
+        .filter(|e| e.open && e.counted)
+        .map(|e| e.state);
     let maintenance = site
         .maintenance
         .iter()
@@ -107,7 +111,7 @@ fn spans(site: &Site, since: Time) -> Vec<Span<'_>> {
     let incidents = site
         .incidents
         .iter()
-        .filter(|e| e.state > ServiceState::Operational)
+        .filter(|e| e.counted && e.state > ServiceState::Operational)
         .filter_map(|e: &Entry| {
             let to = e.ended.unwrap_or(site.now);
             (to > since).then_some(Span {
@@ -121,11 +125,12 @@ fn spans(site: &Site, since: Time) -> Vec<Span<'_>> {
     let windows = site
         .maintenance
         .iter()
-        .filter(|m| m.state != State::Cancelled && m.end > since)
+        // What is still to come colours no day yet.
+        .filter(|m| m.state != State::Cancelled && m.end > since && m.start < site.now)
         .map(|m: &Maintenance| Span {
             services: &m.services,
             from: m.start,
-            to: m.end,
+            to: m.end.min(site.now),
             current: m.state == State::InProgress,
             state: ServiceState::Maintenance,
         });

@@ -191,7 +191,7 @@ fn history_table(site: &Site, body: &mut String) {
     let open = site.incidents.iter().filter(|e| e.open).count();
     body.push_str(&format!(
         "<section id=\"history\">\n<h2>{}</h2>\n<p>{}, {} open. <img src=\"badge.svg\" alt=\"{}\" width=\"{}\" height=\"20\"></p>\n",
-        if site.public { "Past incidents" } else { "Incidents" },
+        if site.public { "Incident history" } else { "Incidents" },
         count(site.incidents.len(), "incident", "incidents"),
         open,
         esc(&super::status::badge_text(site)),
@@ -290,7 +290,11 @@ fn history_table(site: &Site, body: &mut String) {
 }
 
 fn past_maintenance(site: &Site, past: &[&Maintenance], body: &mut String) {
-    body.push_str("<section id=\"past-maintenance\">\n<h2>Past maintenance</h2>\n<table class=\"reflow\">\n<thead><tr><th>When</th><th>Maintenance</th><th>Services</th><th>Outcome</th></tr></thead>\n<tbody>\n");
+    let has_services = past.iter().any(|m| !m.services.is_empty());
+    body.push_str(&format!(
+        "<section id=\"past-maintenance\">\n<h2>Past maintenance</h2>\n<table class=\"reflow\">\n<thead><tr><th>When</th><th>Maintenance</th>{}<th>Outcome</th></tr></thead>\n<tbody>\n",
+        if has_services { "<th>Services</th>" } else { "" }
+    ));
     for m in past.iter().rev() {
         let outcome = match (&m.state, &m.cancelled) {
             (State::Cancelled, Some(reason)) if !reason.is_empty() => {
@@ -299,13 +303,20 @@ fn past_maintenance(site: &Site, past: &[&Maintenance], body: &mut String) {
             (State::Cancelled, _) => "Cancelled".to_string(),
             _ => "Completed".to_string(),
         };
+        let services = if has_services {
+            format!(
+                "<td data-label=\"Services\">{}</td>",
+                esc(&m.services.join(", "))
+            )
+        } else {
+            String::new()
+        };
         body.push_str(&format!(
-            "<tr id=\"maintenance-{}\"><td data-label=\"When\">{} to {}</td><td data-label=\"Maintenance\">{}</td><td data-label=\"Services\">{}</td><td data-label=\"Outcome\">{}</td></tr>\n",
+            "<tr id=\"maintenance-{}\"><td data-label=\"When\">{} to {}</td><td data-label=\"Maintenance\">{}</td>{services}<td data-label=\"Outcome\">{}</td></tr>\n",
             esc(&m.id),
             esc(&shown(site, m.start)),
             esc(&shown(site, m.end)),
             esc(&m.title),
-            esc(&m.services.join(", ")),
             esc(&outcome),
         ));
     }

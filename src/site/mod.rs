@@ -44,6 +44,8 @@ pub struct Entry {
     pub rank: usize,
     /// How the services it hits show while it is open.
     pub state: crate::model::severity::ServiceState,
+    /// It counts in the metrics and on the status page: not a game day or a false alarm.
+    pub counted: bool,
     pub status: String,
     pub open: bool,
     /// When it began (started, else detected, else opened), and as shown in the site's zone.
@@ -70,8 +72,8 @@ pub struct Entry {
     /// The whole logbook, shown under the report on an internal site (the internal report has
     /// only the key entries); empty on a public site.
     pub logbook: Vec<LogLine>,
-    /// The phase chart (SVG), shown under the report's heading when the report draws none (the
-    /// external template has no chart).
+    /// The phase chart (SVG), shown under the report's heading when the report draws none (a
+    /// repository's own template may not).
     pub phase_chart: Option<String>,
     /// Attached files the page links to: path relative to the site's root, and bytes.
     pub attachments: Vec<Page>,
@@ -80,6 +82,8 @@ pub struct Entry {
 /// An update to a public audience as the public site shows it.
 #[derive(Clone, Debug)]
 pub struct Update {
+    /// Stable: the comms entry's id.
+    pub id: String,
     pub at: Time,
     /// The incident's status when it was sent.
     pub status: String,
@@ -171,7 +175,7 @@ pub(crate) use crate::text::escape_markup as esc;
 /// page (banner, services with their 90 days, maintenance), and tables that reflow into one
 /// card per row on a phone, so that no page scrolls sideways.
 const CSS: &str = ":root { color-scheme: light dark; --ok: #2e7d32; --degraded: #b7791f; --outage: #c9302c; --maintenance: #2f6fd6; }
-body { font: 16px/1.5 system-ui, sans-serif; margin: 0; }
+body { font: 16px/1.5 system-ui, sans-serif; margin: 0; overflow-wrap: break-word; }
 main { max-width: 64rem; margin: 2rem auto; padding: 0 1rem; }
 nav.site { font-size: 0.95rem; margin-bottom: 1rem; display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; }
 table { border-collapse: collapse; margin: 1rem 0; }
@@ -282,8 +286,11 @@ fn incident_page(site: &Site, entry: &Entry) -> String {
         .replacen("<main>\n", &format!("<main>\n{}\n", nav(site, "../")), 1);
     if !entry.logbook.is_empty() {
         let mut table = format!(
-            "<h2 id=\"logbook\">Logbook</h2>\n<p>All {} entries (internal ones marked).</p>\n<table>\n<thead><tr><th>Time</th><th>Kind</th><th>By</th><th>Entry</th></tr></thead>\n<tbody>\n",
-            entry.logbook.len()
+            "<h2 id=\"logbook\">Logbook</h2>\n<p>{} (internal ones marked).</p>\n<table>\n<thead><tr><th>Time</th><th>Kind</th><th>By</th><th>Entry</th></tr></thead>\n<tbody>\n",
+            match entry.logbook.len() {
+                1 => "The one entry".to_string(),
+                n => format!("All {n} entries"),
+            }
         );
         for line in &entry.logbook {
             table.push_str(&format!(

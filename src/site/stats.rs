@@ -144,7 +144,12 @@ pub(super) fn stats(site: &Site) -> String {
     } else {
         let desc = top
             .iter()
-            .map(|(s, n)| format!("{s}: {n} incidents."))
+            .map(|(s, n)| {
+                format!(
+                    "{s}: {}.",
+                    super::index::count(*n as usize, "incident", "incidents")
+                )
+            })
             .collect::<Vec<_>>()
             .join(" ");
         body.push_str(&charts::hbars(

@@ -107,7 +107,7 @@ pub fn json(site: &Site, services: &[Service]) -> String {
                 start: m.start,
                 end: m.end,
                 services: &m.services,
-                url: url(site, &format!("index.html#maintenance-{}", m.id)),
+                url: format!("{}#maintenance-{}", url(site, "index.html"), m.id),
             })
             .collect(),
     };

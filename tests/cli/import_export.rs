@@ -456,6 +456,16 @@ fn export_public_names_no_one_and_hides_internal_entries() {
         err.contains("public export") && err.contains("one-way"),
         "{err}"
     );
+    // So is the CSV: its last column says it is public.
+    assert!(csv.lines().next().unwrap().ends_with(",public"), "{csv}");
+    repo.write("public.csv", &csv);
+    let file = repo.path("public.csv");
+    let err = other.fails(1, &["import", file.to_str().unwrap(), "--format", "csv"]);
+    assert!(
+        err.contains("public export") && err.contains("one-way"),
+        "{err}"
+    );
+    assert_eq!(other.ok(&["list", "--all", "--json"]).trim(), "[]");
 }
 
 #[test]

@@ -98,6 +98,16 @@ fn leaky(server: &Server) -> Repo {
         "Cleo Canarymoor",
         "Cleo Canarymoor's team restarted the payment workers; C. Canarymoor, Zed Canaryquill and zqcanary confirm",
     ]);
+    // Every other way people write names: in lower case, as a handle, in an address, by a part
+    // of a hyphenated name, and the author of a maintenance update.
+    repo.ok(&[
+        "log",
+        "--at",
+        "14:12",
+        "--public",
+        "cleo canarymoor asked @canarybrook, cleo.canarymoor@example.com and Canary-Jo Bell; Dora Canaryvale checks the database",
+    ]);
+    repo.ok(&["role", "tester", "Canary-Jo Bell"]);
     let requested = repo.ok(&["change", "request", "CANARY-CHANGE restart the primary"]);
     let change = requested
         .split("approve ")
@@ -139,6 +149,9 @@ fn leaky(server: &Server) -> Repo {
         "--note",
         "error rate",
     ]);
+    // A public file whose name names someone is published under another name.
+    let named = crate::common::outside(&repo, "cleo-canarymoor-graph.png", "PNG-NAMED");
+    repo.ok(&["attach", named.to_str().unwrap(), "--public"]);
     let window = repo.ok(&[
         "maintenance",
         "schedule",
@@ -157,6 +170,16 @@ fn leaky(server: &Server) -> Repo {
         "--by",
         "Dora Canaryvale",
         "Dora Canaryvale will start on time",
+    ]);
+    // A window whose title named someone: the title is redacted, and its id holds no name.
+    repo.ok(&[
+        "maintenance",
+        "schedule",
+        "Dora Canaryvale moves the queue",
+        "--start",
+        "2026-11-24 02:00",
+        "--end",
+        "2026-11-24 03:00",
     ]);
     repo.ok(&["mark", "mitigated", "--at", "14:30"]);
     repo.ok(&["resolve", "--at", "14:39"]);
@@ -273,8 +296,12 @@ fn no_canary_leaves_the_team() {
                 "team restarted the payment workers; a team member, a team member and a team member confirm",
                 "We are investigating failed card payments; a team member and a team member are on it.",
                 "graph.png",
+                "attachment-",
+                "PNG-NAMED",
                 "Database upgrade",
                 "a team member will start on time",
+                "a team member moves the queue",
+                "a team member asked @a team member, a team member and a team member",
             ],
         );
         for name in [
@@ -514,4 +541,139 @@ fn an_old_repository_loads_and_its_key_entries_stay_private() {
         "{external}"
     );
     assert!(!external.contains("OLD-PLAIN"), "{external}");
+}
+
+/// Under `public_entries: all`, entries about how the incident itself changed stay the team's:
+/// a merge's note quotes the fields it kept (the title, the summary), a severity change names
+/// the internal severities.
+#[test]
+fn every_entry_still_leaves_out_status_entries_and_merge_notes() {
+    let repo = Repo::with_incident();
+    let config = repo
+        .read(".inc.yaml")
+        .replace("public_entries: marked", "public_entries: all");
+    repo.write(".inc.yaml", &config);
+    repo.ok(&["sev", "SEV1"]);
+    let timeline = "incidents/2026-11-22-checkout-api-down/timeline.yaml";
+    let note = repo.read(timeline)
+        + "- id: mrg001\n  at: \"2026-11-22T14:30:00+00:00\"\n  by: inc\n  kind: status\n  text: \"Merge: both clones changed title; kept SECRET-A (the later change), the other had SECRET-B\"\n";
+    repo.write(timeline, &note);
+    repo.ok(&[
+        "log",
+        "--at",
+        "14:31",
+        "Acme Inc reports the checkout works",
+    ]);
+    let external = repo.ok(&["report", "-t", "external"]);
+    for hidden in ["SECRET", "Merge:", "SEV1", "SEV2", "Severity"] {
+        assert!(!external.contains(hidden), "{hidden}: {external}");
+    }
+    // Every other entry is there, and inc, which wrote the note, is no person.
+    assert!(
+        external.contains("Acme Inc reports the checkout works"),
+        "{external}"
+    );
+}
+
+/// The external template makes a public report however it is named; `--public` makes any
+/// template's.
+#[test]
+fn an_external_template_is_public_however_it_is_named() {
+    let repo = Repo::with_incident();
+    repo.ok(&["edit", "--summary", "SECRET-SUMMARY"]);
+    repo.write(
+        ".inc/templates/external.md",
+        "# {{ incident.title }}\n{{ incident.summary }}\n",
+    );
+    repo.write(
+        "mine.md",
+        "# {{ incident.title }}\n{{ incident.summary }}\n",
+    );
+    for args in [
+        vec!["report", "-t", "external"],
+        vec!["report", "-t", ".inc/templates/external.md"],
+        vec!["report", "-t", "mine.md", "--public"],
+    ] {
+        let out = repo.ok(&args);
+        assert_eq!(
+            out, "# Disruption to our service on 2026-11-22\n\n",
+            "{args:?}"
+        );
+    }
+    // Without --public a template of its own is the team's.
+    assert!(
+        repo.ok(&["report", "-t", "mine.md"])
+            .contains("SECRET-SUMMARY")
+    );
+}
+
+/// An imported incident's opening entry says where it came from; customers read its severity's
+/// public label and nothing of that.
+#[test]
+fn an_imported_incident_shows_only_its_public_severity() {
+    let repo = Repo::new();
+    repo.write(
+        "history.csv",
+        "title,severity,started,resolved\nPayments down,SEV2,2026-11-20 10:00,2026-11-20 11:00\n",
+    );
+    repo.ok(&["import", "history.csv", "--format", "csv"]);
+    let context = repo.ok(&[
+        "report",
+        "-i",
+        "payments",
+        "-t",
+        "internal",
+        "--audience",
+        "customers",
+        "--context",
+    ]);
+    assert!(!context.contains("imported from"), "{context}");
+    assert!(!context.contains("history.csv"), "{context}");
+    assert!(context.contains("\"to\": \"Partial outage\""), "{context}");
+}
+
+/// `inc check` points out what would let the team's words out: no public audience, and a public
+/// title or summary that `inc edit` would refuse, written by hand.
+#[test]
+fn check_points_out_what_would_leak() {
+    let repo = Repo::with_incident();
+    let incident = "incidents/2026-11-22-checkout-api-down/incident.yaml";
+    let text = repo.read(incident);
+    repo.write(
+        incident,
+        &text.replace(
+            "summary:",
+            &format!("public_title: \"{}\"\nsummary:", "x".repeat(250)),
+        ),
+    );
+    let config = repo
+        .read(".inc.yaml")
+        .replace(
+            "audiences: [internal, customers, executives]",
+            "audiences: [internal, clients, executives]",
+        )
+        .replace(
+            "required_updates: [internal, customers]",
+            "required_updates: [internal]",
+        );
+    repo.write(".inc.yaml", &config);
+    let out = repo.run(&["check"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("public_title is 250 characters: keep the headline to 200")
+            && text.contains("[public-text]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("no audience is public") && text.contains("[no-public-audience]"),
+        "{text}"
+    );
+    // Named, the audience is public: its drafts are built from the public model.
+    repo.write(".inc.yaml", &(config + "public:\n  audiences: [clients]\n"));
+    let out = repo.run(&["check"]);
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains("no-public-audience"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }

@@ -340,14 +340,27 @@ fn the_status_site_fits_a_phone_and_a_desktop_in_headless_chromium() {
         return;
     };
     let repo = status_repo();
-    // A long word and a long line, the kinds that push a page wider than a phone.
+    // Long words with nowhere to break (an address, a token), the kind that push a page wider
+    // than a phone, in an update and in a maintenance summary.
+    let long = format!("https://status.example.com/{}", "x0".repeat(60));
     repo.ok(&[
         "comms",
         "--to",
         "customers",
         "--at",
         "14:40",
-        "Seehttps://status.example.com/a-very-long-address-without-any-break-in-it-at-all-for-phones",
+        &format!("See {long}"),
+    ]);
+    repo.ok(&[
+        "maintenance",
+        "schedule",
+        "Cache flush",
+        "--start",
+        "2026-11-24 02:00",
+        "--end",
+        "2026-11-24 03:00",
+        "--summary",
+        &long,
     ]);
     build(&repo);
     let dir = repo.path("public");
@@ -411,4 +424,157 @@ fn the_status_pages_are_reviewed_snapshots() {
     insta::assert_snapshot!("status_incident_resolved", main_of(&text(&site, &resolved)));
     insta::assert_snapshot!("status_json", text(&site, "status.json"));
     insta::assert_snapshot!("status_feed_payments", text(&site, "feeds/payments.xml"));
+}
+
+/// A game day or a false alarm is the team's business: the public status page does not show it,
+/// and the team's own site lists it without colouring the banner or a service.
+#[test]
+fn rehearsals_and_false_alarms_are_not_on_the_status_page() {
+    let repo = Repo::new();
+    repo.ok_at(
+        crate::common::NOW,
+        &[
+            "open",
+            "Quarterly DR drill",
+            "--type",
+            "game-day",
+            "--sev",
+            "SEV1",
+        ],
+    );
+    repo.ok(&["impact", "--service", "payments"]);
+    repo.ok(&["site", "-o", "public", "--public"]);
+    let status: serde_json::Value = serde_json::from_str(&repo.read("public/status.json")).unwrap();
+    assert_eq!(status["status"], "operational");
+    assert_eq!(status["open"].as_array().unwrap().len(), 0);
+    assert!(!repo.read("public/index.html").contains("drill"));
+    assert!(repo.read("public/badge.svg").contains("fill=\"#2e7d32\""));
+    repo.ok(&["site", "-o", "internal"]);
+    let index = repo.read("internal/index.html");
+    assert!(index.contains("Quarterly DR drill"), "{index}");
+    assert!(index.contains("All systems operational"), "{index}");
+}
+
+/// Addresses and ids that readers keep: the maintenance link of status.json, the links of a
+/// service's feed without --base-url, feed ids that a backdated update does not renumber, and
+/// times that are not in the future.
+#[test]
+fn links_and_ids_that_hold() {
+    let repo = status_repo();
+    let site = build(&repo);
+    let status: serde_json::Value = serde_json::from_slice(&site["status.json"]).unwrap();
+    let window = status["maintenance"][0]["url"].as_str().unwrap();
+    assert!(
+        window.starts_with("https://status.example.com/index.html#maintenance-2026-11-23-"),
+        "{window}"
+    );
+    // Nothing is updated later than now: an upcoming window was updated when it was announced.
+    assert!(
+        status["updated"].as_str().unwrap() <= "2026-11-22T14:40:00+00:00",
+        "{status}"
+    );
+    let feed = text(&site, "feed.xml");
+    assert!(!feed.contains("2026-11-23T"), "{feed}");
+    // Without --base-url a service's feed links up out of feeds/.
+    repo.ok(&["site", "-o", "plain", "--public"]);
+    let payments = repo.read("plain/feeds/payments.xml");
+    assert!(
+        payments.contains("href=\"../incidents/2026-11-22-"),
+        "{payments}"
+    );
+    assert!(
+        payments.contains("<link href=\"payments.xml\" rel=\"self\"/>"),
+        "{payments}"
+    );
+    // A backdated update keeps the ids of the others.
+    let ids = |repo: &Repo| -> Vec<String> {
+        let feed = atom_syndication::Feed::read_from(
+            std::fs::read(repo.path("public/feed.xml"))
+                .unwrap()
+                .as_slice(),
+        )
+        .unwrap();
+        feed.entries().iter().map(|e| e.id().to_string()).collect()
+    };
+    let before = ids(&repo);
+    repo.ok(&[
+        "comms",
+        "--to",
+        "customers",
+        "--at",
+        "14:06",
+        "We are looking into slow payments.",
+    ]);
+    build(&repo);
+    let after = ids(&repo);
+    for id in before.iter().filter(|id| id.contains("#update-")) {
+        assert!(after.contains(id), "{id} is gone: {after:?}");
+    }
+    assert_eq!(after.len(), before.len() + 1);
+}
+
+/// Maintenance later today does not colour today before it starts; while it runs, it does.
+#[test]
+fn maintenance_colours_a_day_once_it_starts() {
+    let repo = Repo::new();
+    repo.write(".inc/catalog.yaml", "services:\n- name: search\n");
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-qm", "catalog"]);
+    repo.ok(&[
+        "maintenance",
+        "schedule",
+        "Reindex",
+        "--start",
+        "2026-11-22 20:00",
+        "--end",
+        "2026-11-22 21:00",
+        "--service",
+        "search",
+    ]);
+    repo.ok(&["site", "-o", "public", "--public"]);
+    let index = repo.read("public/index.html");
+    assert!(
+        index.contains("<span class=\"st-operational\" title=\"2026-11-22: no incident\"></span>"),
+        "{index}"
+    );
+    repo.ok_at(
+        "2026-11-22T20:30:00Z",
+        &["site", "-o", "public", "--public"],
+    );
+    let index = repo.read("public/index.html");
+    assert!(
+        index.contains(
+            "<span class=\"st-maintenance\" title=\"2026-11-22: Under maintenance\"></span>"
+        ) && index.contains("Scheduled maintenance in progress"),
+        "{index}"
+    );
+    // Past maintenance names its services; windows that name none get no empty column.
+    repo.ok_at(
+        "2026-11-23T10:00:00Z",
+        &["site", "-o", "public", "--public"],
+    );
+    let index = repo.read("public/index.html");
+    assert!(
+        index.contains("<th>Maintenance</th><th>Services</th>"),
+        "{index}"
+    );
+    let bare = Repo::new();
+    bare.ok(&[
+        "maintenance",
+        "schedule",
+        "Reindex",
+        "--start",
+        "2026-11-22 20:00",
+        "--end",
+        "2026-11-22 21:00",
+    ]);
+    bare.ok_at(
+        "2026-11-23T10:00:00Z",
+        &["site", "-o", "public", "--public"],
+    );
+    let index = bare.read("public/index.html");
+    assert!(
+        index.contains("<th>Maintenance</th><th>Outcome</th>"),
+        "{index}"
+    );
 }
