@@ -67,7 +67,7 @@ pub struct Entry {
     /// Its follow-ups (post-mortem Improvements): open and done.
     pub followups_open: usize,
     pub followups_done: usize,
-    /// The incident's report as a standalone HTML page (see [`crate::report::to_html`]).
+    /// The incident's report as a standalone HTML page (see [`crate::report::to_page`]).
     pub report: String,
     /// The whole logbook, shown under the report on an internal site (the internal report has
     /// only the key entries); empty on a public site.
