@@ -10,6 +10,19 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
+/// `monitoring` → `Monitoring`.
+pub fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
+/// `1 error`, `2 errors`: a count and an English noun that takes an `s`.
+pub fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 /// Whether `c` is shown escaped: C0 controls except tab and newline (a carriage return only
 /// when a newline does not follow it), DEL, the C1 controls, and the bidirectional embeddings,
 /// overrides and isolates.

@@ -46,17 +46,13 @@ pub fn text(problems: &[Problem], incidents: usize) -> String {
         let _ = writeln!(
             out,
             "\n{} and {} in {} file{} ({checked} checked).",
-            plural(errors, "error"),
-            plural(warnings, "warning"),
+            crate::text::plural(errors, "error"),
+            crate::text::plural(warnings, "warning"),
             files.len(),
             if files.len() == 1 { "" } else { "s" },
         );
     }
     out
-}
-
-fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 /// GitHub Actions workflow commands: each problem shows on its line of the pull request.

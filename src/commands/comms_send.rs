@@ -7,7 +7,6 @@ use super::Ctx;
 use crate::error::Error;
 use crate::model::Incident;
 use crate::model::comms::{CommsEntry, Delivery};
-use crate::names::Names;
 use crate::store::Store;
 use crate::text::escape_controls;
 use crate::views::Loaded;
@@ -145,8 +144,7 @@ fn body(
         ));
     }
     let loaded = Loaded::load(store, id)?;
-    let names = Names::new(&crate::public::people::of_incident(store, &loaded)?);
-    let public = crate::public::Incident::build(&loaded, config, &ctx.clock, &names);
+    let (public, names) = crate::public::Incident::of_one(store, &loaded, &ctx.clock)?;
     let message = names.redact(&entry.message, crate::public::PERSON);
     Ok(webhooks::body(
         target.style,

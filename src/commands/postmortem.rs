@@ -135,7 +135,7 @@ fn refresh(ctx: &mut Ctx<'_>, store: &Store, id: &str, path: &Path, args: &Args)
     for name in &done.missing {
         eprintln!(
             "warning: {shown} has no ## {} section: add the heading and refresh again to get it",
-            capitalized(name)
+            crate::text::capitalized(name)
         );
     }
     if done.rewritten.is_empty() {
@@ -151,11 +151,4 @@ fn refresh(ctx: &mut Ctx<'_>, store: &Store, id: &str, path: &Path, args: &Args)
     ctx.recorded(store, id, None);
     writeln!(ctx.out, "{shown}: rewrote {}", done.rewritten.join(", "))?;
     Ok(())
-}
-
-fn capitalized(name: &str) -> String {
-    let mut chars = name.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().chain(chars).collect()
-    })
 }

@@ -6,7 +6,6 @@ use anyhow::Result;
 
 use super::Ctx;
 use crate::error::Error;
-use crate::names::Names;
 use crate::report::{self, Context, Options, PublicContext, PublicOptions};
 use crate::store::{Store, write_atomic};
 use crate::views::Loaded;
@@ -85,8 +84,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     // copied when it is written to a file: a path into the repository names the incident's id.
     let mut published: Vec<(String, String)> = Vec::new();
     let value = if public {
-        let names = Names::new(&crate::public::people::of_incident(&store, &loaded)?);
-        let incident = crate::public::Incident::build(&loaded, config, &ctx.clock, &names);
+        let (incident, _) = crate::public::Incident::of_one(&store, &loaded, &ctx.clock)?;
         published = incident
             .attachments
             .iter()

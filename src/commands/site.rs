@@ -111,7 +111,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
                 .iter()
                 .map(|a| (a.file.as_str(), a.name.as_str()))
                 .collect();
-            let mut entry = site::entry::public(&p, config, report, &zone);
+            let mut entry = site::entry::public(&p, report, &zone);
             entry.attachments = site::entry::attachments(&store, &l.id, &files, &p.id);
             entry.phase_chart = chart;
             entry
@@ -160,14 +160,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         zone: zone.clone(),
         months: Vec::new(),
         severities: if public {
-            let mut labels: Vec<String> = Vec::new();
-            for s in &config.severities {
-                let label = config.public_label(s);
-                if !labels.contains(&label) {
-                    labels.push(label);
-                }
-            }
-            labels
+            config.public_labels()
         } else {
             config.severities.clone()
         },
@@ -221,7 +214,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let shown = args.output.display();
     writeln!(
         ctx.out,
-        "Wrote {} of {} files to {shown} ({} unchanged{}); {} incident{}{}.\nOpen {shown}/index.html in a browser.",
+        "Wrote {} of {} files to {shown} ({} unchanged{}); {}{}.\nOpen {shown}/index.html in a browser.",
         done.written,
         done.written + done.unchanged,
         done.unchanged,
@@ -230,8 +223,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         } else {
             String::new()
         },
-        site.incidents.len(),
-        if site.incidents.len() == 1 { "" } else { "s" },
+        crate::text::plural(site.incidents.len(), "incident"),
         if public { ", public" } else { "" },
     )?;
     if !unique_ids {

@@ -15,12 +15,9 @@ use crate::time::Time;
 /// The window's own file, in its directory.
 pub const FILE: &str = "maintenance.yaml";
 
-/// The longest title, in characters: a heading on the status page, not a description.
-pub const TITLE_MAX: usize = 200;
-
-/// The longest summary, update or cancellation reason, in characters: a few paragraphs for
-/// customers. Longer text belongs in a linked page.
-pub const TEXT_MAX: usize = 4000;
+/// The longest title and the longest summary, update or cancellation reason, in characters:
+/// the bounds of every text written for customers (an incident's public title and summary too).
+pub use super::config::{SUMMARY_MAX as TEXT_MAX, TITLE_MAX};
 
 /// One maintenance window. Rewritten whole (atomically) when it is cancelled.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]

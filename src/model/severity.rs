@@ -172,6 +172,19 @@ impl Config {
             .unwrap_or_else(|| severity.to_string())
     }
 
+    /// The public labels of the severities, worst first, each once (two severities may share
+    /// one).
+    pub fn public_labels(&self) -> Vec<String> {
+        let mut labels: Vec<String> = Vec::new();
+        for severity in &self.severities {
+            let label = self.public_label(severity);
+            if !labels.contains(&label) {
+                labels.push(label);
+            }
+        }
+        labels
+    }
+
     /// How the status page shows a service an open incident of `severity` hits.
     pub fn public_state(&self, severity: &str) -> ServiceState {
         self.severity_definition(severity)

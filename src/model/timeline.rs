@@ -5,6 +5,7 @@ use std::fmt;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::model::Status;
 use crate::time::Time;
 
 /// One logbook entry. `at` is when it happened; `recorded` is when it was written, present only
@@ -238,6 +239,33 @@ pub fn severity_changes(entries: &[TimelineEntry]) -> Vec<SeverityChange> {
             })
         })
         .collect()
+}
+
+/// Each status change as (when, the status after it), by time: from the entries `inc status`
+/// writes (`Status identified → monitoring`, `Reopened: status resolved → investigating`) and
+/// `inc resolve`'s.
+pub fn status_changes(timeline: &[TimelineEntry]) -> Vec<(Time, Status)> {
+    let mut changes: Vec<(Time, Status)> = timeline
+        .iter()
+        .filter_map(|e| {
+            let to = match e.kind {
+                Kind::Status => {
+                    let text = e.text.strip_prefix("Reopened: ").unwrap_or(&e.text);
+                    let text = text
+                        .strip_prefix("Status ")
+                        .or_else(|| text.strip_prefix("status "))?;
+                    let (_, to) = text.split_once(" → ")?;
+                    let name = to.split([';', ',', ' ']).next()?;
+                    Status::ALL.into_iter().find(|s| s.name() == name)?
+                }
+                Kind::Milestone if e.text == "Resolved" => Status::Resolved,
+                _ => return None,
+            };
+            Some((e.at, to))
+        })
+        .collect();
+    changes.sort_by_key(|(at, _)| *at);
+    changes
 }
 
 /// A change request and what became of it.

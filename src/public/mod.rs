@@ -25,6 +25,7 @@ use crate::model::severity::ServiceState;
 use crate::model::{Config, Kind, Milestones, Status, TimelineEntry};
 use crate::names::Names;
 use crate::postmortem::Postmortem;
+use crate::store::Store;
 use crate::time::{Clock, Time};
 use crate::views::Loaded;
 
@@ -32,7 +33,7 @@ mod maintenance;
 pub mod people;
 
 pub use maintenance::{Maintenance, MaintenanceUpdate};
-pub use people::{PERSON, known_people};
+pub use people::PERSON;
 
 /// An incident as the outside may see it. Every text in it has had every name inc knows
 /// replaced with [`PERSON`].
@@ -155,6 +156,21 @@ const PUBLIC_KINDS: [Kind; 6] = [
 ];
 
 impl Incident {
+    /// The public model of `loaded` for an output about it alone (a report, a draft, a webhook
+    /// post), with the names it replaced: those of its files, maintenance updates, the catalog
+    /// and `aliases.people` ([`people::of_incident`]).
+    pub fn of_one(
+        store: &Store,
+        loaded: &Loaded,
+        clock: &Clock,
+    ) -> anyhow::Result<(Incident, Names)> {
+        let names = Names::new(&people::of_incident(store, loaded)?);
+        Ok((
+            Incident::build(loaded, store.config(), clock, &names),
+            names,
+        ))
+    }
+
     /// The public model of `loaded`, with every name `people` knows replaced.
     pub fn build(loaded: &Loaded, config: &Config, clock: &Clock, people: &Names) -> Incident {
         let i = &loaded.incident;
@@ -168,9 +184,16 @@ impl Incident {
             i.public_title.clone()
         };
         let pm = loaded.postmortem.as_ref();
-        let sections = pm.map(published_sections).unwrap_or_default();
+        let sections: BTreeMap<String, String> = pm
+            .into_iter()
+            .flat_map(published)
+            .map(|s| (section_key(&s.title), s.written.clone()))
+            .collect();
+        // The first one says what happened, when the field does not.
         let summary = if i.public_summary.trim().is_empty() {
-            pm.and_then(first_published).unwrap_or_default()
+            pm.and_then(|pm| published(pm).next())
+                .map(|s| s.written.clone())
+                .unwrap_or_default()
         } else {
             i.public_summary.clone()
         };
@@ -186,7 +209,7 @@ impl Incident {
             })
             .collect();
         entries.sort_by(|a, b| (a.at, &a.text).cmp(&(b.at, &b.text)));
-        let statuses = status_changes(&loaded.timeline);
+        let statuses = crate::model::timeline::status_changes(&loaded.timeline);
         let mut updates: Vec<Update> = loaded
             .comms
             .iter()
@@ -331,29 +354,29 @@ pub fn checked_summary(typed: &str) -> Result<String, Error> {
 /// What is wrong with the public title and summary of an incident written by hand or by an
 /// import, as (field, message): what `inc edit --public-title/--public-summary` would refuse.
 pub fn text_problems(incident: &crate::model::Incident) -> Vec<(&'static str, String)> {
-    let mut found = Vec::new();
-    let fields: [(&'static str, &str, &str); 2] = [
-        ("public_title", "--public-title", &incident.public_title),
+    type Check = fn(&str) -> Result<String, Error>;
+    let fields: [(&'static str, &str, &str, Check); 2] = [
+        (
+            "public_title",
+            "--public-title",
+            &incident.public_title,
+            checked_title,
+        ),
         (
             "public_summary",
             "--public-summary",
             &incident.public_summary,
+            checked_summary,
         ),
     ];
-    for (field, flag, value) in fields {
-        if value.is_empty() {
-            continue;
-        }
-        let checked = if field == "public_title" {
-            checked_title(value)
-        } else {
-            checked_summary(value)
-        };
-        if let Err(err) = checked {
-            found.push((field, err.to_string().replacen(flag, field, 1)));
-        }
-    }
-    found
+    fields
+        .into_iter()
+        .filter(|(_, _, value, _)| !value.is_empty())
+        .filter_map(|(field, flag, value, check)| {
+            let err = check(value).err()?;
+            Some((field, err.to_string().replacen(flag, field, 1)))
+        })
+        .collect()
 }
 
 /// The public id of the incident whose id is `id`: its date (the day it was opened, which the id
@@ -410,9 +433,8 @@ fn attachments(timeline: &[TimelineEntry], redact: &dyn Fn(&str) -> String) -> V
                 return None;
             }
             // Names in a file name are joined by dashes: look at it as words.
-            let named =
-                redact(&file.replace(['-', '_', '.'], " ")) != file.replace(['-', '_', '.'], " ");
-            let name = if named {
+            let words = file.replace(['-', '_', '.'], " ");
+            let name = if redact(&words) != words {
                 let hash = crate::model::log::hashed_id(&[file.as_bytes()], 8);
                 match file.rsplit_once('.') {
                     Some((_, ext)) => format!("attachment-{hash}.{}", ext.to_ascii_lowercase()),
@@ -449,51 +471,11 @@ fn section_marked(pm: &Postmortem, title: &str) -> bool {
         .any(|s| s.public && s.title.eq_ignore_ascii_case(title))
 }
 
-/// The sections marked for publication that someone wrote in, by key.
-fn published_sections(pm: &Postmortem) -> BTreeMap<String, String> {
-    pm.sections
-        .iter()
-        .filter(|s| s.public && !s.written.trim().is_empty())
-        .filter(|s| !LISTS.contains(&section_key(&s.title).as_str()))
-        .map(|s| (section_key(&s.title), s.written.clone()))
-        .collect()
-}
-
-/// The text of the first section (in the file's order) marked for publication that someone
-/// wrote in.
-fn first_published(pm: &Postmortem) -> Option<String> {
-    pm.sections
-        .iter()
-        .filter(|s| s.public && !s.written.trim().is_empty())
-        .find(|s| !LISTS.contains(&section_key(&s.title).as_str()))
-        .map(|s| s.written.clone())
-}
-
-/// Each status change as (when, the status after it), by time: from the entries `inc status`
-/// writes (`Status identified → monitoring`, `Reopened: status resolved → investigating`) and
-/// `inc resolve`'s.
-fn status_changes(timeline: &[TimelineEntry]) -> Vec<(Time, Status)> {
-    let mut changes: Vec<(Time, Status)> = timeline
-        .iter()
-        .filter_map(|e| {
-            let to = match e.kind {
-                Kind::Status => {
-                    let text = e.text.strip_prefix("Reopened: ").unwrap_or(&e.text);
-                    let text = text
-                        .strip_prefix("Status ")
-                        .or_else(|| text.strip_prefix("status "))?;
-                    let (_, to) = text.split_once(" → ")?;
-                    let name = to.split([';', ',', ' ']).next()?;
-                    Status::ALL.into_iter().find(|s| s.name() == name)?
-                }
-                Kind::Milestone if e.text == "Resolved" => Status::Resolved,
-                _ => return None,
-            };
-            Some((e.at, to))
-        })
-        .collect();
-    changes.sort_by_key(|(at, _)| *at);
-    changes
+/// The prose sections marked for publication that someone wrote in, in the file's order.
+fn published(pm: &Postmortem) -> impl Iterator<Item = &crate::postmortem::Section> {
+    pm.sections.iter().filter(|s| {
+        s.public && !s.written.trim().is_empty() && !LISTS.contains(&section_key(&s.title).as_str())
+    })
 }
 
 /// The incident's status at `at`: the last change at or before it, else investigating; after the

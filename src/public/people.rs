@@ -18,7 +18,7 @@ pub const PERSON: &str = "a team member";
 
 /// Everyone inc knows by name besides the people in incidents' files: the catalog's team members
 /// and both sides of `aliases.people`, together with `people`; sorted, without repeats.
-pub fn known_people(
+fn known_people(
     config: &Config,
     catalog: Option<&Catalog>,
     people: impl IntoIterator<Item = String>,

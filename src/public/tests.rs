@@ -48,7 +48,7 @@ fn statuses_are_read_from_the_logbook() {
             "Reopened: status resolved → investigating, was resolved at 15:10",
         ),
     ];
-    let changes = status_changes(&timeline);
+    let changes = crate::model::timeline::status_changes(&timeline);
     let names: Vec<&str> = changes.iter().map(|(_, s)| s.name()).collect();
     assert_eq!(
         names,

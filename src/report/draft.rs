@@ -5,7 +5,6 @@
 use anyhow::Result;
 
 use super::{Context, Options, PublicContext, PublicOptions};
-use crate::names::Names;
 use crate::public;
 use crate::store::Store;
 use crate::time::Clock;
@@ -19,8 +18,7 @@ pub fn update_draft(store: &Store, id: &str, audience: &str, clock: &Clock) -> R
     let zone = config.report_zone()?;
     let loaded = Loaded::load(store, id)?;
     let text = if config.is_public_audience(audience) {
-        let names = Names::new(&public::people::of_incident(store, &loaded)?);
-        let incident = public::Incident::build(&loaded, config, clock, &names);
+        let (incident, _) = public::Incident::of_one(store, &loaded, clock)?;
         let options = PublicOptions {
             audience: Some(audience.to_string()),
             attachments_url: None,

@@ -42,14 +42,13 @@ pub fn internal(l: &Loaded, config: &Config, report: String, tz: &TimeZone) -> E
         id: l.id.clone(),
         title: i.title.clone(),
         severity: i.severity.clone(),
-        rank: config.severity_rank(&i.severity),
         state: config.public_state(&i.severity),
         counted: !config.excluded_from_metrics(&i.kind),
         status: i.status.name().to_string(),
         open: i.status.is_open(),
         began,
         ended: i.milestones.resolved,
-        began_shown: shown(began, tz),
+        began_shown: began.long(tz),
         month: began.in_tz(tz).strftime("%Y-%m").to_string(),
         duration: i.milestones.durations().time_to_resolve,
         services: i.impact.services.clone(),
@@ -63,7 +62,7 @@ pub fn internal(l: &Loaded, config: &Config, report: String, tz: &TimeZone) -> E
         logbook: lines
             .into_iter()
             .map(|e| LogLine {
-                at: shown(e.at, tz),
+                at: e.at.long(tz),
                 kind: e.kind.name().to_string(),
                 by: e.by.clone(),
                 text: e.text.clone(),
@@ -77,25 +76,20 @@ pub fn internal(l: &Loaded, config: &Config, report: String, tz: &TimeZone) -> E
 
 /// An incident as the public site lists it: nothing but its public model, with `report` (the
 /// external report) as its page.
-pub fn public(p: &public::Incident, config: &Config, report: String, tz: &TimeZone) -> Entry {
+pub fn public(p: &public::Incident, report: String, tz: &TimeZone) -> Entry {
     let done = p.improvements.iter().filter(|i| i.done).count();
     Entry {
         page: format!("incidents/{}.html", p.id),
         id: p.id.clone(),
         title: p.title.clone(),
         severity: p.severity.clone(),
-        rank: config
-            .severities
-            .iter()
-            .position(|s| config.public_label(s) == p.severity)
-            .unwrap_or(config.severities.len()),
         state: p.state,
         counted: true,
         status: p.status.name().to_string(),
         open: p.open,
         began: p.began,
         ended: p.milestones.resolved,
-        began_shown: shown(p.began, tz),
+        began_shown: p.began.long(tz),
         month: p.began.in_tz(tz).strftime("%Y-%m").to_string(),
         duration: p.durations.time_to_resolve,
         services: p.impact.services.clone(),
@@ -123,14 +117,6 @@ pub fn public(p: &public::Incident, config: &Config, report: String, tz: &TimeZo
         phase_chart: None,
         attachments: Vec::new(),
     }
-}
-
-/// A time as the site shows it: day, minute and the zone's abbreviation (`2026-11-22 14:02 UTC`).
-pub fn shown(t: Time, tz: &TimeZone) -> String {
-    t.timestamp()
-        .to_zoned(tz.clone())
-        .strftime("%Y-%m-%d %H:%M %Z")
-        .to_string()
 }
 
 /// The page name of an incident on the team's site: its id, unless the id is not a plain file

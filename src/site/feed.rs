@@ -121,7 +121,7 @@ pub fn atom(site: &Site, service: Option<&str>) -> String {
                     let update = &e.updates[n];
                     entry.set_title(Text::plain(clean(&format!(
                         "{}: {}",
-                        super::capitalized(&update.status),
+                        crate::text::capitalized(&update.status),
                         e.title
                     ))));
                     entry.set_summary(Some(Text::plain(clean(update.text.trim()))));
@@ -137,11 +137,7 @@ pub fn atom(site: &Site, service: Option<&str>) -> String {
                         m.state.name(),
                         m.title
                     ))));
-                    let when = format!(
-                        "{} to {}",
-                        super::entry::shown(m.start, zone),
-                        super::entry::shown(m.end, zone)
-                    );
+                    let when = format!("{} to {}", m.start.long(zone), m.end.long(zone));
                     let summary = if m.summary.is_empty() {
                         when
                     } else {

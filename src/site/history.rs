@@ -169,7 +169,7 @@ fn uptime(spans: &[&Span], since: Time, now: Time) -> f64 {
 /// Midnight of `day` in `zone`.
 fn start_of(day: Date, zone: &TimeZone) -> Option<Time> {
     let zoned = day.to_zoned(zone.clone()).ok()?;
-    Time::parse_rfc3339(&zoned.timestamp().to_string())
+    Some(Time::new(zoned.timestamp(), zone))
 }
 
 /// An uptime as status pages print it: two decimals, without trailing zeros (`99.95%`, `100%`).

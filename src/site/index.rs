@@ -64,16 +64,7 @@ pub fn state_label(state: ServiceState) -> &'static str {
 
 /// A time in the site's zone, with the zone: `2026-11-22 14:02 UTC`.
 fn shown(site: &Site, t: Time) -> String {
-    super::entry::shown(t, &site.zone)
-}
-
-/// `1 incident`, `2 incidents`.
-pub fn count(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
+    t.long(&site.zone)
 }
 
 fn ongoing(site: &Site, body: &mut String) {
@@ -96,13 +87,13 @@ fn ongoing(site: &Site, body: &mut String) {
             esc(&crate::report::percent_encode(&e.page)),
             esc(&e.title),
             esc(&e.severity),
-            esc(&super::capitalized(&e.status)),
+            esc(&crate::text::capitalized(&e.status)),
             esc(&shown(site, e.began)),
         ));
         match e.updates.last() {
             Some(u) => body.push_str(&format!(
                 "<p><strong>{}</strong> · {}<br>{}</p>\n",
-                esc(&super::capitalized(&u.status)),
+                esc(&crate::text::capitalized(&u.status)),
                 esc(&shown(site, u.at)),
                 esc(&u.text)
             )),
@@ -192,7 +183,7 @@ fn history_table(site: &Site, body: &mut String) {
     body.push_str(&format!(
         "<section id=\"history\">\n<h2>{}</h2>\n<p>{}, {} open. <img src=\"badge.svg\" alt=\"{}\" width=\"{}\" height=\"20\"></p>\n",
         if site.public { "Incident history" } else { "Incidents" },
-        count(site.incidents.len(), "incident", "incidents"),
+        crate::text::plural(site.incidents.len(), "incident"),
         open,
         esc(&super::status::badge_text(site)),
         super::status::badge_width(site)

@@ -40,8 +40,6 @@ pub struct Entry {
     pub title: String,
     /// Its severity (the public label on a public site).
     pub severity: String,
-    /// The severity's place in `severities` (0: the worst).
-    pub rank: usize,
     /// How the services it hits show while it is open.
     pub state: crate::model::severity::ServiceState,
     /// It counts in the metrics and on the status page: not a game day or a false alarm.
@@ -362,15 +360,6 @@ pub fn named_services(site: &Site) -> Vec<String> {
             .or_insert_with(|| name.clone());
     }
     seen.into_values().collect()
-}
-
-/// `monitoring` → `Monitoring`.
-pub(crate) fn capitalized(word: &str) -> String {
-    let mut chars = word.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 /// A page's address: absolute under `--base-url`, else relative to the site's root.

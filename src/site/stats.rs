@@ -144,12 +144,7 @@ pub(super) fn stats(site: &Site) -> String {
     } else {
         let desc = top
             .iter()
-            .map(|(s, n)| {
-                format!(
-                    "{s}: {}.",
-                    super::index::count(*n as usize, "incident", "incidents")
-                )
-            })
+            .map(|(s, n)| format!("{s}: {}.", crate::text::plural(*n as usize, "incident")))
             .collect::<Vec<_>>()
             .join(" ");
         body.push_str(&charts::hbars(

@@ -119,8 +119,7 @@ pub fn json(site: &Site, services: &[Service]) -> String {
 pub fn badge_text(site: &Site) -> String {
     match site.incidents.iter().filter(|e| e.open).count() {
         0 => "no open incidents".to_string(),
-        1 => "1 open incident".to_string(),
-        n => format!("{n} open incidents"),
+        n => crate::text::plural(n, "open incident"),
     }
 }
 

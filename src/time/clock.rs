@@ -148,10 +148,7 @@ impl Clock {
     /// `YYYY-MM-DD HH:MM` and the zone's abbreviation (`2026-11-22 14:32 CET`), for messages
     /// about a time that may not be the one meant.
     pub fn long(&self, time: Time) -> String {
-        time.timestamp()
-            .to_zoned(self.tz.clone())
-            .strftime("%Y-%m-%d %H:%M %Z")
-            .to_string()
+        time.long(&self.tz)
     }
 
     /// The time `text` names, and whether it was a clock time alone (`14:32`, no day); a time is

@@ -110,6 +110,15 @@ impl Time {
     pub fn short(self, tz: &TimeZone) -> String {
         self.in_tz(tz).strftime("%Y-%m-%d %H:%M").to_string()
     }
+
+    /// `YYYY-MM-DD HH:MM` in `tz` and the zone's abbreviation (`2026-11-22 14:32 CET`), for a
+    /// reader who may be anywhere.
+    pub fn long(self, tz: &TimeZone) -> String {
+        self.timestamp
+            .to_zoned(tz.clone())
+            .strftime("%Y-%m-%d %H:%M %Z")
+            .to_string()
+    }
 }
 
 /// This time moved by a duration, keeping the offset.

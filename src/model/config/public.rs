@@ -49,7 +49,8 @@ pub struct PublicConfig {
     pub no_services: String,
 }
 
-/// The most characters of a public title or summary: a headline and a few paragraphs.
+/// The most characters of a public title or summary (and of a maintenance window's): a headline
+/// and a few paragraphs; longer text belongs in a linked page.
 pub const TITLE_MAX: usize = 200;
 pub const SUMMARY_MAX: usize = 4000;
 
