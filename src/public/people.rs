@@ -2,9 +2,9 @@
 //! people in its files (role holders and whoever assigned them, the authors of entries and
 //! updates, approvers, the post-mortem's authors and owners, whoever ticked an action), the
 //! authors of maintenance updates, the members of the catalog's teams, and both sides of
-//! `aliases.people` in `.inc.yaml`. Outputs
-//! about many incidents (the public site, the public export) replace the names from all of them
-//! in each, since a customer update may name someone from another incident.
+//! `aliases.people` in `.inc.yaml`. Outputs about many incidents (the public site, the public
+//! export) replace the names from all of them in each, since a customer update may name someone
+//! from another incident.
 
 use anyhow::Result;
 
@@ -62,18 +62,24 @@ pub fn of_incident(store: &Store, loaded: &Loaded) -> Result<Vec<String>> {
 }
 
 /// Everyone named in the files of any of `ids` (read on every core) and in maintenance updates,
-/// and everyone [`known_people`] adds. An incident that does not load adds no one (its caller reports it).
+/// and everyone [`known_people`] adds. An incident that does not load adds no one (its caller
+/// reports it).
 pub fn of_incidents(store: &Store, ids: &[String]) -> Result<Vec<String>> {
     let catalog = store.catalog()?;
+    // Only the files that name people: the logs and the post-mortem, not the runbooks.
     let named = parallel_map(ids.to_vec(), |id| {
-        Loaded::load(store, &id)
-            .map(|l| l.people())
-            .unwrap_or_default()
+        let mut loaded = Loaded::load_logs(store, &id).ok()?;
+        loaded.postmortem = store.load_postmortem(&id).ok()?;
+        Some(loaded.people())
     });
     Ok(known_people(
         store.config(),
         catalog.as_ref(),
-        named.into_iter().flatten().chain(window_authors(store)?),
+        named
+            .into_iter()
+            .flatten()
+            .flatten()
+            .chain(window_authors(store)?),
     ))
 }
 

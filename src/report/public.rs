@@ -108,7 +108,7 @@ pub struct EntryView<'a> {
 /// An update to a public audience, in the shape of a comms entry.
 #[derive(Serialize)]
 pub struct CommsView<'a> {
-    pub id: &'static str,
+    pub id: &'a str,
     pub at: Time,
     pub recorded: Option<Time>,
     pub by: &'static str,
@@ -253,7 +253,7 @@ impl<'a> PublicContext<'a> {
                 .iter()
                 .filter(|u| for_audience(&u.audience))
                 .map(|u| CommsView {
-                    id: "",
+                    id: &u.id,
                     at: u.at,
                     recorded: None,
                     by: PERSON,

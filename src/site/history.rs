@@ -48,6 +48,14 @@ pub fn services(site: &Site) -> Vec<Service> {
         .unwrap_or(today);
     let since = start_of(first, &site.zone).unwrap_or(site.now);
     let spans = spans(site, since);
+    // Each day with its bounds in the site's zone (a day of a DST change is not 24 hours).
+    let days: Vec<(Date, Option<(Time, Time)>)> = (0..DAYS)
+        .filter_map(|n| first.checked_add(jiff::Span::new().days(n as i64)).ok())
+        .map(|day| {
+            let to = day.tomorrow().ok().and_then(|d| start_of(d, &site.zone));
+            (day, start_of(day, &site.zone).zip(to))
+        })
+        .collect();
     site.services
         .iter()
         .map(|name| {
@@ -61,19 +69,15 @@ pub fn services(site: &Site) -> Vec<Service> {
                 .map(|s| s.state)
                 .max()
                 .unwrap_or(ServiceState::Operational);
-            let days = (0..DAYS)
-                .filter_map(|n| first.checked_add(jiff::Span::new().days(n as i64)).ok())
-                .map(|day| {
-                    let from = start_of(day, &site.zone);
-                    let to = day.tomorrow().ok().and_then(|d| start_of(d, &site.zone));
-                    let worst = match (from, to) {
-                        (Some(from), Some(to)) => mine
-                            .iter()
+            let days = days
+                .iter()
+                .map(|&(day, bounds)| {
+                    let worst = bounds.and_then(|(from, to)| {
+                        mine.iter()
                             .filter(|s| s.from < to && from < s.to)
                             .map(|s| s.state)
-                            .max(),
-                        _ => None,
-                    };
+                            .max()
+                    });
                     (day, worst.unwrap_or(ServiceState::Operational))
                 })
                 .collect();
