@@ -1,12 +1,13 @@
 //! `inc edit`: change the title or the summary, or edit incident.yaml by hand in the editor with
 //! what was saved checked before it is kept.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Result;
 
 use super::{Ctx, one_line, update_incident};
 use crate::cli::Person;
+use crate::editor::Edit;
 use crate::error::Error;
 use crate::model::{Config, Incident, Kind};
 use crate::store::{INCIDENT_FILE, Store};
@@ -122,8 +123,9 @@ fn quoted(value: &str) -> String {
 }
 
 /// `inc edit` without options: incident.yaml in the editor. What is saved is checked as inc
-/// checks its own writes; if it does not pass, the file is put back as it was and the text
-/// typed is kept in a recovery file, so neither a broken incident nor the typing is lost.
+/// checks its own writes, and written only if incident.yaml still holds what the editor was
+/// given; otherwise the file stays as it is and the text typed is kept in a recovery file (see
+/// [`crate::editor`]), so neither a change made meanwhile nor the typing is lost.
 fn edit_by_hand(ctx: &mut Ctx<'_>, who: &Person) -> Result<()> {
     let Some(editor) = ctx.env.editor.clone() else {
         return Err(Error::usage(
@@ -136,74 +138,44 @@ fn edit_by_hand(ctx: &mut Ctx<'_>, who: &Person) -> Result<()> {
     // Who is asked now, so a missing name is said before the editing, not after.
     ctx.by(&store, who)?;
     let path = store.incident_dir(&id).join(INCIDENT_FILE);
-    // An editor follows a link: it would show and change a file outside the repository.
-    crate::store::refuse_links(store.root(), &path)?;
-    let original = store.read_text(&path)?.ok_or_else(|| {
-        Error::state(format!(
+    let Some(mut edit) = Edit::open(&store, &path, "inc edit")? else {
+        return Err(Error::state(format!(
             "{} does not exist: inc open makes it",
             store.display(&path)
         ))
-    })?;
-    let shown = path
-        .strip_prefix(store.root())
-        .unwrap_or(&path)
-        .to_path_buf();
-    let committed = crate::git::head_file(store.root(), &shown);
-    // The editor may stay open for an hour: the lock is not held meanwhile.
-    let edited = crate::editor::edit(&editor, &path).and_then(|()| {
-        crate::store::refuse_links(store.root(), &path)?;
-        Ok(store.read_text(&path)?.unwrap_or_default())
-    });
-    let _lock = ctx.lock(&store)?;
-    let edited = match edited {
-        Ok(edited) => edited,
-        Err(err) => {
-            let kept = restore(ctx, &store, &id, &path, &original)?;
-            let note = note(&store, &kept, "incident.yaml is back as it was");
-            return Err(Error::state(format!("{err:#}; {note}")).into());
-        }
-    };
-    // Another command (or a sync) committed a change to the file while the editor was open:
-    // what the editor saved was based on the file before it, and would undo that change.
-    let now_committed = crate::git::head_file(store.root(), &shown);
-    if now_committed != committed
-        && let Some(theirs) = now_committed.and_then(|bytes| String::from_utf8(bytes).ok())
-    {
-        if edited == theirs || edited == original {
-            put_back(&path, &theirs)?;
-            writeln!(ctx.out, "{id}: nothing to change")?;
-            return Ok(());
-        }
-        let kept = restore(ctx, &store, &id, &path, &theirs)?;
-        return Err(Error::state(format!(
-            "{} was changed by another inc command while you were editing: {}",
-            shown.display(),
-            note(&store, &kept, "it now holds that change")
-        ))
         .into());
-    }
-    if edited == original {
+    };
+    // The editor may stay open for an hour: the lock is not held meanwhile.
+    let Some(edited) = edit.run(&editor, ctx.clock.now().timestamp())? else {
         writeln!(ctx.out, "{id}: nothing to change")?;
         return Ok(());
-    }
-    let shown = shown.as_path();
-    let incident = match validate(store.config(), shown, &edited) {
-        Ok(incident) => incident,
-        Err(err) => {
-            let kept = restore(ctx, &store, &id, &path, &original)?;
-            return Err(refused(err, &store, &kept));
-        }
     };
+    let applied = apply(ctx, &store, &id, who, &edit, &edited);
+    edit.finish(applied)
+}
+
+/// Writes what the editor saved, under the lock, if incident.yaml is as the editor was given it
+/// and the text passes the checks.
+fn apply(
+    ctx: &mut Ctx<'_>,
+    store: &Store,
+    id: &str,
+    who: &Person,
+    edit: &Edit<'_>,
+    edited: &str,
+) -> Result<()> {
+    let lock = ctx.lock(store)?;
+    edit.check(&lock)?;
+    let incident = validate(store.config(), edit.file(), edited)?;
     // The incident as it was, to know which fields changed; a file that did not parse before
     // (being fixed by hand now) has no fields to compare.
-    let before: Option<Incident> = crate::model::from_yaml(shown, &original).ok();
+    let before: Option<Incident> = crate::model::from_yaml(edit.file(), edit.original()).ok();
     if before.as_ref() == Some(&incident) {
         // Only layout or comments changed: inc writes the file its own way anyway.
-        put_back(&path, &original)?;
         writeln!(ctx.out, "{id}: nothing to change")?;
         return Ok(());
     }
-    let by = ctx.by(&store, who)?;
+    let by = ctx.by(store, who)?;
     let mut incident = incident;
     let text = match &before {
         Some(before) => {
@@ -213,9 +185,10 @@ fn edit_by_hand(ctx: &mut Ctx<'_>, who: &Person) -> Result<()> {
         None => "Edited incident.yaml (it did not parse before)".to_string(),
     };
     let mut entry = [ctx.entry(None, &by, Kind::Edit, text.clone())];
-    let timeline = store.append(&id, &mut entry, ctx.id_seed())?;
-    let incident_path = store.write_incident(&id, &incident)?;
-    ctx.commit(&store, &[incident_path, timeline], &format!("{id}: edit"))?;
+    let timeline = store.append(id, &mut entry, ctx.id_seed())?;
+    let incident_path = store.write_incident(id, &incident)?;
+    edit.written();
+    ctx.commit(store, &[incident_path, timeline], &format!("{id}: edit"))?;
     writeln!(ctx.out, "{id}: {text}")?;
     Ok(())
 }
@@ -269,78 +242,6 @@ fn at(path: &Path, (line, column): (u64, u64), message: String) -> Error {
         line,
         column,
         message,
-    }
-}
-
-/// Puts incident.yaml back as it was and keeps what the editor saved (when it differs) in
-/// `.git/inc/recovered/`; returns where.
-fn restore(
-    ctx: &Ctx<'_>,
-    store: &Store,
-    id: &str,
-    path: &Path,
-    original: &str,
-) -> Result<Option<PathBuf>> {
-    // Read without following a link: whatever is there now is only ever copied, never trusted.
-    let saved = store.read_text(path).ok().flatten();
-    let kept = match saved.filter(|s| s != original) {
-        Some(saved) => {
-            let git_dir = crate::git::git_dir(store.root());
-            let dir = git_dir.join("inc").join("recovered");
-            crate::store::refuse_links(&git_dir, &dir)?;
-            std::fs::create_dir_all(&dir)?;
-            let stamp = ctx.clock.now().timestamp().strftime("%Y%m%dT%H%M%SZ");
-            // Never over an earlier recovery: two refusals in one second keep both texts.
-            let kept = (1..)
-                .map(|n| match n {
-                    1 => dir.join(format!("{id}-{INCIDENT_FILE}.{stamp}")),
-                    n => dir.join(format!("{id}-{INCIDENT_FILE}.{stamp}-{n}")),
-                })
-                .find(|p| std::fs::symlink_metadata(p).is_err())
-                .expect("some suffix is free");
-            crate::store::write_atomic(&kept, saved.as_bytes())?;
-            Some(kept)
-        }
-        None => None,
-    };
-    put_back(path, original)?;
-    Ok(kept)
-}
-
-/// Writes back the text the file had before the editor. Not through the store's journal: the
-/// file is as inc last left it, so there is nothing for a later command to commit.
-fn put_back(path: &Path, original: &str) -> Result<()> {
-    crate::store::write_atomic(path, original.as_bytes())
-}
-
-/// What became of the file (`state`), and where the typing is.
-fn note(store: &Store, kept: &Option<PathBuf>, state: &str) -> String {
-    match kept {
-        Some(kept) => format!(
-            "{state}, and your text is kept in {}: fix it there and run inc edit again",
-            kept.strip_prefix(store.root()).unwrap_or(kept).display()
-        ),
-        None => state.to_string(),
-    }
-}
-
-/// The one-line refusal: what is wrong where, that the file is back, and where the typing is.
-fn refused(err: Error, store: &Store, kept: &Option<PathBuf>) -> anyhow::Error {
-    let note = note(store, kept, "incident.yaml is back as it was");
-    match err {
-        Error::File {
-            path,
-            line,
-            column,
-            message,
-        } => Error::File {
-            path,
-            line,
-            column,
-            message: format!("{message}; {note}"),
-        }
-        .into(),
-        other => Error::state(format!("{other}; {note}")).into(),
     }
 }
 

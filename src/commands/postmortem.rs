@@ -5,6 +5,7 @@ use std::path::Path;
 use anyhow::{Context as _, Result};
 
 use super::Ctx;
+use crate::editor::Edit;
 use crate::error::Error;
 use crate::postmortem::FILE;
 use crate::report::{self, Context};
@@ -76,17 +77,28 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     }
     // The editor may stay open for an hour: the lock is not held meanwhile.
     if let Some(editor) = editor.filter(|_| args.edit) {
-        // An editor follows a link: it would show and change a file outside the repository.
-        crate::store::refuse_links(store.root(), &path)?;
-        crate::editor::edit(&editor, &path).map_err(|err| {
-            Error::state(format!("{err:#}; {} is saved as it was", path.display()))
-        })?;
-        let _lock = ctx.lock(&store)?;
-        ctx.commit(
-            &store,
-            std::slice::from_ref(&path),
-            &message("edit postmortem"),
-        )?;
+        let Some(mut edit) = Edit::open(&store, &path, "inc postmortem --edit")? else {
+            return Err(Error::state(format!(
+                "{} disappeared before the editor opened: run inc postmortem to write it",
+                store.display(&path)
+            ))
+            .into());
+        };
+        if let Some(text) = edit.run(&editor, ctx.clock.now().timestamp())? {
+            let applied = (|| {
+                let lock = ctx.lock(&store)?;
+                edit.write(&lock, &text)?;
+                ctx.commit(
+                    &store,
+                    std::slice::from_ref(&path),
+                    &message("edit postmortem"),
+                )
+            })();
+            edit.finish(applied)?;
+        } else if !write {
+            writeln!(ctx.out, "{id}: nothing to change")?;
+            return Ok(());
+        }
     }
     ctx.recorded(&store, &id, None);
     writeln!(ctx.out, "{}", store.display(&path))?;

@@ -24,6 +24,7 @@ mod lock;
 mod maintenance;
 mod owned;
 mod parallel;
+mod snapshot;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -49,6 +50,7 @@ pub use files::{
 use files::{TEMP_PREFIX, build_dir, check_config_size, link_error, sweep_temps, sync_dir};
 pub use lock::Lock;
 pub use parallel::parallel_map;
+pub use snapshot::{Changed, Snapshot};
 
 pub const CONFIG_FILE: &str = ".inc.yaml";
 pub const INCIDENT_FILE: &str = "incident.yaml";

@@ -576,40 +576,6 @@ fn public_reports_show_no_type_link_or_edit() {
 }
 
 #[test]
-fn a_change_committed_while_editing_is_not_undone() {
-    let repo = Repo::with_incident();
-    // The editor holds the file as it was, another inc command changes the severity meanwhile,
-    // then the editor saves its (old) text with a new title.
-    let script = editor(
-        &repo,
-        "slow.sh",
-        "cp \"$1\" \"$1.buffer\"; \"$INC_BIN\" sev SEV1 >/dev/null || exit 9; sed 's/^title: .*/title: Edited/' \"$1.buffer\" > \"$1\"; rm \"$1.buffer\"",
-    );
-    let out = repo
-        .cmd()
-        .env("EDITOR", &script)
-        .env("INC_BIN", assert_cmd::cargo::cargo_bin("inc"))
-        .arg("edit")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(
-        err,
-        format!(
-            "error: {INCIDENT} was changed by another inc command while you were editing: it now holds that change, and your text is kept in .git/inc/recovered/{CHECKOUT}-incident.yaml.20261122T144000Z: fix it there and run inc edit again\n"
-        )
-    );
-    let yaml = repo.read(INCIDENT);
-    assert!(
-        yaml.contains("severity: SEV1\n") && yaml.contains("title: Checkout API down\n"),
-        "{yaml}"
-    );
-    assert!(repo.status().is_empty(), "{}", repo.status());
-    assert_eq!(repo.head_message(), format!("{CHECKOUT}: sev SEV1"));
-}
-
-#[test]
 fn check_warns_about_a_hand_written_link_inc_link_would_refuse() {
     let repo = Repo::with_incident();
     let yaml = repo.read(INCIDENT).replace(

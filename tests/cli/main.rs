@@ -20,6 +20,7 @@ mod demo;
 mod e_amend;
 mod e_impact;
 mod e_search;
+mod edit_conflicts;
 mod exec;
 mod fieldfix_reports;
 mod fieldfix_times;
