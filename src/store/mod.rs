@@ -24,6 +24,7 @@ mod lock;
 mod maintenance;
 mod owned;
 mod parallel;
+mod sent;
 
 use std::fs;
 use std::path::{Path, PathBuf};
