@@ -48,7 +48,9 @@ Environment:
 Exit codes:
   0  done
   1  failure (a file that does not parse, a git error, no repository; or an update
-     `inc comms --send` recorded but could not deliver: `inc comms --retry` posts it again)
+     `inc comms --send` recorded but could not deliver, or would not post to a webhook this
+     clone has not trusted: `inc webhooks trust`, then `inc comms --retry` posts it; or a
+     retry that left out updates this clone did not record: `inc comms --retry --yes`)
   2  usage error (a value you typed is wrong; nothing was written)
   3  saved but not committed (git busy or failing): the next inc command commits it";
 
@@ -275,6 +277,7 @@ pub enum Command {
     Role(commands::role::Args),
     Roles(commands::roles::Args),
     Comms(commands::comms::Args),
+    Webhooks(commands::webhooks::Args),
     Change(commands::change::Args),
     Exec(commands::exec::Args),
     Runbook(commands::runbook::Args),

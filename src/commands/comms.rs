@@ -12,10 +12,11 @@ use crate::time::format_duration;
 ///
 /// With --send the update is recorded (and committed) first, then posted to the channel's
 /// webhook (webhooks: in .inc.yaml), and how that went is recorded on it. A failed post exits 1
-/// with the update kept; `inc status` shows it and `inc comms --retry` posts it again.
+/// with the update kept; `inc status` shows it and `inc comms --retry` posts it again. A webhook
+/// is posted to only once this clone trusts it (`inc webhooks trust`).
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  inc comms --to customers --channel status-page \"We are investigating failed checkouts\"\n  inc comms --to internal --channel chat --at 14:50 \"Bridge open in #inc-checkout\"\n  inc comms -i checkout --to executives \"Checkout down since 14:02, rollback under way\""
+    after_help = "Examples:\n  inc comms --to customers --channel status-page \"We are investigating failed checkouts\"\n  inc comms --to internal --channel chat --at 14:50 \"Bridge open in #inc-checkout\"\n  inc comms --to internal --channel chat --send \"Rollback done, error rate falling\"\n  inc comms --retry"
 )]
 pub struct Args {
     #[command(flatten)]
@@ -59,14 +60,26 @@ pub struct Args {
     #[arg(long)]
     pub draft: bool,
 
-    /// Post again every update of the incident whose delivery failed, and record how it went
+    /// Post again every update of the incident whose delivery failed and that this clone
+    /// recorded, and record how it went; others (pulled from a teammate) are shown, not posted
     #[arg(long, conflicts_with_all = ["to", "channel", "at", "send", "draft"])]
     pub retry: bool,
+
+    /// With --retry: also post the failed updates this clone did not record
+    #[arg(long)]
+    pub yes: bool,
 }
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
+    // Not clap's `requires`: a flag's default `false` counts as given there.
+    if args.yes && !args.retry {
+        return Err(Error::usage(
+            "--yes only goes with --retry: `inc comms --retry --yes` posts the failed updates this clone did not record",
+        )
+        .into());
+    }
     if args.retry {
-        return super::comms_send::retry(ctx);
+        return super::comms_send::retry(ctx, args.yes);
     }
     let to = args.to.as_deref().unwrap_or_default();
     let mut message = args.message.join(" ");
@@ -140,6 +153,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         note,
         &format!("{id}: comms to {audience}"),
     )?;
+    if target.is_some() {
+        // Before the post: this clone's own updates are the ones `--retry` posts unasked.
+        store.note_sent(&id, &entry)?;
+    }
 
     if let Some((last, _)) = too_soon {
         crate::eprintln_escaped!(

@@ -1,19 +1,27 @@
 //! The sending half of `inc comms`: posting a recorded update to its channel's webhook and
 //! recording how it went (`--send`), and posting the failed ones again (`--retry`).
+//!
+//! A pushed commit must not make this clone post: a webhook is posted to only once this clone
+//! trusts it (`webhooks::trust`), and a retry posts on its own only the updates this clone
+//! recorded (`Store::note_sent`); others are shown and need `--yes`.
 
 use anyhow::Result;
 
 use super::Ctx;
 use crate::error::Error;
 use crate::model::Incident;
-use crate::model::comms::{CommsEntry, Delivery};
+use crate::model::comms::{CommsEntry, Delivery, DeliveryState};
 use crate::store::Store;
 use crate::text::escape_controls;
 use crate::views::Loaded;
-use crate::webhooks::{self, Target, Update};
+use crate::webhooks::{self, Target, Update, trust};
+
+/// The reason recorded on an update not posted because this clone does not trust its webhook.
+const NOT_TRUSTED: &str = "webhook destination not trusted";
 
 /// Posts `entry` (recorded and committed already) and records the delivery on it in a second
-/// commit. A failed post is an error, after it is recorded.
+/// commit. A failed post, or a webhook this clone has not trusted, is an error after it is
+/// recorded.
 pub fn deliver(
     ctx: &mut Ctx<'_>,
     store: &Store,
@@ -22,42 +30,60 @@ pub fn deliver(
     entry: &CommsEntry,
     target: &Target,
 ) -> Result<()> {
-    let body = body(ctx, store, id, incident, entry, target)?;
-    let delivery = webhooks::post(target, &body, ctx.clock.now());
     let audience = &entry.audience;
     let channel = &target.channel;
+    if let Some(refusal) = trust::refusal(store.root(), target)? {
+        let delivery = Delivery {
+            state: DeliveryState::Failed,
+            status: None,
+            error: Some(NOT_TRUSTED.into()),
+            at: ctx.clock.now(),
+        };
+        record_deliveries(
+            ctx,
+            store,
+            id,
+            &[(entry.id.clone(), delivery)],
+            &format!("{id}: comms to {audience} not sent via {channel} (webhook not trusted)"),
+        )?;
+        return Err(Error::state(format!(
+            "the update to {audience} is recorded but was not sent: {refusal}, then `inc comms --retry`"
+        ))
+        .into());
+    }
+    let body = body(ctx, store, id, incident, entry, target)?;
+    let delivery = webhooks::post(target, &body, ctx.clock.now());
     let outcome = if delivery.failed() {
         "not delivered"
     } else {
         "sent"
     };
-    {
-        let _lock = ctx.lock(store)?;
-        let path = store.set_deliveries(id, &[(entry.id.clone(), delivery.clone())])?;
-        ctx.commit(
-            store,
-            &[path],
-            &format!("{id}: comms to {audience} {outcome} via {channel}"),
-        )?;
-    }
+    record_deliveries(
+        ctx,
+        store,
+        id,
+        &[(entry.id.clone(), delivery.clone())],
+        &format!("{id}: comms to {audience} {outcome} via {channel}"),
+    )?;
     if delivery.failed() {
         return Err(Error::state(format!(
             "the update to {audience} is recorded, but was not delivered via {channel}: {}; post it again with `inc comms --retry`",
-            detail(&delivery)
+            delivery.reason()
         ))
         .into());
     }
     let line = format!(
         "{id}: update to {audience} sent via {channel} ({})",
-        detail(&delivery)
+        delivery.reason()
     );
     writeln!(ctx.out, "{}", escape_controls(&line))?;
     Ok(())
 }
 
-/// `inc comms --retry`: posts every update of the incident whose last delivery failed, records
-/// how each went in one commit, and fails if any is still not delivered.
-pub fn retry(ctx: &mut Ctx<'_>) -> Result<()> {
+/// `inc comms --retry`: posts every update of the incident whose last delivery failed and that
+/// this clone recorded (with `yes`, the others too), records how each went in one commit, and
+/// fails if any is still not delivered or was left out.
+pub fn retry(ctx: &mut Ctx<'_>, yes: bool) -> Result<()> {
     let store = ctx.store()?;
     let id = ctx.incident(&store, None)?;
     let incident = store.load_incident(&id)?;
@@ -82,26 +108,36 @@ pub fn retry(ctx: &mut Ctx<'_>) -> Result<()> {
         })?;
         targets.push(webhooks::target(store.config(), channel)?);
     }
+    // An update that arrived by pull names its author in `by:`, which anyone can write: only
+    // the updates this clone recorded, unchanged since, are its own.
+    let ours = store.sent_here()?;
+    let (post, held): (Vec<_>, Vec<_>) = failed
+        .iter()
+        .zip(&targets)
+        .partition(|(entry, _)| yes || ours.contains(&entry.digest(&id)));
+    for (_, target) in &post {
+        if let Some(refusal) = trust::refusal(store.root(), target)? {
+            return Err(Error::state(format!(
+                "nothing was posted: {refusal}, then `inc comms --retry` again"
+            ))
+            .into());
+        }
+    }
     let mut results = Vec::new();
-    for (entry, target) in failed.iter().zip(&targets) {
+    for (entry, target) in &post {
         let body = body(ctx, &store, &id, &incident, entry, target)?;
         results.push((
             entry.id.clone(),
             webhooks::post(target, &body, ctx.clock.now()),
         ));
     }
-    {
-        let _lock = ctx.lock(&store)?;
-        let path = store.set_deliveries(&id, &results)?;
+    if !results.is_empty() {
         let sent = results.iter().filter(|(_, d)| !d.failed()).count();
-        ctx.commit(
-            &store,
-            &[path],
-            &format!("{id}: comms retried, {sent} of {} sent", results.len()),
-        )?;
+        let message = format!("{id}: comms retried, {sent} of {} sent", results.len());
+        record_deliveries(ctx, &store, &id, &results, &message)?;
     }
     let mut still = 0;
-    for ((entry, target), (_, delivery)) in failed.iter().zip(&targets).zip(&results) {
+    for ((entry, target), (_, delivery)) in post.iter().zip(&results) {
         let outcome = if delivery.failed() {
             still += 1;
             "not delivered"
@@ -112,9 +148,33 @@ pub fn retry(ctx: &mut Ctx<'_>) -> Result<()> {
             "{id}: update to {} via {} {outcome} ({})",
             entry.audience,
             target.channel,
-            detail(delivery)
+            delivery.reason()
         );
         writeln!(ctx.out, "{}", escape_controls(&line))?;
+    }
+    for (entry, target) in &held {
+        writeln!(
+            ctx.out,
+            "{id}: update {} to {} via {} → {} ({}) was not recorded in this clone; not posted. It says:",
+            entry.id,
+            entry.audience,
+            target.channel,
+            target.host(),
+            target.style.name()
+        )?;
+        for line in entry.message.lines() {
+            writeln!(ctx.out, "    {line}")?;
+        }
+    }
+    if !held.is_empty() {
+        return Err(Error::state(format!(
+            "not posted: {} not recorded in this clone (shown above; a by: line may name anyone); if they are yours to send, run `inc comms --retry --yes`",
+            match held.len() {
+                1 => "1 update".to_string(),
+                n => format!("{n} updates"),
+            }
+        ))
+        .into());
     }
     if still > 0 {
         return Err(Error::state(format!(
@@ -124,6 +184,19 @@ pub fn retry(ctx: &mut Ctx<'_>) -> Result<()> {
         .into());
     }
     Ok(())
+}
+
+/// Records `deliveries` (entry id → outcome) on their entries and commits them, under the lock.
+fn record_deliveries(
+    ctx: &Ctx<'_>,
+    store: &Store,
+    id: &str,
+    deliveries: &[(String, Delivery)],
+    message: &str,
+) -> Result<()> {
+    let _lock = ctx.lock(store)?;
+    let path = store.set_deliveries(id, deliveries)?;
+    ctx.commit(store, &[path], message)
 }
 
 /// What is posted for `entry`: to a public audience, built from the public model (public title
@@ -150,12 +223,4 @@ fn body(
         target.style,
         &Update::public(&public, entry, &message),
     ))
-}
-
-/// "HTTP 200", "HTTP 500: Internal error", "timed out after 2s".
-fn detail(delivery: &Delivery) -> String {
-    match (delivery.status, &delivery.error) {
-        (Some(status), Some(error)) => format!("HTTP {status}: {error}"),
-        _ => delivery.reason(),
-    }
 }

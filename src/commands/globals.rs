@@ -141,7 +141,7 @@ pub(super) fn person(command: &Command) -> Option<&Person> {
         Import(a) => Some(&a.who),
         Init(_) | List(_) | Show(_) | Use(_) | Roles(_) | Check(_) | Report(_) | Stats(_)
         | Site(_) | Search(_) | Sync(_) | Schema(_) | Demo(_) | Completions(_) | MergeDriver(_)
-        | Export(_) | Man(_) | Config(_) => None,
+        | Export(_) | Man(_) | Config(_) | Webhooks(_) => None,
     }
 }
 

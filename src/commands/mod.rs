@@ -43,6 +43,7 @@ pub mod sync;
 pub mod tag;
 pub mod unlink;
 pub mod use_incident;
+pub mod webhooks;
 
 use std::io::Write;
 
@@ -148,6 +149,7 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
         Command::Search(args) => search::run(&mut ctx, args),
         Command::Attach(args) => attach::run(&mut ctx, args),
         Command::Import(args) => import::run(&mut ctx, args),
+        Command::Webhooks(args) => webhooks::run(&mut ctx, args),
         Command::Export(args) => export::run(&mut ctx, args),
         Command::Sync(args) => sync::run(&mut ctx, args),
         Command::Schema(args) => schema::run(&mut ctx, args),

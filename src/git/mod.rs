@@ -1,7 +1,7 @@
 //! Everything libgit2: finding and creating repositories, refusing formats inc cannot write, the
-//! user's identity, and registering inc's merge driver. Committing is in `commit`, waiting for
-//! other git commands' locks in `locks`, the merge driver's notes in `notes`, and running the
-//! `git` command itself in `cli`.
+//! user's identity, and registering inc's merge driver. Committing is in `commit`, the clone's
+//! own settings (`.git/config`) in `config`, waiting for other git commands' locks in `locks`,
+//! the merge driver's notes in `notes`, and running the `git` command itself in `cli`.
 
 use std::path::{Path, PathBuf};
 
@@ -11,6 +11,7 @@ use git2::{Repository, RepositoryOpenFlags};
 mod changed;
 mod cli;
 mod commit;
+mod config;
 mod locks;
 mod notes;
 mod sign;
@@ -19,6 +20,7 @@ mod tree;
 pub use changed::changed_paths;
 pub use cli::{CliError, cli, cli_with_input};
 pub use commit::{commit_paths, ready_to_commit};
+pub use config::{local_get, local_set};
 pub use locks::{wait_for_locks, when_unlocked};
 pub use notes::{
     EntryConflictNote, MergeNote, save_entry_conflicts, save_merge_notes, take_entry_conflicts,

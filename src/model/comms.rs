@@ -32,19 +32,51 @@ pub struct CommsEntry {
     pub delivery: Option<Delivery>,
 }
 
-/// The outcome of posting an update to its channel's webhook.
+/// The outcome of posting an update to its channel's webhook. It holds the status code and a
+/// fixed phrase, never the webhook's answer: a server may echo the address, token and all.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, from = "DeliveryFile")]
 pub struct Delivery {
     pub state: DeliveryState,
     /// The HTTP status the webhook answered with; absent when it did not answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
-    /// What went wrong: a timeout, a refused connection, or the start of the webhook's answer.
+    /// Why it was not posted when the webhook did not answer: a timeout, a refused connection, a
+    /// destination this clone has not trusted. A fixed phrase, never the webhook's answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// When it was posted.
     pub at: Time,
+}
+
+/// A delivery as comms.yaml holds it. Earlier versions kept in `error` the start of the answer
+/// to a failed post, beside its status; such text is dropped as the file is read, so no output
+/// repeats it (it may quote the address).
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Delivery")]
+struct DeliveryFile {
+    state: DeliveryState,
+    /// The HTTP status the webhook answered with; absent when it did not answer.
+    #[serde(default)]
+    status: Option<u16>,
+    /// Why it was not posted when the webhook did not answer: a timeout, a refused connection, a
+    /// destination this clone has not trusted. A fixed phrase, never the webhook's answer.
+    #[serde(default)]
+    error: Option<String>,
+    /// When it was posted.
+    at: Time,
+}
+
+impl From<DeliveryFile> for Delivery {
+    fn from(file: DeliveryFile) -> Self {
+        Delivery {
+            state: file.state,
+            status: file.status,
+            error: file.error.filter(|_| file.status.is_none()),
+            at: file.at,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -61,13 +93,68 @@ impl Delivery {
         self.state == DeliveryState::Failed
     }
 
-    /// "HTTP 500", "timed out after 10s": why it was not delivered, in a few words.
+    /// "HTTP 200", "HTTP 500 Internal Server Error", "timed out after 10s": how it went, in a
+    /// few fixed words.
     pub fn reason(&self) -> String {
         match (self.status, &self.error) {
-            (Some(status), _) => format!("HTTP {status}"),
+            (Some(status), _) if (200..300).contains(&status) => format!("HTTP {status}"),
+            (Some(status), _) => format!("HTTP {status} {}", status_phrase(status)),
             (None, Some(error)) => error.clone(),
             (None, None) => "not delivered".into(),
         }
+    }
+}
+
+/// The standard words for an unsuccessful HTTP status: inc's own text, so nothing of what the
+/// server answered is kept or shown.
+fn status_phrase(status: u16) -> &'static str {
+    let known = match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        410 => "Gone",
+        413 => "Content Too Large",
+        415 => "Unsupported Media Type",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "",
+    };
+    match (known, status / 100) {
+        ("", 3) => "Redirect (not followed)",
+        ("", 4) => "Client Error",
+        ("", 5) => "Server Error",
+        ("", _) => "Unexpected Status",
+        (known, _) => known,
+    }
+}
+
+impl CommsEntry {
+    /// A digest of this update as a post would carry it (incident, id, time, author, audience,
+    /// channel, message). The clone that records an update keeps it (`.git/inc/sent-updates`), so
+    /// that `inc comms --retry` can tell its own updates from ones that arrived by pull, whose
+    /// `by:` anyone with push access can write, and from its own updates edited since.
+    pub fn digest(&self, incident: &str) -> String {
+        use sha2::{Digest as _, Sha256};
+        let fields = serde_json::json!([
+            incident,
+            self.id,
+            self.at,
+            self.by,
+            self.audience,
+            self.channel,
+            self.message
+        ]);
+        Sha256::digest(fields.to_string().as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 }
 
@@ -203,6 +290,32 @@ mod tests {
         let customers = due.iter().find(|d| d.audience == "customers").unwrap();
         assert_eq!(customers.due, time("14:40"));
         assert_eq!(customers.not_before, Some(time("14:25")));
+    }
+
+    #[test]
+    fn a_delivery_is_told_in_fixed_words_and_an_old_answer_is_dropped() {
+        let read = |yaml: &str| -> Delivery {
+            crate::model::from_yaml(std::path::Path::new("comms.yaml"), yaml).unwrap()
+        };
+        let at = "at: \"2026-11-22T14:41:00+00:00\"";
+        let old = read(&format!(
+            "{{state: failed, status: 404, error: 'No route for /T0/s3cr3t', {at}}}"
+        ));
+        assert_eq!(old.error, None);
+        assert_eq!(old.reason(), "HTTP 404 Not Found");
+        for (status, reason) in [
+            (200, "HTTP 200"),
+            (302, "HTTP 302 Redirect (not followed)"),
+            (418, "HTTP 418 Client Error"),
+            (599, "HTTP 599 Server Error"),
+        ] {
+            let d = read(&format!("{{state: failed, status: {status}, {at}}}"));
+            assert_eq!(d.reason(), reason);
+        }
+        let refused = read(&format!(
+            "{{state: failed, error: connection refused, {at}}}"
+        ));
+        assert_eq!(refused.reason(), "connection refused");
     }
 
     #[test]

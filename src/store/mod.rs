@@ -24,6 +24,7 @@ mod lock;
 mod maintenance;
 mod owned;
 mod parallel;
+mod sent;
 mod snapshot;
 
 use std::fs;

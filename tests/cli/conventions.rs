@@ -72,6 +72,9 @@ tag remove: -i --no-commit --by
 tag: -i --no-commit --by
 unlink: -i --no-commit --by
 use:
+webhooks list:
+webhooks trust:
+webhooks:
 ";
 
 /// `name: options` for `command` and each of its visible subcommands.

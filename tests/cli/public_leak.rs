@@ -36,6 +36,8 @@ fn leaky(server: &Server) -> Repo {
     repo.write(".inc.yaml", &config);
     repo.git(&["add", "-A"]);
     repo.git(&["commit", "-qm", "catalog and webhooks"]);
+    // This clone wrote the webhooks itself: it trusts them.
+    repo.ok(&["webhooks", "trust"]);
     repo.ok(&[
         "open",
         "Canary-title security breach at Acme",

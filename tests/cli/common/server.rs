@@ -17,7 +17,8 @@ pub struct Request {
 }
 
 /// A tiny HTTP server in a thread: answers every POST with `status` (changeable) and keeps what
-/// it received. `silent` servers accept and never answer.
+/// it received. `silent` servers accept and never answer; `echoing` ones quote the request's
+/// path (token and all) in the body of an unsuccessful answer, as some servers' error pages do.
 pub struct Server {
     pub port: u16,
     status: Arc<AtomicU16>,
@@ -26,6 +27,15 @@ pub struct Server {
 
 impl Server {
     pub fn start(status: u16, silent: bool) -> Server {
+        Server::spawn(status, silent, false)
+    }
+
+    /// A server whose unsuccessful answers quote the path it was asked for.
+    pub fn echoing(status: u16) -> Server {
+        Server::spawn(status, false, true)
+    }
+
+    fn spawn(status: u16, silent: bool, echo: bool) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let status = Arc::new(AtomicU16::new(status));
@@ -42,14 +52,18 @@ impl Server {
                     });
                     continue;
                 }
-                if let Some(request) = read_request(&stream) {
+                let request = read_request(&stream);
+                let path = request.as_ref().map(|r| r.path.clone()).unwrap_or_default();
+                if let Some(request) = request {
                     seen.lock().unwrap().push(request);
                 }
                 let status = answer.load(Ordering::SeqCst);
                 let body = if status == 200 {
-                    "ok"
+                    "ok".to_string()
+                } else if echo {
+                    format!("<html><body>No route for POST {path}</body></html>")
                 } else {
-                    "upstream exploded\n\x1b[31mred"
+                    "upstream exploded\n\x1b[31mred".to_string()
                 };
                 let _ = write!(
                     &stream,

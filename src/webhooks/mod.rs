@@ -3,9 +3,12 @@
 //! with a timeout whose outcome becomes the entry's `delivery`.
 //!
 //! A webhook address often carries a token, so it never appears in an error, on the terminal
-//! or in comms.yaml: the channel name stands for it.
+//! or in comms.yaml: the channel name, and at most the host, stand for it. Nor does the
+//! webhook's answer: a server may echo the address back. Which destinations this clone posts
+//! to at all is its own decision, kept in `trust`.
 
-use std::io::Read;
+pub mod trust;
+
 use std::time::Duration;
 
 use serde::Serialize;
@@ -15,11 +18,7 @@ use crate::error::Error;
 use crate::model::Config;
 use crate::model::comms::{CommsEntry, Delivery, DeliveryState};
 use crate::model::config::{Style, url_problem};
-use crate::text::one_line;
 use crate::time::Time;
-
-/// How much of a webhook's answer to an unsuccessful post is kept: enough to say why.
-const SNIPPET: u64 = 200;
 
 /// Where and how a channel's updates are posted.
 pub struct Target {
@@ -27,6 +26,26 @@ pub struct Target {
     url: String,
     pub style: Style,
     pub timeout: Duration,
+    /// What this clone must have trusted to post here ([`trust::fingerprint`]).
+    fingerprint: String,
+}
+
+impl Target {
+    /// The host (and port) posted to: all of the address that is ever shown.
+    pub fn host(&self) -> String {
+        host(&self.url).unwrap_or_else(|| "(no host)".into())
+    }
+}
+
+/// `hooks.example.com`, `127.0.0.1:8080`: the host of `url` and its port if it names one; never
+/// the user, path or query, which may hold a token.
+pub fn host(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url.trim()).ok()?;
+    let host = parsed.host_str().filter(|h| !h.is_empty())?;
+    Some(match parsed.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_string(),
+    })
 }
 
 /// The webhook of `channel`, with its address read from the environment when .inc.yaml names a
@@ -61,6 +80,7 @@ pub fn target(config: &Config, channel: &str) -> Result<Target, Error> {
         url,
         style: hook.style,
         timeout: hook.timeout(),
+        fingerprint: trust::fingerprint(hook),
     })
 }
 
@@ -168,65 +188,49 @@ pub fn post(target: &Target, body: &str, now: Time) -> Delivery {
         at: now,
     };
     match result {
-        Ok(mut response) => {
-            let status = response.status().as_u16();
-            if response.status().is_success() {
-                return Delivery {
-                    state: DeliveryState::Sent,
-                    status: Some(status),
-                    error: None,
-                    at: now,
-                };
-            }
-            let mut start = Vec::new();
-            let _ = response
-                .body_mut()
-                .as_reader()
-                .take(SNIPPET)
-                .read_to_end(&mut start);
-            // The answer on one line: a web server's error page spreads over many.
-            let text = String::from_utf8_lossy(&start);
-            let words: Vec<&str> = text.split_whitespace().collect();
-            failed(
-                Some(status),
-                scrub(&one_line(&words.join(" "), 120), &target.url),
-            )
-        }
+        // The answer's body is not read: it may echo the address, token and all. The status
+        // says enough.
+        Ok(response) if response.status().is_success() => Delivery {
+            state: DeliveryState::Sent,
+            status: Some(response.status().as_u16()),
+            error: None,
+            at: now,
+        },
+        Ok(response) => failed(Some(response.status().as_u16()), String::new()),
         Err(err) => failed(None, describe(&err, target)),
     }
 }
 
-/// What went wrong, in a few words and without the address.
+/// What went wrong, in a few fixed words: never the error's own text, which may quote the
+/// address.
 fn describe(err: &ureq::Error, target: &Target) -> String {
-    let text = match err {
-        ureq::Error::Timeout(_) => format!("timed out after {}", seconds(target.timeout)),
-        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
-            "connection refused".into()
-        }
-        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => {
-            format!("timed out after {}", seconds(target.timeout))
-        }
+    use std::io::ErrorKind;
+    let timed_out = || format!("timed out after {}", seconds(target.timeout));
+    match err {
+        ureq::Error::Timeout(_) => timed_out(),
+        ureq::Error::Io(io) => match io.kind() {
+            ErrorKind::ConnectionRefused => "connection refused".into(),
+            ErrorKind::TimedOut => timed_out(),
+            ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted => {
+                "connection closed by the webhook".into()
+            }
+            _ => "could not reach the webhook".into(),
+        },
         ureq::Error::HostNotFound => "host not found".into(),
-        other => other.to_string(),
-    };
-    scrub(&one_line(&text, 160), &target.url)
+        ureq::Error::ConnectionFailed => "could not connect".into(),
+        ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) => {
+            "TLS failed (certificate or protocol)".into()
+        }
+        ureq::Error::Protocol(_) | ureq::Error::LargeResponseHeader(..) => {
+            "the webhook's answer is not HTTP".into()
+        }
+        ureq::Error::BadUri(_) | ureq::Error::Http(_) => "the address cannot be posted to".into(),
+        _ => "the post failed".into(),
+    }
 }
 
 fn seconds(duration: Duration) -> String {
     crate::time::Interval(jiff::SignedDuration::try_from(duration).unwrap_or_default()).to_string()
-}
-
-/// `text` with the address, and its host, taken out: an error may quote them.
-fn scrub(text: &str, url: &str) -> String {
-    let mut text = text.replace(url, "(the webhook address)");
-    if let Some(host) = url::Url::parse(url)
-        .ok()
-        .and_then(|u| u.host_str().map(String::from))
-        .filter(|h| !h.is_empty())
-    {
-        text = text.replace(&host, "(the webhook host)");
-    }
-    text
 }
 
 #[cfg(test)]
@@ -238,15 +242,6 @@ mod tests {
         assert_eq!(
             slack_escape("<!channel> a & b > c"),
             "&lt;!channel&gt; a &amp; b &gt; c"
-        );
-    }
-
-    #[test]
-    fn errors_do_not_quote_the_address() {
-        let url = "https://hooks.example.com/T000/secret";
-        assert_eq!(
-            scrub(&format!("failed to reach {url} at hooks.example.com"), url),
-            "failed to reach (the webhook address) at (the webhook host)"
         );
     }
 }
