@@ -27,6 +27,7 @@ mod fieldfix_words;
 mod gaps;
 mod git_interop;
 mod help;
+mod hook_lifetime;
 mod hooks;
 mod hostile;
 mod import_export;
