@@ -26,6 +26,7 @@ mod fieldfix_times;
 mod fieldfix_words;
 mod gaps;
 mod git_interop;
+mod github_action;
 mod help;
 mod hook_lifetime;
 mod hooks;
