@@ -118,7 +118,7 @@ pub fn fire(ctx: &Ctx<'_>, event: &str, recorded: &Recorded, person: &Person, sk
         ("INC_NO_HOOKS", "1"),
     ];
     let kept = "what inc recorded is kept";
-    let left = |left: bool| {
+    let say_left = |left: bool| {
         if left {
             crate::eprintln_escaped!(
                 "warning: hook {shown} left processes running past {timeout}; they were killed (hooks.timeout in .inc.yaml); {kept}"
@@ -126,13 +126,10 @@ pub fn fire(ctx: &Ctx<'_>, event: &str, recorded: &Recorded, person: &Person, sk
         }
     };
     match process::run(&path, root, &vars, input, timeout.0.unsigned_abs()) {
-        Outcome::Done { left: was_left } => left(was_left),
-        Outcome::Failed {
-            how,
-            left: was_left,
-        } => {
+        Outcome::Done { left } => say_left(left),
+        Outcome::Failed { how, left } => {
             crate::eprintln_escaped!("warning: hook {shown} failed ({how}); {kept}");
-            left(was_left);
+            say_left(left);
         }
         Outcome::TimedOut => crate::eprintln_escaped!(
             "warning: hook {shown} timed out after {timeout} and was killed (hooks.timeout in .inc.yaml); {kept}"

@@ -6,7 +6,8 @@
 //! a process whose parent exits is handed to inc instead of to init, so every process the hook
 //! started stays below inc in the process tree, whatever session or group it moved to. Walking
 //! `/proc` then finds them all by their parent chain. What was already below inc before the hook
-//! started (none, as inc runs hooks after its own work) is left alone.
+//! started (a pager showing inc's output) is left alone; only a process such a one started later
+//! and then left behind would be taken for the hook's.
 //!
 //! Elsewhere (macOS) there is no subreaper: only the hook's process group is waited for and ended,
 //! and a process that left it with `setsid` escapes. What no platform can reach is a process the hook had
