@@ -6,7 +6,9 @@
 //! Hooks arrive with `git pull`, unlike git's own: they run only in a clone whose own git config
 //! says so (`git config inc.hooks true`), see docs/security.md.
 
+mod interrupt;
 mod process;
+mod tree;
 
 use std::path::{Path, PathBuf};
 
@@ -116,10 +118,18 @@ pub fn fire(ctx: &Ctx<'_>, event: &str, recorded: &Recorded, person: &Person, sk
         ("INC_NO_HOOKS", "1"),
     ];
     let kept = "what inc recorded is kept";
+    let say_left = |left: bool| {
+        if left {
+            crate::eprintln_escaped!(
+                "warning: hook {shown} left processes running past {timeout}; they were killed (hooks.timeout in .inc.yaml); {kept}"
+            )
+        }
+    };
     match process::run(&path, root, &vars, input, timeout.0.unsigned_abs()) {
-        Outcome::Done => {}
-        Outcome::Failed(how) => {
-            crate::eprintln_escaped!("warning: hook {shown} failed ({how}); {kept}")
+        Outcome::Done { left } => say_left(left),
+        Outcome::Failed { how, left } => {
+            crate::eprintln_escaped!("warning: hook {shown} failed ({how}); {kept}");
+            say_left(left);
         }
         Outcome::TimedOut => crate::eprintln_escaped!(
             "warning: hook {shown} timed out after {timeout} and was killed (hooks.timeout in .inc.yaml); {kept}"

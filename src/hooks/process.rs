@@ -1,36 +1,47 @@
 //! Running one hook: in its own process group, the event on stdin, its output copied to inc's
-//! stderr (bounded, control characters escaped) so inc's stdout stays machine-readable, and the
-//! whole group killed when it runs past its time.
+//! stderr (bounded, control characters escaped) so inc's stdout stays machine-readable, and it
+//! and every process it started killed when its time is up (see tree.rs).
 
 use std::io::{Read, Write};
 use std::path::Path;
-use std::process::{Command, ExitStatus, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
-use wait_timeout::ChildExt;
+use super::interrupt::Caught;
+use super::tree::Tree;
 
 /// The most of a hook's output (stdout and stderr together) inc shows: a runaway loop must not
 /// flood the responder's terminal.
 const MAX_OUTPUT: usize = 64 * 1024;
 /// A line longer than this is shown in pieces, so a hook printing without newlines is bounded too.
 const MAX_LINE: usize = 8 * 1024;
-/// How long inc waits, once a hook has exited, for the rest of its output: a process the hook
-/// left running in the background (`curl … &`) may hold its output open for long.
+/// How long inc waits, once every process the hook started has ended, for the rest of its
+/// output: a process beyond inc's reach (see tree.rs) may hold it open for long.
 const GRACE: Duration = Duration::from_millis(500);
+/// How often inc looks whether the hook has exited.
+const POLL: Duration = Duration::from_millis(10);
 
 /// How a hook ended.
 pub enum Outcome {
-    Done,
-    /// Exited non-zero or was killed by a signal: how, in words.
-    Failed(String),
+    /// Exited 0; `left` when something it started still ran at its deadline and was killed.
+    Done {
+        left: bool,
+    },
+    /// Exited non-zero or was killed by a signal: how, in words; `left` as for `Done`.
+    Failed {
+        how: String,
+        left: bool,
+    },
     /// Ran past its time; it and every process it started were killed.
     TimedOut,
     NotStarted(std::io::Error),
 }
 
-/// Runs `program` in `dir` with `vars` set and `input` on stdin, for at most `timeout`.
+/// Runs `program` in `dir` with `vars` set and `input` on stdin. It and every process it starts
+/// are ended `timeout` after it starts at the latest; inc waits that long only while one of them
+/// still runs.
 pub fn run(
     program: &Path,
     dir: &Path,
@@ -45,12 +56,21 @@ pub fn run(
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    // Its own group, so that a timeout kills what the hook started (`sleep`, `curl`) as well.
+    // Its own group, so that Ctrl-C at the terminal reaches inc, which then ends the hook (see
+    // interrupt.rs), and so that on every platform one kill ends what stayed in the group.
     std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let caught = Caught::catch();
+    let mut tree = Tree::enter();
+    let deadline = Instant::now() + timeout;
     let mut child = match command.spawn() {
         Ok(child) => child,
-        Err(err) => return Outcome::NotStarted(err),
+        Err(err) => {
+            tree.leave();
+            caught.restore();
+            return Outcome::NotStarted(err);
+        }
     };
+    tree.started(child.id());
     let budget = Arc::new(Budget {
         left: AtomicUsize::new(MAX_OUTPUT),
         noted: AtomicBool::new(false),
@@ -75,19 +95,37 @@ pub fn run(
             let _ = stdin.write_all(&input);
         });
     }
-    let outcome = match child.wait_timeout(timeout) {
-        Ok(Some(status)) => ended(status),
+    let interrupted = || caught.signal().is_some();
+    let outcome = match wait(&mut child, deadline, interrupted) {
+        Ok(Some(status)) => {
+            tree.main_reaped();
+            // What the hook left running (`curl … &`, a daemon) has until the same deadline.
+            let left = tree.wait_empty(deadline, interrupted);
+            if left {
+                tree.kill_all();
+            }
+            match ended(status) {
+                Ok(()) => Outcome::Done { left },
+                Err(how) => Outcome::Failed { how, left },
+            }
+        }
         Ok(None) => {
-            kill_group(child.id());
+            tree.kill_all();
             let _ = child.wait();
             Outcome::TimedOut
         }
         Err(err) => {
-            kill_group(child.id());
+            tree.kill_all();
             let _ = child.wait();
-            Outcome::Failed(format!("could not be waited for: {err}"))
+            Outcome::Failed {
+                how: format!("could not be waited for: {err}"),
+                left: false,
+            }
         }
     };
+    tree.leave();
+    // Now that nothing the hook started runs, its output ends; the grace is for a process that
+    // got hold of it some other way.
     let until = Instant::now() + GRACE;
     for _ in 0..readers {
         if finished
@@ -97,32 +135,45 @@ pub fn run(
             break;
         }
     }
+    // Ctrl-C while the hook ran: inc ends now, of that signal, having ended the hook.
+    caught.restore();
     outcome
 }
 
-fn ended(status: ExitStatus) -> Outcome {
-    if status.success() {
-        return Outcome::Done;
-    }
-    match (
-        status.code(),
-        std::os::unix::process::ExitStatusExt::signal(&status),
-    ) {
-        (Some(code), _) => Outcome::Failed(format!("exit status {code}")),
-        (None, Some(signal)) => Outcome::Failed(format!("killed by signal {signal}")),
-        (None, None) => Outcome::Failed("ended without a status".to_string()),
+/// Waits for the hook itself until `deadline`: its status, or `None` when it still runs then (or
+/// when inc got a signal meanwhile).
+fn wait(
+    child: &mut Child,
+    deadline: Instant,
+    interrupted: impl Fn() -> bool,
+) -> std::io::Result<Option<ExitStatus>> {
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok(Some(status));
+        }
+        let now = Instant::now();
+        if now >= deadline || interrupted() {
+            return Ok(None);
+        }
+        std::thread::sleep(POLL.min(deadline - now));
     }
 }
 
-/// Kills the process group the hook leads.
-fn kill_group(pid: u32) {
-    let Ok(pid) = libc::pid_t::try_from(pid) else {
-        return;
-    };
-    // SAFETY: kill(2) with a negative pid signals that process group and touches no memory.
-    unsafe {
-        libc::kill(-pid, libc::SIGKILL);
+/// `Ok` for exit 0, else how the hook ended, in words.
+fn ended(status: ExitStatus) -> Result<(), String> {
+    if status.success() {
+        return Ok(());
     }
+    Err(
+        match (
+            status.code(),
+            std::os::unix::process::ExitStatusExt::signal(&status),
+        ) {
+            (Some(code), _) => format!("exit status {code}"),
+            (None, Some(signal)) => format!("killed by signal {signal}"),
+            (None, None) => "ended without a status".to_string(),
+        },
+    )
 }
 
 /// Copies what a hook prints to inc's stderr line by line, within the shared `budget`, and keeps

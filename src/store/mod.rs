@@ -109,6 +109,7 @@ impl Store {
         let problems = [
             config.severity_definitions_problem(),
             config.webhooks_problem(),
+            config.hooks_problem(),
             config.public_problem(),
         ];
         if let Some((at, message)) = problems.into_iter().flatten().next() {

@@ -144,14 +144,14 @@ fn without_an_upstream_or_a_base_the_error_says_what_to_give() {
 }
 
 /// A file of this repository parsed as YAML (as GitHub would, into plain values).
-fn yaml_file(rel: &str) -> serde_json::Value {
+pub fn yaml_file(rel: &str) -> serde_json::Value {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{rel}: {e}"));
     serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{rel} is not valid YAML: {e}"))
 }
 
 #[test]
-fn the_release_workflow_and_the_action_are_valid_yaml_that_do_what_the_docs_say() {
+fn the_release_workflow_is_valid_yaml_that_does_what_the_docs_say() {
     let release = yaml_file(".github/workflows/release.yml");
     assert_eq!(release["on"]["push"]["tags"][0], "v*");
     let targets: Vec<&str> = release["jobs"]["build"]["strategy"]["matrix"]["include"]
@@ -178,23 +178,6 @@ fn the_release_workflow_and_the_action_are_valid_yaml_that_do_what_the_docs_say(
         "gh release upload",
     ] {
         assert!(steps.contains(needed), "release.yml lacks {needed}");
-    }
-
-    let action = yaml_file("action.yml");
-    assert_eq!(action["runs"]["using"], "composite");
-    assert_eq!(action["inputs"]["version"]["default"], "latest");
-    let steps = serde_json::to_string(&action["runs"]["steps"]).unwrap();
-    assert!(
-        steps.contains("inc check --format github --changed \\\"origin/$BASE_REF\\\""),
-        "{steps}"
-    );
-    assert!(
-        steps.contains("BASE_REF\":\"${{ github.base_ref }}"),
-        "{steps}"
-    );
-    // Each step of a composite action names its shell.
-    for step in action["runs"]["steps"].as_array().unwrap() {
-        assert_eq!(step["shell"], "bash", "{step}");
     }
 }
 

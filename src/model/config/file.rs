@@ -130,8 +130,9 @@ types:
 attachments:
   max_size: 5MB
 
-# How long a hook in .inc/hooks/ may run before it is killed (docs/guide.md, Hooks). Hooks run
-# only in a clone that enabled them: `git config inc.hooks true`.
+# How long a hook in .inc/hooks/, and what it started, may run before they are killed (at most
+# 60s; docs/guide.md, Hooks). Hooks run only in a clone that enabled them:
+# `git config inc.hooks true`.
 hooks:
   timeout: 10s
 

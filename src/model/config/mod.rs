@@ -92,10 +92,14 @@ pub struct Config {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct HooksConfig {
-    /// How long a hook may run before it is killed (with every process it started), like `10s`
-    /// or `1m`. What inc recorded is kept either way.
+    /// How long a hook, and every process it started, may run before they are killed, like `10s`
+    /// (the default) or `1m` (the most). What inc recorded is kept either way.
     pub timeout: Interval,
 }
+
+/// The longest `hooks.timeout`: the responder waits for a hook at the terminal, and a pushed
+/// `.inc.yaml` must not make every command hang for a day.
+pub const MAX_HOOK_TIMEOUT_SECS: i64 = 60;
 
 impl Default for HooksConfig {
     fn default() -> Self {
@@ -108,6 +112,21 @@ impl Default for HooksConfig {
 impl HooksConfig {
     pub fn is_default(&self) -> bool {
         *self == HooksConfig::default()
+    }
+}
+
+impl Config {
+    /// What is wrong with `hooks:`, if anything, with the keys that lead to it.
+    pub fn hooks_problem(&self) -> Option<(Vec<String>, String)> {
+        (self.hooks.timeout.0 > jiff::SignedDuration::from_secs(MAX_HOOK_TIMEOUT_SECS)).then(|| {
+            (
+                vec!["hooks".to_string(), "timeout".to_string()],
+                format!(
+                    "hooks.timeout {} is longer than {MAX_HOOK_TIMEOUT_SECS}s, the most a hook may run: a responder waits for it, so keep it to seconds, like 10s",
+                    self.hooks.timeout
+                ),
+            )
+        })
     }
 }
 
@@ -342,6 +361,9 @@ impl Config {
             return Err(Error::state(format!(".inc.yaml: {problem}")));
         }
         if let Some((_, problem)) = self.webhooks_problem() {
+            return Err(Error::state(format!(".inc.yaml: {problem}")));
+        }
+        if let Some((_, problem)) = self.hooks_problem() {
             return Err(Error::state(format!(".inc.yaml: {problem}")));
         }
         Ok(())
