@@ -12,6 +12,7 @@ mod check;
 mod check_changed;
 mod comms;
 mod completions_dynamic;
+mod completions_hostile;
 mod concurrency;
 mod conventions;
 mod crash;
