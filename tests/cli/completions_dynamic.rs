@@ -268,3 +268,37 @@ fn runbook_steps_complete_as_name_colon_number() {
     let zsh = String::from_utf8(out.stdout).unwrap();
     assert!(zsh.starts_with("db-failover\\:1:Page the DBA\n"), "{zsh:?}");
 }
+
+#[test]
+fn names_holding_shell_syntax_are_offered_to_no_shell() {
+    let repo = repo();
+    let config = repo.read(".inc.yaml").replace(
+        "roles: [",
+        r##"roles: ["$(id)", "a;b", "`id`", "x|y", "*", "~root", "=ls", "#x", "--exec=x", "ok:role", "##,
+    );
+    repo.write(".inc.yaml", &config);
+    repo.write("f$(id)", "x\n");
+    repo.write("f;id", "x\n");
+    repo.write("f-ok.md", "x\n");
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = repo
+            .cmd()
+            .env("COMPLETE", shell)
+            .env("_CLAP_COMPLETE_INDEX", "2")
+            .env("_CLAP_IFS", "\n")
+            .args(["--", "inc", "role", ""])
+            .output()
+            .unwrap();
+        let roles = String::from_utf8(out.stdout).unwrap();
+        assert!(roles.contains("ok"), "{shell}: {roles}");
+        assert!(roles.contains("incident-lead"), "{shell}: {roles}");
+        for bad in ["(id)", "`id`", "a;b", "|", "*", "~", "=ls", "#x", "--exec"] {
+            assert!(!roles.contains(bad), "{shell} offered {bad}: {roles}");
+        }
+        assert_eq!(
+            complete(&repo, shell, &["inc", "attach", "f"]),
+            ["f-ok.md"],
+            "{shell}: file names from path completion too"
+        );
+    }
+}

@@ -13,6 +13,7 @@ mod check_changed;
 mod comms;
 mod comms_retry;
 mod completions_dynamic;
+mod completions_hostile;
 mod concurrency;
 mod conventions;
 mod crash;

@@ -4,7 +4,10 @@
 //! window ids.
 //!
 //! Completing never fails and never writes: a missing or unreadable repository gives no
-//! candidates, and nothing is printed but the candidates themselves.
+//! candidates, and nothing is printed but the candidates themselves. What a shell is handed is
+//! never shell syntax: see [`shells`].
+
+mod shells;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -27,6 +30,7 @@ pub fn handle() -> Option<i32> {
     let cwd = std::env::current_dir().ok();
     let _ = START.set(start_dir(&args, cwd.as_deref()));
     match clap_complete::CompleteEnv::with_factory(crate::cli::Cli::command)
+        .shells(shells::SHELLS)
         .try_complete(args, cwd.as_deref())
     {
         Ok(true) => Some(0),
@@ -75,14 +79,13 @@ fn store() -> Option<Store> {
     Store::find(start).ok()
 }
 
-/// Candidates from names in the repository's files: a name a shell would mangle or a terminal
-/// would act on (whitespace, control characters) is left out rather than offered.
+/// Candidates from names in the repository's files. One a shell would act on is left out (and
+/// would be again on the way out, see [`shells::offerable`]); so is one starting with `-`, which
+/// inc would read as an option.
 fn candidates<I: IntoIterator<Item = (String, Option<String>)>>(
     names: I,
 ) -> Vec<CompletionCandidate> {
-    let safe = |s: &str| {
-        !s.is_empty() && !crate::text::has_unsafe(s) && !s.chars().any(char::is_whitespace)
-    };
+    let safe = |s: &str| shells::offerable(s) && !s.starts_with('-');
     names
         .into_iter()
         .filter(|(name, _)| safe(name))
