@@ -1,7 +1,9 @@
-//! What `inc export` writes: incidents as JSON Lines (one `inc show --json` object per line, which
-//! `inc import --format json` reads back exactly) or as CSV (the columns `inc import --format csv`
-//! reads); and the public form of an incident, its public model (`--public`, one-way).
+//! What `inc export` writes: incidents as JSON Lines (one `inc show --json` object per line, with
+//! the role history and the format's version, which `inc import --format json` reads back exactly)
+//! or as CSV (the columns `inc import --format csv` reads); and the public form of an incident, its
+//! public model (`--public`, one-way).
 
+use std::collections::BTreeMap;
 use std::io::Write;
 
 use anyhow::Result;
@@ -10,17 +12,72 @@ use serde_json::Value;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::import::csv::{COLUMNS, FORMULA_STARTS};
-use crate::model::Config;
+use crate::import::cell;
+use crate::import::csv::COLUMNS;
+use crate::model::roles::RoleAction;
+use crate::model::{Config, RoleEvent};
 use crate::names::Names;
-use crate::time::Clock;
+use crate::time::{Clock, Time};
 use crate::views::{IncidentView, Loaded};
 
-/// The incident as `inc show --json` prints it.
+/// The version of what a line of `inc export` holds. 1 (no `format` key): `inc show --json`
+/// alone, whose `roles` are only the holders at the end; 2: with `role_events` and `changed`.
+/// `inc import` reads both, and refuses a later one rather than lose what it does not know.
+pub const FORMAT: u32 = 2;
+
+/// One line of `inc export`: the incident as `inc show --json` prints it, and what that leaves
+/// out of the files, so that `inc import` makes the same files again.
+#[derive(Serialize, JsonSchema)]
+pub struct Record<'a> {
+    /// The version of this format (2). A line without it is format 1: `inc show --json` alone.
+    pub format: u32,
+    #[serde(flatten)]
+    pub incident: IncidentView<'a>,
+    /// Every role event of roles.yaml in time order: each handoff, addition and release, when
+    /// and by whom it was recorded. `roles` is where they end.
+    pub role_events: Vec<RoleEventView<'a>>,
+    /// When inc last changed each field of incident.yaml, by dotted path (`severity`,
+    /// `milestones.resolved`), as incident.yaml keeps it for merges; `{}` when none was.
+    pub changed: &'a BTreeMap<String, Time>,
+}
+
+/// A role event for JSON, with every field present (`recorded` null unless it was backdated).
+#[derive(Serialize, JsonSchema)]
+pub struct RoleEventView<'a> {
+    pub id: &'a str,
+    pub at: Time,
+    pub recorded: Option<Time>,
+    pub by: &'a str,
+    pub action: RoleAction,
+    pub role: &'a str,
+    pub person: &'a str,
+}
+
+impl<'a> From<&'a RoleEvent> for RoleEventView<'a> {
+    fn from(e: &'a RoleEvent) -> Self {
+        RoleEventView {
+            id: &e.id,
+            at: e.at,
+            recorded: e.recorded,
+            by: &e.by,
+            action: e.action,
+            role: &e.role,
+            person: &e.person,
+        }
+    }
+}
+
+/// The incident as `inc export` writes it: `inc show --json` and its role history.
 pub fn full(loaded: &Loaded, config: &Config, clock: &Clock) -> Result<Value> {
-    Ok(serde_json::to_value(IncidentView::full(
-        loaded, config, clock,
-    ))?)
+    Ok(serde_json::to_value(Record {
+        format: FORMAT,
+        incident: IncidentView::full(loaded, config, clock),
+        role_events: crate::model::log::sorted(&loaded.roles)
+            .into_iter()
+            .map(RoleEventView::from)
+            .collect(),
+        changed: &loaded.incident.changed,
+    })?)
 }
 
 /// What `inc import` says of a public export.
@@ -89,12 +146,12 @@ impl<W: Write> Writer<W> {
                 out.write_all(line.as_bytes())?;
                 out.write_all(b"\n")?;
             }
-            // A cell that a spreadsheet would run as a formula starts with `'` (the import drops
-            // it again).
+            // Written as `import::cell` says: no formula a spreadsheet would run, no control
+            // character, and read back exactly.
             Writer::Csv { writer, public } => {
                 let mut row: Vec<String> = COLUMNS
                     .iter()
-                    .map(|column| guard(cell(incident, column)))
+                    .map(|column| cell::encode(&text_of(incident, column)))
                     .collect();
                 if *public {
                     row.push("true".to_string());
@@ -115,7 +172,7 @@ impl<W: Write> Writer<W> {
     }
 }
 
-fn cell(incident: &Value, column: &str) -> String {
+fn text_of(incident: &Value, column: &str) -> String {
     let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
     let list = |v: &Value| {
         v.as_array()
@@ -133,13 +190,5 @@ fn cell(incident: &Value, column: &str) -> String {
         "services" => list(&incident["impact"]["services"]),
         "title" | "severity" | "summary" => text(&incident[column]),
         milestone => text(&incident["milestones"][milestone]),
-    }
-}
-
-fn guard(cell: String) -> String {
-    if cell.starts_with(FORMULA_STARTS) {
-        format!("'{cell}")
-    } else {
-        cell
     }
 }

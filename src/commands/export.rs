@@ -25,7 +25,8 @@ pub struct Args {
     #[command(flatten)]
     pub incident: crate::cli::IncidentArg,
 
-    /// jsonl: one `inc show --json` object per line (`inc import --format json` reads it back);
+    /// jsonl: one `inc show --json` object per line, with the role history (`inc import --format
+    /// json` reads it back exactly);
     /// csv: the columns `inc import --format csv` reads
     #[arg(long, value_enum, default_value = "jsonl")]
     pub format: Format,

@@ -1,7 +1,8 @@
 //! `inc import`: incidents from a CSV file or inc's own JSON, or a Slack channel export into an
 //! incident's timeline. Everything is read and checked first; a bad row writes nothing at all.
+//! What an earlier run of the same import wrote is skipped and counted, so an interrupted import
+//! is finished by running it again.
 
-use std::collections::HashSet;
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -17,7 +18,8 @@ use crate::store::Store;
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Every row (or object) is checked before anything is written: one bad row and nothing is
-imported; the error says FILE:LINE:COLUMN. Each incident imported is its own commit.
+imported; the error says FILE:LINE:COLUMN. Each incident imported is its own commit; run again
+(after an interruption, say), an import skips the incidents it made before and says how many.
 
 Examples:
   inc import history.csv --format csv --dry-run
@@ -120,8 +122,26 @@ fn incidents(ctx: &mut Ctx<'_>, store: &Store, args: &Args, path: &std::path::Pa
     }
 
     let _lock = (!args.dry_run).then(|| ctx.lock(store)).transpose()?;
-    let ids = with_ids(store, &ctx.clock, planned)?;
+    // What an earlier run of this import wrote (it was interrupted, say) is not made twice.
+    let found = import::existing::find(store, &ctx.clock, &planned)?;
+    let mut here = Vec::new();
+    let mut new = Vec::new();
+    for (p, found) in planned.into_iter().zip(found) {
+        match found {
+            Some(id) => here.push((id, p)),
+            None => new.push(p),
+        }
+    }
+    let ids = with_ids(store, &ctx.clock, new)?;
     if args.dry_run {
+        for (id, p) in &here {
+            writeln!(
+                ctx.out,
+                "already here {id}: \"{}\" from {}",
+                one_line(&p.incident.title, 60),
+                p.origin
+            )?;
+        }
         for (id, p) in &ids {
             writeln!(
                 ctx.out,
@@ -135,6 +155,14 @@ fn incidents(ctx: &mut Ctx<'_>, store: &Store, args: &Args, path: &std::path::Pa
             )?;
         }
         return Ok(());
+    }
+    if !here.is_empty() {
+        crate::eprintln_escaped!(
+            "note: {} of {} already here from an earlier import, skipped; {} imported",
+            crate::text::plural(here.len(), "incident"),
+            args.file.display(),
+            ids.len()
+        );
     }
     let mut schemas = store.write_schemas()?;
     for (id, mut p) in ids {
@@ -152,8 +180,13 @@ fn incidents(ctx: &mut Ctx<'_>, store: &Store, args: &Args, path: &std::path::Pa
         } else if !p.timeline.is_empty() {
             logs.push(store.prepare_append(&id, &mut p.timeline, seed)?);
         }
+        // Role events of an export (format 2) keep their ids; those made from holders get new ones.
         if !p.roles.is_empty() {
-            logs.push(store.prepare_append(&id, &mut p.roles, seed)?);
+            logs.push(if p.roles.iter().all(|r| !r.id.is_empty()) {
+                store.prepare_append_keeping_ids(&id, &p.roles)?
+            } else {
+                store.prepare_append(&id, &mut p.roles, seed)?
+            });
         }
         let mut paths = std::mem::take(&mut schemas);
         paths.extend(store.create_incident(&id, &p.incident, logs)?);
@@ -171,8 +204,9 @@ fn incidents(ctx: &mut Ctx<'_>, store: &Store, args: &Args, path: &std::path::Pa
     Ok(())
 }
 
-/// The id each incident is created under: its own (json), refused when taken; or made from its
-/// date and title like `inc open` does, with `-2`, `-3` … when taken.
+/// The id each new incident is created under: its own (json; [`import::existing`] has refused
+/// one that is taken), or made from its date and title like `inc open` does, with `-2`, `-3` …
+/// when taken.
 fn with_ids(
     store: &Store,
     clock: &crate::time::Clock,
@@ -182,28 +216,8 @@ fn with_ids(
     let mut out = Vec::new();
     for p in planned {
         let id = match &p.id {
-            Some(id) => {
-                if taken.contains(id) {
-                    return Err(Error::usage(format!(
-                        "{id} ({}) already exists here: nothing was imported; remove it from the file, or import into another repository",
-                        p.origin
-                    ))
-                    .into());
-                }
-                id.clone()
-            }
-            None => {
-                let m = &p.incident.milestones;
-                let date = m
-                    .started
-                    .or(m.detected)
-                    .unwrap_or(p.incident.opened)
-                    .in_tz(clock.tz())
-                    .date();
-                crate::model::slug::dated_id(date, &p.incident.title, "incident", |candidate| {
-                    taken.iter().any(|t| t == candidate)
-                })
-            }
+            Some(id) => id.clone(),
+            None => import::made_id(&p, clock, |candidate| taken.iter().any(|t| t == candidate)),
         };
         taken.push(id.clone());
         out.push((id, p));
@@ -246,11 +260,12 @@ fn slack(ctx: &mut Ctx<'_>, store: &Store, args: &Args, dir: &std::path::Path) -
     let read = import::slack::read(dir, &args.file, &ctx.clock, &options)?;
     let _lock = (!args.dry_run).then(|| ctx.lock(store)).transpose()?;
     let existing: Vec<TimelineEntry> = store.load_log(&id)?;
-    let existing: HashSet<&str> = existing.iter().map(|e| e.id.as_str()).collect();
-    let (old, new): (Vec<TimelineEntry>, Vec<TimelineEntry>) = read
-        .entries
-        .into_iter()
-        .partition(|e| existing.contains(e.id.as_str()));
+    let skipped = read.skipped;
+    let import::slack::Plan {
+        new,
+        present,
+        renamed,
+    } = import::slack::plan(read, &existing);
     let tz = ctx.clock.tz().clone();
     if args.dry_run {
         for e in &new {
@@ -264,8 +279,8 @@ fn slack(ctx: &mut Ctx<'_>, store: &Store, args: &Args, dir: &std::path::Path) -
             )?;
         }
     }
-    let summary = format!(
-        "{id}: {} messages {}from {}, {} already in the timeline, {} skipped (joins, leaves, empty or out of range)",
+    let mut summary = format!(
+        "{id}: {} messages {}from {}, {present} already in the timeline, {skipped} skipped (joins, leaves, empty, repeated or out of range)",
         new.len(),
         if args.dry_run {
             "would be imported "
@@ -273,9 +288,12 @@ fn slack(ctx: &mut Ctx<'_>, store: &Store, args: &Args, dir: &std::path::Path) -
             "imported "
         },
         args.file.display(),
-        old.len(),
-        read.skipped
     );
+    if renamed > 0 {
+        summary.push_str(&format!(
+            "; {renamed} got another id, theirs being taken by another entry"
+        ));
+    }
     if args.dry_run || new.is_empty() {
         writeln!(ctx.out, "{summary}")?;
         return Ok(());

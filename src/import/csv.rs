@@ -1,7 +1,12 @@
 //! CSV import: one incident per row under a header row, as a spreadsheet or another tool exports
-//! its history. The columns are [`COLUMNS`]; `inc export --format csv` writes the same ones.
+//! its history. The columns are [`COLUMNS`]; `inc export --format csv` writes the same ones, with
+//! the cells written as [`super::cell`] says.
+//!
+//! Each row's incident is marked with what the row holds (its [`Planned::key`], the `ref` of the
+//! opening entry), so that importing the file again, after an interruption say, skips the rows
+//! already imported instead of creating them a second time under `-2` ids.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::error::Error;
 use crate::model::incident::{Detection, Impact};
@@ -89,6 +94,8 @@ pub fn read(text: &str, input: &Input) -> Result<Vec<Planned>, Vec<Error>> {
 
     let mut planned = Vec::new();
     let mut errors = Vec::new();
+    // Rows that hold the same are told apart by how many came before them.
+    let mut occurrences: HashMap<String, usize> = HashMap::new();
     for record in records {
         let record = match record {
             Ok(record) => record,
@@ -108,7 +115,15 @@ pub fn read(text: &str, input: &Input) -> Result<Vec<Planned>, Vec<Error>> {
             break;
         }
         match row(text, input, &columns, header.len(), &record) {
-            Ok(incident) => planned.push(incident),
+            Ok(mut incident) => {
+                let content = content_of(&incident.incident);
+                let nth = occurrences.entry(content.clone()).or_default();
+                *nth += 1;
+                let key = key(&content, *nth);
+                incident.timeline[0].reference = Some(key.clone());
+                incident.key = Some(key);
+                planned.push(incident);
+            }
             Err(err) => errors.push(err),
         }
     }
@@ -143,7 +158,7 @@ fn row(
         columns
             .get(name)
             .and_then(|&i| record.get(i))
-            .map(|v| unformula(v.trim()))
+            .map(|v| super::cell::decode(v.trim()))
             .unwrap_or_default()
     };
     let fail = |name: &str, message: String| {
@@ -151,8 +166,8 @@ fn row(
         input.error_at(text, cell_start(text, start, index), message)
     };
 
-    let title = cell("title").to_string();
-    if title.is_empty() {
+    let title = cell("title");
+    if title.trim().is_empty() {
         return Err(fail(
             "title",
             "the title is empty: say what was broken, like \"Checkout API down\"".into(),
@@ -160,12 +175,13 @@ fn row(
     }
     let severity = input
         .config
-        .severity(cell("severity"))
+        .severity(cell("severity").trim())
         .map_err(|e| fail("severity", e.to_string()))?;
     let mut times: BTreeMap<&str, Time> = BTreeMap::new();
     for milestone in Milestone::ALL {
         let name = milestone.name();
         let value = cell(name);
+        let value = value.trim();
         if value.is_empty() {
             continue;
         }
@@ -192,7 +208,7 @@ fn row(
     } else {
         Status::Investigating
     };
-    let services = list(cell("services"))
+    let services = list(&cell("services"))
         .iter()
         .map(|s| input.service(s))
         .collect::<Result<Vec<_>, _>>()
@@ -210,14 +226,14 @@ fn row(
         status,
         kind: crate::model::incident::DEFAULT_TYPE.to_string(),
         opened,
-        summary: cell("summary").to_string(),
+        summary: cell("summary"),
         public_title: String::new(),
         public_summary: String::new(),
         impact: Impact {
             services,
             ..Impact::default()
         },
-        tags: list(cell("tags")),
+        tags: list(&cell("tags")),
         links: Vec::new(),
         detection: Detection::default(),
         milestones,
@@ -247,8 +263,37 @@ fn row(
         roles: Vec::new(),
         comms: Vec::new(),
         keep_ids: false,
+        key: None,
     })
 }
+
+/// What a row says of its incident, in one canonical form (JSON of the fields a row sets, times
+/// as RFC 3339): the same for the same row however its cells were spelled (`sev1`, `SEV1`).
+fn content_of(incident: &Incident) -> String {
+    serde_json::json!([
+        incident.title,
+        incident.severity,
+        incident.milestones,
+        incident.tags,
+        incident.impact.services,
+        incident.summary,
+    ])
+    .to_string()
+}
+
+/// The key of the `nth` row (from 1) that holds `content`: `csv:` and 16 hex digits of a hash.
+fn key(content: &str, nth: usize) -> String {
+    use sha1::Digest;
+    let digest = sha1::Sha1::new()
+        .chain_update(content.as_bytes())
+        .chain_update((nth as u64).to_le_bytes())
+        .finalize();
+    let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    format!("{KEY_PREFIX}{hex}")
+}
+
+/// How the key of an imported row starts.
+pub const KEY_PREFIX: &str = "csv:";
 
 /// A time in a cell: RFC 3339, or any WHEN form inc accepts (`2026-03-04 10:15`).
 fn parse_time(input: &Input, value: &str) -> Result<Time, String> {
@@ -276,18 +321,6 @@ fn list(cell: &str) -> Vec<String> {
     }
     items
 }
-
-/// A cell as typed, without the `'` that `inc export` puts before a leading `=`, `+`, `-` or `@`
-/// so spreadsheets do not run it as a formula.
-pub fn unformula(cell: &str) -> &str {
-    match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
-        _ => cell,
-    }
-}
-
-/// What makes a spreadsheet read a cell as a formula.
-pub const FORMULA_STARTS: [char; 4] = ['=', '+', '-', '@'];
 
 /// The byte offset where cell `index` of the record starting at `start` begins (quotes aware).
 fn cell_start(text: &str, start: usize, index: usize) -> usize {

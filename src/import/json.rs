@@ -2,6 +2,12 @@
 //! `inc export --format jsonl` writes them), so an export imported into another repository gives
 //! back the same `inc show --json`: ids, timeline, comms, roles and every field.
 //!
+//! A line of `inc export` (format 2, [`crate::export::Record`]) also holds every role event and
+//! incident.yaml's `changed`, which are imported as they are: the role history, every handoff with
+//! its time, comes back whole. An object without `format` (format 1: `inc show --json`, or an
+//! export of an older inc) has only the holders at the end, which become role events at the
+//! incident's opening time. A later format is refused, not half read.
+//!
 //! What `show --json` computes (durations, comms due, SLA, pending changes, runbooks, the
 //! post-mortem's parts) is read over, not imported: it is computed again from what is.
 
@@ -24,10 +30,13 @@ use super::{Input, Planned, is_incident_id, offset_of};
 /// Most incidents read from one file.
 const MAX_INCIDENTS: usize = 100_000;
 
-/// One incident as `inc show --json` prints it.
+/// One incident as `inc show --json` prints it, or as a line of `inc export`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct IncidentIn<'a> {
+    /// [`crate::export::FORMAT`]; none: format 1.
+    #[serde(default)]
+    format: Option<u32>,
     id: String,
     title: String,
     severity: String,
@@ -57,6 +66,12 @@ struct IncidentIn<'a> {
     timeline: Vec<&'a RawValue>,
     #[serde(default, borrow)]
     comms: Vec<&'a RawValue>,
+    /// Format 2: roles.yaml as it is.
+    #[serde(default, borrow)]
+    role_events: Option<Vec<&'a RawValue>>,
+    /// Format 2: incident.yaml's `changed`.
+    #[serde(default)]
+    changed: Option<BTreeMap<String, Time>>,
     // Computed by `inc show --json`: read over.
     #[serde(default, rename = "services")]
     _services: IgnoredAny,
@@ -98,6 +113,20 @@ struct EntryIn {
     /// Kept as the entry's, though the file itself does not travel (docs/guide.md).
     #[serde(default)]
     attachment: Option<String>,
+}
+
+/// A role event as `inc export` writes it (format 2).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RoleEventIn {
+    id: String,
+    at: Time,
+    #[serde(default)]
+    recorded: Option<Time>,
+    by: String,
+    action: RoleAction,
+    role: String,
+    person: String,
 }
 
 /// A comms entry as `inc show --json` prints it.
@@ -239,6 +268,14 @@ fn incident(text: &str, input: &Input, raw: &RawValue) -> Result<Planned, Error>
             ),
         ));
     }
+    if let Some(format) = parsed.format
+        && !(1..=crate::export::FORMAT).contains(&format)
+    {
+        return Err(fail(format!(
+            "format {format} is not one this inc reads (1 to {}): import it with the inc that exported it, or a later one",
+            crate::export::FORMAT
+        )));
+    }
     if parsed.title.trim().is_empty() {
         return Err(fail("the title is empty: give it one".into()));
     }
@@ -301,43 +338,30 @@ fn incident(text: &str, input: &Input, raw: &RawValue) -> Result<Planned, Error>
             source: parsed.source,
         },
         milestones: parsed.milestones,
-        changed: Default::default(),
+        changed: parsed.changed.unwrap_or_default(),
     };
 
-    let mut roles = Vec::new();
-    for (role, holders) in &parsed.roles {
-        if holders.is_empty() {
-            continue;
-        }
-        let role = config.role(role).map_err(|e| fail(e.to_string()))?;
-        for (n, person) in holders.iter().enumerate() {
-            if person.trim().is_empty() {
-                return Err(fail(format!("a holder of {role} is empty: name them")));
+    let roles = match parsed.role_events {
+        Some(raws) => {
+            let events = role_events(text, input, &raws)?;
+            let mut expected = BTreeMap::new();
+            for (role, holders) in parsed.roles.iter().filter(|(_, h)| !h.is_empty()) {
+                let role = config.role(role).map_err(|e| fail(e.to_string()))?;
+                expected.insert(role, holders.clone());
             }
-            // The first holder is handed the role, the others added, so the holders come back
-            // in the same order.
-            roles.push(RoleEvent {
-                id: String::new(),
-                conflict_of: None,
-                at: incident.opened,
-                recorded: None,
-                by: input.by.to_string(),
-                action: if n == 0 {
-                    RoleAction::Assign
-                } else {
-                    RoleAction::Add
-                },
-                role: role.clone(),
-                person: person.clone(),
-            });
+            if crate::model::roles::holders(&events) != expected {
+                return Err(fail(
+                    "`roles` is not where `role_events` end: the file was changed by hand; correct one of them (or remove `role_events` to take the holders alone)".into(),
+                ));
+            }
+            events
         }
-    }
+        None => holders_as_events(&parsed.roles, &incident, input, &fail)?,
+    };
 
     let mut ids = HashSet::new();
     let mut check_id = |id: &str, raw: &RawValue| {
-        let ok = (1..=32).contains(&id.len())
-            && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-        if !ok {
+        if !is_entry_id(id) {
             return Err(input.error_at(
                 text,
                 start_of(text, raw),
@@ -406,5 +430,87 @@ fn incident(text: &str, input: &Input, raw: &RawValue) -> Result<Planned, Error>
         roles,
         comms,
         keep_ids: true,
+        key: None,
     })
+}
+
+/// The holders of format 1 as role events at the opening: the first holder of each role is
+/// handed it, the others added, so the holders come back in the same order.
+fn holders_as_events(
+    holders: &BTreeMap<String, Vec<String>>,
+    incident: &Incident,
+    input: &Input,
+    fail: &dyn Fn(String) -> Error,
+) -> Result<Vec<RoleEvent>, Error> {
+    let mut events = Vec::new();
+    for (role, people) in holders.iter().filter(|(_, p)| !p.is_empty()) {
+        let role = input.config.role(role).map_err(|e| fail(e.to_string()))?;
+        for (n, person) in people.iter().enumerate() {
+            if person.trim().is_empty() {
+                return Err(fail(format!("a holder of {role} is empty: name them")));
+            }
+            events.push(RoleEvent {
+                id: String::new(),
+                conflict_of: None,
+                at: incident.opened,
+                recorded: None,
+                by: input.by.to_string(),
+                action: if n == 0 {
+                    RoleAction::Assign
+                } else {
+                    RoleAction::Add
+                },
+                role: role.clone(),
+                person: person.clone(),
+            });
+        }
+    }
+    Ok(events)
+}
+
+/// The role events of format 2, each checked where it is: a role `.inc.yaml` names, a person,
+/// an id inc could have written, used once.
+fn role_events(text: &str, input: &Input, raws: &[&RawValue]) -> Result<Vec<RoleEvent>, Error> {
+    let mut ids = HashSet::new();
+    let mut events = Vec::new();
+    for &raw in raws {
+        let e: RoleEventIn = parse(text, input, raw)?;
+        let here = |message: String| input.error_at(text, start_of(text, raw), message);
+        if !is_entry_id(&e.id) {
+            return Err(here(format!(
+                "role event id \"{}\" is not one inc writes: up to 32 letters, digits or hyphens",
+                crate::text::one_line(&e.id, 40)
+            )));
+        }
+        if !ids.insert(e.id.clone()) {
+            return Err(here(format!(
+                "role event id {} is used twice: give one a new id",
+                e.id
+            )));
+        }
+        let role = input
+            .config
+            .role(&e.role)
+            .map_err(|err| here(format!("{}: {err}", e.id)))?;
+        if e.person.trim().is_empty() {
+            return Err(here(format!("{}: the person is empty: name them", e.id)));
+        }
+        events.push(RoleEvent {
+            id: e.id,
+            conflict_of: None,
+            at: e.at,
+            recorded: e.recorded,
+            by: e.by,
+            action: e.action,
+            role,
+            person: e.person,
+        });
+    }
+    Ok(events)
+}
+
+/// Whether `id` is an entry id inc could have written (they are 6 characters; hand-made ones
+/// are allowed up to 32).
+fn is_entry_id(id: &str) -> bool {
+    (1..=32).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }

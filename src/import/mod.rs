@@ -3,10 +3,13 @@
 //!
 //! Each format is read whole and checked before anything is written: the readers here only turn
 //! a file into [`Planned`] incidents (or timeline entries) and report what is wrong with it as
-//! `FILE:LINE:COLUMN`; `inc import` writes them. Files are read with a size limit and never
-//! through a symbolic link, and nothing they hold becomes a path except through checked ids.
+//! `FILE:LINE:COLUMN`; `inc import` writes them, skipping what an earlier run of the same import
+//! already wrote ([`existing`]). Files are read with a size limit and never through a symbolic
+//! link, and nothing they hold becomes a path except through checked ids.
 
+pub mod cell;
 pub mod csv;
+pub mod existing;
 pub mod json;
 pub mod slack;
 
@@ -37,8 +40,12 @@ pub struct Planned {
     pub roles: Vec<RoleEvent>,
     pub comms: Vec<CommsEntry>,
     /// Whether the timeline and comms entries keep the ids they have (json, so a round trip is
-    /// exact) rather than getting new ones.
+    /// exact) rather than getting new ones. Role events keep theirs when they have one (an export
+    /// of format 2); those made from the holders alone get new ones.
     pub keep_ids: bool,
+    /// What marks the incident as this row's (csv: the `ref` of its opening entry), so that a
+    /// second run finds it; json incidents are found by their id.
+    pub key: Option<String>,
 }
 
 /// What every reader needs: the repository's names, the clock, who is importing, and the file
@@ -168,6 +175,20 @@ pub fn is_incident_id(id: &str) -> bool {
     (1..=100).contains(&id.len())
         && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         && !id.starts_with('-')
+}
+
+/// The id a CSV row's incident is made under, as `inc open` makes one: the date the outage
+/// started (else was detected, else the opening) and the title's slug, with `-2`, `-3` … while
+/// `taken` says so.
+pub fn made_id(p: &Planned, clock: &Clock, taken: impl Fn(&str) -> bool) -> String {
+    let m = &p.incident.milestones;
+    let date = m
+        .started
+        .or(m.detected)
+        .unwrap_or(p.incident.opened)
+        .in_tz(clock.tz())
+        .date();
+    crate::model::slug::dated_id(date, &p.incident.title, "incident", taken)
 }
 
 /// The path a user typed, resolved where the command runs.

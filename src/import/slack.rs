@@ -2,8 +2,13 @@
 //! `YYYY-MM-DD.json` files, with `users.json` in it or beside it) as timeline entries of an
 //! existing incident, one per message, by its author at its time.
 //!
-//! Each entry's id is made from the message's `ts`, which Slack keeps unique in a channel, so
-//! importing the same export again adds only what is new.
+//! Each entry names its message in `ref`, `slack:CHANNEL/TS`: the channel's Slack id (from the
+//! export's channels.json, groups.json or mpims.json; else the directory's name) and the
+//! message's `ts`, which Slack keeps unique in a channel. Importing the same export again, or a
+//! later export of the channel, adds only the messages no entry names yet. The entry's id is made
+//! from the same two, so two clones that import one export write the same entries (and a merge
+//! keeps one of each); when that id is taken by another entry, the message gets the next free one
+//! of the same sequence and the summary says so: no message is ever dropped for its id.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -37,10 +42,65 @@ pub struct Options {
 
 /// What reading the export found.
 pub struct Read {
-    /// One entry per message kept, in time order, with its id.
-    pub entries: Vec<TimelineEntry>,
-    /// Joins and leaves, empty messages, and messages outside `--since`/`--until`.
+    /// The channel, as [`ref`](TimelineEntry::reference)s and ids name it.
+    pub channel: String,
+    /// One entry per message kept, in time order, with its `ts`; the entries have their `ref`
+    /// but no id yet ([`plan`] gives them one).
+    pub entries: Vec<(String, TimelineEntry)>,
+    /// Joins and leaves, empty messages, messages outside `--since`/`--until`, and a message
+    /// found a second time (in two day files).
     pub skipped: usize,
+}
+
+/// What importing the messages into a timeline does.
+pub struct Plan {
+    /// The entries to append, with their ids.
+    pub new: Vec<TimelineEntry>,
+    /// Messages the timeline has already.
+    pub present: usize,
+    /// New entries whose own id was taken by another entry, and that have the next one.
+    pub renamed: usize,
+}
+
+/// Which messages `existing` (the incident's timeline) lacks, each with its id.
+pub fn plan(read: Read, existing: &[TimelineEntry]) -> Plan {
+    let refs: HashSet<&str> = existing
+        .iter()
+        .filter_map(|e| e.reference.as_deref())
+        .collect();
+    let by_id: HashMap<&str, &TimelineEntry> =
+        existing.iter().map(|e| (e.id.as_str(), e)).collect();
+    let mut taken: HashSet<String> = existing.iter().map(|e| e.id.clone()).collect();
+    let mut plan = Plan {
+        new: Vec::new(),
+        present: 0,
+        renamed: 0,
+    };
+    for (ts, mut entry) in read.entries {
+        let named = entry.reference.as_deref().is_some_and(|r| refs.contains(r));
+        // inc before `ref` named the message by an id made from its `ts` alone.
+        let earlier = by_id.get(legacy_id(&ts).as_str()).is_some_and(|e| {
+            e.reference.is_none()
+                && e.kind == Kind::Event
+                && e.at == entry.at
+                && e.text == entry.text
+        });
+        if named || earlier {
+            plan.present += 1;
+            continue;
+        }
+        let id = (0..)
+            .map(|attempt| entry_id(&read.channel, &ts, attempt))
+            .find(|id| !taken.contains(id))
+            .expect("ids run out only after billions of attempts");
+        if id != entry_id(&read.channel, &ts, 0) {
+            plan.renamed += 1;
+        }
+        taken.insert(id.clone());
+        entry.id = id;
+        plan.new.push(entry);
+    }
+    plan
 }
 
 #[derive(Deserialize)]
@@ -97,9 +157,9 @@ pub fn read(dir: &Path, shown: &Path, clock: &Clock, options: &Options) -> Resul
         .into());
     }
     let users = users(dir, shown)?;
+    let channel = channel(dir, shown)?;
     let days = day_files(dir, shown)?;
-    let now = clock.now();
-    let mut entries: Vec<TimelineEntry> = Vec::new();
+    let mut entries: Vec<(String, TimelineEntry)> = Vec::new();
     let mut skipped = 0;
     let mut seen: HashSet<String> = HashSet::new();
     for (path, name) in days {
@@ -140,34 +200,57 @@ pub fn read(dir: &Path, shown: &Path, clock: &Clock, options: &Options) -> Resul
                 let base = r.name.split("::").next().unwrap_or(&r.name);
                 options.key_reactions.iter().any(|k| k == base)
             });
-            let id = entry_id(&message.ts);
-            if !seen.insert(id.clone()) {
+            if !seen.insert(message.ts.clone()) {
                 // The same message in two day files (an export made twice into one folder).
+                skipped += 1;
                 continue;
             }
-            entries.push(TimelineEntry {
-                id,
+            // No `recorded`: the time is the message's, not typed in, and an entry that is the
+            // same whoever imports it merges as one.
+            let entry = TimelineEntry {
+                id: String::new(),
                 conflict_of: None,
                 at,
-                recorded: Some(now),
+                recorded: None,
                 by: author,
                 kind: Kind::Event,
-                reference: None,
+                reference: Some(format!("{REF_PREFIX}{channel}/{}", message.ts)),
                 key,
                 internal: false,
                 public: false,
                 attachment: None,
                 text: text.trim().to_string(),
-            });
+            };
+            entries.push((message.ts, entry));
         }
     }
-    entries.sort_by_key(|e| e.at);
-    Ok(Read { entries, skipped })
+    entries.sort_by_key(|(_, e)| e.at);
+    Ok(Read {
+        channel,
+        entries,
+        skipped,
+    })
 }
 
-/// The entry id of the message with this `ts`: the same on every import, so re-importing skips it.
-pub fn entry_id(ts: &str) -> String {
-    hashed_id(&[b"slack\0", ts.trim().as_bytes()], 6)
+/// How the `ref` of an entry imported from Slack starts.
+pub const REF_PREFIX: &str = "slack:";
+
+/// The id of the message `ts` of `channel`, or the next of its sequence (`attempt`) when that
+/// one is taken: the same on every import.
+fn entry_id(channel: &str, ts: &str, attempt: u32) -> String {
+    let channel = channel.as_bytes();
+    match attempt {
+        0 => hashed_id(&[b"slack\0", channel, b"\0", ts.as_bytes()], 6),
+        n => hashed_id(
+            &[b"slack\0", channel, b"\0", ts.as_bytes(), &n.to_le_bytes()],
+            6,
+        ),
+    }
+}
+
+/// The id inc gave a message before entries named it in `ref`: from its `ts` alone.
+fn legacy_id(ts: &str) -> String {
+    hashed_id(&[b"slack\0", ts.as_bytes()], 6)
 }
 
 /// A reaction as typed on the command line (`:star:` or `star`), as Slack names it.
@@ -175,8 +258,15 @@ pub fn reaction_name(typed: &str) -> String {
     typed.trim().trim_matches(':').to_string()
 }
 
+/// The time of a `ts`: seconds since 1970, then a dot and the digits that keep it unique (which
+/// the timeline, to the second, drops). Nothing else is one: the `ts` is also part of the `ref`.
 fn timestamp(ts: &str, clock: &Clock) -> Option<Time> {
-    let seconds: i64 = ts.trim().split('.').next()?.parse().ok()?;
+    let (seconds, unique) = ts.split_once('.').unwrap_or((ts, "0"));
+    let digits = |s: &str| (1..=20).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(seconds) || !digits(unique) {
+        return None;
+    }
+    let seconds: i64 = seconds.parse().ok()?;
     let time = Time::new(Timestamp::from_second(seconds).ok()?, clock.tz());
     time.out_of_range().is_none().then_some(time)
 }
@@ -210,6 +300,50 @@ fn users(dir: &Path, shown: &Path) -> Result<HashMap<String, String>> {
             (u.id, name)
         })
         .collect())
+}
+
+#[derive(Deserialize)]
+struct Conversation {
+    id: String,
+    #[serde(default)]
+    name: Option<String>,
+}
+
+/// The channel `dir` is, as entries name it: its Slack id, which stays when the channel is
+/// renamed, from the conversation lists beside users.json (channels.json, groups.json and
+/// mpims.json list them by name; a direct message's directory is named by its id); else the
+/// directory's name.
+fn channel(dir: &Path, shown: &Path) -> Result<String> {
+    let real = std::fs::canonicalize(dir)
+        .map_err(|e| Error::usage(format!("cannot read {}: {e}", shown.display())))?;
+    let name = real
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("channel")
+        .to_string();
+    for list in ["channels.json", "groups.json", "mpims.json", "dms.json"] {
+        let path = dir.join("..").join(list);
+        if std::fs::symlink_metadata(&path).is_err() {
+            continue;
+        }
+        let file_shown = shown.join("..").join(list);
+        let text = read_bounded(&path, &file_shown, MAX_FILE_BYTES)?;
+        let all: Vec<Conversation> =
+            serde_json::from_str(&text).map_err(|err| json_error(&file_shown, &text, 0, &err))?;
+        let found = all
+            .into_iter()
+            .find(|c| c.name.as_deref() == Some(name.as_str()) || c.id == name);
+        if let Some(found) = found.filter(|c| is_slack_id(&c.id)) {
+            return Ok(found.id);
+        }
+    }
+    Ok(name)
+}
+
+/// Whether `id` looks like a Slack conversation id (`C024BE91L`): letters and digits only, so
+/// that it reads back from `ref` as it was written.
+fn is_slack_id(id: &str) -> bool {
+    (1..=40).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 /// The channel's `YYYY-MM-DD.json` files, oldest first. A link among them is refused.

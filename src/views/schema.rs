@@ -7,9 +7,8 @@ use schemars::generate::SchemaSettings;
 
 use super::{DashboardRow, IncidentView, Roles};
 
-/// The commands whose `--json` has a schema (`inc export` prints `show`'s; `inc sev --list` has
-/// none yet).
-pub const NAMES: [&str; 11] = [
+/// The commands whose `--json` has a schema (`inc sev --list` has none yet).
+pub const NAMES: [&str; 12] = [
     "list",
     "show",
     "status",
@@ -20,6 +19,7 @@ pub const NAMES: [&str; 11] = [
     "search",
     "maintenance-list",
     "maintenance-show",
+    "export",
     "export-public",
 ];
 
@@ -44,6 +44,9 @@ pub fn json(name: &str) -> Option<String> {
         ),
         "maintenance-show" => schema::<super::maintenance::MaintenanceView>(
             "inc maintenance show --json: one maintenance window with its updates",
+        ),
+        "export" => schema::<crate::export::Record>(
+            "inc export: one line per incident, `inc show --json` with its role history (format 2)",
         ),
         "export-public" => schema::<crate::export::PublicRecord>(
             "inc export --public: one line per incident, its public model (one-way)",
