@@ -27,6 +27,8 @@ pub struct ActionView<'a> {
     overdue: bool,
     done_on: Option<&'a str>,
     done_by: Option<&'a str>,
+    /// The commit whose `Fixes-Action:` trailer ticked it (`inc actions scan`).
+    commit: Option<&'a str>,
     file: &'a str,
     line: u64,
 }
@@ -46,6 +48,7 @@ impl<'a> From<&'a Action> for ActionView<'a> {
             overdue: a.overdue,
             done_on: a.item.done_on.as_deref(),
             done_by: a.item.done_by.as_deref(),
+            commit: a.item.commit.as_deref(),
             file: &a.file,
             line: a.item.line,
         }
