@@ -53,6 +53,7 @@ mod site_hostile;
 mod stats;
 mod status_page;
 mod sync;
+mod trust_approvals;
 mod trust_git;
 mod trust_merge;
 mod trust_parse;
