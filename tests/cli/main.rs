@@ -15,6 +15,7 @@ mod completions_dynamic;
 mod concurrency;
 mod conventions;
 mod crash;
+mod damaged_index;
 mod dashboard;
 mod demo;
 mod e_amend;
