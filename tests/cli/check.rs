@@ -261,7 +261,7 @@ fn targets_are_ids_or_paths() {
     );
     assert!(out.contains("(2 incidents checked)"), "{out}");
     let (_, all) = check(&repo, &["incidents"]);
-    assert!(all.contains("(7 incidents checked)"), "{all}");
+    assert!(all.contains("(8 incidents checked)"), "{all}");
     let err = repo.fails(2, &["check", "nothing-like-this"]);
     assert_eq!(
         err,
