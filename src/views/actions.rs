@@ -113,7 +113,11 @@ pub fn table(out: &mut dyn Write, color: Color, found: &[Action], all: bool) -> 
             comfy_table::Cell::new(or_none(&a.item.owner)),
             due,
             comfy_table::Cell::new(or_none(&a.item.kind)),
-            comfy_table::Cell::new(or_none(&a.item.reference)),
+            // The ticket and the commit that closed it, as the report shows them.
+            comfy_table::Cell::new(or_none(&match (&a.item.reference, &a.item.commit) {
+                (Some(reference), Some(commit)) => Some(format!("{reference}, {commit}")),
+                (reference, commit) => reference.clone().or_else(|| commit.clone()),
+            })),
             comfy_table::Cell::new(esc(&a.item.text)),
         ]);
         table.add_row(row);

@@ -271,8 +271,10 @@ fn a_scan_keeps_the_tracker_ref_and_adds_the_commit_beside_it() {
     assert_eq!(json[0]["commit"], hash.as_str());
     assert_eq!(json[1]["ref"], "0123456789ab");
     assert_eq!(json[1]["commit"], serde_json::Value::Null);
-    // `commit` is an attribute inc knows; the report shows both.
+    // `commit` is an attribute inc knows; the table and the report show both.
     assert!(!repo.ok(&["check"]).contains("unknown attribute"));
+    let table = repo.ok(&["actions", "--all", "-i", "search"]);
+    assert!(table.contains(&format!("INFRA-101, {hash}")), "{table}");
     let report = repo.ok(&["report", "-i", "search"]);
     assert!(
         report.contains(&format!("| mitigate | INFRA-101, {hash} | s3arc |")),

@@ -137,9 +137,18 @@ fn broken_repo() -> Repo {
     );
 
     // H: a change approved by alice after a backdated handover had made bob the lead.
-    repo.ok_at("14:30", &["open", "Change by the old lead", "--lead", "alice"]);
+    repo.ok_at(
+        "14:30",
+        &["open", "Change by the old lead", "--lead", "alice"],
+    );
     let out = repo.ok_at("14:31", &["change", "request", "Restart the pool"]);
-    let change = out.split("change ").nth(1).unwrap().split(' ').next().unwrap();
+    let change = out
+        .split("change ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap();
     repo.ok_at("14:33", &["change", "approve", change]);
     repo.ok_at("14:34", &["role", "incident-lead", "bob", "--at", "14:32"]);
 
