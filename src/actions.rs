@@ -196,13 +196,16 @@ impl Loaded {
 /// What to do to one item.
 #[derive(Clone, Debug)]
 pub enum Change {
-    /// Tick it, with when (YYYY-MM-DD), who and optionally a new ref.
+    /// Tick it, with when (YYYY-MM-DD), who, and optionally a new ref (a ticket, `--ref`) or the
+    /// commit that did it (a `Fixes-Action:` trailer). The commit goes beside the ref rather than
+    /// over it: the ticket a tracker knows the action by must survive the scan.
     Done {
         on: String,
         by: String,
         reference: Option<String>,
+        commit: Option<String>,
     },
-    /// Untick it and forget when and by whom.
+    /// Untick it and forget when, by whom and by which commit (its ref stays).
     Reopen,
 }
 
@@ -248,18 +251,27 @@ pub fn rewrite(
         }
         let mut tick = None;
         match change {
-            Some(Change::Done { on, by, reference }) => {
+            Some(Change::Done {
+                on,
+                by,
+                reference,
+                commit,
+            }) => {
                 tick = Some(true);
                 set.push(("done", Some(on.clone())));
                 set.push(("by", Some(by.clone())));
                 if let Some(reference) = reference {
                     set.push(("ref", Some(reference.clone())));
                 }
+                if let Some(commit) = commit {
+                    set.push(("commit", Some(commit.clone())));
+                }
             }
             Some(Change::Reopen) => {
                 tick = Some(false);
                 set.push(("done", None));
                 set.push(("by", None));
+                set.push(("commit", None));
             }
             None => {}
         }
@@ -270,6 +282,7 @@ pub fn rewrite(
             || item.id.is_some()
             || item.done_on.is_some()
             || item.done_by.is_some()
+            || item.commit.is_some()
             || !item.unknown.is_empty();
         let last = last_line(&lines, item.line, item.end_line);
         let edited = with_attributes(&lines[last - 1], has_attributes, &set).ok_or_else(|| {
@@ -289,12 +302,27 @@ pub fn rewrite(
     let new = lines.concat();
     // What inc meant to write must read back as meant.
     let after = postmortem::parse(path, &new)?;
-    let wanted_done =
-        target.map(|(wanted, change)| (wanted, matches!(change, Change::Done { .. })));
     let as_meant = |(before, (after, (id, _))): (&Improvement, (&Improvement, &(String, bool)))| {
-        let state_ok = match wanted_done {
-            Some((wanted, done)) if id.eq_ignore_ascii_case(wanted) => after.done == done,
-            _ => after.done == before.done && after.reference == before.reference,
+        let state_ok = match target {
+            Some((wanted, change)) if id.eq_ignore_ascii_case(wanted) => match change {
+                // A ticket ref is kept unless `--ref` replaced it.
+                Change::Done {
+                    reference, commit, ..
+                } => {
+                    after.done
+                        && after.reference.as_ref()
+                            == reference.as_ref().or(before.reference.as_ref())
+                        && after.commit.as_ref() == commit.as_ref().or(before.commit.as_ref())
+                }
+                Change::Reopen => {
+                    !after.done && after.reference == before.reference && after.commit.is_none()
+                }
+            },
+            _ => {
+                after.done == before.done
+                    && after.reference == before.reference
+                    && after.commit == before.commit
+            }
         };
         state_ok
             && after.id.as_deref() == Some(id.as_str())
@@ -442,6 +470,7 @@ mod tests {
             on: "2026-12-01".into(),
             by: "dave".into(),
             reference: Some("OPS-1".into()),
+            commit: None,
         };
         let new = rewrite(path, PM, "x", Some(("ab3", &change))).unwrap();
         let old: Vec<&str> = PM.split_inclusive('\n').collect();
@@ -490,6 +519,7 @@ mod tests {
             on: "2026-12-01".into(),
             by: "d".into(),
             reference: None,
+            commit: None,
         };
         let new = rewrite(Path::new("p.md"), text, "x", Some(("w1", &change))).unwrap();
         assert_eq!(

@@ -10,17 +10,25 @@
 //! It handles the plain layout (versions 2 and 3; the TREE, REUC, EOIE and IEOT extensions)
 //! here and the split index (`core.splitIndex`, versions 2 to 4) in `split`. For anything else
 //! (version 4 unsplit, sparse indexes, the untracked cache, fsmonitor, conflicts on a path) it
-//! leaves the index alone and says who should write it.
+//! leaves the index alone and says who should write it. An index git could not read (`check`:
+//! cut short, or a count, length, mode or order that does not hold) is refused with one line
+//! naming the file and how to rebuild it, whoever would have written it.
 
 use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Context, Result};
 use sha1::{Digest, Sha1};
 
+mod check;
+mod ewah;
+#[doc(hidden)]
+pub mod fuzz;
 mod split;
+
+pub use check::{Damaged, check};
 
 /// One change to the index.
 pub enum Update<'a> {
@@ -111,15 +119,34 @@ pub fn update_as(
         let written = fs::metadata(&index_path)
             .map(|m| (m.mtime() as u32, m.mtime_nsec() as u32))
             .unwrap_or((0, 0));
-        let new = match patch(&old, updates, written)? {
-            Some(_) if split_index == Some(true) => return Ok(Outcome::ForGit),
+        let damaged = |why: String| Damaged::new(&index_path, &index_path, why);
+        // Whatever writes it next, a damaged index is not handed on: libgit2 and git would
+        // refuse it less clearly, or keep what survives of it. What the patchers read they
+        // check as git does; a layout left to libgit2 or git is checked whole first.
+        let handed_on = |outcome: Outcome| -> Result<Outcome> {
+            check_files_of(git_dir, &index_path, &old)?;
+            Ok(outcome)
+        };
+        let new = match patch(&old, updates, written).map_err(damaged)? {
+            Some(_) if split_index == Some(true) => return handed_on(Outcome::ForGit),
             Some(new) => new,
-            None if !split::is_split(&old) => return Ok(Outcome::ForLibgit2),
-            None if split_index == Some(false) => return Ok(Outcome::ForGit),
+            None if !split::is_split(&old) => return handed_on(Outcome::ForLibgit2),
+            None if split_index == Some(false) => return handed_on(Outcome::ForGit),
             None => {
-                match split::patch(git_dir, &old, updates, settings.max_percent_change, written)? {
-                    Some(new) => new,
-                    None => return Ok(Outcome::ForGit),
+                let Some(shared) = split::Shared::open(git_dir, &index_path, &old)? else {
+                    return handed_on(Outcome::ForGit);
+                };
+                let max = settings.max_percent_change;
+                let patched = split::patch(&old, shared.bytes(), updates, max, written);
+                match patched.map_err(|fault| match fault {
+                    split::Fault::Index(why) => damaged(why),
+                    split::Fault::Shared(why) => Damaged::new(&shared.path, &index_path, why),
+                })? {
+                    Some(new) => {
+                        shared.freshen();
+                        new
+                    }
+                    None => return handed_on(Outcome::ForGit),
                 }
             }
         };
@@ -134,6 +161,29 @@ pub fn update_as(
     result
 }
 
+/// Whether the index in `git_dir` (and the shared index it names, if it is split) can be read,
+/// by git's checks on read. A missing index is an empty one.
+pub fn check_files(git_dir: &Path) -> Result<()> {
+    let index_path = git_dir.join("index");
+    let bytes = match fs::read(&index_path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e).context("reading the git index"),
+    };
+    check_files_of(git_dir, &index_path, &bytes)
+}
+
+/// [`check_files`] of `index`, the bytes of the index at `index_path`.
+fn check_files_of(git_dir: &Path, index_path: &Path, index: &[u8]) -> Result<()> {
+    check(index).map_err(|why| Damaged::new(index_path, index_path, why))?;
+    if split::is_split(index)
+        && let Some(shared) = split::Shared::open(git_dir, index_path, index)?
+    {
+        shared.check()?;
+    }
+    Ok(())
+}
+
 fn empty_index() -> Vec<u8> {
     let mut bytes = b"DIRC\0\0\0\x02\0\0\0\0".to_vec();
     let hash = Sha1::digest(&bytes);
@@ -141,53 +191,41 @@ fn empty_index() -> Vec<u8> {
     bytes
 }
 
-/// The new index bytes, or `None` when the layout is one this module does not handle.
-/// `written`: the old index file's modification time (seconds, nanoseconds), for git's racy-clean
-/// rule.
-fn patch(old: &[u8], updates: &[Update<'_>], written: (u32, u32)) -> Result<Option<Vec<u8>>> {
-    let bad = || anyhow!("the git index is damaged (run `git status` to see what git says)");
-    if old.len() < HEADER + TRAILER || &old[..4] != b"DIRC" {
-        return Err(bad());
-    }
-    let version = u32::from_be_bytes(old[4..8].try_into().expect("4 bytes"));
+/// The new index bytes, or `None` when the layout is one this module does not handle; `Err` says
+/// why `old` does not parse. `written`: the old index file's modification time (seconds,
+/// nanoseconds), for git's racy-clean rule.
+fn patch(
+    old: &[u8],
+    updates: &[Update<'_>],
+    written: (u32, u32),
+) -> Result<Option<Vec<u8>>, String> {
+    let (version, count) = check::header(old)?;
     if !(version == 2 || version == 3) {
         return Ok(None);
     }
-    let count = u32::from_be_bytes(old[8..12].try_into().expect("4 bytes")) as usize;
     let body = &old[..old.len() - TRAILER];
 
     // The entries, as they are.
-    let mut entries: Vec<Entry<'_>> = Vec::with_capacity(count + updates.len());
+    let mut spans: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> =
+        Vec::with_capacity(count);
+    let mut conflict = false;
     let mut offset = HEADER;
-    for _ in 0..count {
-        let flags_at = offset + 60;
-        if flags_at + 2 > body.len() {
-            return Err(bad());
-        }
-        let flags = u16::from_be_bytes([body[flags_at], body[flags_at + 1]]);
-        let path_at = offset + FIXED + if flags & EXTENDED_FLAG != 0 { 2 } else { 0 };
-        let end = body[path_at..]
-            .iter()
-            .position(|&b| b == 0)
-            .ok_or_else(bad)?
-            + path_at;
-        if flags & STAGE_MASK != 0
-            && updates
-                .iter()
-                .any(|u| u.path().as_bytes() == &body[path_at..end])
-        {
-            return Ok(None); // a merge conflict on one of our paths: libgit2 clears it properly
-        }
-        let len = (end - offset + 8) & !7; // NUL-padded to a multiple of eight
-        if offset + len > body.len() {
-            return Err(bad());
-        }
-        let bytes = &body[offset..offset + len];
+    check::entries(body, version, count, &mut offset, |entry, fixed, path| {
+        let flags = u16::from_be_bytes([fixed[60], fixed[61]]);
+        // A merge conflict on one of our paths: libgit2 clears it properly.
+        conflict |= flags & STAGE_MASK != 0 && updates.iter().any(|u| u.path().as_bytes() == path);
+        let path_at = entry.start + fixed.len();
+        spans.push((entry, path_at..path_at + path.len()));
+    })?;
+    if conflict {
+        return Ok(None);
+    }
+    let mut entries: Vec<Entry<'_>> = Vec::with_capacity(count + updates.len());
+    for (entry, path) in spans {
         entries.push(Entry {
-            path: &body[path_at..end],
-            bytes: smudge_if_racy(bytes, written),
+            path: &body[path],
+            bytes: smudge_if_racy(&body[entry], written),
         });
-        offset += len;
     }
 
     // The extensions: the cached trees are invalidated along our paths; the offset tables
@@ -195,17 +233,13 @@ fn patch(old: &[u8], updates: &[Update<'_>], written: (u32, u32)) -> Result<Opti
     // is left to libgit2.
     let mut extensions: Vec<u8> = Vec::new();
     while offset < body.len() {
-        if offset + 8 > body.len() {
-            return Err(bad());
-        }
-        let signature = &body[offset..offset + 4];
-        let size =
-            u32::from_be_bytes(body[offset + 4..offset + 8].try_into().expect("4 bytes")) as usize;
-        let data = body.get(offset + 8..offset + 8 + size).ok_or_else(bad)?;
+        let (signature, data) = check::extension(body, offset)?;
+        let size = data.len();
         match signature {
             b"TREE" => {
                 let paths: Vec<&str> = updates.iter().map(Update::path).collect();
-                let tree = invalidate_trees(data, &paths).ok_or_else(bad)?;
+                let tree =
+                    invalidate_trees(data, &paths).ok_or("its cached trees (TREE) do not parse")?;
                 extensions.extend_from_slice(b"TREE");
                 extensions.extend_from_slice(&(tree.len() as u32).to_be_bytes());
                 extensions.extend_from_slice(&tree);
@@ -349,11 +383,13 @@ fn tree_node<'a>(input: &mut &'a [u8]) -> Option<TreeNode<'a>> {
     Some(node)
 }
 
-/// Moves `input` past one node and its children.
+/// Moves `input` past one node and its children. Not recursive: a hostile count of children
+/// or nesting ends with the input, not with the stack.
 fn skip_node(input: &mut &[u8]) -> Option<()> {
-    let node = tree_node(input)?;
-    for _ in 0..node.children {
-        skip_node(input)?;
+    let mut pending: usize = 1;
+    while pending > 0 {
+        let node = tree_node(input)?;
+        pending = (pending - 1).checked_add(node.children)?;
     }
     Some(())
 }

@@ -118,16 +118,21 @@ pub struct Improvement {
     pub done_on: Option<String>,
     /// Who ticked it (`by: NAME`).
     pub done_by: Option<String>,
+    /// The commit whose `Fixes-Action:` trailer ticked it (`commit: HASH`, written by
+    /// `inc actions scan` beside `ref`, so a tracker's ticket is kept).
+    // Default: parse caches and post-mortems from before this attribute have none.
+    #[serde(default)]
+    pub commit: Option<String>,
     /// The last line of the item (it may wrap), where its attributes are.
     #[serde(skip)]
     pub end_line: u64,
-    /// Attributes other than owner, due, type, ref, id, done and by: reported by `inc check`.
+    /// Attributes other than owner, due, type, ref, id, done, by and commit: reported by `inc check`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unknown: Vec<String>,
 }
 
 /// The attributes an Improvement may have in its parentheses.
-pub const ATTRIBUTES: [&str; 7] = ["owner", "due", "type", "ref", "id", "done", "by"];
+pub const ATTRIBUTES: [&str; 8] = ["owner", "due", "type", "ref", "id", "done", "by", "commit"];
 
 /// Improvement types.
 pub const TYPES: [&str; 3] = ["mitigate", "prevent", "process"];
@@ -345,6 +350,7 @@ fn improvement(line: u64, column: u64, text: &str, done: bool) -> Improvement {
         id: None,
         done_on: None,
         done_by: None,
+        commit: None,
         end_line: line,
         unknown: Vec::new(),
     };
@@ -375,6 +381,7 @@ fn improvement(line: u64, column: u64, text: &str, done: bool) -> Improvement {
             "id" => found.id = value,
             "done" => found.done_on = value,
             "by" => found.done_by = value,
+            "commit" => found.commit = value,
             _ => found.unknown.push(key.to_string()),
         }
     }

@@ -3,7 +3,8 @@
 //!
 //! Parse errors come from serde (unknown or missing fields, wrong types). The rules here add what
 //! a parser cannot see: milestone order, times ahead of the clock, duplicate ids, conflict markers,
-//! post-mortem completeness, blameless wording, and communication gaps.
+//! post-mortem completeness, blameless wording, communication gaps, and change decisions made by
+//! someone who was not the incident lead at the time.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -20,6 +21,7 @@ use crate::time::Clock;
 mod amend_rules;
 mod cache;
 mod catalog_rules;
+mod change_rules;
 mod config_rules;
 mod incident_rules;
 mod maintenance_rules;
@@ -181,6 +183,10 @@ impl Check<'_> {
         }
         if let Some(log) = &roles {
             self.future_entries(log);
+        }
+        // Without roles that parse, who led when is unknown.
+        if let (Some(timeline), Some(roles)) = (&timeline, &roles) {
+            self.decisions_by_lead(timeline, &roles.entries);
         }
         if let Some(log) = &comms {
             self.future_entries(log);

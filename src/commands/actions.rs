@@ -256,6 +256,7 @@ fn done(ctx: &mut Ctx<'_>, args: DoneArgs) -> Result<()> {
         on: today.to_string(),
         by,
         reference: args.reference.as_deref().map(|r| r.trim().to_string()),
+        commit: None,
     };
     if action.item.done && args.reference.is_none() {
         writeln!(ctx.out, "{}: already done", action.name())?;
@@ -375,7 +376,8 @@ fn scan(ctx: &mut Ctx<'_>, args: ScanArgs) -> Result<()> {
             Change::Done {
                 on: trailer.date.clone(),
                 by: trailer.author.clone(),
-                reference: Some(trailer.commit.clone()),
+                reference: None,
+                commit: Some(trailer.commit.clone()),
             },
         ));
     }

@@ -193,6 +193,7 @@ fn changed_paths(store: &Store) -> Result<Vec<Vec<u8>>> {
         ".inc",
     ];
     let repo = git::open(store.root())?;
+    git::check_index(&repo)?;
     let mut options = git2::StatusOptions::new();
     options.include_untracked(true).recurse_untracked_dirs(true);
     for path in pathspecs {

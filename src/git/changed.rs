@@ -15,6 +15,7 @@ use crate::error::Error;
 /// with HEAD, as a pull request is: what was merged into the base since does not count.
 pub fn changed_paths(root: &Path, base: Option<&str>) -> Result<Vec<PathBuf>> {
     let repo = super::open(root)?;
+    super::check_index(&repo)?;
     let base_commit = base_commit(&repo, base)?;
     let tree = base_commit.tree()?;
     let mut options = DiffOptions::new();

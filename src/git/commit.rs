@@ -87,7 +87,8 @@ pub fn commit_paths(
         .collect();
     // A GIT_INDEX_FILE set for some other purpose is left to libgit2.
     let outcome = if std::env::var_os("GIT_INDEX_FILE").is_none() {
-        crate::index::update_as(repo.path(), &updates, &split_index_setting(repo))?
+        crate::index::update_as(repo.path(), &updates, &split_index_setting(repo))
+            .map_err(|err| super::relative_damage(err, &workdir))?
     } else {
         crate::index::Outcome::ForLibgit2
     };

@@ -43,6 +43,25 @@ fn honour_git_environment() {
     });
 }
 
+/// Refuses a damaged index (or shared index) with one line naming it and how to rebuild it,
+/// before libgit2 reads it: libgit2 reads some damaged indexes without a word, and would answer
+/// from what survives of them. An index set aside by `GIT_INDEX_FILE` is left to libgit2.
+pub fn check_index(repo: &Repository) -> Result<()> {
+    if std::env::var_os("GIT_INDEX_FILE").is_some() {
+        return Ok(());
+    }
+    let root = repo.workdir().unwrap_or(repo.path()).to_path_buf();
+    crate::index::check_files(repo.path()).map_err(|err| relative_damage(err, &root))
+}
+
+/// A damaged index's error with its paths relative to the work tree; any other error as it is.
+fn relative_damage(err: anyhow::Error, workdir: &Path) -> anyhow::Error {
+    match err.downcast::<crate::index::Damaged>() {
+        Ok(damaged) => damaged.relative_to(workdir).into(),
+        Err(err) => err,
+    }
+}
+
 /// Opens the repository whose work tree is exactly `root`.
 pub fn open(root: &Path) -> Result<Repository> {
     honour_git_environment();

@@ -13,16 +13,15 @@
 //! `git update-index`, as it does a missing shared index.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Result, anyhow};
 use sha1::{Digest, Sha1};
 
+use super::check::{self, Damaged, NAME_MASK, be32};
+use super::ewah::{ewah, read_ewah};
 use super::{FIXED, HEADER, TRAILER, Update};
 
-const EXTENDED_FLAG: u16 = 0x4000;
 const STAGE_MASK: u16 = 0x3000;
-const NAME_MASK: u16 = 0x0fff;
 /// git's default `splitIndex.maxPercentChange`.
 const DEFAULT_MAX_PERCENT_CHANGE: usize = 20;
 
@@ -41,51 +40,198 @@ impl Entry {
 }
 
 /// What the split file says about the shared index.
-struct Link {
+pub(super) struct Link {
     shared: [u8; 20],
     deleted: Vec<usize>,
     replaced: Vec<usize>,
 }
 
+/// The shared index a split index names, mapped.
+pub(super) struct Shared {
+    /// `.git/sharedindex.<id>`.
+    pub path: PathBuf,
+    /// The split file naming it: what rebuilding starts from.
+    index: PathBuf,
+    map: memmap2::Mmap,
+}
+
+impl Shared {
+    /// The shared index `index` (the bytes of the split file at `index_path`) names, checked as
+    /// git checks it before reading it: it exists, has a header, ends with the checksum the
+    /// split file names, and holds the entries the split file refers to. Its entries are checked
+    /// as they are read ([`patch`]), or all at once by [`Shared::check`]. `Ok(None)`: the split
+    /// file names none (its link is all zeros: git has not written the shared index yet).
+    pub fn open(
+        git_dir: &Path,
+        index_path: &Path,
+        index: &[u8],
+    ) -> Result<Option<Shared>, Damaged> {
+        let damaged = |file: &Path, why: String| Damaged::new(file, index_path, why);
+        let Some(id) = link_id(index) else {
+            return Ok(None);
+        };
+        let path = git_dir.join(format!("sharedindex.{}", hex(&id)));
+        let missing = |err: std::io::Error| {
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            let why = if err.kind() == std::io::ErrorKind::NotFound {
+                format!("it names the shared index {name}, which does not exist")
+            } else {
+                format!("it names the shared index {name}, which cannot be read: {err}")
+            };
+            damaged(index_path, why)
+        };
+        // Mapped, not read: copying 11 MB into memory took longer than the rest of `inc log`.
+        // git never changes a shared index in place (a new one gets a new name), so the mapping
+        // holds.
+        let file = fs::File::open(&path).map_err(missing)?;
+        // SAFETY: the file is git's, read-only here, and replaced rather than modified by git.
+        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(missing)?;
+        check::header(&map).map_err(|why| damaged(&path, why))?;
+        if map[map.len() - TRAILER..] != id {
+            return Err(damaged(
+                &path,
+                "its checksum is not the one the index names".into(),
+            ));
+        }
+        fits(index, &map).map_err(|why| damaged(index_path, why))?;
+        Ok(Some(Shared {
+            path,
+            index: index_path.to_path_buf(),
+            map,
+        }))
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.map
+    }
+
+    /// Whether the whole shared index parses (see [`check::check`]).
+    pub fn check(&self) -> Result<(), Damaged> {
+        check::check(&self.map).map_err(|why| Damaged::new(&self.path, &self.index, why))
+    }
+
+    /// git keeps a shared index alive by its modification time (splitIndex.sharedIndexExpire):
+    /// every split file written on top of it freshens it.
+    pub fn freshen(&self) {
+        if let Ok(file) = fs::OpenOptions::new().append(true).open(&self.path) {
+            let _ = file.set_modified(std::time::SystemTime::now());
+        }
+    }
+}
+
+/// Why the split file `index` does not fit the shared index `shared` as git requires: its first
+/// entries (as many as it replaces) have no name and the others have one, and every position it
+/// replaces or deletes is one of the shared index's. Both files parse.
+pub(super) fn fits(index: &[u8], shared: &[u8]) -> Result<(), String> {
+    let (version, count) = check::header(index)?;
+    let body = &index[..index.len() - TRAILER];
+    let mut offset = HEADER;
+    let mut names: Vec<bool> = Vec::with_capacity(count);
+    check::entries(body, version, count, &mut offset, |_, _, path| {
+        names.push(!path.is_empty());
+    })?;
+    let mut link = None;
+    while let Some(header) = body.get(offset..offset + 8) {
+        let size = be32(&header[4..8]) as usize;
+        if &header[..4] == b"link" {
+            link = body.get(offset + 8..offset + 8 + size).and_then(read_link);
+        }
+        offset += 8 + size;
+    }
+    let link = link.ok_or("its split index link does not parse")?;
+    let replaced = link.replaced.len();
+    if replaced > names.len() || names[..replaced].iter().any(|&named| named) {
+        return Err(format!(
+            "it replaces {replaced} shared entries but does not begin with as many entries without a name"
+        ));
+    }
+    if let Some(number) = names[replaced..].iter().position(|&named| !named) {
+        return Err(format!(
+            "entry {} of {count} has no name",
+            replaced + number + 1
+        ));
+    }
+    let (_, shared_count) = check::header(shared)?;
+    if [&link.deleted, &link.replaced]
+        .iter()
+        .any(|bits| bits.last().is_some_and(|&p| p >= shared_count))
+    {
+        return Err(format!(
+            "it names an entry past the {shared_count} of the shared index"
+        ));
+    }
+    Ok(())
+}
+
+/// The id of the shared index the split file `index` names, if it names one (not all zeros).
+pub(super) fn link_id(index: &[u8]) -> Option<[u8; 20]> {
+    let (version, count) = check::header(index).ok()?;
+    let body = &index[..index.len() - TRAILER];
+    let mut offset = HEADER;
+    check::entries(body, version, count, &mut offset, |_, _, _| {}).ok()?;
+    while let Some(header) = body.get(offset..offset + 8) {
+        let size = be32(&header[4..8]) as usize;
+        if &header[..4] == b"link" {
+            return read_link(body.get(offset + 8..offset + 8 + size)?)
+                .map(|link| link.shared)
+                .filter(|id| *id != [0; 20]);
+        }
+        offset += 8 + size;
+    }
+    None
+}
+
+/// Which file a patch found damaged, and why.
+#[derive(Debug, PartialEq)]
+pub(super) enum Fault {
+    /// The split file (`.git/index`).
+    Index(String),
+    /// The shared index it names.
+    Shared(String),
+}
+
+impl From<String> for Fault {
+    fn from(why: String) -> Fault {
+        Fault::Index(why)
+    }
+}
+
+impl From<&str> for Fault {
+    fn from(why: &str) -> Fault {
+        Fault::Index(why.into())
+    }
+}
+
 /// The new split file, or `None` when `old` is not a split index or has a shape left to git
-/// (a conflict on one of the paths, extensions this module does not know, a missing shared
-/// index, too many entries outside the shared index).
+/// (a conflict on one of the paths, extensions this module does not know, too many entries
+/// outside the shared index). `shared`: the shared index it names (see [`Shared::open`]). `Err`
+/// says why `old` does not parse, or does not fit the shared index.
 pub(super) fn patch(
-    git_dir: &Path,
     old: &[u8],
+    shared: &[u8],
     updates: &[Update<'_>],
     max_percent_change: Option<u8>,
     written: (u32, u32),
-) -> Result<Option<Vec<u8>>> {
-    let bad = || anyhow!("the git index is damaged (run `git status` to see what git says)");
-    if old.len() < HEADER + TRAILER || &old[..4] != b"DIRC" {
-        return Err(bad());
-    }
-    let version = be32(&old[4..8]);
-    if !(2..=4).contains(&version) {
-        return Ok(None);
-    }
-    let count = be32(&old[8..12]) as usize;
+) -> Result<Option<Vec<u8>>, Fault> {
+    let (version, count) = check::header(old)?;
     let body = &old[..old.len() - TRAILER];
     let mut offset = HEADER;
     let mut entries: Vec<Entry> = Vec::with_capacity(count + updates.len());
-    walk(body, version, count, &mut offset, |fixed, path| {
+    check::entries(body, version, count, &mut offset, |_, fixed, path| {
         entries.push(Entry {
             fixed: super::smudge_if_racy(fixed, written).into_owned(),
             path: path.to_vec(),
         });
-    })
-    .ok_or_else(bad)?;
+    })?;
 
     let mut link = None;
     let mut tree = None;
     let mut kept: Vec<u8> = Vec::new();
     while offset < body.len() {
-        let header = body.get(offset..offset + 8).ok_or_else(bad)?;
-        let size = be32(&header[4..8]) as usize;
-        let data = body.get(offset + 8..offset + 8 + size).ok_or_else(bad)?;
-        match &header[..4] {
-            b"link" => link = Some(read_link(data).ok_or_else(bad)?),
+        let (signature, data) = check::extension(body, offset)?;
+        let size = data.len();
+        match signature {
+            b"link" => link = Some(read_link(data).ok_or("its split index link does not parse")?),
             b"TREE" => tree = Some(data),
             b"REUC" => kept.extend_from_slice(&body[offset..offset + 8 + size]),
             b"EOIE" | b"IEOT" => {}
@@ -101,32 +247,25 @@ pub(super) fn patch(
     }
     let replacements = link.replaced.len();
     if replacements > entries.len() || entries[..replacements].iter().any(|e| !e.path.is_empty()) {
-        return Err(bad());
+        return Err("it replaces more shared entries than it holds, or names a replacement".into());
     }
     let mut added = entries.split_off(replacements);
     let mut replaced = entries;
+    // git refuses an entry that replaces none and has no name.
+    if added.iter().any(|e| e.path.is_empty()) {
+        return Err("one of its own entries has no name".into());
+    }
 
-    let shared_path = git_dir.join(format!("sharedindex.{}", hex(&link.shared)));
-    // Mapped, not read: copying 11 MB into memory took longer than the rest of `inc log`. git
-    // never changes a shared index in place (a new one gets a new name), so the mapping holds.
-    let Ok(file) = fs::File::open(&shared_path) else {
-        return Ok(None);
-    };
-    // SAFETY: the file is git's, read-only here, and replaced rather than modified by git.
-    let Ok(shared) = (unsafe { memmap2::Mmap::map(&file) }) else {
-        return Ok(None);
-    };
-    let shared: &[u8] = &shared;
-    let Some((positions, racy)) = find_shared(shared, updates, written) else {
-        return Ok(None);
-    };
+    let (positions, racy) = find_shared(shared, updates, written).map_err(Fault::Shared)?;
     let shared_count = be32(&shared[8..12]) as usize;
     // git dies on a position past the shared index; so does this module, before writing.
     if [&link.deleted, &link.replaced]
         .iter()
         .any(|bits| bits.last().is_some_and(|&p| p >= shared_count))
     {
-        return Err(bad());
+        return Err(
+            format!("it names an entry past the {shared_count} of the shared index").into(),
+        );
     }
 
     for (update, found) in updates.iter().zip(positions) {
@@ -217,39 +356,24 @@ pub(super) fn patch(
     push_extension(&mut new, b"link", &extension);
     if let Some(tree) = tree {
         let paths: Vec<&str> = updates.iter().map(Update::path).collect();
-        let tree = super::invalidate_trees(tree, &paths).ok_or_else(bad)?;
+        let tree =
+            super::invalidate_trees(tree, &paths).ok_or("its cached trees (TREE) do not parse")?;
         push_extension(&mut new, b"TREE", &tree);
     }
     new.extend_from_slice(&kept);
     let hash = Sha1::digest(&new);
     new.extend_from_slice(&hash);
-
-    // git keeps a shared index alive by its modification time (splitIndex.sharedIndexExpire):
-    // every split file written on top of it freshens it.
-    if let Ok(file) = fs::OpenOptions::new().append(true).open(&shared_path) {
-        let _ = file.set_modified(std::time::SystemTime::now());
-    }
     Ok(Some(new))
 }
 
 /// Whether `index` (the bytes of `.git/index`) is a split index.
 pub(super) fn is_split(index: &[u8]) -> bool {
-    if index.len() < HEADER + TRAILER || &index[..4] != b"DIRC" {
+    let Ok((version, count)) = check::header(index) else {
         return false;
-    }
-    let version = be32(&index[4..8]);
+    };
     let body = &index[..index.len() - TRAILER];
     let mut offset = HEADER;
-    if !(2..=4).contains(&version)
-        || walk(
-            body,
-            version,
-            be32(&index[8..12]) as usize,
-            &mut offset,
-            |_, _| {},
-        )
-        .is_none()
-    {
+    if check::entries(body, version, count, &mut offset, |_, _, _| {}).is_err() {
         return false;
     }
     while let Some(header) = body.get(offset..offset + 8) {
@@ -269,103 +393,42 @@ enum Found {
 }
 
 /// The position of every update's path among the shared index's entries (`None` for a path it
-/// does not list), or `None` when the shared index does not parse.
-/// Also the racily clean entries (see `super::smudge_if_racy`), smudged, by position.
+/// does not list), and the racily clean entries (see `super::smudge_if_racy`), smudged, by
+/// position; `Err` when the shared index does not parse.
 #[allow(clippy::type_complexity)]
 fn find_shared(
     shared: &[u8],
     updates: &[Update<'_>],
     written: (u32, u32),
-) -> Option<(Vec<Option<Found>>, Vec<(usize, Vec<u8>)>)> {
-    if shared.len() < HEADER + TRAILER || &shared[..4] != b"DIRC" {
-        return None;
-    }
-    let version = be32(&shared[4..8]);
-    if !(2..=4).contains(&version) {
-        return None;
-    }
-    let count = be32(&shared[8..12]) as usize;
+) -> Result<(Vec<Option<Found>>, Vec<(usize, Vec<u8>)>), String> {
+    let (version, count) = check::header(shared)?;
     let mut found: Vec<Option<Found>> = updates.iter().map(|_| None).collect();
     let mut racy = Vec::new();
     let mut position = 0;
     let mut offset = HEADER;
-    walk(
-        &shared[..shared.len() - TRAILER],
-        version,
-        count,
-        &mut offset,
-        |fixed, path| {
-            for (slot, update) in found.iter_mut().zip(updates) {
-                if update.path().as_bytes() == path {
-                    let stage = u16::from_be_bytes([fixed[60], fixed[61]]) & STAGE_MASK;
-                    *slot = Some(match slot {
-                        None if stage == 0 => Found::At(position),
-                        _ => Found::Conflict,
-                    });
-                }
+    let body = &shared[..shared.len() - TRAILER];
+    check::entries(body, version, count, &mut offset, |_, fixed, path| {
+        for (slot, update) in found.iter_mut().zip(updates) {
+            if update.path().as_bytes() == path {
+                let stage = u16::from_be_bytes([fixed[60], fixed[61]]) & STAGE_MASK;
+                *slot = Some(match slot {
+                    None if stage == 0 => Found::At(position),
+                    _ => Found::Conflict,
+                });
             }
-            if let std::borrow::Cow::Owned(smudged) = super::smudge_if_racy(fixed, written) {
-                racy.push((position, smudged));
-            }
-            position += 1;
-        },
-    )?;
-    Some((found, racy))
-}
-
-/// Calls `each(fixed part, path)` for the `count` entries starting at `offset` (index versions
-/// 2 to 4; version 4 names are prefix-compressed) and leaves `offset` after them. `None` if they
-/// do not parse.
-fn walk(
-    body: &[u8],
-    version: u32,
-    count: usize,
-    offset: &mut usize,
-    mut each: impl FnMut(&[u8], &[u8]),
-) -> Option<()> {
-    let mut name: Vec<u8> = Vec::new();
-    for _ in 0..count {
-        let at = *offset;
-        let flags_bytes = body.get(at + 60..at + 62)?;
-        let flags = u16::from_be_bytes([flags_bytes[0], flags_bytes[1]]);
-        let fixed_len = FIXED + if flags & EXTENDED_FLAG != 0 { 2 } else { 0 };
-        let fixed = body.get(at..at + fixed_len)?;
-        let rest = &body[at + fixed_len..];
-        if version == 4 {
-            let (strip, used) = varint(rest)?;
-            let suffix = &rest[used..];
-            let nul = suffix.iter().position(|&b| b == 0)?;
-            name.truncate(name.len().checked_sub(usize::try_from(strip).ok()?)?);
-            name.extend_from_slice(&suffix[..nul]);
-            each(fixed, &name);
-            *offset = at + fixed_len + used + nul + 1;
-        } else {
-            let length = match flags & NAME_MASK {
-                NAME_MASK => rest.iter().position(|&b| b == 0)?,
-                short => usize::from(short),
-            };
-            let path = rest.get(..length)?;
-            each(fixed, path);
-            *offset = at + ((fixed_len + length + 8) & !7);
         }
-        if *offset > body.len() {
-            return None;
+        if let std::borrow::Cow::Owned(smudged) = super::smudge_if_racy(fixed, written) {
+            racy.push((position, smudged));
         }
+        position += 1;
+    })?;
+    // Its extensions are not used here (git writes none in a shared index), but must fit.
+    while offset < body.len() {
+        let (signature, data) = check::extension(body, offset)?;
+        check::known(signature)?;
+        offset += 8 + data.len();
     }
-    Some(())
-}
-
-/// git's offset varint (`decode_varint`): the value and the bytes it took.
-fn varint(bytes: &[u8]) -> Option<(u64, usize)> {
-    let mut used = 0;
-    let mut byte = *bytes.first()?;
-    let mut value = u64::from(byte & 127);
-    while byte & 128 != 0 {
-        used += 1;
-        byte = *bytes.get(used)?;
-        value = value.checked_add(1)?.checked_mul(128)? + u64::from(byte & 127);
-    }
-    Some((value, used + 1))
+    Ok((found, racy))
 }
 
 fn encode_varint(mut value: u64, out: &mut Vec<u8>) {
@@ -421,7 +484,7 @@ fn push_extension(out: &mut Vec<u8>, signature: &[u8; 4], data: &[u8]) {
     out.extend_from_slice(data);
 }
 
-fn read_link(data: &[u8]) -> Option<Link> {
+pub(super) fn read_link(data: &[u8]) -> Option<Link> {
     let shared: [u8; 20] = data.get(..20)?.try_into().ok()?;
     let mut rest = &data[20..];
     if rest.is_empty() {
@@ -447,92 +510,6 @@ fn read_link(data: &[u8]) -> Option<Link> {
     })
 }
 
-/// More entries than any index this module patches holds (the index is 62 bytes an entry).
-const MAX_POSITIONS: usize = 1 << 24;
-
-/// Bits of a run-length word: the running bit, 32 bits of run length, 31 of literal count.
-const RUN_BITS: u32 = 32;
-
-/// The set positions of an EWAH bitmap (git's ewah/ewah_io.c layout), in order.
-fn read_ewah(data: &mut &[u8]) -> Option<Vec<usize>> {
-    let words = be32(data.get(4..8)?) as usize;
-    let end = 8 + words.checked_mul(8)? + 4;
-    if data.len() < end {
-        return None;
-    }
-    let bytes = &data[8..end - 4];
-    *data = &data[end..];
-    let word = |i: usize| u64::from_be_bytes(bytes[i * 8..i * 8 + 8].try_into().expect("8 bytes"));
-    let mut positions = Vec::new();
-    let mut position = 0usize;
-    let mut i = 0;
-    while i < words {
-        let marker = word(i);
-        let run = ((marker >> 1) & ((1 << RUN_BITS) - 1)) as usize * 64;
-        let literals = (marker >> (RUN_BITS + 1)) as usize;
-        if marker & 1 != 0 {
-            // A hostile run of ones is not expanded past any index's size.
-            if position + run > MAX_POSITIONS {
-                return None;
-            }
-            positions.extend(position..position + run);
-        }
-        position = position.checked_add(run)?;
-        i += 1;
-        for _ in 0..literals {
-            let bits = if i < words { word(i) } else { return None };
-            for bit in 0..64 {
-                if bits & (1 << bit) != 0 {
-                    positions.push(position + bit);
-                }
-            }
-            position += 64;
-            i += 1;
-        }
-    }
-    Some(positions)
-}
-
-/// Appends an EWAH bitmap of `positions` (sorted): runs of empty words, then literal words.
-fn ewah(out: &mut Vec<u8>, positions: &[usize]) {
-    let mut words: Vec<u64> = vec![0];
-    let mut marker = 0;
-    let mut next_word = 0; // the first word index the words written so far do not cover
-    let mut i = 0;
-    while i < positions.len() {
-        let word_index = positions[i] / 64;
-        let mut bits = 0u64;
-        while i < positions.len() && positions[i] / 64 == word_index {
-            bits |= 1 << (positions[i] % 64);
-            i += 1;
-        }
-        let gap = (word_index - next_word) as u64;
-        let literals = words[marker] >> (RUN_BITS + 1);
-        if gap == 0 && literals > 0 {
-            words[marker] += 1 << (RUN_BITS + 1);
-        } else {
-            if literals > 0 {
-                marker = words.len();
-                words.push(0);
-            }
-            words[marker] = (gap << 1) | (1 << (RUN_BITS + 1));
-        }
-        words.push(bits);
-        next_word = word_index + 1;
-    }
-    let bit_size = positions.last().map_or(0, |p| p + 1) as u32;
-    out.extend_from_slice(&bit_size.to_be_bytes());
-    out.extend_from_slice(&(words.len() as u32).to_be_bytes());
-    for word in &words {
-        out.extend_from_slice(&word.to_be_bytes());
-    }
-    out.extend_from_slice(&(marker as u32).to_be_bytes());
-}
-
-fn be32(bytes: &[u8]) -> u32 {
-    u32::from_be_bytes(bytes[..4].try_into().expect("4 bytes"))
-}
-
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -541,39 +518,12 @@ fn hex(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
-    fn round_trip(positions: &[usize]) {
-        let mut bytes = Vec::new();
-        ewah(&mut bytes, positions);
-        let mut data = bytes.as_slice();
-        assert_eq!(read_ewah(&mut data).unwrap(), positions);
-        assert!(data.is_empty());
-    }
-
-    #[test]
-    fn ewah_bitmaps_round_trip() {
-        round_trip(&[]);
-        round_trip(&[0]);
-        round_trip(&[63, 64]);
-        round_trip(&[5, 9, 200, 201, 100_000]);
-        round_trip(&(0..130).collect::<Vec<_>>());
-    }
-
-    #[test]
-    fn an_empty_ewah_bitmap_is_written_as_git_writes_it() {
-        let mut bytes = Vec::new();
-        ewah(&mut bytes, &[]);
-        assert_eq!(
-            bytes,
-            [0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
-        );
-    }
-
     #[test]
     fn varints_round_trip() {
         for value in [0, 1, 127, 128, 255, 16_511, 16_512, 1 << 40] {
             let mut bytes = Vec::new();
             encode_varint(value, &mut bytes);
-            assert_eq!(varint(&bytes), Some((value, bytes.len())));
+            assert_eq!(check::varint(&bytes), Some((value, bytes.len())));
         }
     }
 }

@@ -157,6 +157,7 @@ pub struct ImprovementView<'a> {
     pub id: Option<&'static str>,
     pub done_on: Option<&'static str>,
     pub done_by: Option<&'static str>,
+    pub commit: Option<&'static str>,
 }
 
 impl<'a> PublicContext<'a> {

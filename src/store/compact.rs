@@ -175,7 +175,7 @@ struct StoredImprovement {
     column: u64,
     text: String,
     done: bool,
-    attributes: [Option<String>; 7],
+    attributes: [Option<String>; 8],
     unknown: Vec<String>,
 }
 
@@ -196,6 +196,7 @@ pub fn encode_improvements(improvements: &Option<Vec<Improvement>>) -> Option<Ve
                     id,
                     done_on,
                     done_by,
+                    commit,
                     end_line: _,
                     unknown,
                 } = item;
@@ -204,7 +205,7 @@ pub fn encode_improvements(improvements: &Option<Vec<Improvement>>) -> Option<Ve
                     column: *column,
                     text: text.clone(),
                     done: *done,
-                    attributes: [owner, due, kind, reference, id, done_on, done_by]
+                    attributes: [owner, due, kind, reference, id, done_on, done_by, commit]
                         .map(|a| a.clone()),
                     unknown: unknown.clone(),
                 }
@@ -220,7 +221,7 @@ pub fn decode_improvements(bytes: &[u8]) -> Option<Option<Vec<Improvement>>> {
     Some(stored.map(|list| {
         list.into_iter()
             .map(|item| {
-                let [owner, due, kind, reference, id, done_on, done_by] = item.attributes;
+                let [owner, due, kind, reference, id, done_on, done_by, commit] = item.attributes;
                 Improvement {
                     line: item.line,
                     column: item.column,
@@ -233,6 +234,7 @@ pub fn decode_improvements(bytes: &[u8]) -> Option<Option<Vec<Improvement>>> {
                     id,
                     done_on,
                     done_by,
+                    commit,
                     end_line: 0,
                     unknown: item.unknown,
                 }

@@ -27,6 +27,8 @@ pub struct ActionView<'a> {
     overdue: bool,
     done_on: Option<&'a str>,
     done_by: Option<&'a str>,
+    /// The commit whose `Fixes-Action:` trailer ticked it (`inc actions scan`).
+    commit: Option<&'a str>,
     file: &'a str,
     line: u64,
 }
@@ -46,6 +48,7 @@ impl<'a> From<&'a Action> for ActionView<'a> {
             overdue: a.overdue,
             done_on: a.item.done_on.as_deref(),
             done_by: a.item.done_by.as_deref(),
+            commit: a.item.commit.as_deref(),
             file: &a.file,
             line: a.item.line,
         }
@@ -110,7 +113,11 @@ pub fn table(out: &mut dyn Write, color: Color, found: &[Action], all: bool) -> 
             comfy_table::Cell::new(or_none(&a.item.owner)),
             due,
             comfy_table::Cell::new(or_none(&a.item.kind)),
-            comfy_table::Cell::new(or_none(&a.item.reference)),
+            // The ticket and the commit that closed it, as the report shows them.
+            comfy_table::Cell::new(or_none(&match (&a.item.reference, &a.item.commit) {
+                (Some(reference), Some(commit)) => Some(format!("{reference}, {commit}")),
+                (reference, commit) => reference.clone().or_else(|| commit.clone()),
+            })),
             comfy_table::Cell::new(esc(&a.item.text)),
         ]);
         table.add_row(row);

@@ -223,7 +223,7 @@ fn a_commit_trailer_in_another_repository_marks_it_done_once() {
         format!("{SEARCH}: actions done by commits (Fixes-Action)")
     );
     assert!(repo.read(&pm_path(SEARCH)).contains(&format!(
-        "- [x] Add a search index alert (owner: Carol, due: 2026-12-01, type: mitigate, id: s3arc, done: 2026-11-22, by: Test Author, ref: {hash})\n"
+        "- [x] Add a search index alert (owner: Carol, due: 2026-12-01, type: mitigate, id: s3arc, done: 2026-11-22, by: Test Author, commit: {hash})\n"
     )));
     // Idempotent: a second scan changes nothing.
     let before = repo.state();
@@ -232,6 +232,59 @@ fn a_commit_trailer_in_another_repository_marks_it_done_once() {
         "Nothing to do: no open Improvement is named by a Fixes-Action trailer.\n"
     );
     assert_eq!(repo.state(), before);
+}
+
+#[test]
+fn a_scan_keeps_the_tracker_ref_and_adds_the_commit_beside_it() {
+    let repo = two_incidents();
+    // One item known to a tracker, and one ticked by a scan before `commit:` existed (its hash in
+    // `ref:`): that older line still reads as it did.
+    repo.write(
+        &pm_path(SEARCH),
+        &postmortem(
+            SEARCH,
+            "- [ ] Add a search index alert (owner: Carol, type: mitigate, ref: INFRA-101, id: s3arc)\n- [x] Old scan (owner: bob, ref: 0123456789ab, id: old22, done: 2026-11-20, by: Bob)\n",
+        ),
+    );
+    repo.git(&["commit", "-qam", "tracker ref"]);
+    repo.git(&[
+        "commit",
+        "-q",
+        "--allow-empty",
+        "-m",
+        "Alert on the index\n\nFixes-Action: search#s3arc",
+    ]);
+    let hash = repo.git(&["rev-parse", "HEAD"]).trim()[..12].to_string();
+    assert_eq!(
+        repo.ok(&["actions", "scan"]),
+        format!("{SEARCH}#s3arc: done by commit {hash}\n")
+    );
+    let text = repo.read(&pm_path(SEARCH));
+    assert!(
+        text.contains(&format!(
+            "- [x] Add a search index alert (owner: Carol, type: mitigate, ref: INFRA-101, id: s3arc, done: 2026-11-22, by: Test Author, commit: {hash})\n"
+        )),
+        "{text}"
+    );
+    let json = repo.json(&["actions", "--all", "--json", "-i", "search"]);
+    assert_eq!(json[0]["ref"], "INFRA-101");
+    assert_eq!(json[0]["commit"], hash.as_str());
+    assert_eq!(json[1]["ref"], "0123456789ab");
+    assert_eq!(json[1]["commit"], serde_json::Value::Null);
+    // `commit` is an attribute inc knows; the table and the report show both.
+    assert!(!repo.ok(&["check"]).contains("unknown attribute"));
+    let table = repo.ok(&["actions", "--all", "-i", "search"]);
+    assert!(table.contains(&format!("INFRA-101, {hash}")), "{table}");
+    let report = repo.ok(&["report", "-i", "search"]);
+    assert!(
+        report.contains(&format!("| mitigate | INFRA-101, {hash} | s3arc |")),
+        "{report}"
+    );
+    // Reopening forgets the commit (it did not close the action after all), not the ticket.
+    repo.ok(&["actions", "reopen", "search#s3arc"]);
+    assert!(repo.read(&pm_path(SEARCH)).contains(
+        "- [ ] Add a search index alert (owner: Carol, type: mitigate, ref: INFRA-101, id: s3arc)\n"
+    ));
 }
 
 #[test]

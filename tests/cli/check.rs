@@ -136,6 +136,22 @@ fn broken_repo() -> Repo {
         ),
     );
 
+    // H: a change approved by alice after a backdated handover had made bob the lead.
+    repo.ok_at(
+        "14:30",
+        &["open", "Change by the old lead", "--lead", "alice"],
+    );
+    let out = repo.ok_at("14:31", &["change", "request", "Restart the pool"]);
+    let change = out
+        .split("change ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap();
+    repo.ok_at("14:33", &["change", "approve", change]);
+    repo.ok_at("14:34", &["role", "incident-lead", "bob", "--at", "14:32"]);
+
     // F: resolved twelve days ago, no post-mortem.
     repo.ok_at(
         "2026-11-10T10:00:00Z",
@@ -190,6 +206,7 @@ fn every_rule_as_json() {
         .map(|p| p["rule"].as_str().unwrap())
         .collect();
     let expected = [
+        "change-not-by-lead",
         "comms-gap",
         "conflict-marker",
         "duplicate-id",
@@ -253,7 +270,7 @@ fn targets_are_ids_or_paths() {
     );
     assert!(out.contains("(2 incidents checked)"), "{out}");
     let (_, all) = check(&repo, &["incidents"]);
-    assert!(all.contains("(7 incidents checked)"), "{all}");
+    assert!(all.contains("(8 incidents checked)"), "{all}");
     let err = repo.fails(2, &["check", "nothing-like-this"]);
     assert_eq!(
         err,

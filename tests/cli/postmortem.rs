@@ -171,7 +171,8 @@ fn show_json_exposes_issues_and_improvements_with_lines() {
             "ref": "OPS-12",
             "id": null,
             "done_on": null,
-            "done_by": null
+            "done_by": null,
+            "commit": null
         })
     );
     assert_eq!(pm["improvements"][1]["done"], true);

@@ -39,7 +39,7 @@ use stamp::{STAMP_BYTES, Stamp, Stamper, Stamps, dir_stamps};
 /// was built from (build.rs), the file's header: `inc check`'s findings follow its rules, which
 /// may change in any commit, so a cache from another build is rebuilt rather than trusted.
 const FORMAT: &str = concat!(
-    "inc-cache 3 ",
+    "inc-cache 4 ",
     env!("CARGO_PKG_VERSION"),
     env!("INC_BUILD_INFO")
 );
