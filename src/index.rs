@@ -291,10 +291,14 @@ fn patch(
 /// checks by content, for its stat data may not show a change made in the same clock tick. Once
 /// the index is rewritten later that is no longer visible, so such an entry's size is set to 0,
 /// as git does when it writes an index: git then compares the file's content again.
+///
+/// The tick is a whole second: git built without USE_NSEC (the default) stores no nanoseconds in
+/// the entries it writes and compares seconds only, so an entry stamped (T, 0) for a file
+/// rewritten later in second T is racy although (T, 0) sorts before an index written at (T, n).
 fn smudge_if_racy(entry: &[u8], written: (u32, u32)) -> std::borrow::Cow<'_, [u8]> {
     let be = |at: usize| u32::from_be_bytes(entry[at..at + 4].try_into().expect("4 bytes"));
-    let (mtime, size) = ((be(8), be(12)), be(36));
-    if size == 0 || mtime < written {
+    let (mtime, size) = (be(8), be(36));
+    if size == 0 || mtime < written.0 {
         return entry.into();
     }
     let mut smudged = entry.to_vec();
@@ -480,5 +484,29 @@ mod tests {
             assert_eq!(bytes.len() % 8, 0);
             assert_eq!(bytes[FIXED + len], 0);
         }
+    }
+
+    /// An entry as git writes it: mtime (seconds, nanoseconds) and size, the rest zero.
+    fn stamped(mtime: (u32, u32), size: u32) -> Vec<u8> {
+        let mut entry = vec![0u8; FIXED];
+        entry[8..12].copy_from_slice(&mtime.0.to_be_bytes());
+        entry[12..16].copy_from_slice(&mtime.1.to_be_bytes());
+        entry[36..40].copy_from_slice(&size.to_be_bytes());
+        entry
+    }
+
+    #[test]
+    fn an_entry_changed_in_the_second_the_index_was_written_is_smudged() {
+        let size = |entry: &[u8]| u32::from_be_bytes(entry[36..40].try_into().unwrap());
+        // git without USE_NSEC stamps no nanoseconds: (100, 0) written into an index at
+        // (100, 500): the file may have changed again within second 100.
+        assert_eq!(size(&smudge_if_racy(&stamped((100, 0), 3), (100, 500))), 0);
+        assert_eq!(
+            size(&smudge_if_racy(&stamped((100, 900), 3), (100, 500))),
+            0
+        );
+        assert_eq!(size(&smudge_if_racy(&stamped((101, 0), 3), (100, 500))), 0);
+        // An earlier second is settled.
+        assert_eq!(size(&smudge_if_racy(&stamped((99, 999), 3), (100, 0))), 3);
     }
 }

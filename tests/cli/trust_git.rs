@@ -75,11 +75,25 @@ fn sync_commits_only_incs_files_and_names_the_ones_it_left() {
 fn sync_leaves_a_hand_edited_file_of_the_users_alone_but_commits_incs() {
     let (_remote, lead, _scribe) = team();
     let dir = format!("incidents/{CHECKOUT}");
-    // A file of the user's that they committed themselves, then changed.
-    lead.write(&format!("{dir}/runbook.txt"), "v1\n");
-    lead.git(&["add", &format!("{dir}/runbook.txt")]);
+    // A file of the user's that they committed themselves, then changed within the second the
+    // index was written, to the same size: git, which stamps whole seconds, must still see it
+    // (once failed in CI when the clock ticked so; pinned here with touch).
+    let file = format!("{dir}/runbook.txt");
+    let same_second = |path: &std::path::Path, at: &str| {
+        let ok = std::process::Command::new("touch")
+            .args(["-d", at])
+            .arg(path)
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    };
+    lead.write(&file, "v1\n");
+    same_second(&lead.path(&file), "@1700000000");
+    lead.git(&["add", &file]);
     lead.git(&["commit", "-qm", "runbook"]);
-    lead.write(&format!("{dir}/runbook.txt"), "v2\n");
+    same_second(&lead.path(".git/index"), "@1700000000.5");
+    lead.write(&file, "v2\n");
+    same_second(&lead.path(&file), "@1700000000");
     // inc's own file, edited by hand.
     let timeline = format!("{}# a comment by hand\n", lead.read(&timeline_path()));
     lead.write(&timeline_path(), &timeline);
