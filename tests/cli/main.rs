@@ -27,6 +27,7 @@ mod exec;
 mod fieldfix_reports;
 mod fieldfix_times;
 mod fieldfix_words;
+mod first_signal;
 mod gaps;
 mod git_interop;
 mod github_action;
