@@ -18,6 +18,7 @@ mod concurrency;
 mod conventions;
 mod crash;
 mod dashboard;
+mod dates_across_days;
 mod demo;
 mod e_amend;
 mod e_impact;
