@@ -1,10 +1,12 @@
 //! Service level targets (`sla:` in .inc.yaml): whether an incident was responded to and resolved
 //! within the time its severity promises, and by how much.
 //!
-//! The clock starts when the incident was detected (else when it was opened in inc): a customer
-//! contract counts from when the problem was known, not from a start found out later. "Responded"
-//! is the acknowledged milestone; an incident mitigated or resolved without ever being marked
-//! acknowledged counts as responded then. Pure: incident, targets and now in, verdicts out.
+//! The clock starts when the impact was known: when it was detected, or when the impact began
+//! if a first signal came before it (else when it was opened in inc). A customer contract counts
+//! from when the problem was known, not from a start found out later, nor from a warning before
+//! anyone was affected. "Responded" is the acknowledged milestone; an incident mitigated or
+//! resolved without ever being marked acknowledged counts as responded then, and a response
+//! before the impact counts as at its start. Pure: incident, targets and now in, verdicts out.
 
 use jiff::SignedDuration;
 use serde::Serialize;
@@ -32,7 +34,7 @@ pub struct SlaCheck {
     pub target: &'static str,
     /// The time allowed, in whole seconds.
     pub within: i64,
-    /// When the clock started (detected, else opened).
+    /// When the clock started (when the impact was known, else opened).
     pub from: Time,
     /// When it was due.
     pub due: Time,
@@ -58,7 +60,7 @@ pub fn checks(incident: &Incident, config: &Config, now: Time) -> Vec<SlaCheck> 
         return Vec::new();
     };
     let m = &incident.milestones;
-    let from = m.detected.unwrap_or(incident.opened);
+    let from = m.impact_known().unwrap_or(incident.opened);
     let responded = [m.acknowledged, m.mitigated, m.resolved]
         .into_iter()
         .flatten()
@@ -82,7 +84,8 @@ fn check(
     now: Time,
 ) -> SlaCheck {
     let due = from + within.0;
-    let margin = due.since(done.unwrap_or(now));
+    // An acknowledgement of a signal before the impact responded as the impact began.
+    let margin = due.since(done.unwrap_or(now).max(from));
     let verdict = match (done, margin.is_negative()) {
         (_, true) => Verdict::Breached,
         (Some(_), false) => Verdict::Met,
@@ -188,6 +191,18 @@ mod tests {
         assert_eq!(checks[0].text, "met with 5m to spare");
         assert_eq!(checks[1].text, "met with 3h 50m to spare");
         assert_eq!(most_pressing(&checks), Some(("met".into(), false)));
+    }
+
+    #[test]
+    fn a_signal_before_the_impact_starts_the_clock_at_the_impact() {
+        let (incident, config) = setup(
+            "  started: \"2026-11-22T14:00:00Z\"\n  detected: \"2026-11-22T12:00:00Z\"\n  acknowledged: \"2026-11-22T12:05:00Z\"\n",
+        );
+        let checks = checks(&incident, &config, t("15:00"));
+        assert_eq!(checks[0].from, t("14:00"));
+        assert_eq!(checks[0].done, Some(t("12:05")));
+        assert_eq!(checks[0].text, "met with 15m to spare");
+        assert_eq!(checks[1].due, t("18:00"));
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use jiff::tz::TimeZone;
 use serde::Serialize;
 
+use crate::model::incident::Durations;
 use crate::model::{Config, Incident};
 use crate::time::Time;
 
@@ -39,6 +40,9 @@ pub struct Group {
     pub time_to_mitigate: Measure,
     pub time_to_resolve: Measure,
     pub detected_to_resolved: Measure,
+    /// How many incidents had their first signal before the impact: they have no time to detect
+    /// (neither counted in it nor left out of it).
+    pub detected_before_impact: usize,
     /// The post-mortems' Improvements (follow-ups) of the group's incidents.
     pub improvements: Followups,
     /// How many of the group's incidents breached their SLA targets (see `sla.rs`).
@@ -151,8 +155,7 @@ fn round_half_away(numerator: i128, denominator: i128) -> i64 {
 
 /// When an incident began, for --since, --until and months: started, else detected, else opened.
 pub fn began(incident: &Incident) -> Time {
-    let m = &incident.milestones;
-    m.started.or(m.detected).unwrap_or(incident.opened)
+    incident.impact_began()
 }
 
 /// Groups the incidents and computes each group's figures. Without `by`, one group "all". SLA
@@ -174,13 +177,19 @@ pub fn compute(
         .into_iter()
         .map(|((_, name), members)| {
             let durations: Vec<_> = members.iter().map(|i| i.milestones.durations()).collect();
-            let measure = |f: fn(&crate::model::incident::Durations) -> Option<i64>| {
+            let measure = |f: fn(&Durations) -> Option<i64>| {
                 Measure::of(&durations.iter().map(f).collect::<Vec<_>>())
             };
+            let (before_impact, after): (Vec<&Durations>, Vec<&Durations>) = durations
+                .iter()
+                .partition(|d| d.signal_before_impact.is_some());
             Group {
                 group: name,
                 count: members.len(),
-                time_to_detect: measure(|d| d.time_to_detect),
+                time_to_detect: Measure::of(
+                    &after.iter().map(|d| d.time_to_detect).collect::<Vec<_>>(),
+                ),
+                detected_before_impact: before_impact.len(),
                 time_to_mitigate: measure(|d| d.time_to_mitigate),
                 time_to_resolve: measure(|d| d.time_to_resolve),
                 detected_to_resolved: measure(|d| d.detected_to_resolved),

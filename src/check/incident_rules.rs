@@ -279,7 +279,6 @@ impl Check<'_> {
             .milestones
             .resolved
             .filter(|_| !incident.status.is_open());
-        let tz = self.clock.tz().clone();
         let mut found = Vec::new();
         for audience in &config.audiences {
             let mut updates: Vec<(usize, Time)> = comms
@@ -320,8 +319,8 @@ impl Check<'_> {
                         format!(
                             "no update to {audience} for {} ({} to {}), longer than the {} cadence of {}",
                             format_duration(gap),
-                            previous.in_tz(&tz).strftime("%H:%M"),
-                            at.in_tz(&tz).strftime("%H:%M"),
+                            self.clock.show(previous),
+                            self.clock.show(at),
                             incident.severity,
                             cadence.max
                         ),

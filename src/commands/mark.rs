@@ -34,6 +34,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let at = given.unwrap_or_else(|| ctx.clock.now());
     let tz = ctx.clock.tz().clone();
     let store = ctx.store()?;
+    let clock = ctx.clock.clone();
+    let mut note = None;
     update_incident(
         ctx,
         &store,
@@ -65,11 +67,19 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             ))
             .into());
             }
+            if matches!(milestone, Milestone::Started | Milestone::Detected) {
+                note = super::signal_note(&clock, &incident.milestones);
+            }
             let text = match previous {
                 None => format!("Marked {milestone}"),
                 Some(old) => format!("Moved {milestone} from {}", old.short(&tz)),
             };
             Ok(Some((given, Kind::Milestone, text)))
         },
-    )
+    )?;
+    if let Some(note) = note {
+        let id = ctx.incident(&store, None)?;
+        writeln!(ctx.out, "{id}: {note}")?;
+    }
+    Ok(())
 }

@@ -262,5 +262,21 @@ pub fn update_incident_with(
     Ok(())
 }
 
+/// What a command that sets `started` or `detected` says back when the first signal came before
+/// the impact: that is allowed (a warning before anyone was affected), and said so that a typo
+/// in either time does not pass unnoticed.
+pub(crate) fn signal_note(
+    clock: &crate::time::Clock,
+    m: &crate::model::Milestones,
+) -> Option<String> {
+    let lead = m.signal_before_impact()?;
+    Some(format!(
+        "detected {} is {} before started {}: recorded as a first signal before the impact",
+        clock.show(m.detected?),
+        crate::time::format_duration(jiff::SignedDuration::from_secs(lead)),
+        clock.show(m.started?),
+    ))
+}
+
 // Printing JSON is rendering, so it lives in views, below the commands that use it.
 pub use crate::views::print_json;

@@ -120,12 +120,6 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         ),
         ..Milestones::default()
     };
-    if let Some((earlier, later)) = milestones.out_of_order().first() {
-        return Err(Error::usage(format!(
-            "--{earlier} is after --{later}: the outage must start before it is detected"
-        ))
-        .into());
-    }
     // Asked last, once every option is known to be right: a person at a terminal chooses from
     // the definitions; a script keeps the default.
     let severity = match &args.sev {
@@ -213,6 +207,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     )?;
     ctx.recorded(&store, &id, entries.first());
     writeln!(ctx.out, "{id}")?;
+    if let Some(note) = super::signal_note(&ctx.clock, &incident.milestones) {
+        // On stderr: scripts take the id from stdout.
+        crate::eprintln_escaped!("{id}: {note}");
+    }
     if !runbooks.is_empty() {
         // On stderr: scripts take the id from stdout.
         let names: Vec<&str> = runbooks.iter().map(|r| r.name.as_str()).collect();

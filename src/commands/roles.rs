@@ -30,5 +30,5 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     if args.output.is_json() {
         return super::print_json(ctx.out, &roles);
     }
-    roles.print(ctx.out, ctx.clock.tz())
+    roles.print(ctx.out, &ctx.clock)
 }

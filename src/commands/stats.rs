@@ -96,6 +96,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         Format::Csv => csv(ctx, &groups)?,
         Format::Table => {
             table(ctx, &groups, !store.config().sla.is_empty())?;
+            before_impact_note(ctx, &groups)?;
             followups_table(ctx, &groups)?
         }
     }
@@ -162,6 +163,38 @@ fn followups(
         ctx.clock.tz(),
         crate::actions::today(&ctx.clock),
     );
+    Ok(())
+}
+
+/// Says how many incidents had their first signal before the impact, and that time to detect
+/// leaves them aside (nothing when none had).
+fn before_impact_note(ctx: &mut Ctx<'_>, groups: &[Group]) -> Result<()> {
+    let with: Vec<&Group> = groups
+        .iter()
+        .filter(|g| g.detected_before_impact > 0)
+        .collect();
+    let why =
+        "detected before impact (a first signal before anyone was affected): not in time to detect";
+    match with.as_slice() {
+        [] => {}
+        // One group: a count. Grouped, per group (an incident may be in several: tags, services).
+        [only] if groups.len() == 1 => {
+            let n = only.detected_before_impact;
+            let (noun, verb) = if n == 1 {
+                ("incident", "was")
+            } else {
+                ("incidents", "were")
+            };
+            writeln!(ctx.out, "{n} {noun} {verb} {why}.")?;
+        }
+        _ => {
+            let each: Vec<String> = with
+                .iter()
+                .map(|g| format!("{} {}", g.group, g.detected_before_impact))
+                .collect();
+            writeln!(ctx.out, "Incidents {why}: {}.", each.join(", "))?;
+        }
+    }
     Ok(())
 }
 

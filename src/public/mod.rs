@@ -176,7 +176,7 @@ impl Incident {
         let i = &loaded.incident;
         let redact = |text: &str| people.redact(text.trim(), PERSON);
         let zone = config.report_zone().unwrap_or_else(|_| clock.tz().clone());
-        let began = i.began();
+        let began = i.impact_began();
         let title = if i.public_title.trim().is_empty() {
             let date = began.in_tz(&zone).strftime("%Y-%m-%d").to_string();
             config.neutral_title(&i.impact.services, &date)

@@ -342,11 +342,18 @@ pub(super) fn cadence(config: &Config, severity: &str) -> CadenceView {
 }
 
 /// The phases between known milestones, in order; while the incident is open (`until`: now),
-/// the phase it is in runs to now.
+/// the phase it is in runs to now. A first signal before the impact is a phase of its own, and
+/// the impact is known from its start.
 pub(super) fn phases(m: &Milestones, until: Option<Time>) -> Vec<Phase> {
     let until_mitigated = m.mitigated.or(m.resolved);
     let ongoing = |end: Option<Time>, next_known: bool| end.or(until.filter(|_| !next_known));
+    let signal = m.signal_before_impact().and(m.detected);
     [
+        (
+            "Signal before impact",
+            signal,
+            m.started.filter(|_| signal.is_some()),
+        ),
         (
             "Undetected",
             m.started,
@@ -354,7 +361,7 @@ pub(super) fn phases(m: &Milestones, until: Option<Time>) -> Vec<Phase> {
         ),
         (
             "Detected, not yet mitigated",
-            m.detected,
+            m.impact_known(),
             ongoing(until_mitigated, m.resolved.is_some()),
         ),
         (

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use jiff::SignedDuration;
 use jiff::tz::TimeZone;
 use minijinja::value::Value;
-use minijinja::{Environment, UndefinedBehavior};
+use minijinja::{Environment, State, UndefinedBehavior};
 
 use crate::error::Error;
 use crate::time::{Time, format_duration};
@@ -221,8 +221,12 @@ fn environment(tz: TimeZone) -> Environment<'static> {
             .build()
             .expect("the default delimiters are valid"),
     );
+    // A clock time alone only for a time on the report's day (`now`, in its zone): over an
+    // incident of days, `21:00` must not pass for today's.
     let zone = tz.clone();
-    env.add_filter("time", move |v: Value| format_time(&v, &zone, "%H:%M"));
+    env.add_filter("time", move |state: &State, v: Value| {
+        near(state, &v, &zone, Time::near)
+    });
     let zone = tz.clone();
     env.add_filter("date", move |v: Value| format_time(&v, &zone, "%Y-%m-%d"));
     let zone = tz.clone();
@@ -235,8 +239,8 @@ fn environment(tz: TimeZone) -> Environment<'static> {
     });
     // The same with the zone's abbreviation (`14:32 CET`), for times in prose.
     let zone = tz.clone();
-    env.add_filter("time_tz", move |v: Value| {
-        format_zoned(&v, &zone, "%H:%M %Z")
+    env.add_filter("time_tz", move |state: &State, v: Value| {
+        near(state, &v, &zone, Time::near_tz)
     });
     let zone = tz;
     env.add_filter("datetime_tz", move |v: Value| {
@@ -259,6 +263,21 @@ fn environment(tz: TimeZone) -> Environment<'static> {
     env.add_filter("duration", |v: Value| match i64::try_from(v.clone()) {
         Ok(secs) => format_duration(SignedDuration::from_secs(secs)),
         Err(_) => "—".to_string(),
+    });
+    // `5m`, or `detected before impact (signal 2h before)`: never a made-up `0s`.
+    env.add_filter("time_to_detect", |durations: Value| {
+        let seconds = |key: &str| {
+            durations
+                .get_attr(key)
+                .ok()
+                .and_then(|v| i64::try_from(v).ok())
+        };
+        crate::model::incident::Durations {
+            time_to_detect: seconds("time_to_detect"),
+            signal_before_impact: seconds("signal_before_impact"),
+            ..Default::default()
+        }
+        .detect_text()
     });
     env.add_filter("cell", |v: String| {
         v.replace('|', "\\|")
@@ -299,6 +318,25 @@ fn format_time(value: &Value, tz: &TimeZone, format: &str) -> String {
         || "—".to_string(),
         |t| t.in_tz(tz).strftime(format).to_string(),
     )
+}
+
+/// A time (RFC 3339 text) as `show` writes it for the day of the template's `now` (the time
+/// alone that day, with its date any other); `—` for none. Without a `now`, every time has its
+/// date.
+fn near(
+    state: &State,
+    value: &Value,
+    tz: &TimeZone,
+    show: fn(Time, &TimeZone, jiff::civil::Date) -> String,
+) -> String {
+    let Some(time) = value.as_str().and_then(Time::parse_rfc3339) else {
+        return "—".to_string();
+    };
+    let today = state
+        .lookup("now")
+        .and_then(|now| now.as_str().and_then(Time::parse_rfc3339))
+        .map_or(jiff::civil::Date::MIN, |now| now.in_tz(tz).date());
+    show(time, tz, today)
 }
 
 /// A time with its zone's abbreviation (`UTC`, `CET`); `—` for none.

@@ -239,7 +239,7 @@ impl Progress {
     }
 }
 
-/// "due 14:40 (in 5m)" or "OVERDUE 3m".
+/// "due 14:40 (in 5m)" (with the date when not today) or "OVERDUE 3m".
 pub fn due_text(due: crate::time::Time, clock: &crate::time::Clock) -> String {
     let now = clock.now();
     if due <= now {
@@ -247,7 +247,7 @@ pub fn due_text(due: crate::time::Time, clock: &crate::time::Clock) -> String {
     } else {
         format!(
             "due {} (in {})",
-            due.in_tz(clock.tz()).strftime("%H:%M"),
+            clock.show(due),
             crate::time::format_duration(due.since(now))
         )
     }

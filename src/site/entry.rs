@@ -14,7 +14,7 @@ use crate::views::Loaded;
 /// An incident as the team's site lists it, with `report` as its page.
 pub fn internal(l: &Loaded, config: &Config, report: String, tz: &TimeZone) -> Entry {
     let i = &l.incident;
-    let began = i.began();
+    let began = i.impact_began();
     let mut updated: Time = i.opened;
     let times = l
         .timeline

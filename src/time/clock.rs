@@ -137,12 +137,12 @@ impl Clock {
     /// `HH:MM` for a time today, `YYYY-MM-DD HH:MM` for any other day: what confirmations print,
     /// so a time that landed on another day never looks like today's.
     pub fn show(&self, time: Time) -> String {
-        let today = self.now().in_tz(&self.tz).date();
-        if time.in_tz(&self.tz).date() == today {
-            time.in_tz(&self.tz).strftime("%H:%M").to_string()
-        } else {
-            time.short(&self.tz)
-        }
+        time.near(&self.tz, self.today())
+    }
+
+    /// Today's date in the clock's time zone.
+    pub fn today(&self) -> jiff::civil::Date {
+        self.now().in_tz(&self.tz).date()
     }
 
     /// `YYYY-MM-DD HH:MM` and the zone's abbreviation (`2026-11-22 14:32 CET`), for messages

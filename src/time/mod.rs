@@ -111,6 +111,25 @@ impl Time {
         self.in_tz(tz).strftime("%Y-%m-%d %H:%M").to_string()
     }
 
+    /// `HH:MM` when this time falls on `today` in `tz`, else `YYYY-MM-DD HH:MM`: the one rule for
+    /// a time shown to people, so that over an incident of days a time of another day never
+    /// passes for today's ([`Clock::show`] is this with the clock's today).
+    pub fn near(self, tz: &TimeZone, today: jiff::civil::Date) -> String {
+        let civil = self.in_tz(tz);
+        if civil.date() == today {
+            civil.strftime("%H:%M").to_string()
+        } else {
+            civil.strftime("%Y-%m-%d %H:%M").to_string()
+        }
+    }
+
+    /// [`Time::near`] and the zone's abbreviation (`14:32 CET`, `2026-11-21 14:32 CET`), for
+    /// reports that may be read anywhere.
+    pub fn near_tz(self, tz: &TimeZone, today: jiff::civil::Date) -> String {
+        let zoned = self.timestamp.to_zoned(tz.clone());
+        format!("{} {}", self.near(tz, today), zoned.strftime("%Z"))
+    }
+
     /// `YYYY-MM-DD HH:MM` in `tz` and the zone's abbreviation (`2026-11-22 14:32 CET`), for a
     /// reader who may be anywhere.
     pub fn long(self, tz: &TimeZone) -> String {

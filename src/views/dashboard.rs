@@ -5,7 +5,6 @@ use std::io::Write;
 use anyhow::Result;
 use comfy_table::Table;
 use jiff::SignedDuration;
-use jiff::tz::TimeZone;
 use serde::Serialize;
 
 use super::fit::{self, Column, Text};
@@ -164,7 +163,6 @@ fn dashboard_table(
     width: Option<usize>,
 ) -> Table {
     let now = clock.now();
-    let tz = clock.tz();
     let cells = |f: &dyn Fn(&DashboardRow) -> Text| rows.iter().map(f).collect::<Vec<Text>>();
     let mut columns = vec![
         Column::cut("id", cells(&|r| Text::new(r.id)), 22).cut_last(),
@@ -203,13 +201,7 @@ fn dashboard_table(
     for audience in &config.audiences {
         columns.push(Column::whole(
             audience,
-            cells(&|r| {
-                due_text(
-                    r.comms_due.iter().find(|d| &d.audience == audience),
-                    clock,
-                    tz,
-                )
-            }),
+            cells(&|r| due_text(r.comms_due.iter().find(|d| &d.audience == audience), clock)),
         ));
     }
     let audiences: Vec<usize> = (first_audience..columns.len()).collect();
@@ -303,16 +295,16 @@ fn next_update(due: &[Due], clock: &Clock) -> Text {
         .or_else(|| due.iter().min_by_key(|d| d.due));
     match pressing {
         Some(d) => {
-            let when = due_text(Some(d), clock, clock.tz());
+            let when = due_text(Some(d), clock);
             Text::with_tail(d.audience.as_str(), format!(" {}", when.plain())).alarm(d.overdue)
         }
         None => Text::new("—"),
     }
 }
 
-/// "15:40 (in 12m)", or "OVERDUE 8m" (red on a terminal), or "—" for an audience not being
+/// "15:40 (in 12m)" (with the date when not today), or "OVERDUE 8m" (red on a terminal), or "—" for an audience not being
 /// tracked.
-fn due_text(due: Option<&Due>, clock: &Clock, tz: &TimeZone) -> Text {
+fn due_text(due: Option<&Due>, clock: &Clock) -> Text {
     let Some(due) = due else {
         return Text::new("—");
     };
@@ -322,7 +314,7 @@ fn due_text(due: Option<&Due>, clock: &Clock, tz: &TimeZone) -> Text {
     } else {
         Text::new(format!(
             "{} (in {})",
-            due.due.in_tz(tz).strftime("%H:%M"),
+            clock.show(due.due),
             format_duration(due.due.since(now))
         ))
     }

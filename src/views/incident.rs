@@ -6,7 +6,6 @@ use std::io::Write;
 
 use anyhow::Result;
 use jiff::SignedDuration;
-use jiff::tz::TimeZone;
 use serde::Serialize;
 
 use super::{CommsView, EntryView, Loaded, age, holders, table};
@@ -226,20 +225,25 @@ pub fn print_incident(
     }
 
     writeln!(out, "\nMilestones")?;
+    let durations = incident.milestones.durations();
     for milestone in Milestone::ALL {
         let value = incident
             .milestones
             .get(milestone)
             .map_or_else(|| "—".to_string(), |t| t.short(tz));
-        writeln!(out, "  {:<14}{value}", milestone.name())?;
+        // A signal before the impact is the first signal, not a late start.
+        let note = match (milestone, durations.signal_before_impact) {
+            (Milestone::Detected, Some(lead)) => format!(
+                "  first signal, {} before impact",
+                format_duration(SignedDuration::from_secs(lead))
+            ),
+            _ => String::new(),
+        };
+        writeln!(out, "  {:<14}{value}{note}", milestone.name())?;
     }
 
     writeln!(out, "\nDurations")?;
-    for (label, seconds) in incident.milestones.durations().labelled() {
-        let value = seconds.map_or_else(
-            || "—".to_string(),
-            |s| format_duration(SignedDuration::from_secs(s)),
-        );
+    for (label, value) in durations.shown() {
         writeln!(out, "  {label:<22}{value}")?;
     }
     if incident.status.is_open() {
@@ -262,7 +266,7 @@ pub fn print_incident(
             "  nobody holds a role yet: inc role incident-lead PERSON"
         )?;
     } else {
-        roles.print_now(out, tz, false)?;
+        roles.print_now(out, clock, false)?;
     }
 
     let due = loaded.due(config, clock);
@@ -274,13 +278,13 @@ pub fn print_incident(
             } else {
                 format!(
                     "by {} (in {})",
-                    d.due.in_tz(tz).strftime("%H:%M"),
+                    clock.show(d.due),
                     format_duration(d.due.since(clock.now()))
                 )
             };
             let last = d.last.map_or_else(
                 || "no update yet".to_string(),
-                |t| format!("last {}", t.in_tz(tz).strftime("%H:%M")),
+                |t| format!("last {}", clock.show(t)),
             );
             writeln!(out, "  {:<14}{when}, {last}", d.audience)?;
         }
@@ -294,7 +298,7 @@ pub fn print_incident(
                 out,
                 "  {}  {}  {:<10} {}",
                 request.id,
-                request.at.in_tz(tz).strftime("%H:%M"),
+                clock.show(request.at),
                 one_line(&request.by, 10),
                 one_line(&request.text, 70)
             )?;
@@ -343,6 +347,8 @@ pub fn print_incident(
     let entries = sorted(&loaded.timeline);
     let shown = &entries[entries.len().saturating_sub(LAST_ENTRIES)..];
     writeln!(out, "\nLast entries ({} of {})", shown.len(), entries.len())?;
+    // The text gets what the width leaves after time, person and kind (47 columns), at least 30.
+    let room = super::terminal_width().map_or(80, |w| w.saturating_sub(47).clamp(30, 80));
     for entry in shown {
         let mut marks = String::new();
         if entry.key {
@@ -357,7 +363,10 @@ pub fn print_incident(
             entry.at.short(tz),
             one_line(&entry.by, 10),
             entry.kind.name(),
-            one_line(&entry.text, 80),
+            one_line(
+                &entry.text,
+                room.saturating_sub(marks.chars().count()).max(20)
+            ),
         )?;
     }
     Ok(())
@@ -479,7 +488,7 @@ impl Roles {
 
     /// Each role in configured order with its holders and since when; `all` includes roles
     /// nobody holds.
-    pub fn print_now(&self, out: &mut dyn Write, tz: &TimeZone, all: bool) -> Result<()> {
+    pub fn print_now(&self, out: &mut dyn Write, clock: &Clock, all: bool) -> Result<()> {
         for role in &self.order {
             let people: Vec<String> = self
                 .history
@@ -489,7 +498,7 @@ impl Roles {
                     format!(
                         "{} (since {}, {})",
                         t.person,
-                        t.from.in_tz(tz).strftime("%H:%M"),
+                        clock.show(t.from),
                         format_duration(SignedDuration::from_secs(t.held))
                     )
                 })
@@ -508,9 +517,10 @@ impl Roles {
     }
 
     /// `inc roles`: holders now, then every tenure with how long it lasted.
-    pub fn print(&self, out: &mut dyn Write, tz: &TimeZone) -> Result<()> {
+    pub fn print(&self, out: &mut dyn Write, clock: &Clock) -> Result<()> {
+        let tz = clock.tz();
         writeln!(out, "Now")?;
-        self.print_now(out, tz, true)?;
+        self.print_now(out, clock, true)?;
         writeln!(out, "\nHistory")?;
         if self.history.is_empty() {
             writeln!(

@@ -202,6 +202,11 @@ pub fn set_terminal_width(columns: Option<usize>) {
     }
 }
 
+/// The width set by [`set_terminal_width`], if any: what plain lines (not tables) fit.
+pub fn terminal_width() -> Option<usize> {
+    TERMINAL_WIDTH.get().copied()
+}
+
 /// A table for people: no borders, fits the terminal when there is one.
 pub fn table(header: &[&str]) -> Table {
     let mut table = Table::new();

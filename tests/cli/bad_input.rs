@@ -34,8 +34,9 @@ fn bad_arguments_write_nothing() {
         (&["log", ""], 2),
         (&["log", "   "], 2),
         (&["open", " "], 2),
+        // A first signal before the impact is no mistake (first_signal.rs); a start ahead is.
         (
-            &["open", "X", "--started", "14:30", "--detected", "14:20"],
+            &["open", "X", "--started", "15:30", "--detected", "14:20"],
             2,
         ),
         (&["-i", "nope", "log", "text"], 2),

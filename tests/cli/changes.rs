@@ -59,10 +59,11 @@ fn mark_sets_a_milestone_and_logs_it() {
 fn mark_refuses_milestones_out_of_order() {
     let repo = Repo::with_incident();
     let before = repo.state();
-    let err = repo.fails(2, &["mark", "started", "--at", "14:10"]);
+    // A first signal may come before the impact; a mitigation may not.
+    let err = repo.fails(2, &["mark", "mitigated", "--at", "14:00"]);
     assert_eq!(
         err,
-        "error: started (2026-11-22 14:10) would be after detected (2026-11-22 14:05): check --at, or mark detected again first\n"
+        "error: started (2026-11-22 14:02) would be after mitigated (2026-11-22 14:00): check --at, or mark started again first\n"
     );
     assert_eq!(repo.state(), before);
 }

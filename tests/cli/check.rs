@@ -93,6 +93,10 @@ fn broken_repo() -> Repo {
             "started: \"2026-11-22T14:00:00+00:00\"",
             "started: \"2026-11-22T14:20:00+00:00\"",
         )
+        .replace(
+            "mitigated: null",
+            "mitigated: \"2026-11-22T14:15:00+00:00\"",
+        )
         .replace("status: investigating", "status: resolved");
     repo.write(path, &text);
 

@@ -266,7 +266,7 @@ fn a_broken_edit_is_refused_and_kept_in_a_recovery_file() {
         ),
         (
             "order.sh",
-            "sed -i 's/^  started: .*/  started: \"2026-11-22T14:30:00+00:00\"/' \"$1\"",
+            "sed -i 's/^  mitigated: .*/  mitigated: \"2026-11-22T14:00:00+00:00\"/' \"$1\"",
         ),
         (
             "type.sh",

@@ -274,15 +274,17 @@ fn times_ahead_of_the_clock_show_as_zero_and_check_warns() {
 #[test]
 fn milestones_out_of_order_give_zero_durations() {
     let repo = Repo::with_incident();
+    // A mitigation before the start is a mistake (a first signal before it is not: see
+    // first_signal.rs).
     let yaml = incident_yaml(&repo).replace(
-        "  started: \"2026-11-22T14:02:00+00:00\"",
-        "  started: \"2026-11-22T14:10:00+00:00\"",
+        "  mitigated: null",
+        "  mitigated: \"2026-11-22T14:00:00+00:00\"",
     );
     repo.write(&format!("incidents/{CHECKOUT}/incident.yaml"), &yaml);
     let shown = repo.json(&["show", "--json"]);
-    assert_eq!(shown["durations"]["time_to_detect"], 0, "{shown}");
+    assert_eq!(shown["durations"]["time_to_mitigate"], 0, "{shown}");
     let text = repo.ok(&["show"]);
-    assert!(text.contains("  time to detect        0s\n"), "{text}");
+    assert!(text.contains("  time to mitigate      0s\n"), "{text}");
 }
 
 // Point 5: error messages carry what is needed to fix them.

@@ -7,7 +7,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::time::Time;
+use jiff::SignedDuration;
+
+use crate::time::{Time, format_duration};
 
 /// The incident's own record: title, severity, status, summary, tags, links, detection, milestones.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -118,7 +120,15 @@ impl Incident {
 }
 
 impl Incident {
-    /// The earliest time the incident is known by: its earliest milestone, or when it was opened.
+    /// When the outage began, as the team publishes it: `started` (the impact), else `detected`,
+    /// else when it was opened. A first signal before the impact does not move it.
+    pub fn impact_began(&self) -> Time {
+        let m = &self.milestones;
+        m.started.or(m.detected).unwrap_or(self.opened)
+    }
+
+    /// The earliest time the incident is known by: its earliest milestone (a first signal before
+    /// the impact included), or when it was opened.
     pub fn began(&self) -> Time {
         Milestone::ALL
             .into_iter()
@@ -423,10 +433,10 @@ impl fmt::Display for Milestone {
     }
 }
 
-/// Pairs that must be in this order when both are known: (earlier, later).
-const ORDER: [(Milestone, Milestone); 8] = [
-    (Milestone::Started, Milestone::Detected),
-    (Milestone::Started, Milestone::Acknowledged),
+/// Pairs that must be in this order when both are known: (earlier, later). `detected` is the
+/// first signal, which may come before the impact (`started`): a warning that preceded the
+/// outage. So may its acknowledgement; mitigation and resolution cannot precede the impact.
+const ORDER: [(Milestone, Milestone); 6] = [
     (Milestone::Started, Milestone::Mitigated),
     (Milestone::Started, Milestone::Resolved),
     (Milestone::Detected, Milestone::Acknowledged),
@@ -465,18 +475,40 @@ impl Milestones {
             .collect()
     }
 
-    /// The durations between known milestones. Milestones out of order (clocks of two clones
-    /// that disagree, a hand edit) give 0, never a negative duration; `inc check` reports them.
+    /// When the impact was known: the later of `started` and `detected` (a signal before the
+    /// impact makes the impact known as it begins); `None` until detected.
+    pub fn impact_known(&self) -> Option<Time> {
+        let detected = self.detected?;
+        Some(
+            self.started
+                .map_or(detected, |started| started.max(detected)),
+        )
+    }
+
+    /// Whole seconds the first signal (`detected`) came before the impact (`started`), when it
+    /// did.
+    pub fn signal_before_impact(&self) -> Option<i64> {
+        let lead = self.started?.since(self.detected?).as_secs();
+        (lead > 0).then_some(lead)
+    }
+
+    /// The durations between known milestones (see docs/format.md, "Milestones and durations").
+    /// Milestones out of order (clocks of two clones that disagree, a hand edit) give 0, never a
+    /// negative duration; `inc check` reports them. A signal before the impact is no time to
+    /// detect: `time_to_detect` is then `None` and `signal_before_impact` says how long before.
     pub fn durations(&self) -> Durations {
         let between = |a: Option<Time>, b: Option<Time>| match (a, b) {
             (Some(a), Some(b)) => Some(b.since(a).as_secs().max(0)),
             _ => None,
         };
+        let signal_before_impact = self.signal_before_impact();
         Durations {
-            time_to_detect: between(self.started, self.detected),
+            time_to_detect: between(self.started, self.detected)
+                .filter(|_| signal_before_impact.is_none()),
+            signal_before_impact,
             time_to_mitigate: between(self.started, self.mitigated),
             time_to_resolve: between(self.started, self.resolved),
-            detected_to_resolved: between(self.detected, self.resolved),
+            detected_to_resolved: between(self.impact_known(), self.resolved),
         }
     }
 }
@@ -484,21 +516,45 @@ impl Milestones {
 /// The durations derived from the milestones, in whole seconds; `None` when a milestone is missing.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Durations {
+    /// started → detected; `null` also when the first signal came before the impact.
     pub time_to_detect: Option<i64>,
+    /// detected → started when the first signal came before the impact (a positive number of
+    /// seconds), else `null`.
+    pub signal_before_impact: Option<i64>,
+    /// started → mitigated.
     pub time_to_mitigate: Option<i64>,
+    /// started → resolved: the outage's length, the figure reports publish.
     pub time_to_resolve: Option<i64>,
+    /// From when the impact was known (the later of started and detected) → resolved.
     pub detected_to_resolved: Option<i64>,
 }
 
 impl Durations {
-    /// (label, value) pairs in display order.
-    pub fn labelled(&self) -> [(&'static str, Option<i64>); 4] {
+    /// (label, text for people) in display order, `—` for a missing milestone. A signal before
+    /// the impact is said as such: never a made-up `0s` to detect.
+    pub fn shown(&self) -> [(&'static str, String); 4] {
+        let text = |seconds: Option<i64>| {
+            seconds.map_or_else(
+                || "—".to_string(),
+                |s| format_duration(SignedDuration::from_secs(s)),
+            )
+        };
         [
-            ("time to detect", self.time_to_detect),
-            ("time to mitigate", self.time_to_mitigate),
-            ("time to resolve", self.time_to_resolve),
-            ("detected to resolved", self.detected_to_resolved),
+            ("time to detect", self.detect_text()),
+            ("time to mitigate", text(self.time_to_mitigate)),
+            ("time to resolve", text(self.time_to_resolve)),
+            ("detected to resolved", text(self.detected_to_resolved)),
         ]
+    }
+
+    /// Time to detect for people (`5m`, `—`), or `detected before impact (signal 2h before)`.
+    pub fn detect_text(&self) -> String {
+        let text = |s: i64| format_duration(SignedDuration::from_secs(s));
+        match (self.signal_before_impact, self.time_to_detect) {
+            (Some(lead), _) => format!("detected before impact (signal {} before)", text(lead)),
+            (None, Some(seconds)) => text(seconds),
+            (None, None) => "—".to_string(),
+        }
     }
 }
 

@@ -25,10 +25,28 @@ fn durations_need_both_milestones() {
 fn durations_are_never_negative() {
     let milestones = Milestones {
         started: t("2026-11-22T14:10:00Z"),
-        detected: t("2026-11-22T14:05:00Z"),
+        resolved: t("2026-11-22T14:05:00Z"),
         ..Milestones::default()
     };
-    assert_eq!(milestones.durations().time_to_detect, Some(0));
+    assert_eq!(milestones.durations().time_to_resolve, Some(0));
+}
+
+#[test]
+fn a_signal_before_the_impact_is_no_time_to_detect() {
+    let milestones = Milestones {
+        started: t("2026-12-07T21:00:00Z"),
+        detected: t("2026-12-07T19:00:00Z"),
+        resolved: t("2026-12-10T22:00:00Z"),
+        ..Milestones::default()
+    };
+    assert!(milestones.out_of_order().is_empty());
+    let d = milestones.durations();
+    assert_eq!(d.time_to_detect, None);
+    assert_eq!(d.signal_before_impact, Some(7200));
+    assert_eq!(d.time_to_resolve, Some(73 * 3600));
+    // Counted from when the impact was known: its start, not the signal.
+    assert_eq!(d.detected_to_resolved, Some(73 * 3600));
+    assert_eq!(d.shown()[0].1, "detected before impact (signal 2h before)");
 }
 
 #[test]
@@ -36,11 +54,12 @@ fn finds_milestones_out_of_order() {
     let milestones = Milestones {
         started: t("2026-11-22T14:10:00Z"),
         detected: t("2026-11-22T14:05:00Z"),
+        mitigated: t("2026-11-22T14:08:00Z"),
         ..Milestones::default()
     };
     assert_eq!(
         milestones.out_of_order(),
-        vec![(Milestone::Started, Milestone::Detected)]
+        vec![(Milestone::Started, Milestone::Mitigated)]
     );
 }
 
