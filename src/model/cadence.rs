@@ -369,6 +369,8 @@ mod tests {
         assert_eq!(schedule.quiet_at(time("23T06:00")), None);
         // An update during them counts from their end.
         assert_eq!(schedule.due_after(time("23T02:00")), time("23T08:00"));
+        // An interval that runs out just as they begin is due as they end.
+        assert_eq!(schedule.due_after(time("22T19:00")), time("23T06:00"));
     }
 
     #[test]

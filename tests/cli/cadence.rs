@@ -143,7 +143,7 @@ fn a_cadence_that_names_nothing_known_is_refused_where_it_is() {
     let err = repo.fails(1, &["list"]);
     assert_eq!(
         err,
-        "error: .inc.yaml:77:3: cadence has \"board\", which is neither default nor one of severities (SEV1, SEV2, SEV3, SEV4) nor of audiences (internal, customers, executives)\n"
+        "error: .inc.yaml:79:3: cadence has \"board\", which is neither default nor one of severities (SEV1, SEV2, SEV3, SEV4) nor of audiences (internal, customers, executives)\n"
     );
     let repo = repo_with("", "quiet_hours:\n  executives: 22:00-7\n");
     let err = repo.fails(1, &["list"]);
