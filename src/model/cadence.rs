@@ -76,10 +76,11 @@ pub struct Quiet {
 pub struct Schedule<'a> {
     config: &'a Config,
     audience: &'a str,
-    /// The severity from each time on, by time; the first also holds before its time.
+    /// The severity from each time on, sorted by time; the first also holds before its time.
     severities: Vec<(Timestamp, String)>,
     quiet_hours: Option<(QuietHours, TimeZone)>,
-    /// The audience's snoozes as `[from, until)`, by time, each cut short by the next.
+    /// The audience's snoozes as `[from, until)`, sorted by time and apart: each is cut short by
+    /// the next.
     snoozes: Vec<(Timestamp, Timestamp)>,
 }
 
@@ -140,11 +141,10 @@ impl<'a> Schedule<'a> {
     }
 
     fn severity_at_ts(&self, at: Timestamp) -> &str {
+        // Sorted by time: a hostile timeline may hold thousands of changes.
+        let after = self.severities.partition_point(|(from, _)| *from <= at);
         self.severities
-            .iter()
-            .take_while(|(from, _)| *from <= at)
-            .last()
-            .or(self.severities.first())
+            .get(after.saturating_sub(1))
             .map_or("", |(_, s)| s.as_str())
     }
 
@@ -214,15 +214,14 @@ impl<'a> Schedule<'a> {
 
     /// The next severity change after `t`.
     fn next_change(&self, t: Timestamp) -> Option<Timestamp> {
-        self.severities
-            .iter()
-            .map(|(from, _)| *from)
-            .find(|from| *from > t)
+        let after = self.severities.partition_point(|(from, _)| *from <= t);
+        self.severities.get(after).map(|(from, _)| *from)
     }
 
     /// The start of the next quiet stretch (quiet hours or a snooze) after `t`.
     fn next_pause(&self, t: Timestamp) -> Option<Timestamp> {
-        let snooze = self.snoozes.iter().map(|(from, _)| *from).find(|f| *f > t);
+        let after = self.snoozes.partition_point(|(from, _)| *from <= t);
+        let snooze = self.snoozes.get(after).map(|(from, _)| *from);
         let quiet = self
             .quiet_windows(t)
             .into_iter()
@@ -247,10 +246,10 @@ impl<'a> Schedule<'a> {
 
     /// The end of the snooze `t` is in.
     fn snooze_at(&self, t: Timestamp) -> Option<Timestamp> {
-        self.snoozes
-            .iter()
-            .find(|(from, until)| *from <= t && t < *until)
-            .map(|(_, until)| *until)
+        // Sorted and apart (each is cut short by the next): only the last to start can hold `t`.
+        let after = self.snoozes.partition_point(|(from, _)| *from <= t);
+        let (_, until) = self.snoozes.get(after.checked_sub(1)?)?;
+        (t < *until).then_some(*until)
     }
 
     /// The end of the quiet hours `t` is in.
