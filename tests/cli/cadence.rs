@@ -430,3 +430,19 @@ fn a_retried_delivery_counts_from_when_it_was_delivered() {
         ["no update to customers for 1h 30m (14:00 to 15:30), longer than the SEV2 cadence of 1h"]
     );
 }
+
+#[test]
+fn a_snooze_fires_its_own_hook_not_the_one_for_updates() {
+    use crate::hooks::{beside, enabled, hook, read_beside};
+    let repo = enabled();
+    hook(&repo, "comms", "cat > ../comms.json");
+    hook(&repo, "snooze", "cat > ../snooze.json");
+    repo.ok(&["comms", "snooze", "executives", "4h"]);
+    assert!(!beside(&repo, "comms.json").exists(), "the comms hook ran");
+    let event: serde_json::Value =
+        serde_json::from_str(&read_beside(&repo, "snooze.json")).unwrap();
+    assert_eq!(event["event"], "snooze");
+    assert_eq!(event["entry"]["ref"], "snooze:executives:4h");
+    repo.ok(&["comms", "--to", "internal", "Bridge is open"]);
+    assert!(beside(&repo, "comms.json").exists());
+}
