@@ -1,11 +1,10 @@
 //! The rules about incident.yaml and the logs: values, milestone order, times ahead of the clock,
-//! entries a merge kept twice, and gaps between updates.
+//! entries a merge kept twice.
 
 use jiff::SignedDuration;
 
 use super::{Check, Level, Log};
 use crate::model::TimelineEntry;
-use crate::model::comms::CommsEntry;
 use crate::model::locate::{locate, locate_in_item};
 use crate::model::{self, Incident, LogEntry, Status};
 use crate::store::{ATTACHMENTS_DIR, INCIDENT_FILE};
@@ -263,74 +262,6 @@ impl Check<'_> {
                     self.push(file, at, Level::Error, "unknown-value", message);
                 }
             }
-        }
-    }
-
-    /// Warns where an audience went longer without an update than the cadence allows.
-    pub(super) fn comms_gaps(
-        &mut self,
-        incident_text: &str,
-        incident: &Incident,
-        comms: &Log<CommsEntry>,
-    ) {
-        let config = self.store.config();
-        let cadence = config.cadence_for(&incident.severity);
-        let end = incident
-            .milestones
-            .resolved
-            .filter(|_| !incident.status.is_open());
-        let mut found = Vec::new();
-        for audience in &config.audiences {
-            let mut updates: Vec<(usize, Time)> = comms
-                .entries
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| &c.audience == audience)
-                .map(|(i, c)| (i, c.at))
-                .collect();
-            updates.sort_by_key(|(_, at)| *at);
-            let start = if config.required_updates.contains(audience) {
-                Some(incident.opened)
-            } else {
-                updates.first().map(|(_, at)| *at)
-            };
-            let Some(mut previous) = start else { continue };
-            let mut points: Vec<(Option<usize>, Time)> =
-                updates.iter().map(|(i, at)| (Some(*i), *at)).collect();
-            if let Some(end) = end {
-                points.push((None, end));
-            }
-            for (index, at) in points {
-                if end.is_some_and(|end| at > end) {
-                    break;
-                }
-                let gap = at.since(previous);
-                if gap > cadence.max.0 {
-                    let (file, location) = match index {
-                        Some(i) => (CommsEntry::FILE, locate_in_item(&comms.text, i, "at")),
-                        None => (
-                            INCIDENT_FILE,
-                            locate(incident_text, &["milestones", "resolved"]),
-                        ),
-                    };
-                    found.push((
-                        file,
-                        location,
-                        format!(
-                            "no update to {audience} for {} ({} to {}), longer than the {} cadence of {}",
-                            format_duration(gap),
-                            self.clock.show(previous),
-                            self.clock.show(at),
-                            incident.severity,
-                            cadence.max
-                        ),
-                    ));
-                }
-                previous = previous.max(at);
-            }
-        }
-        for (file, at, message) in found {
-            self.push(file, at, Level::Warning, "comms-gap", message);
         }
     }
 }

@@ -22,6 +22,7 @@ mod amend_rules;
 mod cache;
 mod catalog_rules;
 mod change_rules;
+mod comms_rules;
 mod config_rules;
 mod incident_rules;
 mod maintenance_rules;
@@ -171,7 +172,7 @@ impl Check<'_> {
             self.link_rule(&incident.text, value);
             self.future_milestones(&incident.text, value);
             if let Some(comms) = &comms {
-                self.comms_gaps(&incident.text, value, comms);
+                self.comms_gaps(&incident.text, value, comms, entries(&timeline));
             }
         }
         self.entry_conflicts(timeline.as_ref());

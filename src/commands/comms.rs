@@ -4,8 +4,9 @@ use anyhow::Result;
 
 use super::{Ctx, record};
 use crate::error::Error;
-use crate::model::Kind;
+use crate::model::cadence::Schedule;
 use crate::model::comms::{self, CommsEntry};
+use crate::model::{Kind, TimelineEntry};
 use crate::time::format_duration;
 
 /// Record an update sent to an audience (what was said, to whom, where, when)
@@ -16,7 +17,9 @@ use crate::time::format_duration;
 /// is posted to only once this clone trusts it (`inc webhooks trust`).
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  inc comms --to customers --channel status-page \"We are investigating failed checkouts\"\n  inc comms --to internal --channel chat --at 14:50 \"Bridge open in #inc-checkout\"\n  inc comms --to internal --channel chat --send \"Rollback done, error rate falling\"\n  inc comms --retry"
+    after_help = "Examples:\n  inc comms --to customers --channel status-page \"We are investigating failed checkouts\"\n  inc comms --to internal --channel chat --at 14:50 \"Bridge open in #inc-checkout\"\n  inc comms --to internal --channel chat --send \"Rollback done, error rate falling\"\n  inc comms snooze executives 4h",
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
 )]
 pub struct Args {
     #[command(flatten)]
@@ -68,9 +71,28 @@ pub struct Args {
     /// With --retry: also post the failed updates this clone did not record
     #[arg(long)]
     pub yes: bool,
+
+    #[command(subcommand)]
+    pub action: Option<Action>,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Action {
+    Snooze(super::comms_snooze::Args),
+}
+
+impl Args {
+    /// Whether this records an update (or posts one): what the `comms` hook runs for; a snooze
+    /// fires `snooze`.
+    pub fn is_update(&self) -> bool {
+        self.action.is_none()
+    }
 }
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
+    if let Some(Action::Snooze(snooze)) = args.action {
+        return super::comms_snooze::run(ctx, snooze, &args.who);
+    }
     // Not clap's `requires`: a flag's default `false` counts as given there.
     if args.yes && !args.retry {
         return Err(Error::usage(
@@ -115,8 +137,9 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let by = ctx.by(&store, &args.who)?;
     let incident = store.load_incident(&id)?;
     let mut sent: Vec<CommsEntry> = store.load_log(&id)?;
+    let mut timeline: Vec<TimelineEntry> = store.load_log(&id)?;
     let (when, recorded) = ctx.stamp(at);
-    let before = comms::due(&incident, &sent, store.config(), when);
+    let before = comms::due(&incident, &sent, &timeline, store.config(), when);
     let too_soon = before
         .iter()
         .find(|d| d.audience == audience)
@@ -145,7 +168,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         // The logbook keeps the message whole, as sent; only displays shorten it.
         format!("Update to {audience}{via}: {message}"),
     );
-    let (entry, _) = record(
+    let (entry, note) = record(
         ctx,
         &store,
         &id,
@@ -162,12 +185,15 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         crate::eprintln_escaped!(
             "note: the previous update to {audience} was {} earlier; the cadence asks for at least {} between updates",
             format_duration(when.since(last)),
-            store.config().cadence_for(&incident.severity).min
+            Schedule::new(store.config(), &audience, &incident, &timeline)
+                .cadence_at(when)
+                .min
         );
     }
     let recorded_entry = entry.clone();
     sent.push(entry);
-    let next = comms::due(&incident, &sent, store.config(), ctx.clock.now())
+    timeline.push(note);
+    let next = comms::due(&incident, &sent, &timeline, store.config(), ctx.clock.now())
         .into_iter()
         .find(|d| d.audience == audience);
     let sent_at = ctx.other_day(at);

@@ -7,6 +7,7 @@ pub mod change;
 pub mod check;
 pub mod comms;
 mod comms_send;
+mod comms_snooze;
 pub mod completions;
 pub mod config;
 mod ctx;

@@ -31,7 +31,8 @@ const OPT_IN: &str = "inc.hooks";
 
 /// The event each command records, named as its hook is; `None` for a command that fires none.
 /// `mark` counts as `status` (a milestone is where the incident stands), `exec` and `attach` as
-/// `log` (each adds a logbook entry).
+/// `log` (each adds a logbook entry). `inc comms snooze` is `snooze`: a hook that posts each
+/// update somewhere must not post a snooze as one.
 pub fn event(command: &Command) -> Option<&'static str> {
     use Command::*;
     match command {
@@ -41,7 +42,8 @@ pub fn event(command: &Command) -> Option<&'static str> {
         Status(args) if args.status.is_some() => Some("status"),
         Sev(args) if !args.list => Some("sev"),
         Role(_) => Some("role"),
-        Comms(_) => Some("comms"),
+        Comms(args) if args.is_update() => Some("comms"),
+        Comms(_) => Some("snooze"),
         Change(_) => Some("change"),
         Resolve(_) => Some("resolve"),
         Postmortem(_) => Some("postmortem"),

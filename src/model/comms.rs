@@ -3,7 +3,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{Config, Incident};
+use super::cadence::{Quiet, Schedule};
+use super::{Config, Incident, TimelineEntry};
 use crate::time::Time;
 
 /// One update sent to an audience.
@@ -136,6 +137,22 @@ fn status_phrase(status: u16) -> &'static str {
 }
 
 impl CommsEntry {
+    /// When the audience had this update, as far as its cadence goes: when it was recorded; when
+    /// it was posted to a webhook, when the post succeeded (a retry hours later counts from
+    /// then). `None` while its post has failed: the audience has not had it.
+    pub fn counts_from(&self) -> Option<Time> {
+        match &self.delivery {
+            None => Some(self.at),
+            Some(d) if d.failed() => None,
+            // A post cannot come before the update was recorded (a hand edit may say so).
+            Some(d) => Some(if d.at.since(self.at).is_positive() {
+                d.at
+            } else {
+                self.at
+            }),
+        }
+    }
+
     /// A digest of this update as a post would carry it (incident, id, time, author, audience,
     /// channel, message). The clone that records an update keeps it (`.git/inc/sent-updates`), so
     /// that `inc comms --retry` can tell its own updates from ones that arrived by pull, whose
@@ -167,47 +184,70 @@ super::log::log_entry!(CommsEntry, file: "comms.yaml", schema: "comms", header: 
 #[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Due {
     pub audience: String,
-    /// The last update to this audience, if any.
+    /// The last update to this audience that it had (see [`CommsEntry::counts_from`]), if any.
     pub last: Option<Time>,
     /// Not earlier than this (the cadence's minimum gap); `None` before the first update.
     pub not_before: Option<Time>,
-    /// At the latest by this time (the cadence's maximum gap).
+    /// At the latest by this time: the cadence's maximum gap, counted outside quiet hours and
+    /// snoozes, against the severity in force.
     pub due: Time,
-    /// `now` is past `due`.
+    /// `now` is past `due`, and not in the audience's quiet hours or a snooze.
     pub overdue: bool,
+    /// While nothing is due for this audience (its quiet hours, a snooze): until when, and why.
+    pub quiet: Option<Quiet>,
 }
 
-/// The next update due per audience: for every audience updated so far, and for the required
-/// ones (default internal and customers) from the moment the incident opened. Empty once the
-/// incident is resolved.
-pub fn due(incident: &Incident, comms: &[CommsEntry], config: &Config, now: Time) -> Vec<Due> {
+/// The next update due per audience: for every audience sent an update so far, and for the
+/// required ones (default internal and customers) from the moment the incident opened. Each is
+/// timed by the audience's [`Schedule`] (cadence per severity, quiet hours, snoozes, read from
+/// `timeline`). Empty once the incident is resolved.
+pub fn due(
+    incident: &Incident,
+    comms: &[CommsEntry],
+    timeline: &[TimelineEntry],
+    config: &Config,
+    now: Time,
+) -> Vec<Due> {
     if !incident.status.is_open() {
         return Vec::new();
     }
-    let cadence = config.cadence_for(&incident.severity);
     config
         .audiences
         .iter()
         .filter_map(|audience| {
-            let last = comms
+            let updates: Vec<&CommsEntry> =
+                comms.iter().filter(|c| &c.audience == audience).collect();
+            let since = since(
+                incident,
+                &updates,
+                config.required_updates.contains(audience),
+            )?;
+            let last = updates
                 .iter()
-                .filter(|c| &c.audience == audience)
-                .map(|c| c.at)
-                .max();
-            if last.is_none() && !config.required_updates.contains(audience) {
-                return None;
-            }
-            let since = last.unwrap_or(incident.opened);
-            let due = since + cadence.max.0;
+                .filter_map(|c| c.counts_from())
+                .max_by_key(|t| t.timestamp());
+            let schedule = Schedule::new(config, audience, incident, timeline);
+            let due = schedule.due_after(last.unwrap_or(since));
+            let quiet = schedule.quiet_at(now);
             Some(Due {
                 audience: audience.clone(),
                 last,
-                not_before: last.map(|t| t + cadence.min.0),
+                not_before: last.map(|t| t + schedule.cadence_at(now).min.0),
                 due,
-                overdue: now > due,
+                overdue: quiet.is_none() && now.timestamp() > due.timestamp(),
+                quiet,
             })
         })
         .collect()
+}
+
+/// Where the cadence of an audience starts: when the incident opened, for a required one; else
+/// its first update, whether or not that was delivered. `None`: not tracked yet.
+pub fn since(incident: &Incident, updates: &[&CommsEntry], required: bool) -> Option<Time> {
+    if required {
+        return Some(incident.opened);
+    }
+    updates.iter().map(|c| c.at).min_by_key(|t| t.timestamp())
 }
 
 #[cfg(test)]
@@ -238,6 +278,10 @@ mod tests {
         }
     }
 
+    fn due_at(incident: &Incident, comms: &[CommsEntry], config: &Config, now: Time) -> Vec<Due> {
+        due(incident, comms, &[], config, now)
+    }
+
     fn update(hm: &str, audience: &str) -> CommsEntry {
         CommsEntry {
             id: "x".into(),
@@ -254,7 +298,7 @@ mod tests {
 
     #[test]
     fn required_audiences_are_due_from_the_opening() {
-        let due = due(&incident("SEV3"), &[], &Config::default(), time("14:30"));
+        let due = due_at(&incident("SEV3"), &[], &Config::default(), time("14:30"));
         let names: Vec<&str> = due.iter().map(|d| d.audience.as_str()).collect();
         assert_eq!(names, ["internal", "customers"]);
         assert_eq!(due[0].due, time("15:00"));
@@ -266,7 +310,7 @@ mod tests {
     fn overdue_starts_one_moment_after_the_due_time() {
         let config = Config::default();
         let comms = [update("14:10", "executives")];
-        let at = |now| due(&incident("SEV2"), &comms, &config, now);
+        let at = |now| due_at(&incident("SEV2"), &comms, &config, now);
         let executives = |now| {
             at(now)
                 .into_iter()
@@ -286,7 +330,7 @@ mod tests {
     #[test]
     fn sev1_has_a_tighter_cadence() {
         let comms = [update("14:10", "customers")];
-        let due = due(&incident("SEV1"), &comms, &Config::default(), time("14:20"));
+        let due = due_at(&incident("SEV1"), &comms, &Config::default(), time("14:20"));
         let customers = due.iter().find(|d| d.audience == "customers").unwrap();
         assert_eq!(customers.due, time("14:40"));
         assert_eq!(customers.not_before, Some(time("14:25")));
@@ -322,6 +366,6 @@ mod tests {
     fn nothing_is_due_once_resolved() {
         let mut resolved = incident("SEV1");
         resolved.status = Status::Resolved;
-        assert!(due(&resolved, &[], &Config::default(), time("18:00")).is_empty());
+        assert!(due_at(&resolved, &[], &Config::default(), time("18:00")).is_empty());
     }
 }

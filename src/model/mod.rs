@@ -3,6 +3,7 @@
 //! No I/O happens here: callers pass text in and get text out, so the rules are testable alone.
 //! Field order in the structs is the key order in the files, which keeps pull-request diffs stable.
 
+pub mod cadence;
 pub mod catalog;
 pub mod comms;
 pub mod config;

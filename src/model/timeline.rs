@@ -26,7 +26,8 @@ pub struct TimelineEntry {
     pub kind: Kind,
     /// The entry this one answers: a change request, for `change-approved` and `change-rejected`;
     /// for runbook entries, the runbook (`NAME`) or its step (`NAME:N`); for an entry imported
-    /// from elsewhere, what it was (`slack:CHANNEL/TS`, `csv:KEY`), so an import run again skips it.
+    /// from elsewhere, what it was (`slack:CHANNEL/TS`, `csv:KEY`), so an import run again skips it;
+    /// for a snooze (`inc comms snooze`), `snooze:AUDIENCE:LENGTH`.
     #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Part of the summary timeline in reports and the post-mortem (for the team: it does not

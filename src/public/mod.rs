@@ -18,6 +18,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::model::cadence::Schedule;
 use crate::model::comms::Due;
 use crate::model::config::{Cadence, PublicEntries, SUMMARY_MAX, TITLE_MAX};
 use crate::model::incident::{Durations, Source};
@@ -87,6 +88,11 @@ pub struct Incident {
     #[serde(skip)]
     #[schemars(skip)]
     pub cadence: Cadence,
+    /// Per public audience: its cadence now and, while it is open, when the update after one
+    /// sent now is due (its quiet hours and snoozes counted).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub next_updates: BTreeMap<String, (Cadence, Option<Time>)>,
 }
 
 /// Who and what was hit, as written for customers; every part present (`""` or `[]` when not
@@ -246,7 +252,8 @@ impl Incident {
                 updated = updated.max(t);
             }
         }
-        let mut due = crate::model::comms::due(i, &loaded.comms, config, clock.now());
+        let mut due =
+            crate::model::comms::due(i, &loaded.comms, &loaded.timeline, config, clock.now());
         due.retain(|d| config.is_public_audience(&d.audience));
         Incident {
             id: public_id(&loaded.id),
@@ -279,6 +286,16 @@ impl Incident {
                 .map(|(at, s)| (at, config.public_label(&s)))
                 .collect(),
             cadence: config.cadence_for(&i.severity),
+            next_updates: config
+                .public_audiences()
+                .into_iter()
+                .map(|audience| {
+                    let schedule = Schedule::new(config, &audience, i, &loaded.timeline);
+                    let next = i.status.is_open().then(|| schedule.due_after(clock.now()));
+                    let cadence = schedule.cadence_at(clock.now());
+                    (audience, (cadence, next))
+                })
+                .collect(),
         }
     }
 }

@@ -10,6 +10,7 @@ use minijinja::value::Value;
 use serde::Serialize;
 
 use super::attachments::{AttachmentView, attachments};
+use crate::model::cadence::Schedule;
 use crate::model::comms::Due;
 use crate::model::timeline::SeverityChange;
 use crate::model::{CommsEntry, Config, Kind, Milestone, Milestones, TimelineEntry};
@@ -268,6 +269,11 @@ impl<'a> Context<'a> {
             .audience
             .as_ref()
             .and_then(|a| comms_due.iter().find(|d| &d.audience == a).cloned());
+        let audience = options.audience.as_deref();
+        let (cadence, next_update_by) = (
+            cadence(config, loaded, audience, clock),
+            next_update_by(loaded, config, audience, clock),
+        );
         Context {
             incident: IncidentView::new(&loaded.id, &loaded.incident, &loaded.roles, config),
             timeline: report_order(&loaded.timeline)
@@ -297,8 +303,8 @@ impl<'a> Context<'a> {
             public: false,
             now: clock.now(),
             timezone: config.timezone.trim().to_string(),
-            cadence: cadence(config, &loaded.incident.severity),
-            next_update_by: next_update_by(loaded, config, clock),
+            cadence,
+            next_update_by,
             severity_changes: crate::model::timeline::severity_changes(&loaded.timeline),
             sla: crate::sla::checks(&loaded.incident, config, clock.now()),
             attachments: attachments(loaded, &base, |_| true),
@@ -319,11 +325,23 @@ fn attachments_base(options: &Options) -> String {
         .unwrap_or_else(|| "attachments/".to_string())
 }
 
-/// While the incident is open: when the update after one sent now is due (now + the cadence's
-/// max), the time an update draft promises.
-fn next_update_by(loaded: &Loaded, config: &Config, clock: &Clock) -> Option<Time> {
-    let severity = &loaded.incident.severity;
-    (loaded.incident.status.is_open()).then(|| clock.now() + config.cadence_for(severity).max.0)
+/// While the incident is open: when the update after one sent now is due, the time an update
+/// draft promises: now + the cadence's max, for the report's audience (`--audience`) as its
+/// quiet hours and snoozes move it.
+fn next_update_by(
+    loaded: &Loaded,
+    config: &Config,
+    audience: Option<&str>,
+    clock: &Clock,
+) -> Option<Time> {
+    if !loaded.incident.status.is_open() {
+        return None;
+    }
+    Some(match audience {
+        Some(audience) => Schedule::new(config, audience, &loaded.incident, &loaded.timeline)
+            .due_after(clock.now()),
+        None => clock.now() + config.cadence_for(&loaded.incident.severity).max.0,
+    })
 }
 
 /// Updates by time, then audience and message, the same on every clone.
@@ -333,8 +351,13 @@ fn comms_order(comms: &[CommsEntry]) -> Vec<&CommsEntry> {
     sorted
 }
 
-pub(super) fn cadence(config: &Config, severity: &str) -> CadenceView {
-    let cadence = config.cadence_for(severity);
+/// The cadence now in force: the report's audience's, else the severity's.
+fn cadence(config: &Config, loaded: &Loaded, audience: Option<&str>, clock: &Clock) -> CadenceView {
+    let cadence = match audience {
+        Some(audience) => Schedule::new(config, audience, &loaded.incident, &loaded.timeline)
+            .cadence_at(clock.now()),
+        None => config.cadence_for(&loaded.incident.severity),
+    };
     CadenceView {
         min: cadence.min.0.as_secs(),
         max: cadence.max.0.as_secs(),

@@ -168,6 +168,12 @@ impl<'a> PublicContext<'a> {
         options: PublicOptions,
     ) -> PublicContext<'a> {
         let audience = options.audience;
+        // The report's audience's own cadence; for none, the severity's.
+        let (cadence, next_update_by) = match audience.as_ref().and_then(|a| p.next_updates.get(a))
+        {
+            Some((cadence, next)) => (*cadence, *next),
+            None => (p.cadence, p.open.then(|| clock.now() + p.cadence.max.0)),
+        };
         let for_audience = |name: &str| audience.as_deref().is_none_or(|a| a == name);
         let comms_due: Vec<Due> = p
             .due
@@ -295,10 +301,10 @@ impl<'a> PublicContext<'a> {
             now: clock.now(),
             timezone: timezone.trim().to_string(),
             cadence: CadenceView {
-                min: p.cadence.min.0.as_secs(),
-                max: p.cadence.max.0.as_secs(),
+                min: cadence.min.0.as_secs(),
+                max: cadence.max.0.as_secs(),
             },
-            next_update_by: p.open.then(|| clock.now() + p.cadence.max.0),
+            next_update_by,
             severity_changes,
             sla: [],
             attachments: p

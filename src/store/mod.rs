@@ -111,6 +111,7 @@ impl Store {
             config.webhooks_problem(),
             config.hooks_problem(),
             config.public_problem(),
+            config.cadence_problem(),
         ];
         if let Some((at, message)) = problems.into_iter().flatten().next() {
             let at: Vec<&str> = at.iter().map(String::as_str).collect();

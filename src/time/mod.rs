@@ -217,6 +217,19 @@ impl Interval {
     pub fn minutes(minutes: i64) -> Interval {
         Interval(SignedDuration::from_mins(minutes))
     }
+
+    /// `30m`, `1h 30m`, `4 hours`, `1d` (24 hours); `None` for anything else, and for no time
+    /// at all.
+    pub fn parse(text: &str) -> Option<Interval> {
+        // Days (`1d`, SLA targets) count as 24 hours; `SignedDuration` alone stops at hours.
+        let parsed = text.parse::<SignedDuration>().ok().or_else(|| {
+            text.parse::<Span>()
+                .ok()?
+                .to_duration(jiff::SpanRelativeTo::days_are_24_hours())
+                .ok()
+        })?;
+        parsed.is_positive().then_some(Interval(parsed))
+    }
 }
 
 impl fmt::Display for Interval {
@@ -234,19 +247,11 @@ impl Serialize for Interval {
 impl<'de> Deserialize<'de> for Interval {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
-        // Days (`1d`, SLA targets) count as 24 hours; `SignedDuration` alone stops at hours.
-        let parsed = text.parse::<SignedDuration>().ok().or_else(|| {
-            text.parse::<Span>()
-                .ok()?
-                .to_duration(jiff::SpanRelativeTo::days_are_24_hours())
-                .ok()
-        });
-        match parsed {
-            Some(d) if d.is_positive() => Ok(Interval(d)),
-            _ => Err(serde::de::Error::custom(format!(
+        Interval::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
                 "\"{text}\" is not a length of time like 30m or 1h 30m"
-            ))),
-        }
+            ))
+        })
     }
 }
 

@@ -286,13 +286,19 @@ fn sla_text(checks: &[SlaCheck]) -> Text {
     }
 }
 
-/// The most pressing update of an incident: the most overdue, else the next due.
+/// The most pressing update of an incident: the most overdue, else the next due, else (every
+/// audience quiet) the one whose quiet ends first.
 fn next_update(due: &[Due], clock: &Clock) -> Text {
     let pressing = due
         .iter()
         .filter(|d| d.overdue)
         .min_by_key(|d| d.due)
-        .or_else(|| due.iter().min_by_key(|d| d.due));
+        .or_else(|| {
+            due.iter()
+                .filter(|d| d.quiet.is_none())
+                .min_by_key(|d| d.due)
+        })
+        .or_else(|| due.iter().min_by_key(|d| d.quiet.as_ref().map(|q| q.until)));
     match pressing {
         Some(d) => {
             let when = due_text(Some(d), clock);
@@ -302,14 +308,16 @@ fn next_update(due: &[Due], clock: &Clock) -> Text {
     }
 }
 
-/// "15:40 (in 12m)" (with the date when not today), or "OVERDUE 8m" (red on a terminal), or "—" for an audience not being
-/// tracked.
+/// "15:40 (in 12m)" (with the date when not today), or "OVERDUE 8m" (red on a terminal), or
+/// "quiet until 07:00", or "—" for an audience not being tracked.
 fn due_text(due: Option<&Due>, clock: &Clock) -> Text {
     let Some(due) = due else {
         return Text::new("—");
     };
     let now = clock.now();
-    if due.overdue {
+    if let Some(quiet) = &due.quiet {
+        Text::new(crate::views::quiet_text(quiet, clock))
+    } else if due.overdue {
         Text::new(format!("OVERDUE {}", format_duration(now.since(due.due)))).alarm(true)
     } else {
         Text::new(format!(

@@ -273,7 +273,9 @@ pub fn print_incident(
     if !due.is_empty() {
         writeln!(out, "\nNext updates")?;
         for d in &due {
-            let when = if d.overdue {
+            let when = if let Some(quiet) = &d.quiet {
+                super::quiet_text(quiet, clock)
+            } else if d.overdue {
                 format!("OVERDUE {}", format_duration(clock.now().since(d.due)))
             } else {
                 format!(

@@ -85,7 +85,13 @@ impl Loaded {
     }
 
     pub fn due(&self, config: &Config, clock: &Clock) -> Vec<Due> {
-        comms::due(&self.incident, &self.comms, config, clock.now())
+        comms::due(
+            &self.incident,
+            &self.comms,
+            &self.timeline,
+            config,
+            clock.now(),
+        )
     }
 
     /// Everyone named in the incident's files, including the post-mortem's authors and owners.
@@ -110,6 +116,16 @@ impl Loaded {
             .map(|c: Change| c.request)
             .collect()
     }
+}
+
+/// "quiet until 07:00" (quiet hours) or "snoozed until 18:40" (`inc comms snooze`): why no
+/// update is due to an audience now. The end has its date when it is not today.
+pub fn quiet_text(quiet: &crate::model::cadence::Quiet, clock: &Clock) -> String {
+    let why = match quiet.reason {
+        crate::model::cadence::QuietReason::QuietHours => "quiet",
+        crate::model::cadence::QuietReason::Snoozed => "snoozed",
+    };
+    format!("{why} until {}", clock.show(quiet.until))
 }
 
 /// Every configured role with its current holders (empty when nobody holds it), plus any role

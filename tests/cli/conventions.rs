@@ -23,6 +23,7 @@ change reject: -i --no-commit --by --no-hooks
 change request: -i --no-commit --by --no-hooks
 change: -i --no-commit --by --no-hooks
 check: -i --format --json
+comms snooze: -i --no-commit --by --no-hooks
 comms: -i --no-commit --by --no-hooks
 completions:
 config:

@@ -6,6 +6,7 @@ mod a_actions;
 mod b_runbook;
 mod b_sevdefs;
 mod bad_input;
+mod cadence;
 mod change;
 mod changes;
 mod check;

@@ -80,10 +80,18 @@ channels: [email, chat, status-page, phone]
 required_updates: [internal, customers]
 
 # Update cadence: not more often than every `min`, never more than `max` without an update.
-# `default` applies to severities not listed.
+# `default` applies to severities not listed. An audience may have its own intervals, at every
+# severity (`executives: {{min: 2h, max: 4h}}`) or per severity
+# (`executives: {{SEV1: {{min: 1h, max: 2h}}, default: {{min: 2h, max: 4h}}}}`).
 cadence:
   default: {{min: 30m, max: 60m}}
   SEV1: {{min: 15m, max: 30m}}
+
+# Hours of each day an audience needs no update (none by default): nothing is due to it then,
+# and that time does not count. In `timezone`, or in the zone given after them. For example:
+# quiet_hours:
+#   executives: 22:00-07:00
+#   customers: 23:00-06:00 America/New_York
 
 # `inc check` warns when a resolved incident has no post-mortem after this many days.
 postmortem_due_days: 5

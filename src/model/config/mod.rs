@@ -9,6 +9,7 @@ use super::names;
 use crate::error::Error;
 use crate::time::Interval;
 
+mod cadence;
 mod dirs;
 mod file;
 mod public;
@@ -17,6 +18,7 @@ mod size;
 mod tests;
 mod webhooks;
 
+pub use cadence::{Cadence, CadenceEntry, QuietHours};
 pub use dirs::{incidents_dir_problem, normal_dir};
 pub use file::default_file;
 pub use public::{PublicConfig, PublicEntries, SUMMARY_MAX, TITLE_MAX};
@@ -53,8 +55,13 @@ pub struct Config {
     pub required_updates: Vec<String>,
     /// Where updates are sent (`inc comms --channel`).
     pub channels: Vec<String>,
-    /// How often audiences get updates: `default`, and per severity.
-    pub cadence: BTreeMap<String, Cadence>,
+    /// How often audiences get updates: `default`, and per severity; under an audience's name,
+    /// that audience's own intervals (at every severity, or per severity).
+    pub cadence: BTreeMap<String, CadenceEntry>,
+    /// The hours of each day an audience needs no update (audience → `22:00-07:00`, optionally
+    /// with a zone of its own): nothing is due for it then, and that time does not count.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub quiet_hours: BTreeMap<String, QuietHours>,
     /// Days after resolution within which a post-mortem is expected (`inc check` warns after).
     pub postmortem_due_days: u32,
     /// The time zone reports and post-mortems are written in (an IANA name like Europe/Berlin).
@@ -205,14 +212,6 @@ impl Aliases {
     }
 }
 
-/// Updates go out at most every `min` and at least every `max`.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Cadence {
-    pub min: Interval,
-    pub max: Interval,
-}
-
 fn names(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
 }
@@ -240,19 +239,20 @@ impl Default for Config {
             cadence: BTreeMap::from([
                 (
                     "default".to_string(),
-                    Cadence {
+                    CadenceEntry::Every(Cadence {
                         min: Interval::minutes(30),
                         max: Interval::minutes(60),
-                    },
+                    }),
                 ),
                 (
                     "SEV1".to_string(),
-                    Cadence {
+                    CadenceEntry::Every(Cadence {
                         min: Interval::minutes(15),
                         max: Interval::minutes(30),
-                    },
+                    }),
                 ),
             ]),
+            quiet_hours: BTreeMap::new(),
             postmortem_due_days: 5,
             timezone: "UTC".into(),
             public_entries: PublicEntries::Marked,
@@ -336,25 +336,8 @@ impl Config {
         if let Some((_, problem)) = self.severity_definitions_problem() {
             return Err(Error::state(format!(".inc.yaml: {problem}")));
         }
-        for (name, cadence) in &self.cadence {
-            if name != "default" && !self.severities.contains(name) {
-                return Err(Error::state(format!(
-                    ".inc.yaml: cadence has \"{name}\", which is neither default nor one of severities ({})",
-                    self.severities.join(", ")
-                )));
-            }
-            if cadence.max.0 > jiff::SignedDuration::from_hours(24 * 7) {
-                return Err(Error::state(format!(
-                    ".inc.yaml: cadence {name}: max {} is more than a week; updates during an incident come every few minutes or hours",
-                    cadence.max
-                )));
-            }
-            if cadence.min.0 > cadence.max.0 {
-                return Err(Error::state(format!(
-                    ".inc.yaml: cadence {name}: min {} is longer than max {}",
-                    cadence.min, cadence.max
-                )));
-            }
+        if let Some((_, problem)) = self.cadence_problem() {
+            return Err(Error::state(format!(".inc.yaml: {problem}")));
         }
         self.validate_sla()?;
         if let Some((_, problem)) = self.public_problem() {
@@ -406,18 +389,6 @@ impl Config {
                 ".inc.yaml: timezone \"{name}\" is not a time zone: use an IANA name like UTC, Europe/Berlin or America/New_York"
             ))
         })
-    }
-
-    /// The cadence for a severity: its own, else `default`, else 30m–60m.
-    pub fn cadence_for(&self, severity: &str) -> Cadence {
-        self.cadence
-            .get(severity)
-            .or_else(|| self.cadence.get("default"))
-            .copied()
-            .unwrap_or(Cadence {
-                min: Interval::minutes(30),
-                max: Interval::minutes(60),
-            })
     }
 
     /// The configured role that `input` names (see `names.rs`: any case, alias, unique prefix),
