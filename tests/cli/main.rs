@@ -68,6 +68,7 @@ mod trust_parse;
 mod trust_paths;
 mod trust_public;
 mod trust_review;
+mod unshared;
 mod user_config;
 mod version;
 mod warm;
