@@ -9,6 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod complete;
+pub mod duties;
 pub mod editor;
 pub mod error;
 pub mod export;

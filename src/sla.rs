@@ -5,8 +5,9 @@
 //! if a first signal came before it (else when it was opened in inc). A customer contract counts
 //! from when the problem was known, not from a start found out later, nor from a warning before
 //! anyone was affected. "Responded" is the acknowledged milestone; an incident mitigated or
-//! resolved without ever being marked acknowledged counts as responded then, and a response
-//! before the impact counts as at its start. Pure: incident, targets and now in, verdicts out.
+//! resolved without ever being marked acknowledged counts as responded then, and so does naming
+//! an incident lead ([`checks_led`]): someone took it on. A response before the impact counts as
+//! at its start. Pure: incident, targets and now in, verdicts out.
 
 use jiff::SignedDuration;
 use serde::Serialize;
@@ -74,6 +75,33 @@ pub fn checks(incident: &Incident, config: &Config, now: Time) -> Vec<SlaCheck> 
     .into_iter()
     .filter_map(|(target, within, done)| Some(check(target, within?, from, done, now)))
     .collect()
+}
+
+/// [`checks`], with `lead` (when someone first held the incident-lead role, from
+/// [`crate::model::roles::first_lead`]) counting as responded, like the acknowledged milestone:
+/// naming a lead, at `inc open --lead` or later, is taking the incident on.
+pub fn checks_led(
+    incident: &Incident,
+    lead: Option<Time>,
+    config: &Config,
+    now: Time,
+) -> Vec<SlaCheck> {
+    match lead {
+        Some(lead) if incident.milestones.acknowledged.is_none_or(|a| lead < a) => {
+            let mut led = incident.clone();
+            led.milestones.acknowledged = Some(lead);
+            checks(&led, config, now)
+        }
+        _ => checks(incident, config, now),
+    }
+}
+
+/// Whether naming a lead could change the incident's verdicts: it has a respond target that its
+/// milestones alone do not meet. Lets `inc stats` read roles.yaml only for those incidents.
+pub fn lead_could_respond(incident: &Incident, config: &Config, now: Time) -> bool {
+    checks(incident, config, now)
+        .iter()
+        .any(|c| c.target == "respond" && c.verdict != Verdict::Met)
 }
 
 fn check(
@@ -218,5 +246,25 @@ mod tests {
         incident.severity = "SEV2".into();
         let config = Config::default();
         assert!(super::checks(&incident, &config, t("14:30")).is_empty());
+    }
+
+    #[test]
+    fn naming_a_lead_responds() {
+        let (incident, config) = setup("  detected: \"2026-11-22T14:00:00Z\"\n");
+        assert!(lead_could_respond(&incident, &config, t("14:05")));
+        let led = checks_led(&incident, Some(t("14:10")), &config, t("18:30"));
+        assert_eq!(
+            (led[0].done, led[0].text.as_str()),
+            (Some(t("14:10")), "met with 5m to spare")
+        );
+        // An earlier acknowledgement stays the one that counts.
+        let (acked, _) = setup(
+            "  detected: \"2026-11-22T14:00:00Z\"\n  acknowledged: \"2026-11-22T14:05:00Z\"\n",
+        );
+        let led = checks_led(&acked, Some(t("14:10")), &config, t("18:30"));
+        assert_eq!(led[0].done, Some(t("14:05")));
+        assert!(!lead_could_respond(&acked, &config, t("18:30")));
+        let late = checks_led(&incident, Some(t("14:20")), &config, t("18:30"));
+        assert_eq!(late[0].text, "breached by 5m");
     }
 }

@@ -74,10 +74,10 @@ pub struct SlaCount {
 }
 
 impl SlaBreaches {
-    fn of(members: &[&Incident], config: &Config, now: Time) -> SlaBreaches {
+    fn of(members: &[(&Incident, Option<Time>)], config: &Config, now: Time) -> SlaBreaches {
         let mut counts = SlaBreaches::default();
-        for incident in members {
-            for check in crate::sla::checks(incident, config, now) {
+        for &(incident, lead) in members {
+            for check in crate::sla::checks_led(incident, lead, config, now) {
                 let count = match check.target {
                     "respond" => &mut counts.respond,
                     _ => &mut counts.resolve,
@@ -159,24 +159,33 @@ pub fn began(incident: &Incident) -> Time {
 }
 
 /// Groups the incidents and computes each group's figures. Without `by`, one group "all". SLA
-/// targets not reached yet are judged at `now`.
+/// targets not reached yet are judged at `now`; `leads` holds when each incident first had a
+/// lead (which counts as responding), where known (see [`crate::sla::lead_could_respond`]); it
+/// may be shorter than `incidents`, or empty.
 pub fn compute(
     incidents: &[&Incident],
+    leads: &[Option<Time>],
     by: Option<GroupBy>,
     config: &Config,
     tz: &TimeZone,
     now: Time,
 ) -> Vec<Group> {
-    let mut groups: BTreeMap<(usize, String), Vec<&Incident>> = BTreeMap::new();
-    for incident in incidents {
+    // Each incident with when it first had a lead.
+    type Led<'a> = (&'a Incident, Option<Time>);
+    let mut groups: BTreeMap<(usize, String), Vec<Led>> = BTreeMap::new();
+    for (index, incident) in incidents.iter().enumerate() {
+        let lead = leads.get(index).copied().flatten();
         for key in keys(incident, by, config, tz) {
-            groups.entry(key).or_default().push(incident);
+            groups.entry(key).or_default().push((incident, lead));
         }
     }
     groups
         .into_iter()
         .map(|((_, name), members)| {
-            let durations: Vec<_> = members.iter().map(|i| i.milestones.durations()).collect();
+            let durations: Vec<_> = members
+                .iter()
+                .map(|(i, _)| i.milestones.durations())
+                .collect();
             let measure = |f: fn(&Durations) -> Option<i64>| {
                 Measure::of(&durations.iter().map(f).collect::<Vec<_>>())
             };

@@ -39,9 +39,13 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let store = ctx.store()?;
     let id = ctx.incident(&store, args.id.as_deref())?;
     let loaded = Loaded::load(&store, &id)?;
+    let sync = views::sync_view(&store, &ctx.clock);
     if args.output.is_json() {
-        let view = IncidentView::full(&loaded, store.config(), &ctx.clock);
+        let mut view = IncidentView::full(&loaded, store.config(), &ctx.clock);
+        view.sync = sync;
         return super::print_json(ctx.out, &view);
     }
-    views::print_incident(ctx.out, &loaded, store.config(), &ctx.clock)
+    views::print_incident(ctx.out, &loaded, store.config(), &ctx.clock)?;
+    // Last, next to the prompt: work left unshared is what others cannot see.
+    views::print_unshared(ctx.out, sync.as_ref(), &ctx.clock)
 }

@@ -204,6 +204,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let counted: Vec<&Incident> = counted.iter().collect();
     site.months = crate::stats::compute(
         &counted,
+        // The site shows no SLA counts, the only figures a lead changes.
+        &[],
         Some(crate::stats::GroupBy::Month),
         config,
         &zone,

@@ -82,8 +82,21 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             Err(err) => crate::eprintln_escaped!("warning: skipped {id}: {err:#}"),
         }
     }
+    // Naming a lead counts as responding: roles.yaml is read only where that could matter.
+    let leads: Vec<Option<crate::time::Time>> = ids
+        .iter()
+        .zip(&incidents)
+        .map(|(id, incident)| {
+            if !crate::sla::lead_could_respond(incident, store.config(), ctx.clock.now()) {
+                return None;
+            }
+            let events: Vec<crate::model::RoleEvent> = store.load_log(id).ok()?;
+            crate::model::roles::first_lead(&events)
+        })
+        .collect();
     let mut groups = stats::compute(
         &incidents,
+        &leads,
         args.group_by,
         store.config(),
         ctx.clock.tz(),

@@ -69,6 +69,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         }
         Err(err) => return Err(network(&remote, "push to", err).into()),
     }
+    // For `inc status` and `inc show`: "last sync 6h ago" when work is left unshared later.
+    store.record_sync(ctx.clock.now());
     let after = git::cli(&root, &["rev-parse", "HEAD"]).unwrap_or_default();
     let merged = if before == after {
         ""

@@ -1,7 +1,8 @@
 //! Everything libgit2: finding and creating repositories, refusing formats inc cannot write, the
 //! user's identity, and registering inc's merge driver. Committing is in `commit`, the clone's
 //! own settings (`.git/config`) in `config`, waiting for other git commands' locks in `locks`,
-//! the merge driver's notes in `notes`, and running the `git` command itself in `cli`.
+//! the merge driver's notes in `notes`, where the clone stands against its remote in `upstream`,
+//! and running the `git` command itself in `cli`.
 
 use std::path::{Path, PathBuf};
 
@@ -16,6 +17,7 @@ mod locks;
 mod notes;
 mod sign;
 mod tree;
+mod upstream;
 
 pub use changed::changed_paths;
 pub use cli::{CliError, cli, cli_with_input};
@@ -26,6 +28,7 @@ pub use notes::{
     EntryConflictNote, MergeNote, save_entry_conflicts, save_merge_notes, take_entry_conflicts,
     take_merge_notes,
 };
+pub use upstream::{Upstream, record_sync, upstream};
 
 /// Applies git's own environment switches that libgit2 ignores (tests rely on them).
 fn honour_git_environment() {

@@ -9,7 +9,8 @@
 //! incident's opening time. A later format is refused, not half read.
 //!
 //! What `show --json` computes (durations, comms due, SLA, pending changes, runbooks, the
-//! post-mortem's parts) is read over, not imported: it is computed again from what is.
+//! post-mortem's parts, the clone's `sync`) is read over, not imported: it is computed again from
+//! what is.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -89,6 +90,9 @@ struct IncidentIn<'a> {
     _postmortem: IgnoredAny,
     #[serde(default, rename = "runbooks")]
     _runbooks: IgnoredAny,
+    /// The exporting clone against its remote: nothing about the incident.
+    #[serde(default, rename = "sync")]
+    _sync: IgnoredAny,
 }
 
 /// A timeline entry as `inc show --json` prints it.

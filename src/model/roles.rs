@@ -106,6 +106,16 @@ pub fn holders(events: &[RoleEvent]) -> BTreeMap<String, Vec<String>> {
     holders
 }
 
+/// When someone first held the incident-lead role (named at `inc open --lead` or later): the
+/// moment someone took the incident on, which the SLA counts as responding.
+pub fn first_lead(events: &[RoleEvent]) -> Option<Time> {
+    events
+        .iter()
+        .filter(|e| e.role == LEAD && e.action != RoleAction::Remove)
+        .map(|e| e.at)
+        .min()
+}
+
 /// Who held each role at `at`, counting only the events up to then: where a backdated role change
 /// lands.
 pub fn holders_at(events: &[RoleEvent], at: Time) -> BTreeMap<String, Vec<String>> {

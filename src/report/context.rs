@@ -306,7 +306,7 @@ impl<'a> Context<'a> {
             cadence,
             next_update_by,
             severity_changes: crate::model::timeline::severity_changes(&loaded.timeline),
-            sla: crate::sla::checks(&loaded.incident, config, clock.now()),
+            sla: loaded.sla(config, clock),
             attachments: attachments(loaded, &base, |_| true),
             runbooks: loaded.runbook_views(clock),
         }

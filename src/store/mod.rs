@@ -25,7 +25,9 @@ mod maintenance;
 mod owned;
 mod parallel;
 mod sent;
+mod short_id;
 mod snapshot;
+mod sync;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -51,6 +53,7 @@ pub use files::{
 use files::{TEMP_PREFIX, build_dir, check_config_size, link_error, sweep_temps, sync_dir};
 pub use lock::Lock;
 pub use parallel::parallel_map;
+pub use short_id::short_ids;
 pub use snapshot::{Changed, Snapshot};
 
 pub const CONFIG_FILE: &str = ".inc.yaml";

@@ -1,4 +1,6 @@
-//! `inc status` without a status: the dashboard of open incidents, fitted to the terminal.
+//! `inc status` without a status: the dashboard of open incidents, fitted to the terminal. One
+//! line per incident with the one thing it needs next (see [`crate::duties`]), the incidents
+//! that need something now first; then anything this clone has not shared.
 
 use std::io::Write;
 
@@ -8,8 +10,10 @@ use jiff::SignedDuration;
 use serde::Serialize;
 
 use super::fit::{self, Column, Text};
+use super::unshared::{SyncView, print_unshared, sync_view};
 use super::{EntryView, Loaded, age};
 use crate::Color;
+use crate::duties::{Duty, DutyKind, Facts, Urgency};
 use crate::model::Config;
 use crate::model::comms::Due;
 use crate::model::log::sorted;
@@ -17,12 +21,15 @@ use crate::model::roles::{self, LEAD};
 use crate::sla::SlaCheck;
 use crate::store::Store;
 use crate::text::one_line;
-use crate::time::{Clock, format_duration};
+use crate::time::{Clock, Time, format_duration};
 
-/// One open incident on the dashboard (`inc status --json` prints an array of these).
+/// One open incident on the dashboard (`inc status --json` prints an array of these, in the
+/// dashboard's order: the incidents that need something now first).
 #[derive(Serialize, schemars::JsonSchema)]
 pub struct DashboardRow<'a> {
     pub id: &'a str,
+    /// The fewest words of the id that `-i` still resolves to it: what the table shows.
+    pub short_id: String,
     pub title: &'a str,
     pub severity: &'a str,
     pub status: &'a str,
@@ -39,6 +46,15 @@ pub struct DashboardRow<'a> {
     /// Updates whose post to a webhook failed (left out when none): `inc comms --retry`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub undelivered: Vec<Undelivered<'a>>,
+    /// The most urgent of `duties`: what the NEXT column shows; `null` when nothing is owed.
+    pub next: Option<Duty>,
+    /// Everything the incident owes, most urgent first: a missing lead, changes waiting for
+    /// approval, updates due, the SLA's respond target, runbook steps.
+    pub duties: Vec<Duty>,
+    /// This clone against its remote, the same on every row (left out without a remote):
+    /// commits not pushed, commits fetched and not merged, and when it last synced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sync: Option<SyncView>,
 }
 
 /// An update `inc comms --send` could not deliver, until a retry does.
@@ -92,7 +108,7 @@ fn print_undelivered(out: &mut dyn Write, rows: &[DashboardRow]) -> Result<()> {
     Ok(())
 }
 
-/// `inc status` without a status: every open incident at a glance, most severe first, in
+/// `inc status` without a status: every open incident at a glance, the most urgent first, in
 /// `columns` when known (see [`dashboard_table`]).
 pub fn print_dashboard(
     out: &mut dyn Write,
@@ -103,6 +119,7 @@ pub fn print_dashboard(
     json: bool,
 ) -> Result<()> {
     let config = store.config();
+    let mut ids: Vec<String> = Vec::new();
     let mut open: Vec<Loaded> = Vec::new();
     for (id, incident) in store.load_all()? {
         match incident {
@@ -114,47 +131,95 @@ pub fn print_dashboard(
             Ok(_) => {}
             Err(err) => crate::eprintln_escaped!("warning: skipped {id}: {err:#}"),
         }
+        ids.push(id);
     }
-    open.sort_by_key(|l| {
+    let wanted: Vec<&str> = open.iter().map(|l| l.id.as_str()).collect();
+    let short = crate::store::short_ids(&ids, &wanted);
+    let sync = sync_view(store, clock);
+    let mut rows: Vec<DashboardRow> = open
+        .iter()
+        .zip(short)
+        .map(|(l, short_id)| row(l, short_id, config, clock, sync.clone()))
+        .collect();
+    // The incidents that need something now first, the worst of them first; then those whose
+    // next duty is a checklist, then those with nothing due until later.
+    let opened: std::collections::HashMap<&str, Time> = open
+        .iter()
+        .map(|l| (l.id.as_str(), l.incident.opened))
+        .collect();
+    rows.sort_by_key(|r| {
+        let next = r.next.as_ref();
         (
-            config.severity_rank(&l.incident.severity),
-            l.incident.opened,
+            // Nothing owed goes last.
+            next.is_none(),
+            next.map(|d| d.urgency),
+            config.severity_rank(r.severity),
+            next.and_then(|d| d.due),
+            opened.get(r.id).copied(),
         )
     });
-    let rows: Vec<DashboardRow> = open
-        .iter()
-        .map(|l| DashboardRow {
-            id: &l.id,
-            title: &l.incident.title,
-            severity: &l.incident.severity,
-            status: l.incident.status.name(),
-            age: age(&l.incident, clock).as_secs(),
-            lead: roles::holders(&l.roles).remove(LEAD).unwrap_or_default(),
-            last_entry: sorted(&l.timeline).last().map(|e| EntryView::from(*e)),
-            comms_due: l.due(config, clock),
-            sla: crate::sla::checks(&l.incident, config, clock.now()),
-            next_step: next_step(l, clock),
-            undelivered: undelivered(&l.comms),
-        })
-        .collect();
     if json {
         return super::print_json(out, &rows);
     }
     if rows.is_empty() {
         writeln!(out, "No open incidents.")?;
-        return Ok(());
+    } else {
+        let table = dashboard_table(&rows, config, clock, color, columns);
+        writeln!(out, "{}", table.trim_fmt())?;
+        print_undelivered(out, &rows)?;
     }
-    let table = dashboard_table(&rows, config, clock, color, columns);
-    writeln!(out, "{}", table.trim_fmt())?;
-    print_undelivered(out, &rows)?;
-    Ok(())
+    // Also with nothing open: an unmerged fetch may hold an incident opened elsewhere.
+    print_unshared(out, sync.as_ref(), clock)
 }
 
-/// The dashboard's columns, richest layout first. On a narrow terminal the last entry goes
-/// first, then the per-audience columns fold into one NEXT UPDATE column (the most pressing
-/// audience), then age, then the title (the id carries it too), then the SLA; ids, titles and
-/// people are cut with an ellipsis before a column is dropped. The SLA column is there only when
-/// .inc.yaml sets targets.
+/// One incident's row, with what it owes as of the clock.
+fn row<'a>(
+    l: &'a Loaded,
+    short_id: String,
+    config: &Config,
+    clock: &Clock,
+    sync: Option<SyncView>,
+) -> DashboardRow<'a> {
+    let lead = roles::holders(&l.roles).remove(LEAD).unwrap_or_default();
+    let comms_due = l.due(config, clock);
+    let sla = l.sla(config, clock);
+    let pending = l.pending_changes();
+    let runbooks = l.runbook_views(clock);
+    let duties = crate::duties::duties(
+        &Facts {
+            opened: l.incident.opened,
+            lead: &lead,
+            comms_due: &comms_due,
+            pending_changes: &pending,
+            runbooks: &runbooks,
+            sla: &sla,
+        },
+        clock.now(),
+    );
+    DashboardRow {
+        id: &l.id,
+        short_id,
+        title: &l.incident.title,
+        severity: &l.incident.severity,
+        status: l.incident.status.name(),
+        age: age(&l.incident, clock).as_secs(),
+        lead,
+        last_entry: sorted(&l.timeline).last().map(|e| EntryView::from(*e)),
+        comms_due,
+        sla,
+        next_step: next_step(&runbooks),
+        undelivered: undelivered(&l.comms),
+        next: duties.first().cloned(),
+        duties,
+        sync,
+    }
+}
+
+/// The dashboard's columns, richest layout first: the short id, the severity and the next duty
+/// are always there, and the title as long as it can be; then the lead, the age and the status,
+/// then the last entry. Titles, duties and people are cut with an ellipsis before a column is
+/// dropped; the id only on the narrowest terminals. The SLA column is there only when .inc.yaml
+/// sets targets.
 fn dashboard_table(
     rows: &[DashboardRow],
     config: &Config,
@@ -164,14 +229,14 @@ fn dashboard_table(
 ) -> Table {
     let now = clock.now();
     let cells = |f: &dyn Fn(&DashboardRow) -> Text| rows.iter().map(f).collect::<Vec<Text>>();
+    let ids = || cells(&|r| Text::new(r.short_id.as_str()));
+    let titles = || cells(&|r| Text::new(one_line(r.title, 80)));
     let mut columns = vec![
-        Column::cut("id", cells(&|r| Text::new(r.id)), 22).cut_last(),
+        // Typed to name the incident: whole, but on the narrowest terminals.
+        Column::cut("id", ids(), usize::MAX),
+        Column::cut("id", ids(), 12).cut_last(),
         Column::whole("sev", cells(&|r| Text::new(one_line(r.severity, 20)))),
-        Column::whole("status", cells(&|r| Text::new(r.status))),
-        Column::whole(
-            "age",
-            cells(&|r| Text::new(format_duration(SignedDuration::from_secs(r.age)))),
-        ),
+        Column::cut_body("next", cells(&|r| next_text(r, clock)), 21),
         Column::cut(
             "lead",
             cells(&|r| {
@@ -183,7 +248,16 @@ fn dashboard_table(
             }),
             8,
         ),
-        Column::cut("title", cells(&|r| Text::new(one_line(r.title, 60))), 12),
+        Column::whole(
+            "age",
+            cells(&|r| Text::new(format_duration(SignedDuration::from_secs(r.age)))),
+        ),
+        Column::whole("status", cells(&|r| Text::new(r.status))),
+        // The title whole beside the last entry; 40 columns while the lead, the age and the
+        // status fit beside it; 20 on an 80-column terminal.
+        Column::cut("title", titles(), usize::MAX),
+        Column::cut("title", titles(), 40),
+        Column::cut("title", titles(), 20),
         Column::cut(
             "last entry",
             cells(&|r| match &r.last_entry {
@@ -193,89 +267,82 @@ fn dashboard_table(
                 ),
                 None => Text::new("—"),
             }),
-            20,
+            30,
         ),
-        Column::whole("next update", cells(&|r| next_update(&r.comms_due, clock))),
     ];
-    let first_audience = columns.len();
-    for audience in &config.audiences {
-        columns.push(Column::whole(
-            audience,
-            cells(&|r| due_text(r.comms_due.iter().find(|d| &d.audience == audience), clock)),
-        ));
-    }
-    let audiences: Vec<usize> = (first_audience..columns.len()).collect();
-    let (id, sev, status, age, lead, title, last, next) = (0, 1, 2, 3, 4, 5, 6, 7);
-    let with = |base: &[usize], more: &[usize]| [base, more].concat();
-    let mut layouts = vec![
-        with(&[id, sev, status, age, lead, title, last], &audiences),
-        with(&[id, sev, status, age, lead, title], &audiences),
-        vec![id, sev, status, age, lead, title, next],
-        vec![id, sev, status, lead, title, next],
-        vec![id, sev, status, lead, next],
-        vec![id, sev, status, next],
+    let (id, id_cut, sev, next, lead, age, status) = (0, 1, 2, 3, 4, 5, 6);
+    let (title_whole, title, title_cut, last) = (7, 8, 9, 10);
+    let rich = [
+        vec![id, sev, next, lead, age, status, title_whole, last],
+        vec![id, sev, next, lead, age, status, title],
+        vec![id, sev, next, lead, age, title],
+        vec![id, sev, next, lead, title],
     ];
+    let narrow = [
+        vec![id, sev, next, lead, title_cut],
+        vec![id, sev, next, title_cut],
+        vec![id_cut, sev, next, title_cut],
+        vec![id_cut, sev, next],
+    ];
+    let mut layouts: Vec<Vec<usize>> = Vec::new();
     if !config.sla.is_empty() {
         columns.push(Column::whole("sla", cells(&|r| sla_text(&r.sla))));
         let sla = columns.len() - 1;
-        // After the status while there is room; on an 80-column terminal a breach outranks the
-        // status, so the status goes before the SLA does.
-        layouts = vec![
-            with(&[id, sev, status, sla, age, lead, title, last], &audiences),
-            with(&[id, sev, status, sla, age, lead, title], &audiences),
-            vec![id, sev, status, sla, age, lead, title, next],
-            vec![id, sev, status, sla, lead, title, next],
-            vec![id, sev, status, sla, lead, next],
-            vec![id, sev, status, sla, next],
-            vec![id, sev, sla, next],
-        ];
-    }
-    if rows.iter().any(|r| r.next_step.is_some()) {
-        columns.push(Column::whole(
-            "next step",
-            cells(&|r| step_text(r.next_step.as_ref(), clock)),
-        ));
-        let step = columns.len() - 1;
-        // Only in the two richest layouts: on a narrow terminal `inc runbook` shows it.
-        for layout in layouts.iter_mut().take(2) {
-            let after = layout
-                .iter()
-                .position(|&i| i == title)
-                .map_or(layout.len(), |p| p + 1);
-            layout.insert(after, step);
+        // After the severity: a breach is what the SLA column is for. It goes before the title
+        // is cut below 40 columns (a respond target missed is a duty in NEXT all the same).
+        for layout in rich.iter().chain([&vec![id, sev, next, title]]) {
+            let mut with = layout.clone();
+            with.insert(2, sla);
+            layouts.push(with);
         }
     }
+    layouts.extend(rich);
+    layouts.extend(narrow);
     fit::table(&columns, &layouts, width, color)
 }
 
+/// The NEXT cell: the most urgent duty with how late or how soon, and how many other duties
+/// need doing now ("+2"). Red on a terminal when something is waiting or overdue.
+fn next_text(row: &DashboardRow, clock: &Clock) -> Text {
+    let Some(next) = &row.next else {
+        return Text::new("—");
+    };
+    let now = clock.now();
+    let when = match (next.kind, next.due) {
+        (DutyKind::Lead | DutyKind::Change, Some(since)) => {
+            format!(" ({})", format_duration(now.since(since)))
+        }
+        (_, Some(due)) if next.overdue => format!(" OVERDUE {}", format_duration(now.since(due))),
+        (_, Some(due)) => format!(
+            " {} (in {})",
+            due.in_tz(clock.tz()).strftime("%H:%M"),
+            format_duration(due.since(now))
+        ),
+        (_, None) => String::new(),
+    };
+    let more = row
+        .duties
+        .iter()
+        .skip(1)
+        .filter(|d| d.urgency != Urgency::Later)
+        .count();
+    let more = if more > 0 && next.urgency != Urgency::Later {
+        format!(" +{more}")
+    } else {
+        String::new()
+    };
+    Text::with_tail(next.text.as_str(), format!("{when}{more}")).alarm(next.urgency == Urgency::Now)
+}
+
 /// The most pressing runbook step of an incident: the most overdue repeating step, else the
-/// first runbook's next step.
-fn next_step(loaded: &Loaded, clock: &Clock) -> Option<crate::runbook::Next> {
-    let next: Vec<crate::runbook::Next> = loaded
-        .runbook_views(clock)
-        .into_iter()
-        .filter_map(|v| v.next)
-        .collect();
+/// first runbook's next step (`next_step` in the JSON, as before the duties).
+fn next_step(views: &[crate::runbook::progress::ProgressView]) -> Option<crate::runbook::Next> {
+    let next: Vec<&crate::runbook::Next> = views.iter().filter_map(|v| v.next.as_ref()).collect();
     next.iter()
         .filter(|n| n.overdue)
         .min_by_key(|n| n.due)
         .or(next.first())
-        .cloned()
-}
-
-/// "break-glass:5 OVERDUE 3m" (red), "break-glass:5 14:40 (in 5m)" or "break-glass:2".
-fn step_text(next: Option<&crate::runbook::Next>, clock: &Clock) -> Text {
-    let Some(next) = next else {
-        return Text::new("—");
-    };
-    match next.due {
-        Some(due) => Text::with_tail(
-            next.step.as_str(),
-            format!(" {}", crate::runbook::progress::due_text(due, clock)),
-        )
-        .alarm(next.overdue),
-        None => Text::new(next.step.as_str()),
-    }
+        .map(|n| (*n).clone())
 }
 
 /// "resolve in 3h 10m", or "BREACHED respond 5m" (red on a terminal), or "—" without targets.
@@ -283,47 +350,5 @@ fn sla_text(checks: &[SlaCheck]) -> Text {
     match crate::sla::most_pressing(checks) {
         Some((text, breached)) => Text::new(text).alarm(breached),
         None => Text::new("—"),
-    }
-}
-
-/// The most pressing update of an incident: the most overdue, else the next due, else (every
-/// audience quiet) the one whose quiet ends first.
-fn next_update(due: &[Due], clock: &Clock) -> Text {
-    let pressing = due
-        .iter()
-        .filter(|d| d.overdue)
-        .min_by_key(|d| d.due)
-        .or_else(|| {
-            due.iter()
-                .filter(|d| d.quiet.is_none())
-                .min_by_key(|d| d.due)
-        })
-        .or_else(|| due.iter().min_by_key(|d| d.quiet.as_ref().map(|q| q.until)));
-    match pressing {
-        Some(d) => {
-            let when = due_text(Some(d), clock);
-            Text::with_tail(d.audience.as_str(), format!(" {}", when.plain())).alarm(d.overdue)
-        }
-        None => Text::new("—"),
-    }
-}
-
-/// "15:40 (in 12m)" (with the date when not today), or "OVERDUE 8m" (red on a terminal), or
-/// "quiet until 07:00", or "—" for an audience not being tracked.
-fn due_text(due: Option<&Due>, clock: &Clock) -> Text {
-    let Some(due) = due else {
-        return Text::new("—");
-    };
-    let now = clock.now();
-    if let Some(quiet) = &due.quiet {
-        Text::new(crate::views::quiet_text(quiet, clock))
-    } else if due.overdue {
-        Text::new(format!("OVERDUE {}", format_duration(now.since(due.due)))).alarm(true)
-    } else {
-        Text::new(format!(
-            "{} (in {})",
-            clock.show(due.due),
-            format_duration(due.due.since(now))
-        ))
     }
 }

@@ -40,11 +40,6 @@ impl Text {
         self
     }
 
-    /// The whole text, uncut.
-    pub fn plain(&self) -> String {
-        format!("{}{}", self.body, self.tail)
-    }
-
     fn width(&self) -> usize {
         self.body.width() + self.tail.width()
     }
@@ -110,6 +105,17 @@ impl Column {
         };
         column.min = column.natural().min(min).max(column.header.width());
         column
+    }
+
+    /// A column whose cells may be cut down to `body` columns of their body, never into their
+    /// tail (how late a duty is must stay readable).
+    pub fn cut_body(header: &str, cells: Vec<Text>, body: usize) -> Column {
+        let min = cells
+            .iter()
+            .map(|t| t.tail.width() + t.body.width().min(body))
+            .max()
+            .unwrap_or(0);
+        Column::cut(header, cells, min)
     }
 
     /// Cut this column only when the others cannot give way any more.

@@ -13,7 +13,7 @@ use crate::model::comms::Due;
 use crate::model::incident::{Durations, Impact, Link};
 use crate::model::log::sorted;
 use crate::model::roles;
-use crate::model::{Config, Incident, Milestone, Milestones, RoleEvent};
+use crate::model::{Config, Incident, Kind, Milestone, Milestones, RoleEvent, TimelineEntry};
 use crate::postmortem::{Improvement, Issue, Postmortem};
 use crate::sla::SlaCheck;
 use crate::text::one_line;
@@ -67,6 +67,10 @@ pub struct IncidentView<'a> {
     /// when none is attached).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub runbooks: Option<Vec<crate::runbook::progress::ProgressView>>,
+    /// This clone against its remote (`inc show --json`; left out without a remote): commits
+    /// not pushed, commits fetched and not merged, and when it last synced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sync: Option<super::SyncView>,
 }
 
 /// The impact with every part present (`""` or `[]` when not recorded), so scripts and templates
@@ -143,6 +147,7 @@ impl<'a> IncidentView<'a> {
             postmortem_status: None,
             postmortem: None,
             runbooks: None,
+            sync: None,
         }
     }
 
@@ -171,7 +176,7 @@ impl<'a> IncidentView<'a> {
         );
         view.postmortem_status = loaded.postmortem.as_ref().map(|pm| pm.front.status.name());
         view.postmortem = Some(loaded.postmortem.as_ref().map(PostmortemView::from));
-        view.sla = Some(crate::sla::checks(&loaded.incident, config, clock.now()));
+        view.sla = Some(loaded.sla(config, clock));
         let runbooks = loaded.runbook_views(clock);
         view.runbooks = (!runbooks.is_empty()).then_some(runbooks);
         view
@@ -256,7 +261,7 @@ pub fn print_incident(
     }
 
     print_impact(out, &incident.impact)?;
-    print_sla(out, incident, config, clock)?;
+    print_sla(out, loaded, config, clock)?;
 
     let roles = Roles::new(config, incident, &loaded.roles, clock);
     writeln!(out, "\nRoles")?;
@@ -347,17 +352,25 @@ pub fn print_incident(
     }
 
     let entries = sorted(&loaded.timeline);
-    let shown = &entries[entries.len().saturating_sub(LAST_ENTRIES)..];
-    writeln!(out, "\nLast entries ({} of {})", shown.len(), entries.len())?;
+    let shown = last_entries(&entries, LAST_ENTRIES);
+    let covered: usize = shown.iter().map(|(_, earlier)| 1 + earlier.len()).sum();
+    writeln!(out, "\nLast entries ({covered} of {})", entries.len())?;
     // The text gets what the width leaves after time, person and kind (47 columns), at least 30.
     let room = super::terminal_width().map_or(80, |w| w.saturating_sub(47).clamp(30, 80));
-    for entry in shown {
+    for (entry, earlier) in shown {
         let mut marks = String::new();
         if entry.key {
             marks.push_str(" [key]");
         }
         if entry.internal {
             marks.push_str(" [internal]");
+        }
+        if let Some(first) = earlier.first() {
+            marks.push_str(&format!(
+                " (×{} since {})",
+                1 + earlier.len(),
+                first.at.short(tz)
+            ));
         }
         writeln!(
             out,
@@ -372,6 +385,32 @@ pub fn print_incident(
         )?;
     }
     Ok(())
+}
+
+/// The last `n` entries `inc show` lists, oldest first, each with the earlier ticks of the same
+/// runbook step it stands for: a step that repeats every 30 minutes shows once, not once per
+/// tick, so it does not push everything else off the list.
+fn last_entries<'e>(
+    entries: &[&'e TimelineEntry],
+    n: usize,
+) -> Vec<(&'e TimelineEntry, Vec<&'e TimelineEntry>)> {
+    let mut kept: Vec<(&TimelineEntry, Vec<&TimelineEntry>)> = Vec::new();
+    for &entry in entries.iter().rev() {
+        if kept.len() == n {
+            break;
+        }
+        let later_tick = kept.iter_mut().find(|(e, _)| {
+            entry.kind == Kind::RunbookStep
+                && e.kind == Kind::RunbookStep
+                && e.reference == entry.reference
+        });
+        match later_tick {
+            Some((_, earlier)) => earlier.insert(0, entry),
+            None => kept.push((entry, Vec::new())),
+        }
+    }
+    kept.reverse();
+    kept
 }
 
 /// The impact's parts that are recorded, if any.
@@ -395,13 +434,9 @@ fn print_impact(out: &mut dyn Write, impact: &Impact) -> Result<()> {
 }
 
 /// Each SLA target of the severity: met or breached and by how much, or the time left.
-fn print_sla(
-    out: &mut dyn Write,
-    incident: &Incident,
-    config: &Config,
-    clock: &Clock,
-) -> Result<()> {
-    let checks = crate::sla::checks(incident, config, clock.now());
+fn print_sla(out: &mut dyn Write, loaded: &Loaded, config: &Config, clock: &Clock) -> Result<()> {
+    let incident = &loaded.incident;
+    let checks = loaded.sla(config, clock);
     let Some(first) = checks.first() else {
         return Ok(());
     };

@@ -26,11 +26,13 @@ pub mod maintenance;
 mod plain;
 pub mod schema;
 mod severities;
+mod unshared;
 
 pub use dashboard::{DashboardRow, print_dashboard};
 pub use incident::{ImpactView, IncidentView, PostmortemView, Roles, TenureView, print_incident};
 pub use list::{ListFormat, print_list, print_list_as};
 pub use severities::{ask_severity, print_severities};
+pub use unshared::{SyncView, print_unshared, sync_view};
 
 /// An incident with all of its files read, for `show` and the dashboard.
 pub struct Loaded {
@@ -82,6 +84,12 @@ impl Loaded {
                 view
             })
             .collect()
+    }
+
+    /// The SLA targets judged now, a named incident lead counting as responded.
+    pub fn sla(&self, config: &Config, clock: &Clock) -> Vec<crate::sla::SlaCheck> {
+        let lead = roles::first_lead(&self.roles);
+        crate::sla::checks_led(&self.incident, lead, config, clock.now())
     }
 
     pub fn due(&self, config: &Config, clock: &Clock) -> Vec<Due> {

@@ -511,18 +511,18 @@ fn the_dashboard_fits_80_columns_and_shows_more_on_wider_terminals() {
         );
     }
     insta::assert_snapshot!(narrow, @r"
-    ID                       SEV   STATUS         LEAD      NEXT UPDATE
-    2026-11-22-payments-fa…  SEV1  investigating  Maximil…  customers OVERDUE 1h 15m
-    2026-11-22-search-slow   SEV3  investigating  bob       internal OVERDUE 15m
+    ID        SEV   NEXT                                TITLE
+    payments  SEV1  update customers OVERDUE 1h 15m +3  Payments failing for every…
+    search    SEV3  update internal OVERDUE 15m         Search slow
     ");
     let wide = dashboard(&repo, "200");
     for line in wide.lines() {
         assert!(line.chars().count() <= 200, "{line}");
     }
     insta::assert_snapshot!(wide, @r"
-    ID                                                   SEV   STATUS         AGE     LEAD      TITLE         NEXT STEP                     LAST ENTRY            INTERNAL        CUSTOMERS       EXECUTIVES
-    2026-11-22-payments-failing-for-every-customer-in-…  SEV1  investigating  1h 55m  Maximil…  Payments fa…  break-glass:5 OVERDUE 1h 35m  Failing o… (15m ago)  OVERDUE 1h 10m  OVERDUE 1h 15m  —
-    2026-11-22-search-slow                               SEV3  investigating  1h 15m  bob       Search slow   —                             Update to… (45m ago)  OVERDUE 15m     16:00 (in 15m)  —
+    ID        SEV   NEXT                                LEAD              AGE     STATUS         TITLE                                                                        LAST ENTRY
+    payments  SEV1  update customers OVERDUE 1h 15m +3  Maximilian Alex…  1h 55m  investigating  Payments failing for every customer in the European region after the deploy  Failing over the pa… (15m ago)
+    search    SEV3  update internal OVERDUE 15m         bob               1h 15m  investigating  Search slow                                                                  Update to customers… (45m ago)
     ");
 }
 

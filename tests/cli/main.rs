@@ -73,6 +73,7 @@ mod trust_parse;
 mod trust_paths;
 mod trust_public;
 mod trust_review;
+mod unshared;
 mod user_config;
 mod version;
 mod warm;
