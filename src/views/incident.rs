@@ -316,7 +316,10 @@ pub fn print_incident(
                     });
                     format!("; next {} {}{due}", next.step, one_line(&next.text, 50))
                 }
-                None => "; all done".to_string(),
+                // No next step also once the incident is resolved (nothing is due then): "all
+                // done" only when every step was.
+                None if view.done >= view.total => "; all done".to_string(),
+                None => format!("; {} not done", view.total - view.done),
             };
             writeln!(
                 out,
