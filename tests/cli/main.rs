@@ -3,6 +3,7 @@
 mod common;
 
 mod a_actions;
+mod ambiguous_times;
 mod b_runbook;
 mod b_sevdefs;
 mod bad_input;
