@@ -56,7 +56,7 @@ use crate::model::{Incident, Kind, LogEntry, TimelineEntry};
 use crate::store::Store;
 use crate::time::{Clock, Time};
 
-pub use ctx::{Ctx, Current, current_choice, open_phrase};
+pub use ctx::{Ctx, Current, JustResolved, current_choice, just_resolved, open_phrase};
 
 /// Dispatches a parsed command line.
 pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {

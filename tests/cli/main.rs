@@ -55,6 +55,7 @@ mod postmortem;
 mod public_leak;
 mod q_review;
 mod report;
+mod resolved_grace;
 mod roles;
 mod runbook_progress;
 mod s_site;

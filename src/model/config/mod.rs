@@ -11,6 +11,7 @@ use crate::time::Interval;
 
 mod dirs;
 mod file;
+mod grace;
 mod public;
 mod size;
 #[cfg(test)]
@@ -19,6 +20,7 @@ mod webhooks;
 
 pub use dirs::{incidents_dir_problem, normal_dir};
 pub use file::default_file;
+pub use grace::Grace;
 pub use public::{PublicConfig, PublicEntries, SUMMARY_MAX, TITLE_MAX};
 pub use size::Size;
 pub use webhooks::{Style, Webhook, url_problem};
@@ -57,6 +59,10 @@ pub struct Config {
     pub cadence: BTreeMap<String, Cadence>,
     /// Days after resolution within which a post-mortem is expected (`inc check` warns after).
     pub postmortem_due_days: u32,
+    /// How long after `inc resolve`, while no incident is open, commands without `-i` still act
+    /// on the incident just resolved (`0s`: not at all; at most 24h).
+    #[serde(skip_serializing_if = "Grace::is_default")]
+    pub resolved_grace: Grace,
     /// The time zone reports and post-mortems are written in (an IANA name like Europe/Berlin).
     pub timezone: String,
     /// Which logbook entries public outputs show (besides the milestones and the updates to
@@ -254,6 +260,7 @@ impl Default for Config {
                 ),
             ]),
             postmortem_due_days: 5,
+            resolved_grace: Grace::default(),
             timezone: "UTC".into(),
             public_entries: PublicEntries::Marked,
             public: PublicConfig::default(),
