@@ -72,6 +72,12 @@ impl Ctx<'_> {
             [one] => Ok(one.clone()),
             [] => match just_resolved(store, &self.clock)? {
                 JustResolved::One(id, at) => {
+                    // Once per command, however often it asks which incident it acts on.
+                    static SAID: std::sync::atomic::AtomicBool =
+                        std::sync::atomic::AtomicBool::new(false);
+                    if SAID.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                        return Ok(id);
+                    }
                     crate::eprintln_escaped!(
                         "note: no incident is open; acting on {id}, resolved {} ago (-i ID names another)",
                         crate::time::format_duration(self.clock.now().since(at))

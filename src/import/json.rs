@@ -18,7 +18,7 @@ use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 
 use crate::error::Error;
-use crate::model::incident::{Detection, Impact, Link};
+use crate::model::incident::{Detection, Impact, Link, Waiver};
 use crate::model::roles::RoleAction;
 use crate::model::{
     CommsEntry, Incident, Kind, Milestones, RoleEvent, Source, Status, TimelineEntry,
@@ -60,6 +60,9 @@ struct IncidentIn<'a> {
     source: Option<Source>,
     #[serde(default)]
     milestones: Milestones,
+    /// Kept as the incident's (a round trip of `inc export`).
+    #[serde(default)]
+    postmortem_waived: Option<Waiver>,
     #[serde(default)]
     roles: BTreeMap<String, Vec<String>>,
     #[serde(default, borrow)]
@@ -338,6 +341,7 @@ fn incident(text: &str, input: &Input, raw: &RawValue) -> Result<Planned, Error>
             source: parsed.source,
         },
         milestones: parsed.milestones,
+        postmortem_waived: parsed.postmortem_waived,
         changed: parsed.changed.unwrap_or_default(),
     };
 

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::{CommsView, EntryView, Loaded, age, holders, table};
 use crate::model::comms::Due;
-use crate::model::incident::{Durations, Impact, Link};
+use crate::model::incident::{Durations, Impact, Link, Waiver};
 use crate::model::log::sorted;
 use crate::model::roles;
 use crate::model::{Config, Incident, Milestone, Milestones, RoleEvent};
@@ -61,6 +61,9 @@ pub struct IncidentView<'a> {
     /// The post-mortem's status (draft, in-review, reviewed); `null` before postmortem.md exists.
     /// `inc list --json` reads only this much of it.
     pub postmortem_status: Option<&'static str>,
+    /// Why this incident owes no post-mortem, who said so and when (`inc postmortem --waive`,
+    /// `inc import`); `null` when it was not waived.
+    pub postmortem_waived: Option<&'a Waiver>,
     /// `null` until postmortem.md exists; then its status, authors, Issues and Improvements.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub postmortem: Option<Option<PostmortemView<'a>>>,
@@ -142,6 +145,7 @@ impl<'a> IncidentView<'a> {
             pending_changes: None,
             sla: None,
             postmortem_status: None,
+            postmortem_waived: incident.postmortem_waived.as_ref(),
             postmortem: None,
             runbooks: None,
         }
@@ -340,6 +344,14 @@ pub fn print_incident(
             pm.front.status.name(),
             pm.issues.len(),
             pm.improvements.len()
+        )?;
+    } else if let Some(waiver) = &loaded.incident.postmortem_waived {
+        writeln!(
+            out,
+            "\nPost-mortem: waived by {} at {}: {}",
+            one_line(&waiver.by, 30),
+            waiver.at.short(tz),
+            one_line(&waiver.reason, 80)
         )?;
     }
 

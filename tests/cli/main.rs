@@ -52,6 +52,7 @@ mod perf_index;
 mod perf_yaml;
 mod perflist;
 mod postmortem;
+mod postmortem_waiver;
 mod public_leak;
 mod q_review;
 mod report;
