@@ -39,6 +39,7 @@ pub mod show;
 pub mod site;
 pub mod stats;
 pub mod status;
+pub mod strike;
 pub mod sync;
 pub mod tag;
 pub mod unlink;
@@ -120,6 +121,7 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
         Command::Init(args) => init::run(&mut ctx, args),
         Command::Open(args) => open::run(&mut ctx, args),
         Command::Log(args) => log::run(&mut ctx, args),
+        Command::Strike(args) => strike::run(&mut ctx, args),
         Command::MergeDriver(args) => merge_driver::run(&mut ctx, args),
         Command::Mark(args) => mark::run(&mut ctx, args),
         Command::Resolve(args) => resolve::run(&mut ctx, args),

@@ -122,7 +122,12 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
 /// `--waive --reason TEXT`: `postmortem_waived` in incident.yaml and an `edit` entry saying why,
 /// one commit. Refused when there is a post-mortem (nothing to waive) or it is waived already.
 fn waive(ctx: &mut Ctx<'_>, store: &Store, id: &str, exists: bool, args: &Args) -> Result<()> {
-    let reason = args.reason.as_deref().unwrap_or_default().trim().to_string();
+    let reason = args
+        .reason
+        .as_deref()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
     if reason.is_empty() {
         return Err(Error::usage(
             "--reason is empty: say why this incident owes no post-mortem, like --reason \"imported history\"",
@@ -153,7 +158,11 @@ fn waive(ctx: &mut Ctx<'_>, store: &Store, id: &str, exists: bool, args: &Args) 
             by: by.to_string(),
             at: now,
         });
-        Ok(Some((None, Kind::Edit, format!("Post-mortem waived: {reason}"))))
+        Ok(Some((
+            None,
+            Kind::Edit,
+            format!("Post-mortem waived: {reason}"),
+        )))
     })
 }
 

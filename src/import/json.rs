@@ -116,6 +116,9 @@ struct EntryIn {
     /// Kept as the entry's, though the file itself does not travel (docs/guide.md).
     #[serde(default)]
     attachment: Option<String>,
+    /// Computed by `inc show --json` from the strike entry, which comes back on its own.
+    #[serde(default, rename = "struck")]
+    _struck: IgnoredAny,
 }
 
 /// A role event as `inc export` writes it (format 2).

@@ -56,7 +56,8 @@ fn scanned(text: &str) -> Option<Time> {
             let (key, value) = line.split_once(':').unwrap_or((line, ""));
             section = key.trim();
             if section == "status" {
-                resolved = Status::parse(value.trim().trim_matches(['"', '\''])) == Some(Status::Resolved);
+                resolved =
+                    Status::parse(value.trim().trim_matches(['"', '\''])) == Some(Status::Resolved);
             }
             continue;
         }
@@ -86,7 +87,10 @@ mod tests {
             scanned(text).unwrap().to_string(),
             "2026-11-22T14:41:00+00:00"
         );
-        assert_eq!(scanned(&text.replace("status: resolved", "status: closed")), None);
+        assert_eq!(
+            scanned(&text.replace("status: resolved", "status: closed")),
+            None
+        );
         let old = "title: x\nstatus: 'resolved'\nmilestones:\n  resolved: 2026-11-22T14:30:00Z\n";
         assert_eq!(
             scanned(old).unwrap().to_string(),

@@ -392,7 +392,11 @@ mod tests {
         // Relative times count from an instant: never ambiguous.
         assert!(clock.parse_when("11h ago").is_ok());
         let err = clock.parse_when("2026-03-08 02:00").unwrap_err();
-        assert!(err.to_string().contains("did not happen in America/New_York"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("did not happen in America/New_York"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use jiff::SignedDuration;
 use jiff::tz::TimeZone;
 use serde::Serialize;
 
-use super::{CommsView, EntryView, Loaded, age, holders, table};
+use super::{CommsView, EntryView, Loaded, StruckView, age, holders, table};
 use crate::model::comms::Due;
 use crate::model::incident::{Durations, Impact, Link, Waiver};
 use crate::model::log::sorted;
@@ -154,10 +154,17 @@ impl<'a> IncidentView<'a> {
     /// The full view of `inc show --json`.
     pub fn full(loaded: &'a Loaded, config: &Config, clock: &Clock) -> Self {
         let mut view = IncidentView::new(&loaded.id, &loaded.incident, &loaded.roles, config);
+        // The logbook as it is kept: struck entries (each with its strike) and the strikes too,
+        // so that an export brings them back.
+        let strikes = loaded.strikes();
         view.timeline = Some(
-            sorted(&loaded.timeline)
+            loaded
+                .record()
                 .into_iter()
-                .map(EntryView::from)
+                .map(|e| EntryView {
+                    struck: strikes.get(e.id.as_str()).map(|s| StruckView::from(*s)),
+                    ..EntryView::from(e)
+                })
                 .collect(),
         );
         view.comms = Some(
@@ -192,6 +199,7 @@ pub fn print_incident(
     loaded: &Loaded,
     config: &Config,
     clock: &Clock,
+    strike_through: bool,
 ) -> Result<()> {
     let tz = clock.tz();
     let incident = &loaded.incident;
@@ -355,7 +363,10 @@ pub fn print_incident(
         )?;
     }
 
-    let entries = sorted(&loaded.timeline);
+    // Struck entries among the others, struck through, with why; the strikes say it there.
+    let strikes = loaded.strikes();
+    let mut entries = loaded.record();
+    entries.retain(|e| e.kind != crate::model::Kind::Strike);
     let shown = &entries[entries.len().saturating_sub(LAST_ENTRIES)..];
     writeln!(out, "\nLast entries ({} of {})", shown.len(), entries.len())?;
     for entry in shown {
@@ -366,13 +377,19 @@ pub fn print_incident(
         if entry.internal {
             marks.push_str(" [internal]");
         }
+        let mut text = one_line(&entry.text, 80);
+        if let Some(strike) = strikes.get(entry.id.as_str()) {
+            if strike_through {
+                text = crate::text::struck_through(&text);
+            }
+            marks.push_str(&format!(" (struck: {})", one_line(&strike.text, 60)));
+        }
         writeln!(
             out,
-            "  {}  {:<10} {:<15} {}{marks}",
+            "  {}  {:<10} {:<15} {text}{marks}",
             entry.at.short(tz),
             one_line(&entry.by, 10),
             entry.kind.name(),
-            one_line(&entry.text, 80),
         )?;
     }
     Ok(())

@@ -66,6 +66,7 @@ mod send;
 mod site_hostile;
 mod stats;
 mod status_page;
+mod strike;
 mod sync;
 mod trust_git;
 mod trust_merge;

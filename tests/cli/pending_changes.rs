@@ -42,9 +42,7 @@ fn reject_without_an_id_takes_the_only_pending_change() {
     let out = repo.ok(&["change", "reject", "--reason", "Too risky"]);
     assert_eq!(
         out,
-        format!(
-            "{CHECKOUT}: Rejected change {id}: Drop the sessions table (reason: Too risky)\n"
-        )
+        format!("{CHECKOUT}: Rejected change {id}: Drop the sessions table (reason: Too risky)\n")
     );
 }
 
@@ -82,7 +80,10 @@ fn approve_without_an_id_and_nothing_pending_says_so() {
 fn the_help_says_the_id_may_be_left_out() {
     let repo = Repo::new();
     let help = repo.ok(&["change", "approve", "--help"]);
-    assert!(help.contains("[default: the only pending change]"), "{help}");
+    assert!(
+        help.contains("[default: the only pending change]"),
+        "{help}"
+    );
 }
 
 #[test]

@@ -43,7 +43,9 @@ fn a_waived_post_mortem_does_not_fail_check_strict() {
     ]);
     assert_eq!(
         out,
-        format!("{CHECKOUT}: Post-mortem waived: Duplicate of the payments outage, written up there\n")
+        format!(
+            "{CHECKOUT}: Post-mortem waived: Duplicate of the payments outage, written up there\n"
+        )
     );
     assert_eq!(repo.head_message(), format!("{CHECKOUT}: waive postmortem"));
     let yaml = repo.read(INCIDENT);
@@ -53,7 +55,10 @@ fn a_waived_post_mortem_does_not_fail_check_strict() {
         ),
         "{yaml}"
     );
-    assert!(yaml.contains("\n  postmortem_waived: \"2026-11-22T14:40:00+00:00\"\n"), "{yaml}");
+    assert!(
+        yaml.contains("\n  postmortem_waived: \"2026-11-22T14:40:00+00:00\"\n"),
+        "{yaml}"
+    );
     let timeline = repo.read(&format!("incidents/{CHECKOUT}/timeline.yaml"));
     assert!(
         timeline.ends_with(
@@ -140,7 +145,10 @@ fn imported_history_has_its_post_mortem_waived_unless_asked_to_owe_it() {
         out.contains("SEV1 resolved (1 entries, 0 updates, post-mortem waived) from"),
         "{out}"
     );
-    assert!(out.contains("SEV2 investigating (1 entries, 0 updates) from"), "{out}");
+    assert!(
+        out.contains("SEV2 investigating (1 entries, 0 updates) from"),
+        "{out}"
+    );
     repo.ok(&["import", file, "--format", "csv"]);
     let yaml = repo.read("incidents/2026-03-04-checkout-api-down/incident.yaml");
     assert!(
@@ -152,7 +160,11 @@ fn imported_history_has_its_post_mortem_waived_unless_asked_to_owe_it() {
     // The open one is live: it owes its post-mortem once resolved.
     let open = repo.read("incidents/2026-11-20-search-slow/incident.yaml");
     assert!(!open.contains("postmortem_waived"), "{open}");
-    let out = run_at(&repo, LATER, &["check", "--strict", "2026-03-04-checkout-api-down"]);
+    let out = run_at(
+        &repo,
+        LATER,
+        &["check", "--strict", "2026-03-04-checkout-api-down"],
+    );
     assert_eq!(out.status.code(), Some(0), "{out:?}");
 
     // Asked to, history owes its post-mortems like any incident.
@@ -160,7 +172,11 @@ fn imported_history_has_its_post_mortem_waived_unless_asked_to_owe_it() {
     owed.ok(&["import", file, "--format", "csv", "--owe-postmortems"]);
     let yaml = owed.read("incidents/2026-03-04-checkout-api-down/incident.yaml");
     assert!(!yaml.contains("postmortem_waived"), "{yaml}");
-    let out = run_at(&owed, LATER, &["check", "--strict", "2026-03-04-checkout-api-down"]);
+    let out = run_at(
+        &owed,
+        LATER,
+        &["check", "--strict", "2026-03-04-checkout-api-down"],
+    );
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("postmortem-overdue"),
@@ -168,9 +184,20 @@ fn imported_history_has_its_post_mortem_waived_unless_asked_to_owe_it() {
     );
     let err = owed.fails(
         2,
-        &["import", file, "--format", "slack", "-i", "search", "--owe-postmortems"],
+        &[
+            "import",
+            file,
+            "--format",
+            "slack",
+            "-i",
+            "search",
+            "--owe-postmortems",
+        ],
     );
-    assert!(err.contains("--owe-postmortems is for --format csv:"), "{err}");
+    assert!(
+        err.contains("--owe-postmortems is for --format csv:"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -186,14 +213,22 @@ fn an_export_keeps_its_waiver_through_import_and_gets_none_it_had_not() {
 #[test]
 fn an_export_keeps_its_waiver_through_import() {
     let repo = resolved();
-    repo.ok(&["postmortem", "--waive", "--reason", "Game day by another name"]);
+    repo.ok(&[
+        "postmortem",
+        "--waive",
+        "--reason",
+        "Game day by another name",
+    ]);
     let export = repo.ok(&["export"]);
     let file = outside(&repo, "all.jsonl", &export);
     let mut other = Repo::new();
     other.user = "bob".into();
     other.ok(&["import", file.to_str().unwrap(), "--format", "json"]);
     let json = other.json(&["show", "--json", "-i", CHECKOUT]);
-    assert_eq!(json["postmortem_waived"]["reason"], "Game day by another name");
+    assert_eq!(
+        json["postmortem_waived"]["reason"],
+        "Game day by another name"
+    );
     assert_eq!(json["postmortem_waived"]["by"], "alice");
 }
 
@@ -206,15 +241,24 @@ fn two_clones_waiving_differently_merge_to_one_whole_waiver() {
     let mut scribe = Repo::clone_of(&remote);
     scribe.user = "bob".into();
 
-    let out = run_at(&lead, "2026-11-22T15:00:00Z", &["postmortem", "--waive", "--reason", "Imported history"]);
+    let out = run_at(
+        &lead,
+        "2026-11-22T15:00:00Z",
+        &["postmortem", "--waive", "--reason", "Imported history"],
+    );
     assert!(out.status.success(), "{out:?}");
-    let out = run_at(&scribe, "2026-11-22T15:10:00Z", &["postmortem", "--waive", "--reason", "Duplicate"]);
+    let out = run_at(
+        &scribe,
+        "2026-11-22T15:10:00Z",
+        &["postmortem", "--waive", "--reason", "Duplicate"],
+    );
     assert!(out.status.success(), "{out:?}");
     lead.ok(&["sync"]);
     scribe.ok(&["sync"]);
     lead.ok(&["sync"]);
     // The later waiver wins whole: bob's reason with bob's name and time, in both clones.
-    let wanted = "postmortem_waived:\n  reason: Duplicate\n  by: bob\n  at: \"2026-11-22T15:10:00+00:00\"\n";
+    let wanted =
+        "postmortem_waived:\n  reason: Duplicate\n  by: bob\n  at: \"2026-11-22T15:10:00+00:00\"\n";
     for clone in [&lead, &scribe] {
         let yaml = clone.read(INCIDENT);
         assert!(yaml.contains(wanted), "{yaml}");

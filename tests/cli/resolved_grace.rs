@@ -34,14 +34,21 @@ fn a_command_right_after_resolve_acts_on_the_resolved_incident_and_says_so() {
     // Counted from when `inc resolve` ran (14:40), not from its --at.
     assert_eq!(
         stderr(&out),
-        format!("note: no incident is open; acting on {CHECKOUT}, resolved 40m ago (-i ID names another)\n")
+        format!(
+            "note: no incident is open; acting on {CHECKOUT}, resolved 40m ago (-i ID names another)\n"
+        )
     );
     assert!(
         String::from_utf8_lossy(&out.stdout).contains(&format!("logged ")),
         "{out:?}"
     );
     let shown = repo.json(&["show", "--json", "-i", CHECKOUT]);
-    let last = shown["timeline"].as_array().unwrap().last().unwrap().clone();
+    let last = shown["timeline"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
     assert_eq!(last["text"], "Customers confirm checkout works");
 
     let out = run_at(&repo, "15:20", &["use"]);
@@ -69,12 +76,18 @@ fn the_grace_is_configurable_and_can_be_turned_off() {
     let out = run_at(&repo, "16:30", &["postmortem"]);
     assert!(out.status.success(), "{out:?}");
     assert!(stderr(&out).contains("resolved 1h 50m ago"), "{out:?}");
-    assert!(repo.path(&format!("incidents/{CHECKOUT}/postmortem.md")).exists());
+    assert!(
+        repo.path(&format!("incidents/{CHECKOUT}/postmortem.md"))
+            .exists()
+    );
 
     repo.write(".inc.yaml", &format!("{config}\nresolved_grace: 0s\n"));
     let out = run_at(&repo, "14:41", &["show"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).starts_with("error: no open incident"), "{out:?}");
+    assert!(
+        stderr(&out).starts_with("error: no open incident"),
+        "{out:?}"
+    );
 
     repo.write(".inc.yaml", &format!("{config}\nresolved_grace: 3d\n"));
     let out = run_at(&repo, "14:41", &["show"]);

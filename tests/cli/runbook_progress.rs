@@ -42,7 +42,10 @@ fn a_resolved_incident_with_steps_left_is_not_all_done() {
         "db (Database failover): 1/3 done; next db:2 Fail over to the replica"
     );
     repo.ok(&["resolve"]);
-    assert_eq!(runbook_line(&repo), "db (Database failover): 1/3 done; 2 not done");
+    assert_eq!(
+        runbook_line(&repo),
+        "db (Database failover): 1/3 done; 2 not done"
+    );
     // JSON says the same: nothing next, one of three done.
     let shown = repo.json(&["show", "--json"]);
     assert_eq!(shown["runbooks"][0]["done"], 1);
@@ -56,7 +59,13 @@ fn every_step_done_is_all_done_open_or_resolved() {
     for step in ["1", "2", "3"] {
         repo.ok(&["runbook", "done", step]);
     }
-    assert_eq!(runbook_line(&repo), "db (Database failover): 3/3 done; all done");
+    assert_eq!(
+        runbook_line(&repo),
+        "db (Database failover): 3/3 done; all done"
+    );
     repo.ok(&["resolve"]);
-    assert_eq!(runbook_line(&repo), "db (Database failover): 3/3 done; all done");
+    assert_eq!(
+        runbook_line(&repo),
+        "db (Database failover): 3/3 done; all done"
+    );
 }
