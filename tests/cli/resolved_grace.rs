@@ -39,7 +39,7 @@ fn a_command_right_after_resolve_acts_on_the_resolved_incident_and_says_so() {
         )
     );
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains(&format!("logged ")),
+        String::from_utf8_lossy(&out.stdout).ends_with(&format!(" in {CHECKOUT}\n")),
         "{out:?}"
     );
     let shown = repo.json(&["show", "--json", "-i", CHECKOUT]);
