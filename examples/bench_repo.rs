@@ -181,6 +181,7 @@ fn write_incident(
             mitigated: Some(time(minutes(20 + (n % 30) as i64))),
             resolved: Some(time(minutes(60 + (n % 90) as i64))),
         },
+        postmortem_waived: None,
         changed: Default::default(),
     };
     let modeline = |kind: &str| inc::model::schema::modeline(kind, 2);

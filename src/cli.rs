@@ -262,6 +262,7 @@ pub enum Command {
     Init(commands::init::Args),
     Open(commands::open::Args),
     Log(commands::log::Args),
+    Strike(commands::strike::Args),
     Mark(commands::mark::Args),
     Resolve(commands::resolve::Args),
     Status(commands::status::Args),

@@ -114,6 +114,13 @@ pub fn one_line(text: &str, max: usize) -> String {
     escape_controls(&shown).into_owned()
 }
 
+/// `text` struck through for a terminal: each character followed by U+0336 (combining long
+/// stroke overlay). Not an escape sequence: what commands print is stripped of those, and the
+/// text stays whole for a terminal that cannot draw it.
+pub fn struck_through(text: &str) -> String {
+    text.chars().flat_map(|c| [c, '\u{336}']).collect()
+}
+
 /// Text for HTML or XML, in an element or a quoted attribute: the one escaping rule of every
 /// page and feed inc writes (HTML templates print their values through it too). Markup
 /// characters become entities and the characters [`is_unsafe`] are shown as `\u{…}`, as on the

@@ -58,7 +58,8 @@ impl Window {
         let due = check
             .store
             .config()
-            .postmortem_due(&incident.severity, &incident.kind);
+            .postmortem_due(&incident.severity, &incident.kind)
+            .filter(|_| incident.postmortem_waived.is_none());
         if let (Some(resolved), Some(days), true) = (
             incident.milestones.resolved,
             due,

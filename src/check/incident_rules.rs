@@ -88,8 +88,11 @@ impl Check<'_> {
                 ),
             );
         }
-        // The type or the severity's definition says whether a post-mortem is owed, and by when.
-        let due = config.postmortem_due(&incident.severity, &incident.kind);
+        // The type or the severity's definition says whether a post-mortem is owed, and by when;
+        // a waived one is not (`inc postmortem --waive`, imported history).
+        let due = config
+            .postmortem_due(&incident.severity, &incident.kind)
+            .filter(|_| incident.postmortem_waived.is_none());
         if let (Some(resolved), Some(due_days)) = (
             incident
                 .milestones

@@ -11,7 +11,7 @@ use crate::model::{Kind, RoleEvent, TimelineEntry};
 /// Request a production change, or approve or reject one (incident lead only)
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  inc change request \"Roll back checkout to v412\"\n  inc change approve 7q2kx\n  inc change reject 7q2kx"
+    after_help = "Examples:\n  inc change request \"Roll back checkout to v412\"\n  inc change approve 7q2kx\n  inc change approve            (the only pending change)\n  inc change reject 7q2kx --reason \"Not during peak\""
 )]
 pub struct Args {
     #[command(flatten)]
@@ -34,13 +34,13 @@ pub enum Action {
     },
     /// Approve a requested change (only the current incident lead)
     Approve {
-        /// The change's id (or a unique prefix)
-        id: String,
+        /// The change's id (or a unique prefix) [default: the only pending change]
+        id: Option<String>,
     },
     /// Reject a requested change (only the current incident lead)
     Reject {
-        /// The change's id (or a unique prefix)
-        id: String,
+        /// The change's id (or a unique prefix) [default: the only pending change]
+        id: Option<String>,
         /// Why, for the logbook
         #[arg(long, value_name = "TEXT")]
         reason: Option<String>,
@@ -68,7 +68,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         }
         Action::Approve { id: query } => {
             let entries: Vec<TimelineEntry> = store.load_log(&id)?;
-            let request = decide(&store, &id, &entries, &query, &by, &tz)?;
+            let request = decide(&store, &id, &entries, query.as_deref(), &by, &tz)?;
             // The logbook keeps the request whole; only displays shorten it.
             let text = format!("Approved change {}: {}", request.id, request.text);
             let mut entry = ctx.entry(None, &by, Kind::ChangeApproved, text);
@@ -77,7 +77,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         }
         Action::Reject { id: query, reason } => {
             let entries: Vec<TimelineEntry> = store.load_log(&id)?;
-            let request = decide(&store, &id, &entries, &query, &by, &tz)?;
+            let request = decide(&store, &id, &entries, query.as_deref(), &by, &tz)?;
             let mut text = format!("Rejected change {}: {}", request.id, request.text);
             if let Some(reason) = reason.filter(|r| !r.trim().is_empty()) {
                 text.push_str(&format!(" (reason: {})", reason.trim()));
@@ -117,12 +117,15 @@ fn decide<'a>(
     store: &crate::store::Store,
     id: &str,
     entries: &'a [TimelineEntry],
-    query: &str,
+    query: Option<&str>,
     by: &str,
     tz: &jiff::tz::TimeZone,
 ) -> Result<&'a TimelineEntry> {
     let changes = timeline::changes(entries);
-    let change = find(&changes, query)?;
+    let change = match query {
+        Some(query) => find(&changes, query)?,
+        None => only_pending(&changes)?,
+    };
     if let Some(decision) = change.decision {
         let verb = if decision.kind == Kind::ChangeApproved {
             "approved"
@@ -157,6 +160,34 @@ fn decide<'a>(
     Ok(change.request)
 }
 
+/// The change an approval or rejection without an id means: the one pending, when there is
+/// exactly one. With several, inc does not guess which the lead means.
+fn only_pending<'a, 'b>(changes: &'b [Change<'a>]) -> Result<&'b Change<'a>> {
+    let pending: Vec<&Change> = changes.iter().filter(|c| c.decision.is_none()).collect();
+    match pending.as_slice() {
+        [one] => Ok(one),
+        [] => Err(Error::usage(
+            "there are no pending change requests: request one with `inc change request TEXT`",
+        )
+        .into()),
+        many => Err(Error::usage(format!(
+            "{} changes are pending ({}): give the id of the one you mean",
+            many.len(),
+            pending_list(many)
+        ))
+        .into()),
+    }
+}
+
+/// `7q2kx (Scale the pool), 9m4ra (Flush the CDN)`.
+fn pending_list(pending: &[&Change]) -> String {
+    pending
+        .iter()
+        .map(|c| format!("{} ({})", c.request.id, one_line(&c.request.text, 40)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn find<'a, 'b>(changes: &'b [Change<'a>], query: &str) -> Result<&'b Change<'a>> {
     let matches: Vec<&Change> = match changes.iter().find(|c| c.request.id == query) {
         Some(exact) => vec![exact],
@@ -168,15 +199,11 @@ fn find<'a, 'b>(changes: &'b [Change<'a>], query: &str) -> Result<&'b Change<'a>
     match matches.as_slice() {
         [one] => Ok(one),
         [] => {
-            let pending: Vec<String> = changes
-                .iter()
-                .filter(|c| c.decision.is_none())
-                .map(|c| format!("{} ({})", c.request.id, one_line(&c.request.text, 40)))
-                .collect();
+            let pending: Vec<&Change> = changes.iter().filter(|c| c.decision.is_none()).collect();
             let hint = if pending.is_empty() {
                 "there are no pending change requests".to_string()
             } else {
-                format!("pending: {}", pending.join(", "))
+                format!("pending: {}", pending_list(&pending))
             };
             Err(Error::usage(format!("no change request \"{query}\": {hint}")).into())
         }

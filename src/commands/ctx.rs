@@ -70,10 +70,32 @@ impl Ctx<'_> {
         }
         match open.as_slice() {
             [one] => Ok(one.clone()),
-            [] => Err(Error::usage(
-                "no open incident: open one with `inc open TITLE`, or name one with -i ID",
-            )
-            .into()),
+            [] => match just_resolved(store, &self.clock)? {
+                JustResolved::One(id, at) => {
+                    // Once per command, however often it asks which incident it acts on.
+                    static SAID: std::sync::atomic::AtomicBool =
+                        std::sync::atomic::AtomicBool::new(false);
+                    if SAID.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                        return Ok(id);
+                    }
+                    crate::eprintln_escaped!(
+                        "note: no incident is open; acting on {id}, resolved {} ago (-i ID names another)",
+                        crate::time::format_duration(self.clock.now().since(at))
+                    );
+                    Ok(id)
+                }
+                JustResolved::Many(many) => Err(Error::usage(format!(
+                    "no incident is open and {} were resolved in the last {} ({}): name one with -i ID",
+                    many.len(),
+                    store.config().resolved_grace,
+                    many.join(", ")
+                ))
+                .into()),
+                JustResolved::None => Err(Error::usage(
+                    "no open incident: open one with `inc open TITLE`, or name one with -i ID",
+                )
+                .into()),
+            },
             many => Err(Error::usage(format!(
                 "{} incidents are open ({}): choose one with -i ID, or `inc use ID` for the rest of this shift",
                 many.len(),
@@ -446,6 +468,34 @@ pub fn open_phrase(open: &[String]) -> String {
         [one] => format!("{one} is open"),
         many => format!("{} incidents are open ({})", many.len(), many.join(", ")),
     }
+}
+
+/// The incident resolved within `resolved_grace` (.inc.yaml) of now, which commands without
+/// `-i` act on while no incident is open and none is chosen with `inc use`: right after
+/// `inc resolve` come the post-mortem, a last note and the report. Two resolved that recently
+/// are not guessed between. Asked only once no incident is open.
+pub enum JustResolved {
+    None,
+    /// Its id, and when it was resolved.
+    One(String, Time),
+    /// Every one resolved within the grace, newest first.
+    Many(Vec<String>),
+}
+
+pub fn just_resolved(store: &Store, clock: &Clock) -> Result<JustResolved> {
+    let grace = store.config().resolved_grace.0;
+    if grace.is_zero() {
+        return Ok(JustResolved::None);
+    }
+    let mut recent = store.resolved_since(clock.now() + -grace)?;
+    Ok(match recent.len() {
+        0 => JustResolved::None,
+        1 => {
+            let (id, at) = recent.remove(0);
+            JustResolved::One(id, at)
+        }
+        _ => JustResolved::Many(recent.into_iter().map(|(id, _)| id).collect()),
+    })
 }
 
 /// The `inc use` choice, checked against what is open now.

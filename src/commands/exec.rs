@@ -61,6 +61,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         )?),
         None => None,
     };
+    warn_of_pending_changes(&store, &id)?;
     let started = ctx.clock.now();
 
     let clock = Instant::now();
@@ -159,6 +160,30 @@ fn pre_approved(
         .into());
     }
     Ok(found)
+}
+
+/// Says on stderr, before the command runs, which change requests still wait for the incident
+/// lead: the command may be one of them, run ahead of its approval. A warning, not a refusal:
+/// inc cannot tell what a command changes, and most commands during an incident change nothing.
+fn warn_of_pending_changes(store: &crate::store::Store, id: &str) -> Result<()> {
+    let entries: Vec<crate::model::TimelineEntry> = store.load_log(id)?;
+    let pending: Vec<String> = crate::model::timeline::changes(&entries)
+        .into_iter()
+        .filter(|c| c.decision.is_none())
+        .map(|c| format!("{} ({})", c.request.id, one_line(&c.request.text, 40)))
+        .collect();
+    match pending.as_slice() {
+        [] => {}
+        [one] => crate::eprintln_escaped!(
+            "warning: change {one} awaits the incident lead's approval: if this command carries it out, wait for `inc change approve`"
+        ),
+        many => crate::eprintln_escaped!(
+            "warning: {} changes await the incident lead's approval ({}): if this command carries one out, wait for `inc change approve ID`",
+            many.len(),
+            many.join(", ")
+        ),
+    }
+    Ok(())
 }
 
 #[cfg(unix)]

@@ -120,6 +120,7 @@ pub(super) fn person(command: &Command) -> Option<&Person> {
     match command {
         Open(a) => Some(&a.who),
         Log(a) => Some(&a.who),
+        Strike(a) => Some(&a.who),
         Mark(a) => Some(&a.who),
         Resolve(a) => Some(&a.who),
         Status(a) => Some(&a.who),

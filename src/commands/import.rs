@@ -58,6 +58,11 @@ pub struct Args {
     /// slack: mark messages with this reaction as key entries; repeat or separate with commas
     #[arg(long = "key-reactions", value_name = "EMOJI", value_delimiter = ',')]
     pub key_reactions: Vec<String>,
+
+    /// csv: resolved incidents owe a post-mortem as any other (by default theirs is waived,
+    /// "imported from FILE": history's write-ups are where it came from)
+    #[arg(long)]
+    pub owe_postmortems: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -88,6 +93,12 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             .into());
         }
     }
+    if args.format != Format::Csv && args.owe_postmortems {
+        return Err(Error::usage(
+            "--owe-postmortems is for --format csv: a JSON import keeps each incident as it was exported (its waiver too), and a chat export brings no incident",
+        )
+        .into());
+    }
     let store = ctx.store()?;
     let path = ctx.start_dir().join(&args.file);
     match args.format {
@@ -112,7 +123,11 @@ fn incidents(ctx: &mut Ctx<'_>, store: &Store, args: &Args, path: &std::path::Pa
         Format::Csv => import::csv::read(&text, &input),
         _ => import::json::read(&text, &input),
     };
-    let planned = read.map_err(report_all)?;
+    let mut planned = read.map_err(report_all)?;
+    // History from a spreadsheet or another tool; inc's own JSON comes back exactly as it was.
+    if args.format == Format::Csv && !args.owe_postmortems {
+        import::waive_postmortems(&mut planned, &input);
+    }
     if planned.is_empty() {
         return Err(Error::usage(format!(
             "{} holds no incident to import",
@@ -145,12 +160,17 @@ fn incidents(ctx: &mut Ctx<'_>, store: &Store, args: &Args, path: &std::path::Pa
         for (id, p) in &ids {
             writeln!(
                 ctx.out,
-                "would create {id}: \"{}\" {} {} ({} entries, {} updates) from {}",
+                "would create {id}: \"{}\" {} {} ({} entries, {} updates{}) from {}",
                 one_line(&p.incident.title, 60),
                 p.incident.severity,
                 p.incident.status,
                 p.timeline.len(),
                 p.comms.len(),
+                if p.incident.postmortem_waived.is_some() {
+                    ", post-mortem waived"
+                } else {
+                    ""
+                },
                 p.origin
             )?;
         }

@@ -40,6 +40,7 @@ pub mod show;
 pub mod site;
 pub mod stats;
 pub mod status;
+pub mod strike;
 pub mod sync;
 pub mod tag;
 pub mod unlink;
@@ -57,7 +58,7 @@ use crate::model::{Incident, Kind, LogEntry, TimelineEntry};
 use crate::store::Store;
 use crate::time::{Clock, Time};
 
-pub use ctx::{Ctx, Current, current_choice, open_phrase};
+pub use ctx::{Ctx, Current, JustResolved, current_choice, just_resolved, open_phrase};
 
 /// Dispatches a parsed command line.
 pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
@@ -121,6 +122,7 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
         Command::Init(args) => init::run(&mut ctx, args),
         Command::Open(args) => open::run(&mut ctx, args),
         Command::Log(args) => log::run(&mut ctx, args),
+        Command::Strike(args) => strike::run(&mut ctx, args),
         Command::MergeDriver(args) => merge_driver::run(&mut ctx, args),
         Command::Mark(args) => mark::run(&mut ctx, args),
         Command::Resolve(args) => resolve::run(&mut ctx, args),

@@ -155,6 +155,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             source: args.source.map(Source::from),
         },
         milestones,
+        postmortem_waived: None,
         changed: Default::default(),
     };
 

@@ -7,6 +7,8 @@ use anyhow::{Context as _, Result};
 use super::Ctx;
 use crate::editor::Edit;
 use crate::error::Error;
+use crate::model::Kind;
+use crate::model::incident::Waiver;
 use crate::postmortem::FILE;
 use crate::report::{self, Context};
 use crate::store::Store;
@@ -15,7 +17,7 @@ use crate::views::Loaded;
 /// Write postmortem.md from the template (timeline and statistics filled in), and commit it
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  inc postmortem\n  inc postmortem --edit\n  inc postmortem --refresh"
+    after_help = "Examples:\n  inc postmortem\n  inc postmortem --edit\n  inc postmortem --refresh\n  inc postmortem --waive --reason \"Imported history: written up in the old wiki\""
 )]
 pub struct Args {
     #[command(flatten)]
@@ -36,6 +38,15 @@ pub struct Args {
     /// section people wrote stays as it is
     #[arg(long, conflicts_with_all = ["force", "edit"])]
     pub refresh: bool,
+
+    /// Waive the post-mortem: this incident owes none, and `inc check` stops asking for it
+    /// (history imported from elsewhere, a duplicate); needs --reason
+    #[arg(long, conflicts_with_all = ["force", "edit", "refresh"], requires = "reason")]
+    pub waive: bool,
+
+    /// Why the post-mortem is waived (with --waive); kept in incident.yaml and the logbook
+    #[arg(long, value_name = "TEXT", requires = "waive")]
+    pub reason: Option<String>,
 }
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
@@ -49,6 +60,9 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let id = ctx.incident(&store, None)?;
     let path = store.incident_dir(&id).join(FILE);
     let exists = path.exists();
+    if args.waive {
+        return waive(ctx, &store, &id, exists, &args);
+    }
     if args.refresh {
         if !exists {
             return Err(Error::usage(format!(
@@ -103,6 +117,53 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     ctx.recorded(&store, &id, None);
     writeln!(ctx.out, "{}", store.display(&path))?;
     Ok(())
+}
+
+/// `--waive --reason TEXT`: `postmortem_waived` in incident.yaml and an `edit` entry saying why,
+/// one commit. Refused when there is a post-mortem (nothing to waive) or it is waived already.
+fn waive(ctx: &mut Ctx<'_>, store: &Store, id: &str, exists: bool, args: &Args) -> Result<()> {
+    let reason = args
+        .reason
+        .as_deref()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    if reason.is_empty() {
+        return Err(Error::usage(
+            "--reason is empty: say why this incident owes no post-mortem, like --reason \"imported history\"",
+        )
+        .into());
+    }
+    if exists {
+        return Err(Error::usage(format!(
+            "{id} has a post-mortem ({}): there is nothing to waive",
+            store.display(&store.incident_dir(id).join(FILE))
+        ))
+        .into());
+    }
+    let now = ctx.clock.now();
+    let tz = ctx.clock.tz().clone();
+    super::update_incident(ctx, store, &args.who, "waive postmortem", |incident, by| {
+        if let Some(w) = &incident.postmortem_waived {
+            return Err(Error::usage(format!(
+                "{id}'s post-mortem was waived already, by {} at {} ({}): to change why, edit postmortem_waived in incident.yaml",
+                w.by,
+                w.at.short(&tz),
+                crate::text::one_line(&w.reason, 60)
+            ))
+            .into());
+        }
+        incident.postmortem_waived = Some(Waiver {
+            reason: reason.clone(),
+            by: by.to_string(),
+            at: now,
+        });
+        Ok(Some((
+            None,
+            Kind::Edit,
+            format!("Post-mortem waived: {reason}"),
+        )))
+    })
 }
 
 /// The post-mortem as the template renders it from the incident's files now, its suggestions

@@ -450,7 +450,8 @@ fn new(ctx: &mut Ctx<'_>, name: &str, from: Option<&str>) -> Result<()> {
 /// Improvements of type `process`. A `(pre-approved)` suffix is dropped: approval is given when
 /// the runbook is reviewed, never copied from a logbook.
 fn learned(store: &Store, id: &str) -> Result<Vec<String>> {
-    let entries: Vec<TimelineEntry> = store.load_log(id)?;
+    // What was struck from the logbook teaches nothing.
+    let (entries, _) = crate::model::strike::split(store.load_log(id)?);
     let mut steps: Vec<String> = crate::model::log::sorted(&entries)
         .into_iter()
         .filter(|e| matches!(e.kind, Kind::Action | Kind::Decision))

@@ -45,7 +45,13 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         view.sync = sync;
         return super::print_json(ctx.out, &view);
     }
-    views::print_incident(ctx.out, &loaded, store.config(), &ctx.clock)?;
+    // Struck entries are struck through where styles show: on a terminal, unless NO_COLOR.
+    let styled = match ctx.env.color {
+        crate::Color::Always => true,
+        crate::Color::Never => false,
+        crate::Color::Auto => std::io::IsTerminal::is_terminal(&std::io::stdout()),
+    };
+    views::print_incident(ctx.out, &loaded, store.config(), &ctx.clock, styled)?;
     // Last, next to the prompt: work left unshared is what others cannot see.
     views::print_unshared(ctx.out, sync.as_ref(), &ctx.clock)
 }

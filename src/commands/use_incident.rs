@@ -2,9 +2,10 @@
 
 use anyhow::Result;
 
-use super::{Ctx, Current, current_choice, open_phrase};
+use super::{Ctx, Current, JustResolved, current_choice, just_resolved, open_phrase};
 use crate::error::Error;
 use crate::store::Store;
+use crate::time::format_duration;
 
 /// Make an incident current for the commands that follow (kept in .git, not committed); without
 /// an ID, print which incident commands act on and why
@@ -31,7 +32,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         return Ok(());
     }
     let Some(query) = args.id else {
-        let line = describe(&store)?;
+        let line = describe(&store, &ctx.clock)?;
         writeln!(ctx.out, "{line}")?;
         return Ok(());
     };
@@ -56,7 +57,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
 }
 
 /// Which incident a command without -i acts on, and how it was chosen; or "none" and what to do.
-fn describe(store: &Store) -> Result<String> {
+fn describe(store: &Store, clock: &crate::time::Clock) -> Result<String> {
     let current = current_choice(store)?;
     if let Current::Chosen(_) = current {
         return Ok(current.describe());
@@ -70,7 +71,22 @@ fn describe(store: &Store) -> Result<String> {
     let open = store.open_ids()?;
     Ok(match open.as_slice() {
         [one] => format!("{one} (the only open incident)"),
-        [] => "none: no incident is open; `inc open TITLE` opens one".to_string(),
+        [] => match just_resolved(store, clock)? {
+            JustResolved::One(id, at) => format!(
+                "{id} (resolved {} ago and no incident is open; until {})",
+                format_duration(clock.now().since(at)),
+                clock.show(at + store.config().resolved_grace.0)
+            ),
+            JustResolved::Many(many) => format!(
+                "none: no incident is open and {} were resolved in the last {} ({}); choose with `inc use ID`",
+                many.len(),
+                store.config().resolved_grace,
+                many.join(", ")
+            ),
+            JustResolved::None => {
+                "none: no incident is open; `inc open TITLE` opens one".to_string()
+            }
+        },
         many => format!(
             "none: {} incidents are open ({}); choose with `inc use ID`",
             many.len(),

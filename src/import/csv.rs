@@ -237,6 +237,7 @@ fn row(
         links: Vec::new(),
         detection: Detection::default(),
         milestones,
+        postmortem_waived: None,
         changed: Default::default(),
     };
     let file = input.shown.display();

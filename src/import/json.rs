@@ -19,7 +19,7 @@ use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 
 use crate::error::Error;
-use crate::model::incident::{Detection, Impact, Link};
+use crate::model::incident::{Detection, Impact, Link, Waiver};
 use crate::model::roles::RoleAction;
 use crate::model::{
     CommsEntry, Incident, Kind, Milestones, RoleEvent, Source, Status, TimelineEntry,
@@ -61,6 +61,9 @@ struct IncidentIn<'a> {
     source: Option<Source>,
     #[serde(default)]
     milestones: Milestones,
+    /// Kept as the incident's (a round trip of `inc export`).
+    #[serde(default)]
+    postmortem_waived: Option<Waiver>,
     #[serde(default)]
     roles: BTreeMap<String, Vec<String>>,
     #[serde(default, borrow)]
@@ -117,6 +120,9 @@ struct EntryIn {
     /// Kept as the entry's, though the file itself does not travel (docs/guide.md).
     #[serde(default)]
     attachment: Option<String>,
+    /// Computed by `inc show --json` from the strike entry, which comes back on its own.
+    #[serde(default, rename = "struck")]
+    _struck: IgnoredAny,
 }
 
 /// A role event as `inc export` writes it (format 2).
@@ -342,6 +348,7 @@ fn incident(text: &str, input: &Input, raw: &RawValue) -> Result<Planned, Error>
             source: parsed.source,
         },
         milestones: parsed.milestones,
+        postmortem_waived: parsed.postmortem_waived,
         changed: parsed.changed.unwrap_or_default(),
     };
 

@@ -81,6 +81,25 @@ impl Input<'_> {
     }
 }
 
+/// Waives the post-mortem of every planned incident that is over (resolved or closed), would owe
+/// one, and was not waived already: history brought in from a spreadsheet or another tool has
+/// its write-ups there, and a post-mortem overdue for years would fail every
+/// `inc check --strict`. The reason names the file, so it is plain where the history came from.
+pub fn waive_postmortems(planned: &mut [Planned], input: &Input) {
+    let at = input.clock.now();
+    for p in planned {
+        let i = &mut p.incident;
+        let owed = input.config.postmortem_due(&i.severity, &i.kind).is_some();
+        if !i.status.is_open() && owed && i.postmortem_waived.is_none() {
+            i.postmortem_waived = Some(crate::model::incident::Waiver {
+                reason: format!("imported from {}", input.shown.display()),
+                by: input.by.to_string(),
+                at,
+            });
+        }
+    }
+}
+
 /// Reads a file to import: a regular file, not through a link at its name, at most `limit`
 /// bytes, UTF-8 (a leading byte-order mark, as spreadsheets write, is dropped).
 pub fn read_bounded(path: &Path, shown: &Path, limit: u64) -> Result<String> {

@@ -274,6 +274,7 @@ mod tests {
             links: vec![],
             detection: Detection::default(),
             milestones: Milestones::default(),
+            postmortem_waived: None,
             changed: Default::default(),
         }
     }

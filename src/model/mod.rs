@@ -18,6 +18,7 @@ pub mod roles;
 pub mod schema;
 pub mod severity;
 pub mod slug;
+pub mod strike;
 pub mod timeline;
 
 use std::path::Path;

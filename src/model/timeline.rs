@@ -85,6 +85,9 @@ pub enum Kind {
     RunbookDetach,
     /// A runbook step was done (`inc runbook done`, `inc exec --step`; `ref` is `NAME:N`).
     RunbookStep,
+    /// An entry was withdrawn (`inc strike`; `ref` names it, the text says why): it stays in the
+    /// file, out of reports (see `model::strike`).
+    Strike,
 }
 
 impl Kind {
@@ -115,6 +118,7 @@ impl Kind {
             Kind::RunbookAttach => "runbook-attach",
             Kind::RunbookDetach => "runbook-detach",
             Kind::RunbookStep => "runbook-step",
+            Kind::Strike => "strike",
         }
     }
 }

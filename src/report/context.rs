@@ -80,6 +80,24 @@ pub struct CadenceView {
     pub max: i64,
 }
 
+/// The struck entries of `loaded`, by time, each with its strike.
+fn struck(loaded: &Loaded) -> Vec<EntryView<'_>> {
+    let strikes = loaded.strikes();
+    let mut struck: Vec<EntryView> = loaded
+        .withdrawn
+        .iter()
+        .filter_map(|(_, e)| {
+            let strike = strikes.get(e.id.as_str())?;
+            Some(EntryView {
+                struck: Some(crate::views::StruckView::from(*strike)),
+                ..EntryView::from(e)
+            })
+        })
+        .collect();
+    struck.sort_by_key(|e| e.at);
+    struck
+}
+
 /// One line of the summary timeline: a milestone or a key entry.
 #[derive(Clone, Debug, Serialize)]
 pub struct SummaryItem {
@@ -159,6 +177,9 @@ pub struct Context<'a> {
     /// Per audience, when the next update is due (while open).
     pub comms_due: Vec<Due>,
     pub pending_changes: Vec<EntryView<'a>>,
+    /// The entries withdrawn with `inc strike`, by time, each with `struck` (who, when, why):
+    /// left out of every other list. Empty in public reports.
+    pub struck: Vec<EntryView<'a>>,
     pub postmortem: Option<PostmortemContext<'a>>,
     /// The audience a report is for (`--audience`), if any.
     pub audience: Option<String>,
@@ -296,6 +317,7 @@ impl<'a> Context<'a> {
                 .into_iter()
                 .map(EntryView::from)
                 .collect(),
+            struck: struck(loaded),
             postmortem: loaded.postmortem.as_ref().map(PostmortemContext::new),
             audience: options.audience,
             next_update,

@@ -82,7 +82,7 @@ pub fn to_html(markdown: &str) -> String {
     let mut in_title = false;
     let events = Parser::new_ext(
         markdown,
-        MdOptions::ENABLE_TABLES | MdOptions::ENABLE_TASKLISTS,
+        MdOptions::ENABLE_TABLES | MdOptions::ENABLE_TASKLISTS | MdOptions::ENABLE_STRIKETHROUGH,
     )
     .map(|event| match event {
         // Raw HTML is shown as text, and control characters in any text are shown escaped (in

@@ -42,6 +42,7 @@ pub struct PublicContext<'a> {
     pub comms: Vec<CommsView<'a>>,
     pub comms_due: Vec<Due>,
     pub pending_changes: [(); 0],
+    pub struck: [(); 0],
     pub postmortem: Option<PostmortemView<'a>>,
     pub audience: Option<String>,
     pub next_update: Option<Due>,
@@ -274,6 +275,7 @@ impl<'a> PublicContext<'a> {
             next_update: audience.as_ref().and(comms_due.first().cloned()),
             comms_due,
             pending_changes: [],
+            struck: [],
             postmortem: p.postmortem.map(|status| PostmortemView {
                 status,
                 authors: [],

@@ -11,7 +11,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::incident::{Detection, Impact, Incident, Link, Milestones, Source, Status};
+use crate::model::incident::{
+    Detection, Impact, Incident, Link, Milestones, Source, Status, Waiver,
+};
 use crate::postmortem::Improvement;
 use crate::time::Time;
 
@@ -42,6 +44,8 @@ struct Stored {
     source: Option<u8>,
     milestones: [Option<Stamp>; 5],
     changed: Vec<(String, Stamp)>,
+    /// `postmortem_waived`: reason, by, at.
+    postmortem_waived: Option<(String, String, Stamp)>,
 }
 
 fn time(t: Time) -> Stamp {
@@ -68,6 +72,7 @@ pub fn encode(incident: &Incident) -> Option<Vec<u8>> {
         links,
         detection,
         milestones,
+        postmortem_waived,
         changed,
     } = incident;
     let Impact {
@@ -113,6 +118,9 @@ pub fn encode(incident: &Incident) -> Option<Vec<u8>> {
         milestones: [*started, *detected, *acknowledged, *mitigated, *resolved]
             .map(|t| t.map(time)),
         changed: changed.iter().map(|(k, t)| (k.clone(), time(*t))).collect(),
+        postmortem_waived: postmortem_waived
+            .as_ref()
+            .map(|w| (w.reason.clone(), w.by.clone(), time(w.at))),
     };
     postcard::to_stdvec(&stored).ok()
 }
@@ -158,6 +166,14 @@ pub fn decode(bytes: &[u8]) -> Option<Incident> {
             acknowledged: opt(acknowledged)?,
             mitigated: opt(mitigated)?,
             resolved: opt(resolved)?,
+        },
+        postmortem_waived: match stored.postmortem_waived {
+            None => None,
+            Some((reason, by, at)) => Some(Waiver {
+                reason,
+                by,
+                at: untime(at)?,
+            }),
         },
         changed: stored
             .changed

@@ -24,6 +24,7 @@ mod lock;
 mod maintenance;
 mod owned;
 mod parallel;
+mod resolved;
 mod sent;
 mod short_id;
 mod snapshot;

@@ -2,7 +2,7 @@
 //! (`14:32`, `10m ago`, `-2h`, dates, RFC 3339) that turns it into a [`Time`].
 
 use jiff::civil::{self, DateTime};
-use jiff::tz::TimeZone;
+use jiff::tz::{AmbiguousOffset, TimeZone};
 use jiff::{SignedDuration, Span, Timestamp};
 
 use super::{Time, format_duration};
@@ -172,15 +172,15 @@ impl Clock {
             return Ok((time, false));
         }
         if let Ok(datetime) = text.parse::<DateTime>() {
-            return Ok((self.local(datetime).ok_or_else(bad)?, false));
+            return Ok((self.local(datetime, text)?, false));
         }
         if let Ok(date) = text.parse::<civil::Date>() {
             let midnight = date.to_datetime(civil::Time::midnight());
-            return Ok((self.local(midnight).ok_or_else(bad)?, false));
+            return Ok((self.local(midnight, text)?, false));
         }
         if let Ok(clock_time) = text.parse::<civil::Time>() {
             let today = self.tz.to_datetime(self.now).date();
-            let time = self.local(today.to_datetime(clock_time)).ok_or_else(bad)?;
+            let time = self.local(today.to_datetime(clock_time), text)?;
             return Ok((time, true));
         }
         let lower = text.to_ascii_lowercase();
@@ -209,9 +209,47 @@ impl Clock {
         }
     }
 
-    fn local(&self, datetime: DateTime) -> Option<Time> {
-        let zoned = datetime.to_zoned(self.tz.clone()).ok()?;
-        Some(Time::new(zoned.timestamp(), &self.tz))
+    /// The instant a local date and time (`text`, as typed) names in this clock's zone. One a
+    /// daylight-saving change makes ambiguous is refused with both readings, to be typed with
+    /// their offset: when the clocks go back, 01:30 happens twice; when they go forward, 02:30
+    /// never happens, and whoever typed it read a clock on either side of the change. Guessing
+    /// one would put the entry an hour off, silently.
+    fn local(&self, datetime: DateTime, text: &str) -> Result<Time, Error> {
+        let bad = || Error::usage(format!("time \"{text}\" does not parse: {FORMS}"));
+        let ambiguous = self.tz.to_ambiguous_timestamp(datetime);
+        let (before, after, fold) = match ambiguous.offset() {
+            AmbiguousOffset::Unambiguous { offset } => {
+                let timestamp = offset.to_timestamp(datetime).map_err(|_| bad())?;
+                return Ok(Time::new(timestamp, &self.tz));
+            }
+            AmbiguousOffset::Fold { before, after } => (before, after, true),
+            AmbiguousOffset::Gap { before, after } => (before, after, false),
+        };
+        // Each reading as the instant, shown in the zone (`01:30 EDT`) and as RFC 3339 to type.
+        let reading = |offset: jiff::tz::Offset| -> Result<(String, String), Error> {
+            let timestamp = offset.to_timestamp(datetime).map_err(|_| bad())?;
+            let time = Time::new(timestamp, &self.tz);
+            let shown = timestamp.to_zoned(self.tz.clone()).strftime("%H:%M %Z");
+            Ok((shown.to_string(), time.to_string()))
+        };
+        let ((first_shown, first), (second_shown, second)) = if fold {
+            (reading(before)?, reading(after)?)
+        } else {
+            // In a gap the offset before the change puts the time after it, and the other way
+            // round: the earlier instant first.
+            (reading(after)?, reading(before)?)
+        };
+        let zone = self.tz.iana_name().unwrap_or("the local time zone");
+        let moved = format_duration((after.duration_since(before)).abs());
+        Err(Error::usage(if fold {
+            format!(
+                "time \"{text}\" happened twice in {zone} (the clocks went back {moved}): give {first} ({first_shown}, the first) or {second} ({second_shown}, {moved} later)"
+            )
+        } else {
+            format!(
+                "time \"{text}\" did not happen in {zone} (the clocks went forward {moved}): give {first} ({first_shown}) or {second} ({second_shown})"
+            )
+        }))
     }
 }
 
@@ -333,6 +371,32 @@ mod tests {
     fn keeps_the_offset_across_daylight_saving() {
         // A summer date in Berlin is UTC+2.
         assert_eq!(when("2026-07-01 09:00"), "2026-07-01T09:00:00+02:00");
+    }
+
+    #[test]
+    fn refuses_a_local_time_daylight_saving_makes_ambiguous() {
+        // Noon in New York on the day the clocks go back (02:00 EDT → 01:00 EST).
+        let clock = Clock::new(
+            "2026-11-01T17:00:00Z".parse().unwrap(),
+            TimeZone::get("America/New_York").unwrap(),
+        );
+        // A clock time alone means today: the same refusal, with both readings.
+        let err = clock.parse_when("01:30").unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert_eq!(
+            err.to_string(),
+            "time \"01:30\" happened twice in America/New_York (the clocks went back 1h): give 2026-11-01T01:30:00-04:00 (01:30 EDT, the first) or 2026-11-01T01:30:00-05:00 (01:30 EST, 1h later)"
+        );
+        assert!(clock.parse_when("00:30").is_ok());
+        assert!(clock.parse_when("2026-11-01T01:30:00-05:00").is_ok());
+        // Relative times count from an instant: never ambiguous.
+        assert!(clock.parse_when("11h ago").is_ok());
+        let err = clock.parse_when("2026-03-08 02:00").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("did not happen in America/New_York"),
+            "{err}"
+        );
     }
 
     #[test]

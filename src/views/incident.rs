@@ -8,9 +8,9 @@ use anyhow::Result;
 use jiff::SignedDuration;
 use serde::Serialize;
 
-use super::{CommsView, EntryView, Loaded, age, holders, table};
+use super::{CommsView, EntryView, Loaded, StruckView, age, holders, table};
 use crate::model::comms::Due;
-use crate::model::incident::{Durations, Impact, Link};
+use crate::model::incident::{Durations, Impact, Link, Waiver};
 use crate::model::log::sorted;
 use crate::model::roles;
 use crate::model::{Config, Incident, Kind, Milestone, Milestones, RoleEvent, TimelineEntry};
@@ -60,6 +60,9 @@ pub struct IncidentView<'a> {
     /// The post-mortem's status (draft, in-review, reviewed); `null` before postmortem.md exists.
     /// `inc list --json` reads only this much of it.
     pub postmortem_status: Option<&'static str>,
+    /// Why this incident owes no post-mortem, who said so and when (`inc postmortem --waive`,
+    /// `inc import`); `null` when it was not waived.
+    pub postmortem_waived: Option<&'a Waiver>,
     /// `null` until postmortem.md exists; then its status, authors, Issues and Improvements.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub postmortem: Option<Option<PostmortemView<'a>>>,
@@ -145,6 +148,7 @@ impl<'a> IncidentView<'a> {
             pending_changes: None,
             sla: None,
             postmortem_status: None,
+            postmortem_waived: incident.postmortem_waived.as_ref(),
             postmortem: None,
             runbooks: None,
             sync: None,
@@ -154,10 +158,17 @@ impl<'a> IncidentView<'a> {
     /// The full view of `inc show --json`.
     pub fn full(loaded: &'a Loaded, config: &Config, clock: &Clock) -> Self {
         let mut view = IncidentView::new(&loaded.id, &loaded.incident, &loaded.roles, config);
+        // The logbook as it is kept: struck entries (each with its strike) and the strikes too,
+        // so that an export brings them back.
+        let strikes = loaded.strikes();
         view.timeline = Some(
-            sorted(&loaded.timeline)
+            loaded
+                .record()
                 .into_iter()
-                .map(EntryView::from)
+                .map(|e| EntryView {
+                    struck: strikes.get(e.id.as_str()).map(|s| StruckView::from(*s)),
+                    ..EntryView::from(e)
+                })
                 .collect(),
         );
         view.comms = Some(
@@ -192,6 +203,7 @@ pub fn print_incident(
     loaded: &Loaded,
     config: &Config,
     clock: &Clock,
+    strike_through: bool,
 ) -> Result<()> {
     let tz = clock.tz();
     let incident = &loaded.incident;
@@ -327,7 +339,10 @@ pub fn print_incident(
                     });
                     format!("; next {} {}{due}", next.step, one_line(&next.text, 50))
                 }
-                None => "; all done".to_string(),
+                // No next step also once the incident is resolved (nothing is due then): "all
+                // done" only when every step was.
+                None if view.done >= view.total => "; all done".to_string(),
+                None => format!("; {} not done", view.total - view.done),
             };
             writeln!(
                 out,
@@ -349,9 +364,20 @@ pub fn print_incident(
             pm.issues.len(),
             pm.improvements.len()
         )?;
+    } else if let Some(waiver) = &loaded.incident.postmortem_waived {
+        writeln!(
+            out,
+            "\nPost-mortem: waived by {} at {}: {}",
+            one_line(&waiver.by, 30),
+            waiver.at.short(tz),
+            one_line(&waiver.reason, 80)
+        )?;
     }
 
-    let entries = sorted(&loaded.timeline);
+    // Struck entries among the others, struck through, with why; the strikes say it there.
+    let strikes = loaded.strikes();
+    let mut entries = loaded.record();
+    entries.retain(|e| e.kind != Kind::Strike);
     let shown = last_entries(&entries, LAST_ENTRIES);
     let covered: usize = shown.iter().map(|(_, earlier)| 1 + earlier.len()).sum();
     writeln!(out, "\nLast entries ({covered} of {})", entries.len())?;
@@ -372,16 +398,23 @@ pub fn print_incident(
                 first.at.short(tz)
             ));
         }
+        let struck = strikes.get(entry.id.as_str());
+        if let Some(strike) = struck {
+            marks.push_str(&format!(" (struck: {})", one_line(&strike.text, 60)));
+        }
+        let mut text = one_line(
+            &entry.text,
+            room.saturating_sub(marks.chars().count()).max(20),
+        );
+        if struck.is_some() && strike_through {
+            text = crate::text::struck_through(&text);
+        }
         writeln!(
             out,
-            "  {}  {:<10} {:<15} {}{marks}",
+            "  {}  {:<10} {:<15} {text}{marks}",
             entry.at.short(tz),
             one_line(&entry.by, 10),
             entry.kind.name(),
-            one_line(
-                &entry.text,
-                room.saturating_sub(marks.chars().count()).max(20)
-            ),
         )?;
     }
     Ok(())

@@ -38,7 +38,13 @@ pub use unshared::{SyncView, print_unshared, sync_view};
 pub struct Loaded {
     pub id: String,
     pub incident: Incident,
+    /// The logbook entries in force: what reports, public outputs, the site and the dashboard
+    /// show. Struck entries and the strikes are in `withdrawn` (see `model::strike`).
     pub timeline: Vec<TimelineEntry>,
+    /// The entries struck (`inc strike`) and the strikes themselves, with their places in
+    /// timeline.yaml: `inc show` prints them struck through, `show --json` and `inc export` keep
+    /// them ([`Loaded::record`]).
+    pub withdrawn: Vec<(usize, TimelineEntry)>,
     pub roles: Vec<RoleEvent>,
     pub comms: Vec<CommsEntry>,
     /// What postmortem.md holds, once it exists.
@@ -57,10 +63,12 @@ impl Loaded {
 
     /// Everything but postmortem.md (to scaffold a new one, the old one does not matter).
     pub fn load_logs(store: &Store, id: &str) -> Result<Loaded> {
+        let (timeline, withdrawn) = crate::model::strike::split(store.load_log(id)?);
         Ok(Loaded {
             id: id.to_string(),
             incident: store.load_incident(id)?,
-            timeline: store.load_log(id)?,
+            timeline,
+            withdrawn,
             roles: store.load_log(id)?,
             comms: store.load_log(id)?,
             postmortem: None,
@@ -114,7 +122,23 @@ impl Loaded {
                     .flatten(),
             );
         }
+        // Whoever wrote an entry since struck is named in the files all the same.
+        authors.extend(self.withdrawn.iter().map(|(_, e)| e.by.clone()));
         crate::model::people(&self.timeline, &self.roles, &self.comms, &authors)
+    }
+
+    /// Every entry of timeline.yaml, in force or withdrawn, by time (in the file's order at one
+    /// time): the logbook as it is kept.
+    pub fn record(&self) -> Vec<&TimelineEntry> {
+        let mut all = crate::model::strike::in_file_order(&self.timeline, &self.withdrawn);
+        all.sort_by_key(|e| e.at);
+        all
+    }
+
+    /// The strike withdrawing each struck entry, by the entry's id.
+    pub fn strikes(&self) -> std::collections::HashMap<&str, &TimelineEntry> {
+        let withdrawn: Vec<&TimelineEntry> = self.withdrawn.iter().map(|(_, e)| e).collect();
+        crate::model::strike::strikes(&withdrawn)
     }
 
     pub fn pending_changes(&self) -> Vec<&TimelineEntry> {
@@ -166,6 +190,31 @@ pub struct EntryView<'a> {
     /// The file the entry attached (`inc attach`), by its name in the incident's `attachments/`
     /// directory; `null` for other entries.
     pub attachment: Option<&'a str>,
+    /// The strike that withdrew this entry (`inc strike`), in `inc show --json`; `null` when it
+    /// is in force.
+    pub struck: Option<StruckView<'a>>,
+}
+
+/// Who withdrew an entry, when and why: the strike entry, as `inc show --json` gives it on the
+/// entry it struck.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct StruckView<'a> {
+    /// The strike entry's own id.
+    pub id: &'a str,
+    pub at: Time,
+    pub by: &'a str,
+    pub reason: &'a str,
+}
+
+impl<'a> From<&'a TimelineEntry> for StruckView<'a> {
+    fn from(strike: &'a TimelineEntry) -> Self {
+        StruckView {
+            id: &strike.id,
+            at: strike.at,
+            by: &strike.by,
+            reason: &strike.text,
+        }
+    }
 }
 
 impl<'a> From<&'a TimelineEntry> for EntryView<'a> {
@@ -182,6 +231,7 @@ impl<'a> From<&'a TimelineEntry> for EntryView<'a> {
             public: e.public,
             text: &e.text,
             attachment: e.attachment.as_deref(),
+            struck: None,
         }
     }
 }

@@ -67,6 +67,7 @@ show: -i --format --json --no-pager
 site:
 stats: -i --format --json
 status: -i --no-commit --by --format --json --no-hooks
+strike: -i --no-commit --by
 sync:
 tag add: -i --no-commit --by
 tag remove: -i --no-commit --by

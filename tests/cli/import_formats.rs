@@ -24,7 +24,12 @@ fn an_export_of_format_1_imports_with_its_holders_at_the_opening() {
         repo.ok(&["import", path(&file), "--format", "json"]),
         format!("{CHECKOUT}\n")
     );
-    let shown = repo.json(&["show", CHECKOUT, "--json"]);
+    let mut shown = repo.json(&["show", CHECKOUT, "--json"]);
+    // `struck` (inc strike) came after format 1: null on every entry of it, left out to compare.
+    for entry in shown["timeline"].as_array_mut().unwrap() {
+        let entry = entry.as_object_mut().unwrap();
+        assert_eq!(entry.remove("struck"), Some(serde_json::Value::Null));
+    }
     for key in [
         "title",
         "severity",

@@ -12,6 +12,7 @@ use crate::time::Interval;
 mod cadence;
 mod dirs;
 mod file;
+mod grace;
 mod public;
 mod size;
 #[cfg(test)]
@@ -21,6 +22,7 @@ mod webhooks;
 pub use cadence::{Cadence, CadenceEntry, QuietHours};
 pub use dirs::{incidents_dir_problem, normal_dir};
 pub use file::default_file;
+pub use grace::Grace;
 pub use public::{PublicConfig, PublicEntries, SUMMARY_MAX, TITLE_MAX};
 pub use size::Size;
 pub use webhooks::{Style, Webhook, url_problem};
@@ -64,6 +66,10 @@ pub struct Config {
     pub quiet_hours: BTreeMap<String, QuietHours>,
     /// Days after resolution within which a post-mortem is expected (`inc check` warns after).
     pub postmortem_due_days: u32,
+    /// How long after `inc resolve`, while no incident is open, commands without `-i` still act
+    /// on the incident just resolved (`0s`: not at all; at most 24h).
+    #[serde(skip_serializing_if = "Grace::is_default")]
+    pub resolved_grace: Grace,
     /// The time zone reports and post-mortems are written in (an IANA name like Europe/Berlin).
     pub timezone: String,
     /// Which logbook entries public outputs show (besides the milestones and the updates to
@@ -254,6 +260,7 @@ impl Default for Config {
             ]),
             quiet_hours: BTreeMap::new(),
             postmortem_due_days: 5,
+            resolved_grace: Grace::default(),
             timezone: "UTC".into(),
             public_entries: PublicEntries::Marked,
             public: PublicConfig::default(),

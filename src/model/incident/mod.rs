@@ -50,12 +50,30 @@ pub struct Incident {
     pub detection: Detection,
     #[serde(default)]
     pub milestones: Milestones,
+    /// The post-mortem this incident does not owe, and why (`inc postmortem --waive`, or
+    /// `inc import` for history): `inc check` then does not ask for one. Absent in files written
+    /// before it existed, and for every incident that owes one as usual.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postmortem_waived: Option<Waiver>,
     /// When inc last changed each field, by dotted path (`status`, `milestones.resolved`): the
     /// clock when the command ran, not its `--at`. A merge of two clones that both changed a field
     /// keeps the later change. Absent in files written before it existed.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub changed: BTreeMap<String, Time>,
 }
+
+/// A post-mortem waived: why, by whom, when. A merge takes it whole (see [`Incident::fields`]):
+/// one person's reason never goes with another's name.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Waiver {
+    pub reason: String,
+    pub by: String,
+    pub at: Time,
+}
+
+/// The fields [`Incident::fields`] keeps whole, though they are mappings.
+const WHOLE: [&str; 1] = ["postmortem_waived"];
 
 /// The type of an incident that does not say: a real one.
 pub const DEFAULT_TYPE: &str = "incident";
@@ -79,8 +97,8 @@ impl Incident {
         }
     }
 
-    /// Every field but `changed` as (dotted path, value); mappings are walked into, lists and
-    /// other values are leaves. The paths are the keys of `changed`.
+    /// Every field but `changed` as (dotted path, value); mappings are walked into (but those in
+    /// [`WHOLE`]), lists and other values are leaves. The paths are the keys of `changed`.
     pub fn fields(&self) -> BTreeMap<String, serde_json::Value> {
         fn walk(
             prefix: &str,
@@ -88,7 +106,7 @@ impl Incident {
             out: &mut BTreeMap<String, serde_json::Value>,
         ) {
             match value {
-                serde_json::Value::Object(map) => {
+                serde_json::Value::Object(map) if !WHOLE.contains(&prefix) => {
                     for (key, value) in map {
                         let path = if prefix.is_empty() {
                             key

@@ -150,6 +150,7 @@ fn writes_every_key_in_a_fixed_order() {
             detected: t("2026-11-22T14:05:00+01:00"),
             ..Milestones::default()
         },
+        postmortem_waived: None,
         changed: BTreeMap::new(),
     };
     let yaml = crate::model::to_yaml(&incident);
