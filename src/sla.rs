@@ -4,7 +4,8 @@
 //! The clock starts when the incident was detected (else when it was opened in inc): a customer
 //! contract counts from when the problem was known, not from a start found out later. "Responded"
 //! is the acknowledged milestone; an incident mitigated or resolved without ever being marked
-//! acknowledged counts as responded then. Pure: incident, targets and now in, verdicts out.
+//! acknowledged counts as responded then. The targets are those of the worst severity the
+//! incident had, not the one it ended with. Pure: incident, targets and now in, verdicts out.
 
 use jiff::SignedDuration;
 use serde::Serialize;
@@ -52,9 +53,11 @@ impl SlaCheck {
     }
 }
 
-/// Each SLA target the incident's severity has, judged at `now`. Empty when its severity has none.
-pub fn checks(incident: &Incident, config: &Config, now: Time) -> Vec<SlaCheck> {
-    let Some(Sla { respond, resolve }) = config.sla_for(&incident.severity) else {
+/// Each SLA target `severity` has, for `incident` judged at `now`; empty when it has none. The
+/// severity is the incident's peak (`severity_history::peak_of`): a SEV1 downgraded for its last
+/// hour was promised SEV1's targets.
+pub fn checks(incident: &Incident, severity: &str, config: &Config, now: Time) -> Vec<SlaCheck> {
+    let Some(Sla { respond, resolve }) = config.sla_for(severity) else {
         return Vec::new();
     };
     let m = &incident.milestones;
@@ -163,7 +166,7 @@ mod tests {
         let (incident, config) = setup(
             "  detected: \"2026-11-22T14:00:00Z\"\n  acknowledged: \"2026-11-22T14:20:00Z\"\n",
         );
-        let checks = checks(&incident, &config, t("15:00"));
+        let checks = checks(&incident, &incident.severity, &config, t("15:00"));
         assert_eq!(checks.len(), 2);
         assert_eq!(checks[0].due, t("14:15"));
         assert_eq!(
@@ -183,7 +186,7 @@ mod tests {
     #[test]
     fn without_detection_the_opening_counts_and_resolving_responds() {
         let (incident, config) = setup("  resolved: \"2026-11-22T14:20:00Z\"\n");
-        let checks = checks(&incident, &config, t("23:00"));
+        let checks = checks(&incident, &incident.severity, &config, t("23:00"));
         assert_eq!(checks[0].from, t("14:10"));
         assert_eq!(checks[0].text, "met with 5m to spare");
         assert_eq!(checks[1].text, "met with 3h 50m to spare");
@@ -193,15 +196,15 @@ mod tests {
     #[test]
     fn unreached_targets_past_due_are_breached() {
         let (mut incident, config) = setup("  detected: \"2026-11-22T14:00:00Z\"\n");
-        let checks = checks(&incident, &config, t("18:30"));
+        let checks = checks(&incident, &incident.severity, &config, t("18:30"));
         assert_eq!(checks[0].text, "breached by 4h 15m (not acknowledged yet)");
         assert_eq!(checks[1].text, "breached by 30m (not resolved yet)");
         incident.severity = "SEV3".into();
-        let other = super::checks(&incident, &config, t("14:30"));
+        let other = super::checks(&incident, &incident.severity, &config, t("14:30"));
         assert_eq!(other.len(), 1);
         assert_eq!(other[0].text, "30m left");
         incident.severity = "SEV2".into();
         let config = Config::default();
-        assert!(super::checks(&incident, &config, t("14:30")).is_empty());
+        assert!(super::checks(&incident, &incident.severity, &config, t("14:30")).is_empty());
     }
 }

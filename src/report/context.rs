@@ -300,7 +300,12 @@ impl<'a> Context<'a> {
             cadence: cadence(config, &loaded.incident.severity),
             next_update_by: next_update_by(loaded, config, clock),
             severity_changes: crate::model::timeline::severity_changes(&loaded.timeline),
-            sla: crate::sla::checks(&loaded.incident, config, clock.now()),
+            sla: crate::sla::checks(
+                &loaded.incident,
+                &loaded.peak_severity(config),
+                config,
+                clock.now(),
+            ),
             attachments: attachments(loaded, &base, |_| true),
             runbooks: loaded.runbook_views(clock),
         }

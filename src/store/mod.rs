@@ -25,6 +25,7 @@ mod maintenance;
 mod owned;
 mod parallel;
 mod sent;
+mod severities;
 mod snapshot;
 
 use std::fs;

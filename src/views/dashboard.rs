@@ -133,7 +133,7 @@ pub fn print_dashboard(
             lead: roles::holders(&l.roles).remove(LEAD).unwrap_or_default(),
             last_entry: sorted(&l.timeline).last().map(|e| EntryView::from(*e)),
             comms_due: l.due(config, clock),
-            sla: crate::sla::checks(&l.incident, config, clock.now()),
+            sla: crate::sla::checks(&l.incident, &l.peak_severity(config), config, clock.now()),
             next_step: next_step(l, clock),
             undelivered: undelivered(&l.comms),
         })

@@ -172,7 +172,13 @@ impl<'a> IncidentView<'a> {
         );
         view.postmortem_status = loaded.postmortem.as_ref().map(|pm| pm.front.status.name());
         view.postmortem = Some(loaded.postmortem.as_ref().map(PostmortemView::from));
-        view.sla = Some(crate::sla::checks(&loaded.incident, config, clock.now()));
+        let peak = loaded.peak_severity(config);
+        view.sla = Some(crate::sla::checks(
+            &loaded.incident,
+            &peak,
+            config,
+            clock.now(),
+        ));
         let runbooks = loaded.runbook_views(clock);
         view.runbooks = (!runbooks.is_empty()).then_some(runbooks);
         view
@@ -193,8 +199,15 @@ pub fn print_incident(
     let incident = &loaded.incident;
     writeln!(out, "{}", loaded.id)?;
     writeln!(out, "{}", incident.title)?;
+    // The worst it was stays in sight after a downgrade: stats and SLA targets count it.
+    let peak = loaded.peak_severity(config);
+    let severity = if peak == incident.severity {
+        peak.clone()
+    } else {
+        format!("{} (peak {peak})", incident.severity)
+    };
     let mut facts = vec![
-        incident.severity.clone(),
+        severity,
         incident.status.to_string(),
         format!("opened {}", incident.opened.short(tz)),
     ];
@@ -252,7 +265,7 @@ pub fn print_incident(
     }
 
     print_impact(out, &incident.impact)?;
-    print_sla(out, incident, config, clock)?;
+    print_sla(out, incident, &peak, config, clock)?;
 
     let roles = Roles::new(config, incident, &loaded.roles, clock);
     writeln!(out, "\nRoles")?;
@@ -387,18 +400,23 @@ fn print_impact(out: &mut dyn Write, impact: &Impact) -> Result<()> {
 fn print_sla(
     out: &mut dyn Write,
     incident: &Incident,
+    severity: &str,
     config: &Config,
     clock: &Clock,
 ) -> Result<()> {
-    let checks = crate::sla::checks(incident, config, clock.now());
+    let checks = crate::sla::checks(incident, severity, config, clock.now());
     let Some(first) = checks.first() else {
         return Ok(());
     };
     let tz = clock.tz();
+    let peak = if severity == incident.severity {
+        ""
+    } else {
+        ", its peak"
+    };
     writeln!(
         out,
-        "\nSLA ({}, from {})",
-        incident.severity,
+        "\nSLA ({severity}{peak}, from {})",
         first.from.short(tz)
     )?;
     for check in &checks {

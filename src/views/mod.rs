@@ -84,6 +84,13 @@ impl Loaded {
             .collect()
     }
 
+    /// The worst severity the incident had (its timeline's history and incident.yaml's): what
+    /// its SLA targets are.
+    pub fn peak_severity(&self, config: &Config) -> String {
+        let changes = crate::model::timeline::severity_changes(&self.timeline);
+        crate::model::severity_history::peak_of(&changes, &self.incident.severity, config)
+    }
+
     pub fn due(&self, config: &Config, clock: &Clock) -> Vec<Due> {
         comms::due(&self.incident, &self.comms, config, clock.now())
     }

@@ -5,6 +5,7 @@ mod common;
 mod a_actions;
 mod b_runbook;
 mod b_sevdefs;
+mod backfill;
 mod bad_input;
 mod change;
 mod changes;
