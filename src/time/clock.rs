@@ -366,6 +366,41 @@ mod tests {
     }
 
     #[test]
+    fn a_date_before_the_incident_or_in_another_zone_is_said_back() {
+        let began = Time::parse_rfc3339("2026-11-22T14:02:00+01:00");
+        let clock = clock();
+        let said = |input: &str| clock.parse_when_said(input, || began).unwrap().1;
+        assert_eq!(
+            said("2026-11-22 13:50").as_deref(),
+            Some(
+                "note: recorded at 2026-11-22 13:50 +01:00, before the incident began (2026-11-22 14:02 +01:00)"
+            )
+        );
+        assert_eq!(
+            said("2026-11-22T08:30:00-05:00").as_deref(),
+            Some("note: recorded at 2026-11-22 08:30 -05:00 (2026-11-22 14:30 CET in your zone)")
+        );
+        assert_eq!(
+            said("2026-11-22T07:30:00-05:00").as_deref(),
+            Some(
+                "note: recorded at 2026-11-22 07:30 -05:00 (2026-11-22 13:30 CET in your zone), before the incident began (2026-11-22 14:02 +01:00)"
+            )
+        );
+        // What names no day, or counts from now, or is this zone's time after the start: nothing.
+        for quiet in [
+            "14:10",
+            "50m ago",
+            "now",
+            "2026-11-22 14:30",
+            "2026-11-22T14:30:00+01:00",
+        ] {
+            assert_eq!(said(quiet), None, "{quiet}");
+        }
+        // The incident is not read for a relative time.
+        assert!(clock.parse_when_said("5m ago", || panic!("read")).is_ok());
+    }
+
+    #[test]
     fn confirmations_show_the_date_unless_it_is_today() {
         let clock = clock();
         let show = |text: &str| clock.show(Time::parse_rfc3339(text).unwrap());

@@ -55,7 +55,11 @@ pub struct IncidentView<'a> {
     pub comms_due: Option<Vec<Due>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_changes: Option<Vec<EntryView<'a>>>,
-    /// Each SLA target of the severity, met, breached or pending (`inc show --json`).
+    /// The worst severity it had (`inc show --json`): what its SLA targets are, and what
+    /// `inc stats` counts it by.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peak_severity: Option<String>,
+    /// Each SLA target of its peak severity, met, breached or pending (`inc show --json`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sla: Option<Vec<SlaCheck>>,
     /// The post-mortem's status (draft, in-review, reviewed); `null` before postmortem.md exists.
@@ -140,6 +144,7 @@ impl<'a> IncidentView<'a> {
             comms: None,
             comms_due: None,
             pending_changes: None,
+            peak_severity: None,
             sla: None,
             postmortem_status: None,
             postmortem: None,
@@ -179,6 +184,7 @@ impl<'a> IncidentView<'a> {
             config,
             clock.now(),
         ));
+        view.peak_severity = Some(peak);
         let runbooks = loaded.runbook_views(clock);
         view.runbooks = (!runbooks.is_empty()).then_some(runbooks);
         view

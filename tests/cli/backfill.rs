@@ -236,6 +236,15 @@ fn open_dates_the_id_the_opening_and_the_lead_from_the_incident_s_times() {
         "{roles}"
     );
 
+    // Given only a start on an earlier day, inc cannot tell: it is detected and opened now, and
+    // the note says what a write-up gives.
+    let out = repo.run(&["open", "Queue stuck", "--started", "2026-11-20 10:00"]);
+    assert_eq!(stdout(&out), "2026-11-20-queue-stuck\n");
+    assert_eq!(
+        stderr(&out),
+        "note: detected and opened now (2026-11-22 14:40 +00:00), 2d 4h 40m after it started: if you are writing it up afterwards, give --detected and --at\n"
+    );
+
     // Live, with a start earlier today, it is opened now and dated today, as before.
     let out = repo.ok(&[
         "open",
@@ -466,6 +475,8 @@ fn stats_and_sla_count_the_peak_severity_and_the_final_on_request() {
     assert!(shown.contains("SEV3 (peak SEV1) · resolved"), "{shown}");
     assert!(shown.contains("SLA (SEV1, its peak, from "), "{shown}");
     let json = repo.json(&["show", "--json"]);
+    assert_eq!(json["severity"], "SEV3", "{json}");
+    assert_eq!(json["peak_severity"], "SEV1", "{json}");
     assert_eq!(json["sla"][0]["verdict"], "breached", "{json}");
 }
 
