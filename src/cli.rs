@@ -195,6 +195,16 @@ macro_rules! formats {
     };
 }
 
+/// `--at`, on every command that records something that happened, so that an incident can be
+/// written up afterwards as well as live. Parsed by `Ctx::at_in_incident`, as `inc log --at`.
+#[derive(Debug, Default, Args)]
+pub struct AtArg {
+    /// When it happened, to write it up afterwards: "14:32" (today), "2026-11-21 23:50",
+    /// "10m ago" or RFC 3339 [default: now]
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
+    pub at: Option<String>,
+}
+
 /// `--no-pager`, on the commands whose output may be long.
 #[derive(Debug, Default, Args)]
 pub struct PagerArg {

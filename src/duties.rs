@@ -213,6 +213,7 @@ mod tests {
             not_before: None,
             due: at(when),
             overdue: now > at(when),
+            quiet: None,
         }
     }
 

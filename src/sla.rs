@@ -7,7 +7,8 @@
 //! anyone was affected. "Responded" is the acknowledged milestone; an incident mitigated or
 //! resolved without ever being marked acknowledged counts as responded then, and so does naming
 //! an incident lead ([`checks_led`]): someone took it on. A response before the impact counts as
-//! at its start. Pure: incident, targets and now in, verdicts out.
+//! at its start. The targets are those of the worst severity the incident had, not the one it
+//! ended with. Pure: incident, targets and now in, verdicts out.
 
 use jiff::SignedDuration;
 use serde::Serialize;
@@ -55,9 +56,11 @@ impl SlaCheck {
     }
 }
 
-/// Each SLA target the incident's severity has, judged at `now`. Empty when its severity has none.
-pub fn checks(incident: &Incident, config: &Config, now: Time) -> Vec<SlaCheck> {
-    let Some(Sla { respond, resolve }) = config.sla_for(&incident.severity) else {
+/// Each SLA target `severity` has, for `incident` judged at `now`; empty when it has none. The
+/// severity is the incident's peak (`severity_history::peak_of`): a SEV1 downgraded for its last
+/// hour was promised SEV1's targets.
+pub fn checks(incident: &Incident, severity: &str, config: &Config, now: Time) -> Vec<SlaCheck> {
+    let Some(Sla { respond, resolve }) = config.sla_for(severity) else {
         return Vec::new();
     };
     let m = &incident.milestones;
@@ -82,6 +85,7 @@ pub fn checks(incident: &Incident, config: &Config, now: Time) -> Vec<SlaCheck> 
 /// naming a lead, at `inc open --lead` or later, is taking the incident on.
 pub fn checks_led(
     incident: &Incident,
+    severity: &str,
     lead: Option<Time>,
     config: &Config,
     now: Time,
@@ -90,16 +94,16 @@ pub fn checks_led(
         Some(lead) if incident.milestones.acknowledged.is_none_or(|a| lead < a) => {
             let mut led = incident.clone();
             led.milestones.acknowledged = Some(lead);
-            checks(&led, config, now)
+            checks(&led, severity, config, now)
         }
-        _ => checks(incident, config, now),
+        _ => checks(incident, severity, config, now),
     }
 }
 
 /// Whether naming a lead could change the incident's verdicts: it has a respond target that its
 /// milestones alone do not meet. Lets `inc stats` read roles.yaml only for those incidents.
-pub fn lead_could_respond(incident: &Incident, config: &Config, now: Time) -> bool {
-    checks(incident, config, now)
+pub fn lead_could_respond(incident: &Incident, severity: &str, config: &Config, now: Time) -> bool {
+    checks(incident, severity, config, now)
         .iter()
         .any(|c| c.target == "respond" && c.verdict != Verdict::Met)
 }
@@ -194,7 +198,7 @@ mod tests {
         let (incident, config) = setup(
             "  detected: \"2026-11-22T14:00:00Z\"\n  acknowledged: \"2026-11-22T14:20:00Z\"\n",
         );
-        let checks = checks(&incident, &config, t("15:00"));
+        let checks = checks(&incident, &incident.severity, &config, t("15:00"));
         assert_eq!(checks.len(), 2);
         assert_eq!(checks[0].due, t("14:15"));
         assert_eq!(
@@ -214,7 +218,7 @@ mod tests {
     #[test]
     fn without_detection_the_opening_counts_and_resolving_responds() {
         let (incident, config) = setup("  resolved: \"2026-11-22T14:20:00Z\"\n");
-        let checks = checks(&incident, &config, t("23:00"));
+        let checks = checks(&incident, &incident.severity, &config, t("23:00"));
         assert_eq!(checks[0].from, t("14:10"));
         assert_eq!(checks[0].text, "met with 5m to spare");
         assert_eq!(checks[1].text, "met with 3h 50m to spare");
@@ -226,7 +230,7 @@ mod tests {
         let (incident, config) = setup(
             "  started: \"2026-11-22T14:00:00Z\"\n  detected: \"2026-11-22T12:00:00Z\"\n  acknowledged: \"2026-11-22T12:05:00Z\"\n",
         );
-        let checks = checks(&incident, &config, t("15:00"));
+        let checks = checks(&incident, &incident.severity, &config, t("15:00"));
         assert_eq!(checks[0].from, t("14:00"));
         assert_eq!(checks[0].done, Some(t("12:05")));
         assert_eq!(checks[0].text, "met with 15m to spare");
@@ -236,23 +240,23 @@ mod tests {
     #[test]
     fn unreached_targets_past_due_are_breached() {
         let (mut incident, config) = setup("  detected: \"2026-11-22T14:00:00Z\"\n");
-        let checks = checks(&incident, &config, t("18:30"));
+        let checks = checks(&incident, &incident.severity, &config, t("18:30"));
         assert_eq!(checks[0].text, "breached by 4h 15m (not acknowledged yet)");
         assert_eq!(checks[1].text, "breached by 30m (not resolved yet)");
         incident.severity = "SEV3".into();
-        let other = super::checks(&incident, &config, t("14:30"));
+        let other = super::checks(&incident, &incident.severity, &config, t("14:30"));
         assert_eq!(other.len(), 1);
         assert_eq!(other[0].text, "30m left");
         incident.severity = "SEV2".into();
         let config = Config::default();
-        assert!(super::checks(&incident, &config, t("14:30")).is_empty());
+        assert!(super::checks(&incident, &incident.severity, &config, t("14:30")).is_empty());
     }
 
     #[test]
     fn naming_a_lead_responds() {
         let (incident, config) = setup("  detected: \"2026-11-22T14:00:00Z\"\n");
-        assert!(lead_could_respond(&incident, &config, t("14:05")));
-        let led = checks_led(&incident, Some(t("14:10")), &config, t("18:30"));
+        assert!(lead_could_respond(&incident, &incident.severity, &config, t("14:05")));
+        let led = checks_led(&incident, &incident.severity, Some(t("14:10")), &config, t("18:30"));
         assert_eq!(
             (led[0].done, led[0].text.as_str()),
             (Some(t("14:10")), "met with 5m to spare")
@@ -261,10 +265,10 @@ mod tests {
         let (acked, _) = setup(
             "  detected: \"2026-11-22T14:00:00Z\"\n  acknowledged: \"2026-11-22T14:05:00Z\"\n",
         );
-        let led = checks_led(&acked, Some(t("14:10")), &config, t("18:30"));
+        let led = checks_led(&acked, &acked.severity, Some(t("14:10")), &config, t("18:30"));
         assert_eq!(led[0].done, Some(t("14:05")));
-        assert!(!lead_could_respond(&acked, &config, t("18:30")));
-        let late = checks_led(&incident, Some(t("14:20")), &config, t("18:30"));
+        assert!(!lead_could_respond(&acked, &acked.severity, &config, t("18:30")));
+        let late = checks_led(&incident, &incident.severity, Some(t("14:20")), &config, t("18:30"));
         assert_eq!(late[0].text, "breached by 5m");
     }
 }

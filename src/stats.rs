@@ -1,7 +1,8 @@
 //! Metrics across incidents: how long it takes to detect, mitigate and resolve, per group.
 //!
 //! Pure: incidents in, groups out. Only incident.yaml is needed (milestones, severity, tags,
-//! source), which keeps `inc stats` fast over thousands of incidents.
+//! source), which keeps `inc stats` fast over thousands of incidents, and the severity each is
+//! counted by ([`Counted`]): the worst it had, read from its timeline, or the one it ended with.
 
 use std::collections::BTreeMap;
 
@@ -30,6 +31,27 @@ pub const MEASURES: [&str; 4] = [
     "time_to_resolve",
     "detected_to_resolved",
 ];
+
+/// Which of an incident's severities the metrics count it by (`inc stats --severity`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum SeverityBasis {
+    /// The worst it had at any time, by the order of severities in .inc.yaml
+    #[default]
+    Peak,
+    /// The one it ended with (incident.yaml's severity)
+    Final,
+}
+
+/// An incident as the metrics count it: with the severity they count it by, for grouping by
+/// severity and for its SLA targets.
+#[derive(Clone, Copy, Debug)]
+pub struct Counted<'a> {
+    pub incident: &'a Incident,
+    pub severity: &'a str,
+    /// When someone first held the incident-lead role, which counts as responding, where known
+    /// (see [`crate::sla::lead_could_respond`]).
+    pub lead: Option<Time>,
+}
 
 /// One group's figures.
 #[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
@@ -74,10 +96,10 @@ pub struct SlaCount {
 }
 
 impl SlaBreaches {
-    fn of(members: &[(&Incident, Option<Time>)], config: &Config, now: Time) -> SlaBreaches {
+    fn of(members: &[Counted], config: &Config, now: Time) -> SlaBreaches {
         let mut counts = SlaBreaches::default();
-        for &(incident, lead) in members {
-            for check in crate::sla::checks_led(incident, lead, config, now) {
+        for member in members {
+            for check in crate::sla::checks_led(member.incident, member.severity, member.lead, config, now) {
                 let count = match check.target {
                     "respond" => &mut counts.respond,
                     _ => &mut counts.resolve,
@@ -159,24 +181,18 @@ pub fn began(incident: &Incident) -> Time {
 }
 
 /// Groups the incidents and computes each group's figures. Without `by`, one group "all". SLA
-/// targets not reached yet are judged at `now`; `leads` holds when each incident first had a
-/// lead (which counts as responding), where known (see [`crate::sla::lead_could_respond`]); it
-/// may be shorter than `incidents`, or empty.
+/// targets not reached yet are judged at `now`.
 pub fn compute(
-    incidents: &[&Incident],
-    leads: &[Option<Time>],
+    incidents: &[Counted],
     by: Option<GroupBy>,
     config: &Config,
     tz: &TimeZone,
     now: Time,
 ) -> Vec<Group> {
-    // Each incident with when it first had a lead.
-    type Led<'a> = (&'a Incident, Option<Time>);
-    let mut groups: BTreeMap<(usize, String), Vec<Led>> = BTreeMap::new();
-    for (index, incident) in incidents.iter().enumerate() {
-        let lead = leads.get(index).copied().flatten();
-        for key in keys(incident, by, config, tz) {
-            groups.entry(key).or_default().push((incident, lead));
+    let mut groups: BTreeMap<(usize, String), Vec<Counted>> = BTreeMap::new();
+    for counted in incidents {
+        for key in keys(counted, by, config, tz) {
+            groups.entry(key).or_default().push(*counted);
         }
     }
     groups
@@ -184,7 +200,7 @@ pub fn compute(
         .map(|((_, name), members)| {
             let durations: Vec<_> = members
                 .iter()
-                .map(|(i, _)| i.milestones.durations())
+                .map(|c| c.incident.milestones.durations())
                 .collect();
             let measure = |f: fn(&Durations) -> Option<i64>| {
                 Measure::of(&durations.iter().map(f).collect::<Vec<_>>())
@@ -213,16 +229,20 @@ pub fn compute(
 /// made from the same incidents, `by`, config and zone).
 pub fn add_followups(
     groups: &mut [Group],
-    incidents: &[(&Incident, &[crate::postmortem::Improvement])],
+    incidents: &[(Counted, &[crate::postmortem::Improvement])],
     by: Option<GroupBy>,
     config: &Config,
     tz: &TimeZone,
     today: jiff::civil::Date,
 ) {
     let mut days: BTreeMap<String, Vec<Option<i64>>> = BTreeMap::new();
-    for (incident, items) in incidents {
-        let resolved = incident.milestones.resolved.map(|r| r.in_tz(tz).date());
-        for (_, name) in keys(incident, by, config, tz) {
+    for (counted, items) in incidents {
+        let resolved = counted
+            .incident
+            .milestones
+            .resolved
+            .map(|r| r.in_tz(tz).date());
+        for (_, name) in keys(counted, by, config, tz) {
             let Some(group) = groups.iter_mut().find(|g| g.group == name) else {
                 continue;
             };
@@ -260,16 +280,17 @@ pub fn add_followups(
 
 /// The groups an incident belongs to, as (sort rank, name).
 fn keys(
-    incident: &Incident,
+    counted: &Counted,
     by: Option<GroupBy>,
     config: &Config,
     tz: &TimeZone,
 ) -> Vec<(usize, String)> {
+    let incident = counted.incident;
     match by {
         None => vec![(0, "all".into())],
         Some(GroupBy::Severity) => vec![(
-            config.severity_rank(&incident.severity),
-            incident.severity.clone(),
+            config.severity_rank(counted.severity),
+            counted.severity.to_string(),
         )],
         Some(GroupBy::Month) => vec![(0, began(incident).in_tz(tz).strftime("%Y-%m").to_string())],
         Some(GroupBy::Source) => {

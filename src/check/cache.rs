@@ -134,6 +134,7 @@ const RULES: &[&str] = &[
     "resolved-without-time",
     "section-empty",
     "section-missing",
+    "severity-history",
     "unknown-service",
     "unknown-type",
     "unknown-value",

@@ -134,6 +134,33 @@ impl Check<'_> {
         }
     }
 
+    /// incident.yaml's severity is the latest change in the timeline by time (see
+    /// `severity_history.rs`): a hand edit, or a change recorded by an older inc out of order,
+    /// can leave them disagreeing, and then stats, SLA targets and reports tell different stories.
+    pub(super) fn severity_history(
+        &mut self,
+        text: &str,
+        incident: &Incident,
+        log: &Log<TimelineEntry>,
+    ) {
+        let changes = model::timeline::severity_changes(&log.entries);
+        let Some(latest) = changes.last().filter(|c| c.to != incident.severity) else {
+            return;
+        };
+        let (now, latest_to) = (&incident.severity, &latest.to);
+        let message = format!(
+            "severity is {now} but the timeline's latest severity change ({}) made it {latest_to}: if {latest_to} is in force, `inc sev {latest_to}`; if {now} is, log when it became so: `inc sev {now} --at WHEN`",
+            latest.at.short(self.clock.tz()),
+        );
+        self.push(
+            INCIDENT_FILE,
+            locate(text, &["severity"]),
+            Level::Warning,
+            "severity-history",
+            message,
+        );
+    }
+
     /// How far `time` is ahead of this clock, if it is: only a clock that was wrong when it was
     /// written (clones whose clocks disagree, a typo in a hand edit) puts a time there.
     fn ahead(&self, time: Time) -> Option<String> {

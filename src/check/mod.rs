@@ -181,6 +181,9 @@ impl Check<'_> {
         if let Some(log) = &timeline {
             self.future_entries(log);
             self.attachments_present(log);
+            if let Some(value) = &incident.value {
+                self.severity_history(&incident.text, value, log);
+            }
         }
         if let Some(log) = &roles {
             self.future_entries(log);

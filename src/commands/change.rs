@@ -11,7 +11,7 @@ use crate::model::{Kind, RoleEvent, TimelineEntry};
 /// Request a production change, or approve or reject one (incident lead only)
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  inc change request \"Roll back checkout to v412\"\n  inc change approve 7q2kx\n  inc change approve            (the only pending change)\n  inc change reject 7q2kx --reason \"Not during peak\""
+    after_help = "Examples:\n  inc change request \"Roll back checkout to v412\"\n  inc change approve 7q2kx\n  inc change approve            (the only pending change)\n  inc change reject 7q2kx --reason \"Not during peak\"\n  inc change approve 7q2kx --at \"2026-11-21 23:50\"   (writing it up afterwards)"
 )]
 pub struct Args {
     #[command(flatten)]
@@ -31,11 +31,15 @@ pub enum Action {
         /// What will be changed, and how
         #[arg(required = true, num_args = 1.., value_name = "TEXT")]
         text: Vec<String>,
+        #[command(flatten)]
+        when: crate::cli::AtArg,
     },
     /// Approve a requested change (only the current incident lead)
     Approve {
         /// The change's id (or a unique prefix) [default: the only pending change]
         id: Option<String>,
+        #[command(flatten)]
+        when: crate::cli::AtArg,
     },
     /// Reject a requested change (only the current incident lead)
     Reject {
@@ -44,45 +48,52 @@ pub enum Action {
         /// Why, for the logbook
         #[arg(long, value_name = "TEXT")]
         reason: Option<String>,
+        #[command(flatten)]
+        when: crate::cli::AtArg,
     },
 }
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let store = ctx.store()?;
+    let (Action::Request { when, .. } | Action::Approve { when, .. } | Action::Reject { when, .. }) =
+        &args.action;
+    let at = ctx.at_in_incident(&store, when.at.as_deref())?;
     let _lock = ctx.lock(&store)?;
     let id = ctx.incident(&store, None)?;
     let by = ctx.by(&store, &args.who)?;
 
     let tz = ctx.clock.tz().clone();
     let (entry, message) = match args.action {
-        Action::Request { text } => {
+        Action::Request { text, .. } => {
             let text = text.join(" ");
             if text.trim().is_empty() {
                 return Err(Error::usage("the change is empty: say what will be changed").into());
             }
-            let entry = ctx.entry(None, &by, Kind::ChangeRequest, text.clone());
+            let entry = ctx.entry(at, &by, Kind::ChangeRequest, text.clone());
             (
                 entry,
                 format!("{id}: change request \"{}\"", one_line(&text, 60)),
             )
         }
-        Action::Approve { id: query } => {
+        Action::Approve { id: query, .. } => {
             let entries: Vec<TimelineEntry> = store.load_log(&id)?;
-            let request = decide(&store, &id, &entries, query.as_deref(), &by, &tz)?;
+            let request = decide(&store, &id, &entries, query.as_deref(), &by, (at, &tz))?;
             // The logbook keeps the request whole; only displays shorten it.
             let text = format!("Approved change {}: {}", request.id, request.text);
-            let mut entry = ctx.entry(None, &by, Kind::ChangeApproved, text);
+            let mut entry = ctx.entry(at, &by, Kind::ChangeApproved, text);
             entry.reference = Some(request.id.clone());
             (entry, format!("{id}: change approve {}", request.id))
         }
-        Action::Reject { id: query, reason } => {
+        Action::Reject {
+            id: query, reason, ..
+        } => {
             let entries: Vec<TimelineEntry> = store.load_log(&id)?;
-            let request = decide(&store, &id, &entries, query.as_deref(), &by, &tz)?;
+            let request = decide(&store, &id, &entries, query.as_deref(), &by, (at, &tz))?;
             let mut text = format!("Rejected change {}: {}", request.id, request.text);
             if let Some(reason) = reason.filter(|r| !r.trim().is_empty()) {
                 text.push_str(&format!(" (reason: {})", reason.trim()));
             }
-            let mut entry = ctx.entry(None, &by, Kind::ChangeRejected, text);
+            let mut entry = ctx.entry(at, &by, Kind::ChangeRejected, text);
             entry.reference = Some(request.id.clone());
             (entry, format!("{id}: change reject {}", request.id))
         }
@@ -112,14 +123,15 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     Ok(())
 }
 
-/// The pending request `query` names, if `by` is the incident lead and may decide it.
+/// The pending request `query` names, if `by` is the incident lead and may decide it: at `at`
+/// when the decision is backdated (then it must come after the request), else now.
 fn decide<'a>(
     store: &crate::store::Store,
     id: &str,
     entries: &'a [TimelineEntry],
     query: Option<&str>,
     by: &str,
-    tz: &jiff::tz::TimeZone,
+    (at, tz): (Option<crate::time::Time>, &jiff::tz::TimeZone),
 ) -> Result<&'a TimelineEntry> {
     let changes = timeline::changes(entries);
     let change = match query {
@@ -140,18 +152,35 @@ fn decide<'a>(
         ))
         .into());
     }
+    if let Some(at) = at.filter(|at| *at < change.request.at) {
+        return Err(Error::usage(format!(
+            "--at {} is before change {} was requested ({}): a decision comes after its request",
+            at.short(tz),
+            change.request.id,
+            change.request.at.short(tz)
+        ))
+        .into());
+    }
     let events: Vec<RoleEvent> = store.load_log(id)?;
-    let leads = roles::holders(&events).remove(LEAD).unwrap_or_default();
+    // A backdated decision is judged by who led then, as a backdated hand-over is.
+    let (leads, then) = match at {
+        Some(at) => (
+            roles::holders_at(&events, at).remove(LEAD),
+            format!(" at {}", at.short(tz)),
+        ),
+        None => (roles::holders(&events).remove(LEAD), String::new()),
+    };
+    let leads = leads.unwrap_or_default();
     if leads.is_empty() {
         return Err(Error::state(format!(
-            "nobody is {LEAD}, so nobody can approve change {}: assign one with `inc role {LEAD} PERSON`",
+            "nobody is {LEAD}{then}, so nobody can approve change {}: assign one with `inc role {LEAD} PERSON`",
             change.request.id
         ))
         .into());
     }
     if !leads.iter().any(|lead| lead == by) {
         return Err(Error::state(format!(
-            "{by} is not the {LEAD}: only {} can approve or reject change {}",
+            "{by} is not the {LEAD}{then}: only {} can approve or reject change {}",
             leads.join(" or "),
             change.request.id
         ))

@@ -26,6 +26,9 @@ pub struct Ctx<'a> {
     pub(super) repo: std::cell::OnceCell<git2::Repository>,
     /// What the command recorded, for its hook (see [`Ctx::recorded`]).
     pub(super) recorded: std::cell::RefCell<Option<crate::hooks::Recorded>>,
+    /// What to say back about the times typed (see [`Ctx::at`]), printed once the command has
+    /// succeeded: a command refused says only why.
+    pub(super) notes: std::cell::RefCell<Vec<String>>,
 }
 
 impl Ctx<'_> {
@@ -172,14 +175,22 @@ impl Ctx<'_> {
         self.env.now.as_deref()
     }
 
-    /// A WHEN the user typed (`--at`, `--since` …), parsed; `None` when not given.
+    /// A WHEN the user typed for something that happened (`--at`, `--started` …), parsed; `None`
+    /// when not given. A date typed in another zone than the person's is said back (see
+    /// [`Clock::parse_when_said`]).
     pub fn at(&self, text: Option<&str>) -> Result<Option<Time>> {
-        Ok(text.map(|t| self.clock.parse_when(t)).transpose()?)
+        let Some(text) = text else {
+            return Ok(None);
+        };
+        let (time, note) = self.clock.parse_when_said(text, || None)?;
+        self.notes.borrow_mut().extend(note);
+        Ok(Some(time))
     }
 
     /// A WHEN typed for something in the current incident (`--at`), parsed; `None` when not given.
-    /// A bare `14:32` means today and is refused when that is before the incident began (see
-    /// [`Clock::parse_when_since`]); the incident is read only for that form.
+    /// A bare `14:32` means today and is refused when that is before the incident began; a date
+    /// before it, or in another zone than the person's, is taken and said back on stderr (see
+    /// [`Clock::parse_when_said`]). The incident is read only for those forms.
     pub fn at_in_incident(&self, store: &Store, text: Option<&str>) -> Result<Option<Time>> {
         let Some(text) = text else {
             return Ok(None);
@@ -189,7 +200,21 @@ impl Ctx<'_> {
             let id = self.incident(store, None).ok()?;
             Some(store.load_incident(&id).ok()?.began())
         };
-        Ok(Some(self.clock.parse_when_since(text, began)?))
+        let (time, note) = self.clock.parse_when_said(text, began)?;
+        self.notes.borrow_mut().extend(note);
+        Ok(Some(time))
+    }
+
+    /// Adds a note to say back once the command has succeeded (see [`Ctx::say_back`]).
+    pub fn say(&self, note: String) {
+        self.notes.borrow_mut().push(note);
+    }
+
+    /// Says back, on stderr (scripts read stdout), what the times typed may not have meant.
+    pub(super) fn say_back(&self) {
+        for note in self.notes.take() {
+            crate::eprintln_escaped!("{note}");
+        }
     }
 
     /// ` (at 2026-11-21 23:50)` when `at` is on another day than today, else nothing: confirmations
@@ -220,6 +245,14 @@ impl Ctx<'_> {
             public: false,
             attachment: None,
             text,
+        }
+    }
+
+    /// Moves a new entry made for now to `at`, when given (recording now, as [`Ctx::entry`] does):
+    /// what a backdated command logs along with its own entry happened then too.
+    pub fn backdate(&self, entry: &mut TimelineEntry, at: Option<Time>) {
+        if at.is_some() {
+            (entry.at, entry.recorded) = self.stamp(at);
         }
     }
 

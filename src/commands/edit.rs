@@ -18,7 +18,7 @@ use crate::store::{INCIDENT_FILE, Store};
 #[command(after_help = "\
 Examples:
   inc edit --title \"Checkout API returns 502s\"
-  inc edit --summary \"Failed over to the replica; error rate back to normal\"
+  inc edit --summary \"Failed over to the replica; error rate back to normal\" --at 14:50
   inc edit --public-title \"Card payments delayed\" --public-summary \"Some payments failed.\"
   EDITOR=vim inc edit        (any field; checked when you save)")]
 pub struct Args {
@@ -46,6 +46,9 @@ pub struct Args {
     /// What happened, in words for customers: what public outputs show instead of the summary
     #[arg(long, value_name = "TEXT")]
     pub public_summary: Option<String>,
+
+    #[command(flatten)]
+    pub when: crate::cli::AtArg,
 }
 
 /// How much of an old or new value a timeline entry quotes.
@@ -57,7 +60,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         && args.public_title.is_none()
         && args.public_summary.is_none()
     {
-        return edit_by_hand(ctx, &args.who);
+        return edit_by_hand(ctx, &args.who, args.when.at.as_deref());
     }
     let public_title = args
         .public_title
@@ -78,6 +81,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     }
     let summary = args.summary.as_deref().map(str::trim).map(String::from);
     let store = ctx.store()?;
+    let at = ctx.at_in_incident(&store, args.when.at.as_deref())?;
     // Each field given is its own change, logged and committed on its own, in this order.
     let fields: [(&str, &str, Option<String>, Field); 4] = [
         ("title", "Title", title, |i| &mut i.title),
@@ -103,7 +107,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
                 }
                 let text = format!("{label} {} → {}", quoted(current), quoted(&value));
                 *current = value;
-                Ok(Some((None, Kind::Edit, text)))
+                Ok(Some((at, Kind::Edit, text)))
             },
         )?;
     }
@@ -126,7 +130,7 @@ fn quoted(value: &str) -> String {
 /// checks its own writes, and written only if incident.yaml still holds what the editor was
 /// given; otherwise the file stays as it is and the text typed is kept in a recovery file (see
 /// [`crate::editor`]), so neither a change made meanwhile nor the typing is lost.
-fn edit_by_hand(ctx: &mut Ctx<'_>, who: &Person) -> Result<()> {
+fn edit_by_hand(ctx: &mut Ctx<'_>, who: &Person, at: Option<&str>) -> Result<()> {
     let Some(editor) = ctx.env.editor.clone() else {
         return Err(Error::usage(
             "inc edit without --title or --summary opens incident.yaml in an editor: set VISUAL or EDITOR (e.g. EDITOR=vim)",
@@ -134,6 +138,7 @@ fn edit_by_hand(ctx: &mut Ctx<'_>, who: &Person) -> Result<()> {
         .into());
     };
     let store = ctx.store()?;
+    let at = ctx.at_in_incident(&store, at)?;
     let id = ctx.incident(&store, None)?;
     // Who is asked now, so a missing name is said before the editing, not after.
     ctx.by(&store, who)?;
@@ -150,7 +155,7 @@ fn edit_by_hand(ctx: &mut Ctx<'_>, who: &Person) -> Result<()> {
         writeln!(ctx.out, "{id}: nothing to change")?;
         return Ok(());
     };
-    let applied = apply(ctx, &store, &id, who, &edit, &edited);
+    let applied = apply(ctx, &store, (&id, at), who, &edit, &edited);
     edit.finish(applied)
 }
 
@@ -159,7 +164,7 @@ fn edit_by_hand(ctx: &mut Ctx<'_>, who: &Person) -> Result<()> {
 fn apply(
     ctx: &mut Ctx<'_>,
     store: &Store,
-    id: &str,
+    (id, at): (&str, Option<crate::time::Time>),
     who: &Person,
     edit: &Edit<'_>,
     edited: &str,
@@ -184,8 +189,17 @@ fn apply(
         }
         None => "Edited incident.yaml (it did not parse before)".to_string(),
     };
-    let mut entry = [ctx.entry(None, &by, Kind::Edit, text.clone())];
-    let timeline = store.append(id, &mut entry, ctx.id_seed())?;
+    let mut entries = vec![ctx.entry(at, &by, Kind::Edit, text.clone())];
+    // The severity's history is read from `Severity A → B` entries (as `inc sev` writes them):
+    // a severity changed by hand is one too, or the timeline would disagree with the file.
+    if let Some(before) = before.as_ref().filter(|b| b.severity != incident.severity) {
+        let change = format!("Severity {} → {}", before.severity, incident.severity);
+        entries.push(ctx.entry(at, &by, Kind::Status, change));
+        if let Some(at) = at {
+            incident.changed.insert("severity".to_string(), at);
+        }
+    }
+    let timeline = store.append(id, &mut entries, ctx.id_seed())?;
     let incident_path = store.write_incident(id, &incident)?;
     edit.written();
     ctx.commit(store, &[incident_path, timeline], &format!("{id}: edit"))?;

@@ -18,7 +18,8 @@ use crate::store::Store;
 #[command(after_help = "Examples:
   inc impact --service checkout-api --service payments --customers 1200
   inc impact --regions eu-west,eu-central --summary \"Card payments failed for EU customers\"
-  inc impact --customers \"all EU customers\"")]
+  inc impact --customers \"all EU customers\"
+  inc impact --service search --at \"2026-11-21 23:50\"   (writing it up afterwards)")]
 pub struct Args {
     #[command(flatten)]
     pub incident: crate::cli::IncidentArg,
@@ -44,10 +45,14 @@ pub struct Args {
     /// The impact in a sentence or two for customers (public reports show it)
     #[arg(long, value_name = "TEXT")]
     pub summary: Option<String>,
+
+    #[command(flatten)]
+    pub when: crate::cli::AtArg,
 }
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let store = ctx.store()?;
+    let at = ctx.at_in_incident(&store, args.when.at.as_deref())?;
     let request = Request::new(&store, args)?;
     update_incident_with(
         ctx,
@@ -61,7 +66,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             if changes.is_empty() {
                 return Ok(None);
             }
-            Ok(Some((None, Kind::Status, format!("Impact {changes}"))))
+            Ok(Some((at, Kind::Status, format!("Impact {changes}"))))
         },
         // A service hit brings its runbooks, as a rising severity does.
         |ctx, incident, by, id| super::runbook::attach_on_change(&store, ctx, incident, by, id),

@@ -13,6 +13,7 @@ use crate::model::incident::Link;
 Examples:
   inc link https://grafana.example.com/d/checkout --title \"Checkout dashboard\"
   inc link https://chat.example.com/archives/C042
+  inc link https://status.example.com/x --at \"2026-11-21 23:50\"   (writing it up afterwards)
   inc unlink https://chat.example.com/archives/C042")]
 pub struct Args {
     #[command(flatten)]
@@ -30,6 +31,9 @@ pub struct Args {
     /// What the link is, in a few words (a link already there gets this title)
     #[arg(long, value_name = "TEXT")]
     pub title: Option<String>,
+
+    #[command(flatten)]
+    pub when: crate::cli::AtArg,
 }
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
@@ -40,6 +44,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         None => None,
     };
     let store = ctx.store()?;
+    let at = ctx.at_in_incident(&store, args.when.at.as_deref())?;
     let action = format!("link {url}");
     update_incident(ctx, &store, &args.who, &action, |incident, _| {
         let link = Link {
@@ -58,12 +63,12 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
                     title.as_deref().unwrap_or_default()
                 );
                 existing.title = title.clone();
-                Ok(Some((None, Kind::Edit, text)))
+                Ok(Some((at, Kind::Edit, text)))
             }
             None => {
                 let text = format!("Linked {link}");
                 incident.links.push(link);
-                Ok(Some((None, Kind::Edit, text)))
+                Ok(Some((at, Kind::Edit, text)))
             }
         }
     })

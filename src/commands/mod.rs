@@ -117,6 +117,7 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
         out,
         repo: Default::default(),
         recorded: Default::default(),
+        notes: Default::default(),
     };
     let result = match cli.command {
         Command::Init(args) => init::run(&mut ctx, args),
@@ -161,6 +162,9 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
         Command::Man(args) => man::run(&mut ctx, args),
         Command::Config(args) => config::run(&mut ctx, args),
     };
+    if result.is_ok() {
+        ctx.say_back();
+    }
     // Whatever the command's result, a record it made is made: `inc exec` logs a command that
     // failed, and exits with its status.
     if let (Some(event), Some(recorded)) = (hook, ctx.recorded.take()) {
@@ -247,7 +251,15 @@ pub fn update_incident_with(
     }
     // Change times let a merge with another clone keep whichever change was made later.
     incident.stamp_changes(&before, ctx.clock.now());
+    // The severity in force is the latest by when it changed, not by when that was typed:
+    // a merge keeps the change that took effect last, as the timeline orders them.
+    if let Some(at) = at.filter(|_| incident.severity != before.severity) {
+        incident.changed.insert("severity".to_string(), at);
+    }
     let mut entries = more(ctx, &incident, &by, &id)?;
+    for entry in &mut entries {
+        ctx.backdate(entry, at);
+    }
     let extra: Vec<String> = entries.iter().map(|e| e.text.clone()).collect();
     entries.push(ctx.entry(at, &by, kind, text.clone()));
     let timeline = store.append(&id, &mut entries, ctx.id_seed())?;

@@ -7,11 +7,12 @@ use crate::error::Error;
 use crate::model::incident::{Detection, Impact};
 use crate::model::roles::LEAD;
 use crate::model::{Incident, Kind, Milestones, RoleAction, RoleEvent, Source, Status};
+use crate::time::Time;
 
 /// Open a new incident, print its id, and make it current
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  inc open \"Checkout API down\" --sev SEV2 --lead alice\n  inc open \"Search slow\" --sev 3 --started 14:02 --source alert --tag search\n  inc open \"Quarterly failover drill\" --type game-day"
+    after_help = "Examples:\n  inc open \"Checkout API down\" --sev SEV2 --lead alice\n  inc open \"Search slow\" --sev 3 --started 14:02 --source alert --tag search\n  inc open \"Quarterly failover drill\" --type game-day\n  inc open \"DNS outage\" --started \"2026-03-04 13:00\" --at \"2026-03-04 13:25\" --lead alice"
 )]
 pub struct Args {
     #[command(flatten)]
@@ -35,9 +36,14 @@ pub struct Args {
     #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     pub started: Option<String>,
 
-    /// When it was noticed [default: now]
+    /// When it was noticed [default: when it was opened (--at)]
     #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     pub detected: Option<String>,
+
+    /// When it was opened: the time of its first entry and of the lead given here [default: now,
+    /// or --detected when that is on an earlier day (a write-up)]
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
+    pub at: Option<String>,
 
     /// How it was noticed
     #[arg(long, value_enum, ignore_case = true)]
@@ -112,12 +118,12 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         None => crate::model::incident::DEFAULT_TYPE.to_string(),
     };
     let now = ctx.clock.now();
+    let started = ctx.at(args.started.as_deref())?;
+    let detected = ctx.at(args.detected.as_deref())?;
+    let opened = opening(ctx, ctx.at(args.at.as_deref())?, detected, started);
     let milestones = Milestones {
-        started: ctx.at(args.started.as_deref())?,
-        detected: Some(
-            ctx.at(args.detected.as_deref())?
-                .unwrap_or_else(|| ctx.clock.now()),
-        ),
+        started,
+        detected: Some(detected.unwrap_or(opened)),
         ..Milestones::default()
     };
     // Asked last, once every option is known to be right: a person at a terminal chooses from
@@ -141,7 +147,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         severity: severity.clone(),
         status: Status::Investigating,
         kind,
-        opened: now,
+        opened,
         summary: args.summary.unwrap_or_default().trim().to_string(),
         public_title: public_title.unwrap_or_default(),
         public_summary: String::new(),
@@ -168,34 +174,38 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     // What an `inc open` killed without a journal (--no-commit) left beside the new incident.
     store.sweep_temps();
     let by = ctx.by(&store, &args.who)?;
-    let date = now.in_tz(ctx.clock.tz()).date();
+    // The id is dated by when the incident began, which a write-up gives, not by today.
+    let date = incident.began().in_tz(ctx.clock.tz()).date();
     let ids = store.ids()?;
     let id = crate::model::slug::dated_id(date, &title, "incident", |candidate| {
         ids.iter().any(|id| id == candidate)
     });
 
+    // Everything recorded at opening happened then: now, unless a write-up says otherwise.
+    let at = (opened != now).then_some(opened);
     let text = format!("Opened \"{title}\" as {severity}");
-    let mut entries = vec![ctx.entry(None, &by, Kind::Status, text)];
+    let mut entries = vec![ctx.entry(at, &by, Kind::Status, text)];
     let runbooks = super::runbook::matching(&store, &incident, &[]);
-    entries.extend(
-        runbooks
-            .iter()
-            .map(|r| super::runbook::attach_entry(ctx, &by, r)),
-    );
+    entries.extend(runbooks.iter().map(|r| {
+        let mut entry = super::runbook::attach_entry(ctx, &by, r);
+        ctx.backdate(&mut entry, at);
+        entry
+    }));
     let mut logs = Vec::new();
     if let Some(lead) = &lead {
+        let (when, recorded) = ctx.stamp(at);
         let mut event = [RoleEvent {
             id: String::new(),
             conflict_of: None,
-            at: now,
-            recorded: None,
+            at: when,
+            recorded,
             by: by.clone(),
             action: RoleAction::Assign,
             role: LEAD.to_string(),
             person: lead.clone(),
         }];
         logs.push(store.prepare_append(&id, &mut event, ctx.id_seed())?);
-        entries.push(ctx.entry(None, &by, Kind::Role, format!("{lead} is {LEAD}")));
+        entries.push(ctx.entry(at, &by, Kind::Role, format!("{lead} is {LEAD}")));
     }
     logs.push(store.prepare_append(&id, &mut entries, ctx.id_seed())?);
     let mut paths = store.write_schemas()?;
@@ -221,4 +231,32 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// When the incident was opened: `--at`; else, for an incident detected on an earlier day than
+/// today (a write-up), when it was detected, said back; else now. Without either, an outage
+/// that started on an earlier day is opened now, and that is said back too, with what to give.
+fn opening(ctx: &Ctx<'_>, at: Option<Time>, detected: Option<Time>, started: Option<Time>) -> Time {
+    let now = ctx.clock.now();
+    if let Some(at) = at {
+        return at;
+    }
+    let tz = ctx.clock.tz();
+    let today = now.in_tz(tz).date();
+    let earlier_day = |t: Time| t.in_tz(tz).date() < today;
+    if let Some(detected) = detected.filter(|t| earlier_day(*t)) {
+        ctx.say(format!(
+            "note: opened at {}, when it was detected (--at gives when it was opened)",
+            detected.with_offset()
+        ));
+        return detected;
+    }
+    if let Some(started) = started.filter(|t| earlier_day(*t)) {
+        ctx.say(format!(
+            "note: detected and opened now ({}), {} after it started: if you are writing it up afterwards, give --detected and --at",
+            now.with_offset(),
+            crate::time::format_duration(now.since(started))
+        ));
+    }
+    now
 }

@@ -16,6 +16,7 @@ use crate::store::Store;
 #[command(after_help = "Examples:
   inc runbook                          the attached checklists and what is next
   inc runbook done break-glass:2       tick step 2 of break-glass (or just `2` with one runbook)
+  inc runbook done 3 --at 14:52        it was done at 14:52
   inc runbook new db-failover --from 2026-11-22-checkout-api-down")]
 pub struct Args {
     #[command(flatten)]
@@ -40,18 +41,24 @@ pub enum Action {
         /// The runbook's name (its file name without .md)
         #[arg(add = crate::complete::runbooks())]
         name: String,
+        #[command(flatten)]
+        when: crate::cli::AtArg,
     },
     /// Detach a runbook (`inc sev`, `inc impact` and `inc tag` do not attach it again)
     Detach {
         /// The runbook's name
         #[arg(add = crate::complete::runbooks())]
         name: String,
+        #[command(flatten)]
+        when: crate::cli::AtArg,
     },
     /// Tick a step: NAME:N, or N when one runbook is attached
     Done {
         /// The step: NAME:N (N counts from 1), or N with one runbook attached
         #[arg(add = crate::complete::steps())]
         step: String,
+        #[command(flatten)]
+        when: crate::cli::AtArg,
     },
     /// Write .inc/runbooks/NAME.md to fill in, optionally from an incident
     New {
@@ -78,9 +85,9 @@ impl Args {
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     match args.action {
         None | Some(Action::Show) => show(ctx),
-        Some(Action::Attach { name }) => attach(ctx, &args.who, &name),
-        Some(Action::Detach { name }) => detach(ctx, &args.who, &name),
-        Some(Action::Done { step }) => done(ctx, &args.who, &step),
+        Some(Action::Attach { name, when }) => attach(ctx, &args.who, &name, &when),
+        Some(Action::Detach { name, when }) => detach(ctx, &args.who, &name, &when),
+        Some(Action::Done { step, when }) => done(ctx, &args.who, &step, &when),
         Some(Action::New { name, from }) => new(ctx, &name, from.as_deref()),
     }
 }
@@ -229,8 +236,14 @@ pub(super) fn attach_on_change(
         .collect())
 }
 
-fn attach(ctx: &mut Ctx<'_>, person: &crate::cli::Person, name: &str) -> Result<()> {
+fn attach(
+    ctx: &mut Ctx<'_>,
+    person: &crate::cli::Person,
+    name: &str,
+    when: &crate::cli::AtArg,
+) -> Result<()> {
     let store = ctx.store()?;
+    let at = ctx.at_in_incident(&store, when.at.as_deref())?;
     let _lock = ctx.lock(&store)?;
     let id = ctx.incident(&store, None)?;
     let by = ctx.by(&store, person)?;
@@ -243,6 +256,7 @@ fn attach(ctx: &mut Ctx<'_>, person: &crate::cli::Person, name: &str) -> Result<
         return Ok(());
     }
     let mut new = [attach_entry(ctx, &by, &found)];
+    ctx.backdate(&mut new[0], at);
     let path = store.append(&id, &mut new, ctx.id_seed())?;
     ctx.commit(&store, &[path], &format!("{id}: attach runbook {name}"))?;
     writeln!(ctx.out, "{id}: {}", new[0].text)?;
@@ -262,8 +276,14 @@ fn unknown(store: &Store, name: &str) -> Error {
     ))
 }
 
-fn detach(ctx: &mut Ctx<'_>, person: &crate::cli::Person, name: &str) -> Result<()> {
+fn detach(
+    ctx: &mut Ctx<'_>,
+    person: &crate::cli::Person,
+    name: &str,
+    when: &crate::cli::AtArg,
+) -> Result<()> {
     let store = ctx.store()?;
+    let at = ctx.at_in_incident(&store, when.at.as_deref())?;
     let _lock = ctx.lock(&store)?;
     let id = ctx.incident(&store, None)?;
     let by = ctx.by(&store, person)?;
@@ -274,6 +294,7 @@ fn detach(ctx: &mut Ctx<'_>, person: &crate::cli::Person, name: &str) -> Result<
     }
     let text = format!("Detached runbook {name}");
     let mut new = [entry(ctx, &by, Kind::RunbookDetach, name.to_string(), text)];
+    ctx.backdate(&mut new[0], at);
     let path = store.append(&id, &mut new, ctx.id_seed())?;
     ctx.commit(&store, &[path], &format!("{id}: detach runbook {name}"))?;
     writeln!(ctx.out, "{id}: {}", new[0].text)?;
@@ -389,13 +410,20 @@ pub(super) fn find_step(
     })
 }
 
-fn done(ctx: &mut Ctx<'_>, person: &crate::cli::Person, input: &str) -> Result<()> {
+fn done(
+    ctx: &mut Ctx<'_>,
+    person: &crate::cli::Person,
+    input: &str,
+    when: &crate::cli::AtArg,
+) -> Result<()> {
     let store = ctx.store()?;
+    let at = ctx.at_in_incident(&store, when.at.as_deref())?;
     let _lock = ctx.lock(&store)?;
     let id = ctx.incident(&store, None)?;
     let by = ctx.by(&store, person)?;
     let found = find_step(&store, &id, input, ctx.clock.tz())?;
     let mut new = [found.tick(ctx, &by, "")];
+    ctx.backdate(&mut new[0], at);
     let path = store.append(&id, &mut new, ctx.id_seed())?;
     ctx.commit(
         &store,

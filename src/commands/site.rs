@@ -169,12 +169,16 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     // it is rendered and only its summary is kept (20,000 incidents held whole took gigabytes).
     const CHUNK: usize = 64;
     let mut writer = site::Writer::open(&dir)?;
-    let mut counted: Vec<Incident> = Vec::new();
+    // Each incident with the worst severity it had: what its SLA targets were.
+    let mut counted: Vec<(Incident, String)> = Vec::new();
     for chunk in ids.chunks(CHUNK) {
         let rendered = parallel_map(chunk.to_vec(), |id| match Loaded::load(&store, &id) {
             // A rehearsal or a false alarm is the team's business, not the customers' news.
             Ok(loaded) if public && !crate::public::is_published(&loaded.incident, config) => None,
-            Ok(loaded) => Some(render(&loaded).map(|entry| (entry, loaded.incident))),
+            Ok(loaded) => Some(render(&loaded).map(|entry| {
+                let peak = loaded.peak_severity(config);
+                (entry, (loaded.incident, peak))
+            })),
             Err(err) => {
                 crate::eprintln_escaped!("warning: skipped {id}: {err:#}");
                 None
@@ -190,7 +194,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             entry.logbook = Vec::new();
             entry.phase_chart = None;
             site.incidents.push(entry);
-            if !config.excluded_from_metrics(&incident.kind) {
+            if !config.excluded_from_metrics(&incident.0.kind) {
                 counted.push(incident);
             }
         }
@@ -201,11 +205,17 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         Some(catalog) => catalog.names().into_iter().map(String::from).collect(),
         None => site::named_services(&site),
     };
-    let counted: Vec<&Incident> = counted.iter().collect();
+    let counted: Vec<crate::stats::Counted> = counted
+        .iter()
+        .map(|(incident, severity)| crate::stats::Counted {
+            incident,
+            severity,
+            // The site shows no SLA counts, the only figures a lead changes.
+            lead: None,
+        })
+        .collect();
     site.months = crate::stats::compute(
         &counted,
-        // The site shows no SLA counts, the only figures a lead changes.
-        &[],
         Some(crate::stats::GroupBy::Month),
         config,
         &zone,

@@ -6,14 +6,14 @@ use jiff::SignedDuration;
 
 use super::Ctx;
 use crate::model::Incident;
-use crate::stats::{self, Group, GroupBy};
+use crate::stats::{self, Counted, Group, GroupBy, SeverityBasis};
 use crate::time::format_duration;
 
 /// Metrics across incidents: count, and mean, median and p90 of each duration per group (one
 /// incident's with -i)
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  inc stats --since \"90d ago\" --by severity\n  inc stats --by month --format csv > mttr.csv\n  inc stats -i checkout --json"
+    after_help = "Examples:\n  inc stats --since \"90d ago\" --by severity\n  inc stats --by severity --severity final   (by the severity each ended with, not its peak)\n  inc stats --by month --format csv > mttr.csv\n  inc stats -i checkout --json"
 )]
 pub struct Args {
     #[command(flatten)]
@@ -35,6 +35,17 @@ pub struct Args {
     /// game-day and false-alarm)
     #[arg(long)]
     pub include_all: bool,
+
+    /// Which severity counts an incident (for --by severity and SLA targets): the worst it had,
+    /// or the one it ended with
+    #[arg(
+        long,
+        value_enum,
+        value_name = "WHICH",
+        default_value_t,
+        ignore_case = true
+    )]
+    pub severity: SeverityBasis,
 
     #[command(flatten)]
     pub output: Output,
@@ -82,27 +93,33 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             Err(err) => crate::eprintln_escaped!("warning: skipped {id}: {err:#}"),
         }
     }
+    let severities = counted_severities(&store, &ids, &incidents, args.severity);
     // Naming a lead counts as responding: roles.yaml is read only where that could matter.
-    let leads: Vec<Option<crate::time::Time>> = ids
+    let now = ctx.clock.now();
+    let counted: Vec<Counted> = ids
         .iter()
         .zip(&incidents)
-        .map(|(id, incident)| {
-            if !crate::sla::lead_could_respond(incident, store.config(), ctx.clock.now()) {
-                return None;
+        .zip(&severities)
+        .map(|((id, incident), severity)| {
+            let lead = crate::sla::lead_could_respond(incident, severity, store.config(), now)
+                .then(|| store.load_log::<crate::model::RoleEvent>(id).ok())
+                .flatten()
+                .and_then(|events| crate::model::roles::first_lead(&events));
+            Counted {
+                incident,
+                severity,
+                lead,
             }
-            let events: Vec<crate::model::RoleEvent> = store.load_log(id).ok()?;
-            crate::model::roles::first_lead(&events)
         })
         .collect();
     let mut groups = stats::compute(
-        &incidents,
-        &leads,
+        &counted,
         args.group_by,
         store.config(),
         ctx.clock.tz(),
         ctx.clock.now(),
     );
-    followups(ctx, &store, (&ids, &incidents), &mut groups, args.group_by)?;
+    followups(ctx, &store, (&ids, &counted), &mut groups, args.group_by)?;
     let format = args.output.get();
     match format {
         Format::Json => super::print_json(ctx.out, &groups)?,
@@ -146,11 +163,41 @@ fn left_out_note(kinds: &[String]) -> Option<String> {
     ))
 }
 
+/// The severity each incident counts as: the one it ended with, or the worst in its history
+/// (read through the parse cache).
+fn counted_severities(
+    store: &crate::store::Store,
+    ids: &[String],
+    incidents: &[&Incident],
+    basis: SeverityBasis,
+) -> Vec<String> {
+    if basis == SeverityBasis::Final {
+        return incidents.iter().map(|i| i.severity.clone()).collect();
+    }
+    let histories = store.load_severity_histories(ids.to_vec());
+    incidents
+        .iter()
+        .zip(histories)
+        .map(|(incident, (_, history))| {
+            // A timeline that does not parse is `inc check`'s to report; stats count the
+            // incident by incident.yaml's severity, as they read nothing else of it.
+            let mut all: Vec<&str> = match &history {
+                Ok(history) => history.iter().map(String::as_str).collect(),
+                Err(_) => Vec::new(),
+            };
+            all.push(&incident.severity);
+            crate::model::severity_history::peak(&all, store.config())
+                .unwrap_or(&incident.severity)
+                .to_string()
+        })
+        .collect()
+}
+
 /// Adds each group's Improvements from the incidents' post-mortems (`inc actions`).
 fn followups(
     ctx: &Ctx<'_>,
     store: &crate::store::Store,
-    (ids, incidents): (&[String], &[&Incident]),
+    (ids, incidents): (&[String], &[Counted]),
     groups: &mut [Group],
     by: Option<GroupBy>,
 ) -> Result<()> {
@@ -164,7 +211,7 @@ fn followups(
             Err(err) => crate::eprintln_escaped!("warning: skipped a post-mortem: {err:#}"),
         }
     }
-    let refs: Vec<(&Incident, &[crate::postmortem::Improvement])> = items
+    let refs: Vec<(Counted, &[crate::postmortem::Improvement])> = items
         .iter()
         .map(|(i, list)| (*i, list.as_slice()))
         .collect();

@@ -12,7 +12,8 @@ use crate::model::Kind;
 Examples:
   inc tag add database payments
   inc tag add eu-west,customer-facing
-  inc tag remove payments")]
+  inc tag remove payments
+  inc tag add dns --at \"2026-11-21 23:50\"   (writing it up afterwards)")]
 pub struct Args {
     #[command(flatten)]
     pub incident: crate::cli::IncidentArg,
@@ -34,25 +35,30 @@ pub enum Action {
         /// The tags; several, or separated with commas
         #[arg(required = true, value_name = "TAG", value_delimiter = ',')]
         tags: Vec<String>,
+        #[command(flatten)]
+        when: crate::cli::AtArg,
     },
     /// Remove tags (in any case)
     Remove {
         /// The tags; several, or separated with commas
         #[arg(required = true, value_name = "TAG", value_delimiter = ',')]
         tags: Vec<String>,
+        #[command(flatten)]
+        when: crate::cli::AtArg,
     },
 }
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
-    let (adding, typed) = match args.action {
-        Action::Add { tags } => (true, tags),
-        Action::Remove { tags } => (false, tags),
+    let (adding, typed, when) = match args.action {
+        Action::Add { tags, when } => (true, tags, when),
+        Action::Remove { tags, when } => (false, tags, when),
     };
     let tags = normalize(&typed);
     if tags.is_empty() {
         return Err(Error::usage("no tag given: name one, like inc tag add database").into());
     }
     let store = ctx.store()?;
+    let at = ctx.at_in_incident(&store, when.at.as_deref())?;
     let verb = if adding { "add" } else { "remove" };
     let action = format!("tag {verb} {}", tags.join(" "));
     update_incident_with(
@@ -84,7 +90,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
                 }
             };
             let text = format!("Tags {} → {}", list(&before), list(&incident.tags));
-            Ok(Some((None, Kind::Edit, text)))
+            Ok(Some((at, Kind::Edit, text)))
         },
         |ctx, incident, by, id| {
             // A tag added brings its runbooks, as a rising severity does.

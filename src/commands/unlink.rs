@@ -24,11 +24,15 @@ pub struct Args {
 
     /// The address, as `inc show` lists it
     pub url: String,
+
+    #[command(flatten)]
+    pub when: crate::cli::AtArg,
 }
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let url = args.url.trim().to_string();
     let store = ctx.store()?;
+    let at = ctx.at_in_incident(&store, args.when.at.as_deref())?;
     let action = format!("unlink {url}");
     update_incident(ctx, &store, &args.who, &action, |incident, _| {
         let Some(index) = incident.links.iter().position(|l| l.url == url) else {
@@ -41,6 +45,6 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             return Err(Error::usage(format!("the incident has no link {url}: {hint}")).into());
         };
         let link = incident.links.remove(index);
-        Ok(Some((None, Kind::Edit, format!("Unlinked {link}"))))
+        Ok(Some((at, Kind::Edit, format!("Unlinked {link}"))))
     })
 }

@@ -313,6 +313,7 @@ mod tests {
             detection: Detection::default(),
             milestones: Milestones::default(),
             changed: Default::default(),
+            postmortem_waived: None,
         }
     }
 

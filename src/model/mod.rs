@@ -17,6 +17,7 @@ pub mod names;
 pub mod roles;
 pub mod schema;
 pub mod severity;
+pub mod severity_history;
 pub mod slug;
 pub mod strike;
 pub mod timeline;

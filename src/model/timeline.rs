@@ -219,11 +219,13 @@ pub struct SeverityChange {
 
 /// The severity history, by time, read from the status entries `inc open` (`Opened "TITLE" as
 /// SEV2`, and an import's `… as SEV2 (imported from FILE, line N)`) and `inc sev`
-/// (`Severity SEV2 → SEV1`) write.
+/// (`Severity SEV2 → SEV1`) write. The severity it was opened with comes first, whenever it was
+/// opened: it is the severity from the incident's beginning until the first change, also one
+/// backdated to before the opening. Changes at the same time keep their file order. Each change
+/// is `from` the one before it, whatever its text says: a change backdated between two others
+/// lands in order (see `severity_history.rs`).
 pub fn severity_changes(entries: &[TimelineEntry]) -> Vec<SeverityChange> {
-    let mut sorted: Vec<&TimelineEntry> = entries.iter().collect();
-    sorted.sort_by(|a, b| (a.at, &a.text).cmp(&(b.at, &b.text)));
-    sorted
+    let mut changes: Vec<SeverityChange> = super::log::sorted(entries)
         .into_iter()
         .filter(|e| e.kind == Kind::Status)
         .filter_map(|e| {
@@ -244,7 +246,13 @@ pub fn severity_changes(entries: &[TimelineEntry]) -> Vec<SeverityChange> {
                 to: after.split_whitespace().next()?.to_string(),
             })
         })
-        .collect()
+        .collect();
+    // Stable: the openings first, each part by time.
+    changes.sort_by_key(|c| c.from.is_some());
+    for index in 1..changes.len() {
+        changes[index].from = Some(changes[index - 1].to.clone());
+    }
+    changes
 }
 
 /// Each status change as (when, the status after it), by time: from the entries `inc status`

@@ -27,6 +27,7 @@ mod parallel;
 mod resolved;
 mod sent;
 mod short_id;
+mod severities;
 mod snapshot;
 mod sync;
 

@@ -18,6 +18,17 @@ const FORMS: &str = "use \"now\", \"14:32\", \"2026-11-22 14:32\", \"10m ago\", 
 /// The WHEN forms of a time planned ahead ([`Clock::parse_planned`]), for error messages.
 const PLANNED_FORMS: &str = "use \"2026-12-10 02:00\", \"in 2h\", \"+2h\", \"14:32\" (today), \"now\" or RFC 3339 (2026-12-10T02:00:00+01:00)";
 
+/// How a typed time named its moment, which decides what is checked and said back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Form {
+    /// `now`, `10m ago`, `-2h`, `in 2h`: counted from now.
+    Relative,
+    /// `14:32`: a clock time alone, which means today.
+    Clock,
+    /// A date, with or without a time and a zone: it says which day it means.
+    Dated,
+}
+
 /// The one "now" a command works with, and the time zone people mean when they type `14:32`.
 #[derive(Clone, Debug)]
 pub struct Clock {
@@ -75,10 +86,28 @@ impl Clock {
         input: &str,
         began: impl FnOnce() -> Option<Time>,
     ) -> Result<Time, Error> {
+        Ok(self.parse_when_said(input, began)?.0)
+    }
+
+    /// [`Clock::parse_when_since`], and what to say back about a time that may not be the one
+    /// meant but is taken as typed: a date before the incident began (a write-up records what led
+    /// up to it), or one typed in another zone than the person's. Such a time names its day and
+    /// zone, so it is not refused; the note repeats it with both, so a slip of the date shows.
+    pub fn parse_when_said(
+        &self,
+        input: &str,
+        began: impl FnOnce() -> Option<Time>,
+    ) -> Result<(Time, Option<String>), Error> {
         let text = input.trim();
-        let (time, clock_only) = self.parse_typed(text, false)?;
+        let (time, form) = self.parse_typed(text, false)?;
         let ahead = time.since(self.now());
-        if clock_only {
+        // A relative time counts from now, and says what it means.
+        let began = if form == Form::Relative {
+            None
+        } else {
+            began()
+        };
+        if form == Form::Clock {
             let date = |t: Time| t.in_tz(&self.tz).date();
             if ahead > FUTURE_SLACK {
                 let yesterday = date(time).yesterday().unwrap_or(date(time));
@@ -89,7 +118,7 @@ impl Clock {
                     self.now().in_tz(&self.tz).strftime("%H:%M"),
                 )));
             }
-            if let Some(began) = began().filter(|began| time < *began) {
+            if let Some(began) = began.filter(|began| time < *began) {
                 return Err(Error::usage(format!(
                     "time \"{text}\" would be {}, before the incident began ({}): if that is right, give the date too, like \"{} {text}\"",
                     self.long(time),
@@ -104,7 +133,24 @@ impl Clock {
                 self.long(time),
             )));
         }
-        Ok(time)
+        if form != Form::Dated {
+            return Ok((time, None));
+        }
+        let here = Time::new(time.timestamp(), &self.tz);
+        let zone = (here.with_offset() != time.with_offset())
+            .then(|| format!(" ({} in your zone)", self.long(time)));
+        let before = began
+            .filter(|began| time < *began)
+            .map(|began| format!(", before the incident began ({})", began.with_offset()));
+        let note = (zone.is_some() || before.is_some()).then(|| {
+            format!(
+                "note: recorded at {}{}{}",
+                time.with_offset(),
+                zone.unwrap_or_default(),
+                before.unwrap_or_default()
+            )
+        });
+        Ok((time, note))
     }
 
     /// [`Clock::parse_when`] for the bounds of a range (`inc stats --until`), which may lie in
@@ -120,9 +166,9 @@ impl Clock {
     /// [`Clock::parse_when_since`] refuses a clock time that would lie ahead.
     pub fn parse_planned(&self, input: &str) -> Result<Time, Error> {
         let text = input.trim();
-        let (time, clock_only) = self.parse_typed(text, true)?;
+        let (time, form) = self.parse_typed(text, true)?;
         let behind = self.now().since(time);
-        if clock_only && behind > FUTURE_SLACK {
+        if form == Form::Clock && behind > FUTURE_SLACK {
             let date = time.in_tz(&self.tz).date();
             let tomorrow = date.tomorrow().unwrap_or(date);
             return Err(Error::usage(format!(
@@ -151,37 +197,37 @@ impl Clock {
         time.long(&self.tz)
     }
 
-    /// The time `text` names, and whether it was a clock time alone (`14:32`, no day); a time is
-    /// refused outside the years and offsets inc accepts. `planned`: `+2h` and `in 2h` name a
-    /// time ahead (see [`Clock::parse_planned`]).
-    fn parse_typed(&self, text: &str, planned: bool) -> Result<(Time, bool), Error> {
-        let (time, clock_only) = self.parse_typed_unchecked(text, planned)?;
+    /// The time `text` names, and its [`Form`]; a time is refused outside the years and offsets
+    /// inc accepts. `planned`: `+2h` and `in 2h` name a time ahead (see
+    /// [`Clock::parse_planned`]).
+    fn parse_typed(&self, text: &str, planned: bool) -> Result<(Time, Form), Error> {
+        let (time, form) = self.parse_typed_unchecked(text, planned)?;
         match time.out_of_range() {
             Some(why) => Err(Error::usage(format!("time \"{text}\": {why}"))),
-            None => Ok((time, clock_only)),
+            None => Ok((time, form)),
         }
     }
 
-    fn parse_typed_unchecked(&self, text: &str, planned: bool) -> Result<(Time, bool), Error> {
+    fn parse_typed_unchecked(&self, text: &str, planned: bool) -> Result<(Time, Form), Error> {
         let forms = if planned { PLANNED_FORMS } else { FORMS };
         let bad = || Error::usage(format!("time \"{text}\" does not parse: {forms}"));
         if text.eq_ignore_ascii_case("now") {
-            return Ok((self.now(), false));
+            return Ok((self.now(), Form::Relative));
         }
         if let Some(time) = Time::parse_rfc3339(text) {
-            return Ok((time, false));
+            return Ok((time, Form::Dated));
         }
         if let Ok(datetime) = text.parse::<DateTime>() {
-            return Ok((self.local(datetime, text)?, false));
+            return Ok((self.local(datetime, text)?, Form::Dated));
         }
         if let Ok(date) = text.parse::<civil::Date>() {
             let midnight = date.to_datetime(civil::Time::midnight());
-            return Ok((self.local(midnight, text)?, false));
+            return Ok((self.local(midnight, text)?, Form::Dated));
         }
         if let Ok(clock_time) = text.parse::<civil::Time>() {
             let today = self.tz.to_datetime(self.now).date();
             let time = self.local(today.to_datetime(clock_time), text)?;
-            return Ok((time, true));
+            return Ok((time, Form::Clock));
         }
         let lower = text.to_ascii_lowercase();
         // "in 2h" is what people say for a time ahead; the span parser knows only "+2h".
@@ -194,7 +240,7 @@ impl Clock {
             Ok(span) if relative => {
                 let zoned = self.now.to_zoned(self.tz.clone());
                 let then = zoned.checked_add(span).map_err(|_| bad())?;
-                Ok((Time::new(then.timestamp(), &self.tz), false))
+                Ok((Time::new(then.timestamp(), &self.tz), Form::Relative))
             }
             Ok(_) if planned => Err(Error::usage(format!(
                 "time \"{text}\" is ambiguous: write \"in {text}\" or \"+{text}\" for a time ahead, \"{text} ago\" for one past"
@@ -355,6 +401,41 @@ mod tests {
         // Only a clock time alone is checked: a date, or a relative time, says what it means.
         assert!(clock.parse_when_since("2026-11-22 13:50", || began).is_ok());
         assert!(clock.parse_when_since("50m ago", || began).is_ok());
+    }
+
+    #[test]
+    fn a_date_before_the_incident_or_in_another_zone_is_said_back() {
+        let began = Time::parse_rfc3339("2026-11-22T14:02:00+01:00");
+        let clock = clock();
+        let said = |input: &str| clock.parse_when_said(input, || began).unwrap().1;
+        assert_eq!(
+            said("2026-11-22 13:50").as_deref(),
+            Some(
+                "note: recorded at 2026-11-22 13:50 +01:00, before the incident began (2026-11-22 14:02 +01:00)"
+            )
+        );
+        assert_eq!(
+            said("2026-11-22T08:30:00-05:00").as_deref(),
+            Some("note: recorded at 2026-11-22 08:30 -05:00 (2026-11-22 14:30 CET in your zone)")
+        );
+        assert_eq!(
+            said("2026-11-22T07:30:00-05:00").as_deref(),
+            Some(
+                "note: recorded at 2026-11-22 07:30 -05:00 (2026-11-22 13:30 CET in your zone), before the incident began (2026-11-22 14:02 +01:00)"
+            )
+        );
+        // What names no day, or counts from now, or is this zone's time after the start: nothing.
+        for quiet in [
+            "14:10",
+            "50m ago",
+            "now",
+            "2026-11-22 14:30",
+            "2026-11-22T14:30:00+01:00",
+        ] {
+            assert_eq!(said(quiet), None, "{quiet}");
+        }
+        // The incident is not read for a relative time.
+        assert!(clock.parse_when_said("5m ago", || panic!("read")).is_ok());
     }
 
     #[test]

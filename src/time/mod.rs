@@ -130,6 +130,15 @@ impl Time {
         format!("{} {}", self.near(tz, today), zoned.strftime("%Z"))
     }
 
+    /// `YYYY-MM-DD HH:MM +01:00`: the time in the offset it was written with, as the files keep
+    /// it, for saying back a time typed with another day or zone in mind.
+    pub fn with_offset(self) -> String {
+        self.timestamp
+            .to_zoned(TimeZone::fixed(self.offset))
+            .strftime("%Y-%m-%d %H:%M %:z")
+            .to_string()
+    }
+
     /// `YYYY-MM-DD HH:MM` in `tz` and the zone's abbreviation (`2026-11-22 14:32 CET`), for a
     /// reader who may be anywhere.
     pub fn long(self, tz: &TimeZone) -> String {

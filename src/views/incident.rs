@@ -54,7 +54,11 @@ pub struct IncidentView<'a> {
     pub comms_due: Option<Vec<Due>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_changes: Option<Vec<EntryView<'a>>>,
-    /// Each SLA target of the severity, met, breached or pending (`inc show --json`).
+    /// The worst severity it had (`inc show --json`): what its SLA targets are, and what
+    /// `inc stats` counts it by.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peak_severity: Option<String>,
+    /// Each SLA target of its peak severity, met, breached or pending (`inc show --json`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sla: Option<Vec<SlaCheck>>,
     /// The post-mortem's status (draft, in-review, reviewed); `null` before postmortem.md exists.
@@ -146,6 +150,7 @@ impl<'a> IncidentView<'a> {
             comms: None,
             comms_due: None,
             pending_changes: None,
+            peak_severity: None,
             sla: None,
             postmortem_status: None,
             postmortem_waived: incident.postmortem_waived.as_ref(),
@@ -188,6 +193,7 @@ impl<'a> IncidentView<'a> {
         view.postmortem_status = loaded.postmortem.as_ref().map(|pm| pm.front.status.name());
         view.postmortem = Some(loaded.postmortem.as_ref().map(PostmortemView::from));
         view.sla = Some(loaded.sla(config, clock));
+        view.peak_severity = Some(loaded.peak_severity(config));
         let runbooks = loaded.runbook_views(clock);
         view.runbooks = (!runbooks.is_empty()).then_some(runbooks);
         view
@@ -209,8 +215,15 @@ pub fn print_incident(
     let incident = &loaded.incident;
     writeln!(out, "{}", loaded.id)?;
     writeln!(out, "{}", incident.title)?;
+    // The worst it was stays in sight after a downgrade: stats and SLA targets count it.
+    let peak = loaded.peak_severity(config);
+    let severity = if peak == incident.severity {
+        peak.clone()
+    } else {
+        format!("{} (peak {peak})", incident.severity)
+    };
     let mut facts = vec![
-        incident.severity.clone(),
+        severity,
         incident.status.to_string(),
         format!("opened {}", incident.opened.short(tz)),
     ];
@@ -273,7 +286,7 @@ pub fn print_incident(
     }
 
     print_impact(out, &incident.impact)?;
-    print_sla(out, loaded, config, clock)?;
+    print_sla(out, loaded, &peak, config, clock)?;
 
     let roles = Roles::new(config, incident, &loaded.roles, clock);
     writeln!(out, "\nRoles")?;
@@ -467,17 +480,27 @@ fn print_impact(out: &mut dyn Write, impact: &Impact) -> Result<()> {
 }
 
 /// Each SLA target of the severity: met or breached and by how much, or the time left.
-fn print_sla(out: &mut dyn Write, loaded: &Loaded, config: &Config, clock: &Clock) -> Result<()> {
+fn print_sla(
+    out: &mut dyn Write,
+    loaded: &Loaded,
+    severity: &str,
+    config: &Config,
+    clock: &Clock,
+) -> Result<()> {
     let incident = &loaded.incident;
     let checks = loaded.sla(config, clock);
     let Some(first) = checks.first() else {
         return Ok(());
     };
     let tz = clock.tz();
+    let peak = if severity == incident.severity {
+        ""
+    } else {
+        ", its peak"
+    };
     writeln!(
         out,
-        "\nSLA ({}, from {})",
-        incident.severity,
+        "\nSLA ({severity}{peak}, from {})",
         first.from.short(tz)
     )?;
     for check in &checks {

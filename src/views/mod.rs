@@ -94,10 +94,19 @@ impl Loaded {
             .collect()
     }
 
-    /// The SLA targets judged now, a named incident lead counting as responded.
+    /// The SLA targets of its peak severity judged now, a named incident lead counting as
+    /// responded.
     pub fn sla(&self, config: &Config, clock: &Clock) -> Vec<crate::sla::SlaCheck> {
         let lead = roles::first_lead(&self.roles);
-        crate::sla::checks_led(&self.incident, lead, config, clock.now())
+        let peak = self.peak_severity(config);
+        crate::sla::checks_led(&self.incident, &peak, lead, config, clock.now())
+    }
+
+    /// The worst severity the incident had (its timeline's history and incident.yaml's): what
+    /// its SLA targets are.
+    pub fn peak_severity(&self, config: &Config) -> String {
+        let changes = crate::model::timeline::severity_changes(&self.timeline);
+        crate::model::severity_history::peak_of(&changes, &self.incident.severity, config)
     }
 
     pub fn due(&self, config: &Config, clock: &Clock) -> Vec<Due> {

@@ -67,8 +67,14 @@ fn a_clock_time_before_the_incident_began_is_refused_unless_dated() {
         "error: time \"13:50\" would be 2026-11-22 13:50 UTC, before the incident began (2026-11-22 14:02 UTC): if that is right, give the date too, like \"2026-11-22 13:50\"\n"
     );
     assert_eq!(repo.state(), before);
-    let out = repo.ok(&["log", "Deploy of v2.3", "--at", "2026-11-22 13:50"]);
-    assert!(out.starts_with("13:50 logged "), "{out}");
+    // Dated, it is taken as typed, and said back with its date and zone (issue 26).
+    let out = repo.run(&["log", "Deploy of v2.3", "--at", "2026-11-22 13:50"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("13:50 logged "));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "note: recorded at 2026-11-22 13:50 +00:00, before the incident began (2026-11-22 14:02 +00:00)\n"
+    );
     // Moving the start earlier is what `mark started` is for: not refused.
     repo.ok(&["mark", "started", "--at", "13:45"]);
 }
@@ -83,13 +89,16 @@ fn confirmations_print_the_date_when_it_is_not_today() {
         "2026-11-21 23:30",
         "--detected",
         "2026-11-21 23:35",
+        "--at",
+        "2026-11-21 23:35",
     ]);
     let out = repo.ok(&["log", "Failed over", "--at", "2026-11-21 23:50"]);
     assert!(out.starts_with("2026-11-21 23:50 logged "), "{out}");
     let out = repo.ok(&["role", "scribe", "bob", "--at", "2026-11-21 23:40"]);
     assert_eq!(
         out,
-        format!("{CHECKOUT}: bob is scribe (at 2026-11-21 23:40)\n")
+        // The id is dated by when it began (issue 26), not by today.
+        "2026-11-21-checkout-api-down: bob is scribe (at 2026-11-21 23:40)\n"
     );
     let out = repo.ok(&["mark", "acknowledged", "--at", "2026-11-21 23:45"]);
     assert!(

@@ -6,6 +6,7 @@ mod a_actions;
 mod ambiguous_times;
 mod b_runbook;
 mod b_sevdefs;
+mod backfill;
 mod bad_input;
 mod cadence;
 mod change;

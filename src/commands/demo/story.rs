@@ -99,8 +99,9 @@ pub(super) fn story(at: impl Fn(i64) -> String) -> Vec<Step> {
             "carol",
             &[
                 "log",
+                // 3 minutes before it began, as people say it at the time.
                 "--at",
-                &at(-3),
+                "21m ago",
                 "--key",
                 "Deploy v412 of payments-service went out",
             ],
