@@ -68,6 +68,11 @@ pub struct Args {
     /// of `inc stats`) [default: incident]
     #[arg(long = "type", value_name = "TYPE")]
     pub kind: Option<String>,
+
+    /// After the id, list up to three earlier incidents like this one (`inc related`) even when
+    /// not on a terminal [default: only on a terminal]
+    #[arg(long)]
+    pub related: bool,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -220,6 +225,13 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             "{id}: attached runbook {} (see `inc runbook`)",
             names.join(", ")
         );
+    }
+    // For the person at the terminal, what was learnt from earlier incidents like this one;
+    // a script reads the id alone.
+    if args.related || ctx.env.interactive {
+        let today = crate::actions::today(&ctx.clock);
+        let related = crate::related::related(&store, &id, &incident, ids, today);
+        crate::views::print_related_section(ctx.out, &related, ctx.clock.tz())?;
     }
     Ok(())
 }

@@ -5,7 +5,8 @@ use anyhow::Result;
 use super::Ctx;
 use crate::views::{self, IncidentView, Loaded};
 
-/// Show an incident: milestones, durations, roles, next updates due, pending changes, last entries
+/// Show an incident: milestones, durations, roles, next updates due, pending changes, last
+/// entries, and up to three earlier incidents like it (`inc related`)
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  inc show\n  inc show checkout --json | jq .milestones\n  inc show 2026-11-22-checkout-api-down --no-pager"
@@ -43,5 +44,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         let view = IncidentView::full(&loaded, store.config(), &ctx.clock);
         return super::print_json(ctx.out, &view);
     }
-    views::print_incident(ctx.out, &loaded, store.config(), &ctx.clock)
+    views::print_incident(ctx.out, &loaded, store.config(), &ctx.clock)?;
+    // What was learnt from earlier incidents like it; listing them is never a reason to fail.
+    let ids = store.listed_ids().unwrap_or_default();
+    let today = crate::actions::today(&ctx.clock);
+    let related = crate::related::related(&store, &id, &loaded.incident, ids, today);
+    views::print_related_section(ctx.out, &related, ctx.clock.tz())
 }

@@ -24,12 +24,14 @@ mod incident;
 mod list;
 pub mod maintenance;
 mod plain;
+mod related;
 pub mod schema;
 mod severities;
 
 pub use dashboard::{DashboardRow, print_dashboard};
 pub use incident::{ImpactView, IncidentView, PostmortemView, Roles, TenureView, print_incident};
 pub use list::{ListFormat, print_list, print_list_as};
+pub use related::{print_related, print_related_section};
 pub use severities::{ask_severity, print_severities};
 
 /// An incident with all of its files read, for `show` and the dashboard.

@@ -52,6 +52,7 @@ mod perflist;
 mod postmortem;
 mod public_leak;
 mod q_review;
+mod related;
 mod report;
 mod roles;
 mod s_site;
