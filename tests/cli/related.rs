@@ -353,3 +353,34 @@ fn an_incident_that_does_not_parse_is_left_out() {
         serde_json::json!([format!("incidents/{PAYMENTS}/postmortem.md")])
     );
 }
+
+#[test]
+fn the_id_of_inc_related_completes() {
+    let repo = history();
+    let out = repo
+        .cmd()
+        .env("COMPLETE", "bash")
+        .env("_CLAP_COMPLETE_INDEX", "2")
+        .env("_CLAP_COMPLETE_COMP_TYPE", "9")
+        .env("_CLAP_COMPLETE_SPACE", "true")
+        .env("_CLAP_IFS", "\n")
+        .args(["--", "inc", "related", "2026-0"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let found: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "2026-01-10-disk-full-on-build-hosts",
+            PAYMENTS,
+            CART,
+            SEARCH,
+            CART_AGAIN
+        ]
+    );
+}
