@@ -150,8 +150,8 @@ pub(super) fn person(command: &Command) -> Option<&Person> {
         Attach(a) => Some(&a.who),
         Import(a) => Some(&a.who),
         Init(_) | List(_) | Show(_) | Use(_) | Roles(_) | Check(_) | Report(_) | Stats(_)
-        | Site(_) | Search(_) | Related(_) | Sync(_) | Schema(_) | Demo(_) | Completions(_) | MergeDriver(_)
-        | Export(_) | Man(_) | Config(_) | Webhooks(_) => None,
+        | Site(_) | Search(_) | Related(_) | Sync(_) | Schema(_) | Demo(_) | Completions(_)
+        | MergeDriver(_) | Export(_) | Man(_) | Config(_) | Webhooks(_) => None,
     }
 }
 

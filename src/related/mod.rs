@@ -107,7 +107,12 @@ pub fn find(
             Some((matched, Some(bytes)))
         },
         |computed| computed.as_ref()?.1.clone(),
-        |bytes| Some(Some((matching(&terms, &terms::Encoded::read(bytes)?), None))),
+        |bytes| {
+            Some(Some((
+                matching(&terms, &terms::Encoded::read(bytes)?),
+                None,
+            )))
+        },
     );
     let earlier: Vec<(String, Match)> = found
         .into_iter()
@@ -144,7 +149,11 @@ fn target_terms(incident: &Incident) -> Vec<Term> {
         tags,
         words,
     } = terms::Terms::of(incident);
-    let kinds = [(services, Kind::Service), (tags, Kind::Tag), (words, Kind::Word)];
+    let kinds = [
+        (services, Kind::Service),
+        (tags, Kind::Tag),
+        (words, Kind::Word),
+    ];
     kinds
         .into_iter()
         .flat_map(|(texts, kind)| texts.into_iter().map(move |text| (text, kind)))
@@ -187,7 +196,10 @@ fn rarity(terms: &[Term], earlier: &[(String, Match)]) -> Vec<f64> {
     let n = earlier.len() as f64;
     (0..terms.len())
         .map(|bit| {
-            let with = earlier.iter().filter(|(_, m)| m.any >> bit & 1 == 1).count();
+            let with = earlier
+                .iter()
+                .filter(|(_, m)| m.any >> bit & 1 == 1)
+                .count();
             if with == 0 {
                 0.0
             } else {

@@ -179,7 +179,10 @@ mod tests {
             words("Checkout API: timeouts on the Café DB (EU) & 500s"),
             ["checkout", "api", "timeout", "cafe", "db", "eu", "500"]
         );
-        assert_eq!(words("Status of DNS for the class"), ["status", "dns", "class"]);
+        assert_eq!(
+            words("Status of DNS for the class"),
+            ["status", "dns", "class"]
+        );
         assert_eq!(words("A incident in a"), Vec::<String>::new());
     }
 

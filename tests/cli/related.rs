@@ -32,9 +32,21 @@ fn past(repo: &Repo, day: &str, title: &str, args: &[&str], services: &str) -> S
 /// - disk: nothing; later: everything, but it began after the target.
 fn history() -> Repo {
     let repo = Repo::new();
-    past(&repo, "2026-01-10", "Disk full on build hosts", &["--tag", "ci"], "");
+    past(
+        &repo,
+        "2026-01-10",
+        "Disk full on build hosts",
+        &["--tag", "ci"],
+        "",
+    );
     assert_eq!(
-        past(&repo, "2026-02-10", "Checkout payment provider slow", &[], "checkout"),
+        past(
+            &repo,
+            "2026-02-10",
+            "Checkout payment provider slow",
+            &[],
+            "checkout"
+        ),
         PAYMENTS
     );
     assert_eq!(
@@ -46,7 +58,13 @@ fn history() -> Repo {
         SEARCH
     );
     assert_eq!(
-        past(&repo, "2026-05-10", "Cart errors again", &["--tag", "api"], ""),
+        past(
+            &repo,
+            "2026-05-10",
+            "Cart errors again",
+            &["--tag", "api"],
+            ""
+        ),
         CART_AGAIN
     );
     let later = past(
@@ -59,7 +77,14 @@ fn history() -> Repo {
     assert_eq!(later, "2026-12-01-checkout-api-timeouts-again");
     let id = repo.ok_at(
         "2026-11-22T14:00:00Z",
-        &["open", "Checkout API timeouts", "--sev", "SEV2", "--tag", "api"],
+        &[
+            "open",
+            "Checkout API timeouts",
+            "--sev",
+            "SEV2",
+            "--tag",
+            "api",
+        ],
     );
     assert_eq!(id, format!("{TARGET}\n"));
     repo.ok_at("14:05", &["impact", "--service", "checkout"]);
@@ -174,7 +199,10 @@ fn each_related_incident_shows_its_root_cause_runbooks_and_open_follow_ups() {
     ");
     // The follow-up ids are the ones `inc actions` takes.
     let actions = repo.ok(&["actions", "-i", PAYMENTS]);
-    assert!(actions.contains("q9y5e") && actions.contains("zeqqa"), "{actions}");
+    assert!(
+        actions.contains("q9y5e") && actions.contains("zeqqa"),
+        "{actions}"
+    );
 
     // A post-mortem whose root cause is not written yet says so.
     repo.ok_at("2026-03-11T09:00:00Z", &["-i", CART, "postmortem"]);
@@ -190,12 +218,15 @@ fn related_json_matches_its_schema() {
     let repo = history();
     write_up_payments(&repo);
     let json = repo.json(&["related", "--json"]);
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("schemas/output/related.schema.json");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/output/related.schema.json");
     let schema: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
-    let errors: Vec<String> = validator.iter_errors(&json).map(|e| e.to_string()).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&json)
+        .map(|e| e.to_string())
+        .collect();
     assert!(errors.is_empty(), "{errors:?}");
     let first = &json[0];
     assert_eq!(first["id"], PAYMENTS);
@@ -266,7 +297,15 @@ fn open_lists_related_incidents_on_a_terminal_only() {
     // Forced with --related.
     let out = repo.ok_at(
         "15:01",
-        &["open", "Checkout API timeouts", "--tag", "api", "--related", "--sev", "2"],
+        &[
+            "open",
+            "Checkout API timeouts",
+            "--tag",
+            "api",
+            "--related",
+            "--sev",
+            "2",
+        ],
     );
     let id = format!("{TARGET}-3");
     assert_eq!(
@@ -284,7 +323,12 @@ fn open_lists_related_incidents_on_a_terminal_only() {
     ]);
     let mut session = rexpect::session::spawn_command(cmd, Some(20_000)).unwrap();
     // rexpect hands each byte over as a char.
-    let bytes: Vec<u8> = session.exp_eof().unwrap().chars().map(|c| c as u8).collect();
+    let bytes: Vec<u8> = session
+        .exp_eof()
+        .unwrap()
+        .chars()
+        .map(|c| c as u8)
+        .collect();
     let out = String::from_utf8(bytes).unwrap().replace("\r\n", "\n");
     let id = "2026-11-22-payment-provider-slow";
     assert_eq!(
@@ -327,7 +371,10 @@ fn a_hand_edit_changes_what_is_related_even_with_the_cache_warm() {
 #[test]
 fn an_incident_that_does_not_parse_is_left_out() {
     let repo = history();
-    repo.write(&format!("incidents/{CART_AGAIN}/incident.yaml"), "title: [\n");
+    repo.write(
+        &format!("incidents/{CART_AGAIN}/incident.yaml"),
+        "title: [\n",
+    );
     let json = repo.json(&["related", "--json"]);
     let ids: Vec<&str> = json
         .as_array()
@@ -338,7 +385,10 @@ fn an_incident_that_does_not_parse_is_left_out() {
     assert_eq!(ids, [PAYMENTS, CART, SEARCH]);
     // A related incident's post-mortem that does not parse: said, the rest still shown.
     write_up_payments(&repo);
-    repo.write(&format!("incidents/{PAYMENTS}/postmortem.md"), "no front matter\n");
+    repo.write(
+        &format!("incidents/{PAYMENTS}/postmortem.md"),
+        "no front matter\n",
+    );
     let out = repo.ok(&["related"]);
     let unknown = format!("unknown: its postmortem.md does not parse (inc check {PAYMENTS})");
     assert!(
