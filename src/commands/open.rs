@@ -174,7 +174,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         return Err(Error::usage("--lead is empty: name the incident lead").into());
     }
 
-    let _lock = ctx.lock(&store)?;
+    let lock = ctx.lock(&store)?;
     // What an `inc open` killed without a journal (--no-commit) left beside the new incident.
     store.sweep_temps();
     let by = ctx.by(&store, &args.who)?;
@@ -227,7 +227,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         );
     }
     // For the person at the terminal, what was learnt from earlier incidents like this one;
-    // a script reads the id alone.
+    // a script reads the id alone. Nothing is written any more: others need not wait for it.
+    drop(lock);
     if args.related || ctx.env.interactive {
         let today = crate::actions::today(&ctx.clock);
         let related = crate::related::related(&store, &id, &incident, ids, today);
