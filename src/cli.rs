@@ -300,6 +300,7 @@ pub enum Command {
     Maintenance(commands::maintenance::Args),
     Site(commands::site::Args),
     Search(commands::search::Args),
+    Related(commands::related::Args),
     Attach(commands::attach::Args),
     Import(commands::import::Args),
     Export(commands::export::Args),

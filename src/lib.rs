@@ -25,6 +25,7 @@ pub mod names;
 pub mod postmortem;
 pub mod public;
 pub mod refresh;
+pub mod related;
 pub mod report;
 pub mod runbook;
 pub mod search;

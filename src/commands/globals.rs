@@ -95,6 +95,16 @@ fn uses(command: &Command) -> (Option<&'static str>, Uses) {
                 ..READS
             },
         ),
+        Related(args) => (
+            None,
+            Uses {
+                incident: args
+                    .id
+                    .as_ref()
+                    .map(|_| "the ID given names the incident; give it once"),
+                ..READS
+            },
+        ),
         Schema(_) | Completions(_) | Man(_) => (None, STANDALONE),
         Demo(_) => (
             None,
@@ -141,8 +151,8 @@ pub(super) fn person(command: &Command) -> Option<&Person> {
         Attach(a) => Some(&a.who),
         Import(a) => Some(&a.who),
         Init(_) | List(_) | Show(_) | Use(_) | Roles(_) | Check(_) | Report(_) | Stats(_)
-        | Site(_) | Search(_) | Sync(_) | Schema(_) | Demo(_) | Completions(_) | MergeDriver(_)
-        | Export(_) | Man(_) | Config(_) | Webhooks(_) => None,
+        | Site(_) | Search(_) | Related(_) | Sync(_) | Schema(_) | Demo(_) | Completions(_)
+        | MergeDriver(_) | Export(_) | Man(_) | Config(_) | Webhooks(_) => None,
     }
 }
 

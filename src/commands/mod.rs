@@ -28,6 +28,7 @@ pub mod mark;
 pub mod merge_driver;
 pub mod open;
 pub mod postmortem;
+pub mod related;
 pub mod report;
 pub mod resolve;
 pub mod role;
@@ -151,6 +152,7 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
         Command::Maintenance(args) => maintenance::run(&mut ctx, args),
         Command::Site(args) => site::run(&mut ctx, args),
         Command::Search(args) => search::run(&mut ctx, args),
+        Command::Related(args) => related::run(&mut ctx, args),
         Command::Attach(args) => attach::run(&mut ctx, args),
         Command::Import(args) => import::run(&mut ctx, args),
         Command::Webhooks(args) => webhooks::run(&mut ctx, args),

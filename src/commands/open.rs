@@ -74,6 +74,11 @@ pub struct Args {
     /// of `inc stats`) [default: incident]
     #[arg(long = "type", value_name = "TYPE")]
     pub kind: Option<String>,
+
+    /// After the id, list up to three earlier incidents like this one (`inc related`) even when
+    /// not on a terminal [default: only on a terminal]
+    #[arg(long)]
+    pub related: bool,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -170,7 +175,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         return Err(Error::usage("--lead is empty: name the incident lead").into());
     }
 
-    let _lock = ctx.lock(&store)?;
+    let lock = ctx.lock(&store)?;
     // What an `inc open` killed without a journal (--no-commit) left beside the new incident.
     store.sweep_temps();
     let by = ctx.by(&store, &args.who)?;
@@ -229,6 +234,14 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             "{id}: attached runbook {} (see `inc runbook`)",
             names.join(", ")
         );
+    }
+    // For the person at the terminal, what was learnt from earlier incidents like this one;
+    // a script reads the id alone. Nothing is written any more: others need not wait for it.
+    drop(lock);
+    if args.related || ctx.env.interactive {
+        let today = crate::actions::today(&ctx.clock);
+        let related = crate::related::related(&store, &id, &incident, ids, today);
+        crate::views::print_related_section(ctx.out, &related, ctx.clock.tz())?;
     }
     Ok(())
 }

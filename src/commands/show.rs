@@ -5,7 +5,8 @@ use anyhow::Result;
 use super::Ctx;
 use crate::views::{self, IncidentView, Loaded};
 
-/// Show an incident: milestones, durations, roles, next updates due, pending changes, last entries
+/// Show an incident: milestones, durations, roles, next updates due, pending changes, last
+/// entries, and up to three earlier incidents like it (`inc related`)
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  inc show\n  inc show checkout --json | jq .milestones\n  inc show 2026-11-22-checkout-api-down --no-pager"
@@ -52,6 +53,11 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         crate::Color::Auto => std::io::IsTerminal::is_terminal(&std::io::stdout()),
     };
     views::print_incident(ctx.out, &loaded, store.config(), &ctx.clock, styled)?;
+    // What was learnt from earlier incidents like it; listing them is never a reason to fail.
+    let ids = store.listed_ids().unwrap_or_default();
+    let today = crate::actions::today(&ctx.clock);
+    let related = crate::related::related(&store, &id, &loaded.incident, ids, today);
+    views::print_related_section(ctx.out, &related, ctx.clock.tz())?;
     // Last, next to the prompt: work left unshared is what others cannot see.
     views::print_unshared(ctx.out, sync.as_ref(), &ctx.clock)
 }

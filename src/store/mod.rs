@@ -244,6 +244,18 @@ impl Store {
         self.directories(&self.incidents)
     }
 
+    /// [`Store::ids`], through the parse cache (see `cache::listing`).
+    pub fn listed_ids(&self) -> Result<Vec<String>> {
+        // Links are refused on every run all the same.
+        refuse_links(&self.root, &self.incidents)?;
+        let git_dir = crate::git::git_dir(&self.root);
+        cache::listing(
+            Cache::open(&git_dir, "ids").as_ref(),
+            &self.incidents,
+            || self.ids(),
+        )
+    }
+
     /// The names of the directories in `dir`, sorted; none when it does not exist. Neither `dir`
     /// nor a linked directory in it is followed (`inc check` reports them), and names starting
     /// with `.` are not ids.
@@ -293,15 +305,8 @@ impl Store {
     /// Every incident with its parse result, oldest first. A broken file does not hide the others.
     /// Parsed incidents come from the parse cache when their file did not change (`cache.rs`).
     pub fn load_all(&self) -> Result<Vec<(String, Result<Incident>)>> {
-        let git_dir = crate::git::git_dir(&self.root);
-        // The listing comes from the cache too; links are refused on every run all the same.
-        refuse_links(&self.root, &self.incidents)?;
-        let ids = cache::listing(
-            Cache::open(&git_dir, "ids").as_ref(),
-            &self.incidents,
-            || self.ids(),
-        )?;
-        let cache = Cache::open(&git_dir, "incidents");
+        let ids = self.listed_ids()?;
+        let cache = Cache::open(&crate::git::git_dir(&self.root), "incidents");
         Ok(cache_map(
             cache.as_ref(),
             ids,

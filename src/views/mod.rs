@@ -24,6 +24,7 @@ mod incident;
 mod list;
 pub mod maintenance;
 mod plain;
+mod related;
 pub mod schema;
 mod severities;
 mod unshared;
@@ -31,6 +32,7 @@ mod unshared;
 pub use dashboard::{DashboardRow, print_dashboard};
 pub use incident::{ImpactView, IncidentView, PostmortemView, Roles, TenureView, print_incident};
 pub use list::{ListFormat, print_list, print_list_as};
+pub use related::{print_related, print_related_section};
 pub use severities::{ask_severity, print_severities};
 pub use unshared::{SyncView, print_unshared, sync_view};
 

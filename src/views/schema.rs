@@ -8,7 +8,7 @@ use schemars::generate::SchemaSettings;
 use super::{DashboardRow, IncidentView, Roles};
 
 /// The commands whose `--json` has a schema (`inc sev --list` has none yet).
-pub const NAMES: [&str; 12] = [
+pub const NAMES: [&str; 13] = [
     "list",
     "show",
     "status",
@@ -17,6 +17,7 @@ pub const NAMES: [&str; 12] = [
     "check",
     "actions",
     "search",
+    "related",
     "maintenance-list",
     "maintenance-show",
     "export",
@@ -39,6 +40,9 @@ pub fn json(name: &str) -> Option<String> {
             "inc actions --json: the Improvements of the post-mortems",
         ),
         "search" => schema::<Vec<crate::search::Found>>("inc search --json: the incidents found"),
+        "related" => schema::<Vec<crate::related::Related>>(
+            "inc related --json: the earlier incidents most like one, best first",
+        ),
         "maintenance-list" => schema::<Vec<super::maintenance::MaintenanceView>>(
             "inc maintenance list --json: the maintenance windows, earliest first",
         ),

@@ -50,6 +50,7 @@ man:
 mark: -i --no-commit --by --no-hooks
 open: --no-commit --by --no-hooks
 postmortem: -i --no-commit --by --no-hooks
+related: -i --format --json
 report: -i --no-pager
 resolve: -i --no-commit --by --no-hooks
 role: -i --no-commit --by --no-hooks

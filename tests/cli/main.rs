@@ -60,6 +60,7 @@ mod postmortem;
 mod postmortem_waiver;
 mod public_leak;
 mod q_review;
+mod related;
 mod report;
 mod resolved_grace;
 mod roles;
