@@ -255,8 +255,19 @@ mod tests {
     #[test]
     fn naming_a_lead_responds() {
         let (incident, config) = setup("  detected: \"2026-11-22T14:00:00Z\"\n");
-        assert!(lead_could_respond(&incident, &incident.severity, &config, t("14:05")));
-        let led = checks_led(&incident, &incident.severity, Some(t("14:10")), &config, t("18:30"));
+        assert!(lead_could_respond(
+            &incident,
+            &incident.severity,
+            &config,
+            t("14:05")
+        ));
+        let led = checks_led(
+            &incident,
+            &incident.severity,
+            Some(t("14:10")),
+            &config,
+            t("18:30"),
+        );
         assert_eq!(
             (led[0].done, led[0].text.as_str()),
             (Some(t("14:10")), "met with 5m to spare")
@@ -265,10 +276,27 @@ mod tests {
         let (acked, _) = setup(
             "  detected: \"2026-11-22T14:00:00Z\"\n  acknowledged: \"2026-11-22T14:05:00Z\"\n",
         );
-        let led = checks_led(&acked, &acked.severity, Some(t("14:10")), &config, t("18:30"));
+        let led = checks_led(
+            &acked,
+            &acked.severity,
+            Some(t("14:10")),
+            &config,
+            t("18:30"),
+        );
         assert_eq!(led[0].done, Some(t("14:05")));
-        assert!(!lead_could_respond(&acked, &acked.severity, &config, t("18:30")));
-        let late = checks_led(&incident, &incident.severity, Some(t("14:20")), &config, t("18:30"));
+        assert!(!lead_could_respond(
+            &acked,
+            &acked.severity,
+            &config,
+            t("18:30")
+        ));
+        let late = checks_led(
+            &incident,
+            &incident.severity,
+            Some(t("14:20")),
+            &config,
+            t("18:30"),
+        );
         assert_eq!(late[0].text, "breached by 5m");
     }
 }

@@ -99,7 +99,9 @@ impl SlaBreaches {
     fn of(members: &[Counted], config: &Config, now: Time) -> SlaBreaches {
         let mut counts = SlaBreaches::default();
         for member in members {
-            for check in crate::sla::checks_led(member.incident, member.severity, member.lead, config, now) {
+            for check in
+                crate::sla::checks_led(member.incident, member.severity, member.lead, config, now)
+            {
                 let count = match check.target {
                     "respond" => &mut counts.respond,
                     _ => &mut counts.resolve,

@@ -26,8 +26,8 @@ mod owned;
 mod parallel;
 mod resolved;
 mod sent;
-mod short_id;
 mod severities;
+mod short_id;
 mod snapshot;
 mod sync;
 
