@@ -68,6 +68,10 @@ pub struct Duty {
     pub due: Option<Time>,
     /// `due` has passed.
     pub overdue: bool,
+    /// For an update: while none is due (the audience's quiet hours, a snooze), until when and
+    /// why; left out otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quiet: Option<crate::model::cadence::Quiet>,
 }
 
 /// What [`duties`] looks at.
@@ -108,13 +112,16 @@ pub fn duties(facts: &Facts, now: Time) -> Vec<Duty> {
         ));
     }
     for due in facts.comms_due {
-        duties.push(duty(
-            DutyKind::Comms,
-            format!("update {}", due.audience),
-            format!("inc comms --to {} MESSAGE", due.audience),
-            Some(due.due),
-            due.overdue,
-        ));
+        duties.push(Duty {
+            quiet: due.quiet.clone(),
+            ..duty(
+                DutyKind::Comms,
+                format!("update {}", due.audience),
+                format!("inc comms --to {} MESSAGE", due.audience),
+                Some(due.due),
+                due.overdue,
+            )
+        });
     }
     for check in facts.sla {
         if check.target == "respond" && check.done.is_none() {
@@ -170,6 +177,7 @@ fn duty(kind: DutyKind, text: String, command: String, due: Option<Time>, overdu
         command,
         due,
         overdue,
+        quiet: None,
     }
 }
 

@@ -11,7 +11,7 @@ use crate::model::{Kind, RoleEvent, TimelineEntry};
 /// Request a production change, or approve or reject one (incident lead only)
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  inc change request \"Roll back checkout to v412\"\n  inc change approve 7q2kx\n  inc change approve            (the only pending change)\n  inc change reject 7q2kx --reason \"Not during peak\"\n  inc change approve 7q2kx --at \"2026-11-21 23:50\"   (writing it up afterwards)"
+    after_help = "Examples:\n  inc change request \"Roll back checkout to v412\"\n  inc change approve            (the only pending change)\n  inc change reject 7q2kx --reason \"Not during peak\"\n  inc change approve 7q2kx --at \"2026-11-21 23:50\"   (writing it up afterwards)"
 )]
 pub struct Args {
     #[command(flatten)]

@@ -85,6 +85,9 @@ struct IncidentIn<'a> {
     _comms_due: IgnoredAny,
     #[serde(default, rename = "pending_changes")]
     _pending_changes: IgnoredAny,
+    /// Read from the timeline the import brings: what it would say is worked out again.
+    #[serde(default, rename = "peak_severity")]
+    _peak_severity: IgnoredAny,
     #[serde(default, rename = "sla")]
     _sla: IgnoredAny,
     #[serde(default, rename = "postmortem_status")]

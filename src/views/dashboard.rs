@@ -308,17 +308,21 @@ fn next_text(row: &DashboardRow, clock: &Clock) -> Text {
         return Text::new("—");
     };
     let now = clock.now();
-    let when = match (next.kind, next.due) {
-        (DutyKind::Lead | DutyKind::Change, Some(since)) => {
+    let when = match (next.kind, next.due, &next.quiet) {
+        (DutyKind::Lead | DutyKind::Change, Some(since), _) => {
             format!(" ({})", format_duration(now.since(since)))
         }
-        (_, Some(due)) if next.overdue => format!(" OVERDUE {}", format_duration(now.since(due))),
-        (_, Some(due)) => format!(
+        (_, Some(due), _) if next.overdue => {
+            format!(" OVERDUE {}", format_duration(now.since(due)))
+        }
+        // Nothing is due while an audience is quiet: when that ends says more than a due time.
+        (_, Some(_), Some(quiet)) => format!(" ({})", super::quiet_text(quiet, clock)),
+        (_, Some(due), None) => format!(
             " {} (in {})",
-            due.in_tz(clock.tz()).strftime("%H:%M"),
+            clock.show(due),
             format_duration(due.since(now))
         ),
-        (_, None) => String::new(),
+        (_, None, _) => String::new(),
     };
     let more = row
         .duties

@@ -150,6 +150,7 @@ fn every_command_that_records_takes_at() {
             "change reject",
             "change request",
             "comms",
+            "comms snooze",
             "edit",
             "impact",
             "link",

@@ -29,6 +29,19 @@ fn comms(repo: &Repo, now: &str, audience: &str) -> String {
     repo.ok_at(now, &["comms", "--to", audience, "Still working on it"])
 }
 
+/// The dashboard's duty to update executives (`inc status --json`) at `now`.
+fn executives_duty(repo: &Repo, now: &str) -> serde_json::Value {
+    let board: serde_json::Value =
+        serde_json::from_str(&repo.ok_at(now, &["status", "--json"])).unwrap();
+    board[0]["duties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["text"] == "update executives")
+        .unwrap_or_else(|| panic!("{board}"))
+        .clone()
+}
+
 /// The `comms_due` entry of `audience` in `inc show --json` at `now`.
 fn due(repo: &Repo, now: &str, audience: &str) -> serde_json::Value {
     let shown: serde_json::Value =
@@ -172,11 +185,13 @@ fn nothing_is_due_in_quiet_hours_and_the_rest_of_the_interval_follows_them() {
         night["quiet"],
         serde_json::json!({"until": time("23T07:00"), "reason": "quiet-hours"})
     );
-    let dashboard = repo.ok_at("2026-11-23T03:00:00Z", &["status"]);
-    assert!(dashboard.contains("quiet until 07:00"), "{dashboard}");
+    // On the dashboard the update waits, later, with why.
+    let duty = executives_duty(&repo, "2026-11-23T03:00:00Z");
+    assert_eq!(duty["urgency"], "later", "{duty}");
+    assert_eq!(duty["quiet"]["until"], time("23T07:00"), "{duty}");
     let show = repo.ok_at("2026-11-23T03:00:00Z", &["show"]);
     assert!(
-        show.contains("  executives    quiet until 07:00, last 21:30"),
+        show.contains("  executives    quiet until 07:00, last 2026-11-22 21:30"),
         "{show}"
     );
     assert_eq!(
@@ -259,10 +274,9 @@ fn a_snooze_is_recorded_in_the_timeline_and_stops_the_clock() {
     assert_eq!(snoozed["overdue"], false);
     // 30 of the 60 minutes ran before the snooze: the other 30 after it.
     assert_eq!(snoozed["due"], time("22T19:10"));
-    assert!(
-        repo.ok_at("16:00", &["status"])
-            .contains("snoozed until 18:40")
-    );
+    let duty = executives_duty(&repo, "16:00");
+    assert_eq!(duty["quiet"]["reason"], "snoozed", "{duty}");
+    assert_eq!(duty["urgency"], "later", "{duty}");
     // Backdated with --at; a later snooze replaces the earlier one.
     repo.ok_at(
         "16:05",
@@ -445,4 +459,30 @@ fn a_snooze_fires_its_own_hook_not_the_one_for_updates() {
     assert_eq!(event["entry"]["ref"], "snooze:executives:4h");
     repo.ok(&["comms", "--to", "internal", "Bridge is open"]);
     assert!(beside(&repo, "comms.json").exists());
+}
+
+#[test]
+fn the_dashboard_says_an_audience_is_quiet_when_that_is_all_it_owes() {
+    let repo = repo_with(
+        "  executives: {min: 1h, max: 2h}\n",
+        "quiet_hours:\n  executives: \"22:00-07:00\"\n",
+    );
+    let config = repo.read(".inc.yaml");
+    let required = "required_updates: [internal, customers]\n";
+    assert!(config.contains(required), "{config}");
+    repo.write(
+        ".inc.yaml",
+        &config.replace(required, "required_updates: []\n"),
+    );
+    repo.git(&["commit", "-qam", "executives only"]);
+    repo.ok_at(
+        "14:00",
+        &["open", "Checkout down", "--sev", "SEV2", "--lead", "alice"],
+    );
+    comms(&repo, "21:30", "executives");
+    let board = repo.ok_at("2026-11-23T03:00:00Z", &["status"]);
+    assert!(
+        board.contains("update executives (quiet until 07:00)"),
+        "{board}"
+    );
 }
