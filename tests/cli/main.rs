@@ -61,6 +61,7 @@ mod postmortem_waiver;
 mod public_leak;
 mod q_review;
 mod related;
+mod replay_across_days;
 mod report;
 mod resolved_grace;
 mod roles;
