@@ -8,7 +8,6 @@ pub mod chart;
 pub mod check;
 pub mod cli;
 pub mod commands;
-pub mod complete;
 pub mod duties;
 pub mod editor;
 pub mod error;
@@ -33,115 +32,20 @@ pub mod site;
 pub mod sla;
 pub mod stats;
 pub mod store;
-pub mod term;
 pub mod text;
 pub mod time;
-pub mod user_config;
 pub mod views;
 pub mod webhooks;
 
 use std::ffi::OsString;
 use std::io::Write;
-use std::path::PathBuf;
 
+pub use cli::env::{Color, Env};
 pub use error::Error;
-
-/// What inc reads from its environment, gathered in one place so tests and the demo can pin it.
-#[derive(Clone, Debug, Default)]
-pub struct Env {
-    /// The directory inc was started in.
-    pub cwd: PathBuf,
-    /// `$INC_REPO`: the repository to use when `-C` is not given.
-    pub repo: Option<PathBuf>,
-    /// `$INC_USER`, else `user` in the user's config file: who is acting, when `--by` is not given.
-    pub user: Option<String>,
-    /// `$INC_NOW`: an RFC 3339 time that pins the clock.
-    pub now: Option<String>,
-    /// `$VISUAL`, else `$EDITOR`, else `editor` in the user's config file: the command that
-    /// edits a file.
-    pub editor: Option<String>,
-    /// Whether to colour output: `$NO_COLOR` turns it off, `$CLICOLOR_FORCE` on even in a pipe.
-    pub color: Color,
-    /// How wide the output may be: `$COLUMNS`, else the terminal's width; `None` in a pipe.
-    pub columns: Option<usize>,
-    /// `$INC_PAGER`, else `$PAGER`: the first that is set, even to nothing (which means none).
-    pub pager: Option<String>,
-    /// Whether stdin and stdout are both terminals, so a person can be asked (`inc open` offers
-    /// the severities when `--sev` is not given); never in a pipe, a script or a test.
-    pub interactive: bool,
-    /// `$INC_NO_HOOKS` (set, and not `0`): run no hooks, as `--no-hooks` on every command.
-    pub no_hooks: bool,
-    /// The user's config file and the variables that override it, for `inc config` (the values
-    /// in force are in the fields above).
-    pub settings: user_config::Settings,
-}
-
-/// When to print colours.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum Color {
-    Never,
-    // Only when printing to a terminal.
-    #[default]
-    Auto,
-    Always,
-}
-
-impl Env {
-    pub fn from_process() -> Env {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let settings = user_config::Settings::from_process();
-        // A file that does not parse stops the command (see `commands::run`), not this.
-        let file = settings.file().unwrap_or_default();
-        let nonempty = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
-        Env {
-            cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
-            repo: var("INC_REPO").map(PathBuf::from),
-            user: var("INC_USER").or(nonempty(file.user)),
-            now: var("INC_NOW"),
-            editor: var("VISUAL")
-                .or_else(|| var("EDITOR"))
-                .or(nonempty(file.editor)),
-            color: if var("NO_COLOR").is_some() {
-                Color::Never
-            } else if var("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
-                Color::Always
-            } else {
-                match file.color {
-                    Some(user_config::ColorChoice::Always) => Color::Always,
-                    Some(user_config::ColorChoice::Never) => Color::Never,
-                    Some(user_config::ColorChoice::Auto) | None => Color::Auto,
-                }
-            },
-            columns: var("COLUMNS")
-                .and_then(|c| c.trim().parse().ok())
-                .filter(|&c| c > 0)
-                .or_else(|| {
-                    use std::io::IsTerminal;
-                    let stdout = std::io::stdout();
-                    match terminal_size::terminal_size_of(&stdout) {
-                        Some((width, _)) if width.0 > 0 => Some(usize::from(width.0)),
-                        // A terminal that says it has no width (a fresh pseudo-terminal).
-                        _ if stdout.is_terminal() => Some(80),
-                        _ => None,
-                    }
-                }),
-            pager: std::env::var("INC_PAGER")
-                .or_else(|_| std::env::var("PAGER"))
-                .ok()
-                .or(file.pager),
-            interactive: {
-                use std::io::IsTerminal;
-                std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
-            },
-            no_hooks: var("INC_NO_HOOKS").is_some_and(|v| v != "0"),
-            settings,
-        }
-    }
-}
 
 /// Runs inc as a process: parses `std::env::args`, prints errors, returns the exit code.
 pub fn main() -> i32 {
-    if let Some(code) = complete::handle() {
+    if let Some(code) = cli::complete::handle() {
         return code;
     }
     let cli = match cli::parse_from(std::env::args_os()) {
@@ -153,7 +57,7 @@ pub fn main() -> i32 {
     };
     let env = Env::from_process();
     let mut stdout = std::io::stdout().lock();
-    let pager = pager_for(&cli, &env).and_then(|command| term::Pager::start(&command));
+    let pager = pager_for(&cli, &env).and_then(|command| cli::term::Pager::start(&command));
     let (result, pager) = match pager {
         Some(mut pager) => {
             let result = commands::run(cli, &env, &mut pager).and_then(|()| Ok(pager.flush()?));
@@ -179,7 +83,7 @@ pub fn main() -> i32 {
 }
 
 /// The pager for this command line, when its output is long (`show`, `report`, `search`) and
-/// goes to a terminal (see [`term::pager`]).
+/// goes to a terminal (see [`cli::term::pager`]).
 fn pager_for(cli: &cli::Cli, env: &Env) -> Option<String> {
     use std::io::IsTerminal;
     let off = match &cli.command {
@@ -188,7 +92,7 @@ fn pager_for(cli: &cli::Cli, env: &Env) -> Option<String> {
         cli::Command::Report(args) => args.pager.no_pager || args.output.is_some(),
         _ => return None,
     };
-    term::pager(off, env.pager.as_deref(), std::io::stdout().is_terminal())
+    cli::term::pager(off, env.pager.as_deref(), std::io::stdout().is_terminal())
 }
 
 /// Parses `args` (without the program name) and runs them, as the demo replays commands.

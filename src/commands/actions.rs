@@ -23,7 +23,7 @@ use crate::views::actions::ActionView;
 )]
 pub struct Args {
     #[command(flatten)]
-    pub incident: crate::cli::IncidentArg,
+    pub incident: crate::cli::args::IncidentArg,
 
     #[command(subcommand)]
     pub command: Option<Sub>,
@@ -59,7 +59,7 @@ impl Args {
         )
     }
 
-    pub fn person(&self) -> Option<&crate::cli::Person> {
+    pub fn person(&self) -> Option<&crate::cli::args::Person> {
         match &self.command {
             Some(Sub::Done(done)) => Some(&done.who),
             _ => None,
@@ -120,10 +120,10 @@ crate::formats!(
   inc actions done checkout#k3m9p --by carol --ref https://github.com/acme/shop/pull/812")]
 pub struct DoneArgs {
     #[command(flatten)]
-    pub commit: crate::cli::CommitArg,
+    pub commit: crate::cli::args::CommitArg,
 
     /// INCIDENT#ID, or an id no other Improvement has
-    #[arg(add = crate::complete::actions())]
+    #[arg(add = crate::cli::complete::actions())]
     pub id: String,
 
     /// What did it: a ticket, pull request or commit (sets `ref:`)
@@ -131,7 +131,7 @@ pub struct DoneArgs {
     pub reference: Option<String>,
 
     #[command(flatten)]
-    pub who: crate::cli::Person,
+    pub who: crate::cli::args::Person,
 }
 
 /// Untick an Improvement (forgets when and by whom it was done), and commit
@@ -141,10 +141,10 @@ pub struct DoneArgs {
   inc actions reopen checkout#k3m9p")]
 pub struct ReopenArgs {
     #[command(flatten)]
-    pub commit: crate::cli::CommitArg,
+    pub commit: crate::cli::args::CommitArg,
 
     /// INCIDENT#ID, or an id no other Improvement has
-    #[arg(add = crate::complete::actions())]
+    #[arg(add = crate::cli::complete::actions())]
     pub id: String,
 }
 
@@ -158,7 +158,7 @@ A commit closes a follow-up with a trailer in its message's last paragraph:
   git commit -m \"Validate pool sizes in CI\" --trailer \"Fixes-Action: checkout#k3m9p\"")]
 pub struct ScanArgs {
     #[command(flatten)]
-    pub commit: crate::cli::CommitArg,
+    pub commit: crate::cli::args::CommitArg,
 
     /// The git repository whose commits to read [default: this one]
     #[arg(long, value_name = "PATH")]

@@ -25,10 +25,10 @@ Examples:
   inc attach status-page.png --public")]
 pub struct Args {
     #[command(flatten)]
-    pub recording: crate::cli::RecordingArgs,
+    pub recording: crate::cli::args::RecordingArgs,
 
     #[command(flatten)]
-    pub who: crate::cli::Person,
+    pub who: crate::cli::args::Person,
 
     /// The file to attach
     #[arg(value_name = "FILE")]

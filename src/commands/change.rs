@@ -15,10 +15,10 @@ use crate::model::{Kind, RoleEvent, TimelineEntry};
 )]
 pub struct Args {
     #[command(flatten)]
-    pub recording: crate::cli::RecordingArgs,
+    pub recording: crate::cli::args::RecordingArgs,
 
     #[command(flatten)]
-    pub who: crate::cli::Person,
+    pub who: crate::cli::args::Person,
 
     #[command(subcommand)]
     pub action: Action,
@@ -32,14 +32,14 @@ pub enum Action {
         #[arg(required = true, num_args = 1.., value_name = "TEXT")]
         text: Vec<String>,
         #[command(flatten)]
-        when: crate::cli::AtArg,
+        when: crate::cli::args::AtArg,
     },
     /// Approve a requested change (only the current incident lead)
     Approve {
         /// The change's id (or a unique prefix) [default: the only pending change]
         id: Option<String>,
         #[command(flatten)]
-        when: crate::cli::AtArg,
+        when: crate::cli::args::AtArg,
     },
     /// Reject a requested change (only the current incident lead)
     Reject {
@@ -49,7 +49,7 @@ pub enum Action {
         #[arg(long, value_name = "TEXT")]
         reason: Option<String>,
         #[command(flatten)]
-        when: crate::cli::AtArg,
+        when: crate::cli::args::AtArg,
     },
 }
 

@@ -17,7 +17,7 @@ use crate::store::Store;
 )]
 pub struct Args {
     #[command(flatten)]
-    pub incident: crate::cli::IncidentArg,
+    pub incident: crate::cli::args::IncidentArg,
 
     /// Incidents to check, by id (or prefix) or by path, as -i ID does [default: all]
     #[arg(value_name = "ID|PATH")]

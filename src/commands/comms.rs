@@ -23,10 +23,10 @@ use crate::time::format_duration;
 )]
 pub struct Args {
     #[command(flatten)]
-    pub recording: crate::cli::RecordingArgs,
+    pub recording: crate::cli::args::RecordingArgs,
 
     #[command(flatten)]
-    pub who: crate::cli::Person,
+    pub who: crate::cli::args::Person,
 
     /// The message as sent; quote it, or pass several words (not with --draft or --retry)
     #[arg(
@@ -42,12 +42,12 @@ pub struct Args {
         long,
         value_name = "AUDIENCE",
         required_unless_present = "retry",
-        add = crate::complete::audiences()
+        add = crate::cli::complete::audiences()
     )]
     pub to: Option<String>,
 
     /// Where it was sent: one of channels in .inc.yaml (email, chat, status-page, phone)
-    #[arg(long, value_name = "CHANNEL", add = crate::complete::channels())]
+    #[arg(long, value_name = "CHANNEL", add = crate::cli::complete::channels())]
     pub channel: Option<String>,
 
     /// When it was sent [default: now]

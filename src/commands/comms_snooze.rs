@@ -21,7 +21,7 @@ use crate::time::Interval;
 )]
 pub struct Args {
     /// Who needs no update for a while: one of audiences in .inc.yaml
-    #[arg(value_name = "AUDIENCE", add = crate::complete::audiences())]
+    #[arg(value_name = "AUDIENCE", add = crate::cli::complete::audiences())]
     pub audience: Option<String>,
 
     /// For how long, like 4h or 1h 30m (at most a week)
@@ -33,7 +33,7 @@ pub struct Args {
     pub at: Option<String>,
 }
 
-pub fn run(ctx: &mut Ctx<'_>, args: Args, who: &crate::cli::Person) -> Result<()> {
+pub fn run(ctx: &mut Ctx<'_>, args: Args, who: &crate::cli::args::Person) -> Result<()> {
     let Some(typed) = args.audience.filter(|a| !a.trim().is_empty()) else {
         return Err(Error::usage(
             "name the audience to snooze and for how long, like inc comms snooze executives 4h",

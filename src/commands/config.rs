@@ -4,8 +4,8 @@
 use anyhow::Result;
 
 use super::Ctx;
+use crate::cli::settings::{KEYS, Source};
 use crate::error::unknown_name;
-use crate::user_config::{KEYS, Source};
 
 /// Show your settings and where each comes from (environment, ~/.config/inc/config.yaml, git, default)
 #[derive(Debug, clap::Args)]
@@ -79,7 +79,12 @@ fn show(ctx: &mut Ctx<'_>, key: &str) -> Result<()> {
         writeln!(ctx.out, "{key} = {}  (option: --color)", name.get_name())?;
         return Ok(());
     }
-    let value = value.as_deref().unwrap_or("(not set)");
+    let value = match value.as_deref() {
+        None => "(not set)",
+        // A pager variable set to nothing: no pager, as the commands take it.
+        Some(v) if v.trim().is_empty() => "(none)",
+        Some(v) => v,
+    };
     let path = ctx.env.settings.path.as_ref();
     let source = match source {
         Source::Environment(var) => format!("environment: {var}"),

@@ -8,7 +8,8 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 
 use crate::Env;
-use crate::cli::{Global, Person};
+use crate::cli::Global;
+use crate::cli::args::Person;
 use crate::error::Error;
 use crate::journal::Record;
 use crate::model::{Kind, TimelineEntry};

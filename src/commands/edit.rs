@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::Result;
 
 use super::{Ctx, one_line, update_incident};
-use crate::cli::Person;
+use crate::cli::args::Person;
 use crate::editor::Edit;
 use crate::error::Error;
 use crate::model::{Config, Incident, Kind};
@@ -23,10 +23,10 @@ Examples:
   EDITOR=vim inc edit        (any field; checked when you save)")]
 pub struct Args {
     #[command(flatten)]
-    pub incident: crate::cli::IncidentArg,
+    pub incident: crate::cli::args::IncidentArg,
 
     #[command(flatten)]
-    pub commit: crate::cli::CommitArg,
+    pub commit: crate::cli::args::CommitArg,
 
     #[command(flatten)]
     pub who: Person,
@@ -48,7 +48,7 @@ pub struct Args {
     pub public_summary: Option<String>,
 
     #[command(flatten)]
-    pub when: crate::cli::AtArg,
+    pub when: crate::cli::args::AtArg,
 }
 
 /// How much of an old or new value a timeline entry quotes.

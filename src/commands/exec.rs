@@ -17,10 +17,10 @@ use crate::time::format_duration;
 )]
 pub struct Args {
     #[command(flatten)]
-    pub recording: crate::cli::RecordingArgs,
+    pub recording: crate::cli::args::RecordingArgs,
 
     #[command(flatten)]
-    pub who: crate::cli::Person,
+    pub who: crate::cli::args::Person,
 
     /// Also put the entry in the summary timeline
     #[arg(long)]
@@ -28,7 +28,7 @@ pub struct Args {
 
     /// A pre-approved runbook step (NAME:N, or N with one runbook attached) this command carries
     /// out: it runs without the incident lead's approval and is ticked when it succeeds
-    #[arg(long, value_name = "STEP", add = crate::complete::steps())]
+    #[arg(long, value_name = "STEP", add = crate::cli::complete::steps())]
     pub step: Option<String>,
 
     /// The command and its arguments, after `--`

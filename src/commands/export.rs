@@ -23,7 +23,7 @@ Examples:
   inc export --public --tag checkout")]
 pub struct Args {
     #[command(flatten)]
-    pub incident: crate::cli::IncidentArg,
+    pub incident: crate::cli::args::IncidentArg,
 
     /// jsonl: one `inc show --json` object per line, with the role history (`inc import --format
     /// json` reads it back exactly);

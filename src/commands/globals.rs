@@ -4,7 +4,8 @@
 
 use anyhow::Result;
 
-use crate::cli::{Command, Global, Person};
+use crate::cli::args::Person;
+use crate::cli::{Command, Global};
 use crate::error::Error;
 
 /// For each option, `None` when the command honours it in this form, else why it would do nothing.

@@ -22,13 +22,13 @@ use crate::store::Store;
   inc impact --service search --at \"2026-11-21 23:50\"   (writing it up afterwards)")]
 pub struct Args {
     #[command(flatten)]
-    pub incident: crate::cli::IncidentArg,
+    pub incident: crate::cli::args::IncidentArg,
 
     #[command(flatten)]
-    pub commit: crate::cli::CommitArg,
+    pub commit: crate::cli::args::CommitArg,
 
     #[command(flatten)]
-    pub who: crate::cli::Person,
+    pub who: crate::cli::args::Person,
 
     /// The services hit (replaces the list; repeat or separate with commas)
     #[arg(long = "service", value_name = "S", value_delimiter = ',')]
@@ -47,7 +47,7 @@ pub struct Args {
     pub summary: Option<String>,
 
     #[command(flatten)]
-    pub when: crate::cli::AtArg,
+    pub when: crate::cli::args::AtArg,
 }
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
@@ -75,7 +75,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
 
 /// The validated parts to set; `None` leaves a part as it is.
 struct Request {
-    who: crate::cli::Person,
+    who: crate::cli::args::Person,
     services: Option<Vec<String>>,
     customers: Option<String>,
     regions: Option<Vec<String>>,

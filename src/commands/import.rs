@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 
 use super::{Ctx, one_line};
-use crate::cli::Person;
+use crate::cli::args::Person;
 use crate::error::Error;
 use crate::import::{self, Input, MAX_FILE_BYTES, Planned};
 use crate::model::TimelineEntry;
@@ -27,10 +27,10 @@ Examples:
   inc import export/incident-checkout --format slack -i checkout --key-reactions star,pushpin")]
 pub struct Args {
     #[command(flatten)]
-    pub incident: crate::cli::IncidentArg,
+    pub incident: crate::cli::args::IncidentArg,
 
     #[command(flatten)]
-    pub commit: crate::cli::CommitArg,
+    pub commit: crate::cli::args::CommitArg,
 
     #[command(flatten)]
     pub who: Person,

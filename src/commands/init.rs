@@ -17,7 +17,7 @@ use crate::store::{CONFIG_FILE, Store, read_text, refuse_links, write_atomic};
 )]
 pub struct Args {
     #[command(flatten)]
-    pub commit: crate::cli::CommitArg,
+    pub commit: crate::cli::args::CommitArg,
 
     /// Where incident directories go, relative to the repository root (e.g. ops/incidents in a
     /// monorepo)

@@ -17,13 +17,13 @@ Examples:
   inc unlink https://chat.example.com/archives/C042")]
 pub struct Args {
     #[command(flatten)]
-    pub incident: crate::cli::IncidentArg,
+    pub incident: crate::cli::args::IncidentArg,
 
     #[command(flatten)]
-    pub commit: crate::cli::CommitArg,
+    pub commit: crate::cli::args::CommitArg,
 
     #[command(flatten)]
-    pub who: crate::cli::Person,
+    pub who: crate::cli::args::Person,
 
     /// The address, http:// or https://
     pub url: String,
@@ -33,7 +33,7 @@ pub struct Args {
     pub title: Option<String>,
 
     #[command(flatten)]
-    pub when: crate::cli::AtArg,
+    pub when: crate::cli::args::AtArg,
 }
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {

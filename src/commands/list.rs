@@ -20,7 +20,7 @@ Examples:
   inc list --all --lead alice --sev SEV1")]
 pub struct Args {
     #[command(flatten)]
-    pub incident: crate::cli::IncidentArg,
+    pub incident: crate::cli::args::IncidentArg,
 
     /// Include resolved and closed incidents
     #[arg(long)]

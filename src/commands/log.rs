@@ -13,10 +13,10 @@ use crate::model::Kind;
 )]
 pub struct Args {
     #[command(flatten)]
-    pub recording: crate::cli::RecordingArgs,
+    pub recording: crate::cli::args::RecordingArgs,
 
     #[command(flatten)]
-    pub who: crate::cli::Person,
+    pub who: crate::cli::args::Person,
 
     /// What happened; quote it, or pass several words; `-` reads it from standard input
     #[arg(required = true, num_args = 1.., value_name = "TEXT")]

@@ -51,7 +51,7 @@ impl Args {
 
     /// `--by`, for the forms that record who acted (`schedule` names nobody in the file: the
     /// commit says who scheduled it).
-    pub fn person(&self) -> Option<&crate::cli::Person> {
+    pub fn person(&self) -> Option<&crate::cli::args::Person> {
         match &self.command {
             Some(Sub::Update(a)) => Some(&a.who),
             Some(Sub::Cancel(a)) => Some(&a.who),
@@ -73,7 +73,7 @@ impl Args {
   inc maintenance schedule \"Search reindex\" --start 22:00 --end 23:30 --summary \"Search may be slow\"")]
 pub struct ScheduleArgs {
     #[command(flatten)]
-    pub commit: crate::cli::CommitArg,
+    pub commit: crate::cli::args::CommitArg,
 
     /// What will be done, in a few words (the id is made from it; the status page's heading)
     pub title: String,
@@ -102,13 +102,13 @@ pub struct ScheduleArgs {
   inc maintenance update 2026-12-10-database-upgrade \"Done; checkout is writable again\" --at 03:40")]
 pub struct UpdateArgs {
     #[command(flatten)]
-    pub commit: crate::cli::CommitArg,
+    pub commit: crate::cli::args::CommitArg,
 
     #[command(flatten)]
-    pub who: crate::cli::Person,
+    pub who: crate::cli::args::Person,
 
     /// The window: an exact id, a unique prefix or a unique substring
-    #[arg(add = crate::complete::maintenance())]
+    #[arg(add = crate::cli::complete::maintenance())]
     pub id: String,
 
     /// What customers should know; quote it, or pass several words (at most 4000 characters)
@@ -127,13 +127,13 @@ pub struct UpdateArgs {
   inc maintenance cancel database --reason \"Postponed to January\"")]
 pub struct CancelArgs {
     #[command(flatten)]
-    pub commit: crate::cli::CommitArg,
+    pub commit: crate::cli::args::CommitArg,
 
     #[command(flatten)]
-    pub who: crate::cli::Person,
+    pub who: crate::cli::args::Person,
 
     /// The window: an exact id, a unique prefix or a unique substring
-    #[arg(add = crate::complete::maintenance())]
+    #[arg(add = crate::cli::complete::maintenance())]
     pub id: String,
 
     /// Why, for customers (at most 4000 characters)
@@ -162,7 +162,7 @@ pub struct ListArgs {
   inc maintenance show 2026-12-10-database-upgrade --json")]
 pub struct ShowArgs {
     /// The window: an exact id, a unique prefix or a unique substring
-    #[arg(add = crate::complete::maintenance())]
+    #[arg(add = crate::cli::complete::maintenance())]
     pub id: String,
 
     #[command(flatten)]

@@ -13,10 +13,10 @@ use crate::model::{Kind, Milestone};
 )]
 pub struct Args {
     #[command(flatten)]
-    pub recording: crate::cli::RecordingArgs,
+    pub recording: crate::cli::args::RecordingArgs,
 
     #[command(flatten)]
-    pub who: crate::cli::Person,
+    pub who: crate::cli::args::Person,
 
     /// started, detected, acknowledged, mitigated or resolved
     pub milestone: String,

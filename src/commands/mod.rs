@@ -53,7 +53,8 @@ use std::io::Write;
 use anyhow::Result;
 
 use crate::Env;
-use crate::cli::{Cli, Command, Person};
+use crate::cli::args::Person;
+use crate::cli::{Cli, Command};
 use crate::error::Error;
 use crate::model::{Incident, Kind, LogEntry, TimelineEntry};
 use crate::store::Store;
@@ -66,7 +67,7 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
     globals::check(&cli.global, &cli.command)?;
     // Decided once, before any output may go through a pager (which is not a terminal).
     let env = &Env {
-        color: crate::term::color(
+        color: crate::cli::term::color(
             cli.global.color,
             env.color,
             std::io::IsTerminal::is_terminal(&std::io::stdout()),

@@ -16,13 +16,13 @@ use crate::time::Time;
 )]
 pub struct Args {
     #[command(flatten)]
-    pub commit: crate::cli::CommitArg,
+    pub commit: crate::cli::args::CommitArg,
 
     #[command(flatten)]
-    pub hooks: crate::cli::HooksArg,
+    pub hooks: crate::cli::args::HooksArg,
 
     #[command(flatten)]
-    pub who: crate::cli::Person,
+    pub who: crate::cli::args::Person,
 
     /// What is broken, in a few words (the id is made from it)
     pub title: String,

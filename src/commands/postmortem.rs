@@ -21,10 +21,10 @@ use crate::views::Loaded;
 )]
 pub struct Args {
     #[command(flatten)]
-    pub recording: crate::cli::RecordingArgs,
+    pub recording: crate::cli::args::RecordingArgs,
 
     #[command(flatten)]
-    pub who: crate::cli::Person,
+    pub who: crate::cli::args::Person,
 
     /// Open it in $VISUAL or $EDITOR, and commit what you saved
     #[arg(long)]

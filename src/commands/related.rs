@@ -12,10 +12,10 @@ use super::Ctx;
 )]
 pub struct Args {
     #[command(flatten)]
-    pub incident: crate::cli::IncidentArg,
+    pub incident: crate::cli::args::IncidentArg,
 
     /// The incident [default: as -i]
-    #[arg(add = crate::complete::incidents())]
+    #[arg(add = crate::cli::complete::incidents())]
     pub id: Option<String>,
 
     #[command(flatten)]

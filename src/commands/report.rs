@@ -17,10 +17,10 @@ use crate::views::Loaded;
 )]
 pub struct Args {
     #[command(flatten)]
-    pub pager: crate::cli::PagerArg,
+    pub pager: crate::cli::args::PagerArg,
 
     #[command(flatten)]
-    pub incident: crate::cli::IncidentArg,
+    pub incident: crate::cli::args::IncidentArg,
 
     /// A built-in template, one in .inc/templates/NAME.md, or a path to a template file
     #[arg(
@@ -28,12 +28,12 @@ pub struct Args {
         short,
         value_name = "NAME|PATH",
         default_value = "internal",
-        add = crate::complete::templates()
+        add = crate::cli::complete::templates()
     )]
     pub template: String,
 
     /// Who the report is for (the update template needs it); customers get a public report
-    #[arg(long, value_name = "AUDIENCE", add = crate::complete::audiences())]
+    #[arg(long, value_name = "AUDIENCE", add = crate::cli::complete::audiences())]
     pub audience: Option<String>,
 
     /// Write a standalone HTML page instead of Markdown

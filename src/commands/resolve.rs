@@ -13,10 +13,10 @@ use crate::time::Time;
 )]
 pub struct Args {
     #[command(flatten)]
-    pub recording: crate::cli::RecordingArgs,
+    pub recording: crate::cli::args::RecordingArgs,
 
     #[command(flatten)]
-    pub who: crate::cli::Person,
+    pub who: crate::cli::args::Person,
 
     /// When it was resolved [default: now]
     #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]

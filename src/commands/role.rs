@@ -14,13 +14,13 @@ use crate::model::roles::{self, RoleAction, RoleEvent};
 )]
 pub struct Args {
     #[command(flatten)]
-    pub recording: crate::cli::RecordingArgs,
+    pub recording: crate::cli::args::RecordingArgs,
 
     #[command(flatten)]
-    pub who: crate::cli::Person,
+    pub who: crate::cli::args::Person,
 
     /// The role, one of roles in .inc.yaml (incident-lead, technical-lead, scribe, comms-lead …)
-    #[arg(add = crate::complete::roles())]
+    #[arg(add = crate::cli::complete::roles())]
     pub role: String,
 
     /// Who takes (or, with --remove, leaves) the role

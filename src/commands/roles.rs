@@ -10,7 +10,7 @@ use crate::model::RoleEvent;
 #[command(after_help = "Examples:\n  inc roles\n  inc roles -i checkout --json")]
 pub struct Args {
     #[command(flatten)]
-    pub incident: crate::cli::IncidentArg,
+    pub incident: crate::cli::args::IncidentArg,
 
     #[command(flatten)]
     pub output: Output,

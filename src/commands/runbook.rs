@@ -20,13 +20,13 @@ use crate::store::Store;
   inc runbook new db-failover --from 2026-11-22-checkout-api-down")]
 pub struct Args {
     #[command(flatten)]
-    pub incident: crate::cli::IncidentArg,
+    pub incident: crate::cli::args::IncidentArg,
 
     #[command(flatten)]
-    pub commit: crate::cli::CommitArg,
+    pub commit: crate::cli::args::CommitArg,
 
     #[command(flatten)]
-    pub who: crate::cli::Person,
+    pub who: crate::cli::args::Person,
 
     #[command(subcommand)]
     pub action: Option<Action>,
@@ -39,33 +39,33 @@ pub enum Action {
     /// Attach a runbook from .inc/runbooks by hand
     Attach {
         /// The runbook's name (its file name without .md)
-        #[arg(add = crate::complete::runbooks())]
+        #[arg(add = crate::cli::complete::runbooks())]
         name: String,
         #[command(flatten)]
-        when: crate::cli::AtArg,
+        when: crate::cli::args::AtArg,
     },
     /// Detach a runbook (`inc sev`, `inc impact` and `inc tag` do not attach it again)
     Detach {
         /// The runbook's name
-        #[arg(add = crate::complete::runbooks())]
+        #[arg(add = crate::cli::complete::runbooks())]
         name: String,
         #[command(flatten)]
-        when: crate::cli::AtArg,
+        when: crate::cli::args::AtArg,
     },
     /// Tick a step: NAME:N, or N when one runbook is attached
     Done {
         /// The step: NAME:N (N counts from 1), or N with one runbook attached
-        #[arg(add = crate::complete::steps())]
+        #[arg(add = crate::cli::complete::steps())]
         step: String,
         #[command(flatten)]
-        when: crate::cli::AtArg,
+        when: crate::cli::args::AtArg,
     },
     /// Write .inc/runbooks/NAME.md to fill in, optionally from an incident
     New {
         /// The runbook's name: lowercase letters, digits, - and _
         name: String,
         /// Start from this incident's actions, decisions and process improvements
-        #[arg(long, value_name = "INCIDENT", add = crate::complete::incidents())]
+        #[arg(long, value_name = "INCIDENT", add = crate::cli::complete::incidents())]
         from: Option<String>,
     },
 }
@@ -238,9 +238,9 @@ pub(super) fn attach_on_change(
 
 fn attach(
     ctx: &mut Ctx<'_>,
-    person: &crate::cli::Person,
+    person: &crate::cli::args::Person,
     name: &str,
-    when: &crate::cli::AtArg,
+    when: &crate::cli::args::AtArg,
 ) -> Result<()> {
     let store = ctx.store()?;
     let at = ctx.at_in_incident(&store, when.at.as_deref())?;
@@ -278,9 +278,9 @@ fn unknown(store: &Store, name: &str) -> Error {
 
 fn detach(
     ctx: &mut Ctx<'_>,
-    person: &crate::cli::Person,
+    person: &crate::cli::args::Person,
     name: &str,
-    when: &crate::cli::AtArg,
+    when: &crate::cli::args::AtArg,
 ) -> Result<()> {
     let store = ctx.store()?;
     let at = ctx.at_in_incident(&store, when.at.as_deref())?;
@@ -412,9 +412,9 @@ pub(super) fn find_step(
 
 fn done(
     ctx: &mut Ctx<'_>,
-    person: &crate::cli::Person,
+    person: &crate::cli::args::Person,
     input: &str,
-    when: &crate::cli::AtArg,
+    when: &crate::cli::args::AtArg,
 ) -> Result<()> {
     let store = ctx.store()?;
     let at = ctx.at_in_incident(&store, when.at.as_deref())?;

@@ -23,7 +23,7 @@ Examples:
   inc search \"eu-west-1\" --json | jq -r '.[].incident'")]
 pub struct Args {
     #[command(flatten)]
-    pub pager: crate::cli::PagerArg,
+    pub pager: crate::cli::args::PagerArg,
 
     /// The words to look for (all must match)
     #[arg(required = true, num_args = 1.., value_name = "WORD")]

@@ -15,10 +15,10 @@ Examples:
   inc sev --list")]
 pub struct Args {
     #[command(flatten)]
-    pub recording: crate::cli::RecordingArgs,
+    pub recording: crate::cli::args::RecordingArgs,
 
     #[command(flatten)]
-    pub who: crate::cli::Person,
+    pub who: crate::cli::args::Person,
 
     /// The new severity, one of those in .inc.yaml (default SEV1 … SEV4)
     #[arg(required_unless_present = "list")]

@@ -13,13 +13,13 @@ use crate::views::{self, IncidentView, Loaded};
 )]
 pub struct Args {
     #[command(flatten)]
-    pub pager: crate::cli::PagerArg,
+    pub pager: crate::cli::args::PagerArg,
 
     #[command(flatten)]
-    pub incident: crate::cli::IncidentArg,
+    pub incident: crate::cli::args::IncidentArg,
 
     /// The incident [default: as -i]
-    #[arg(add = crate::complete::incidents())]
+    #[arg(add = crate::cli::complete::incidents())]
     pub id: Option<String>,
 
     #[command(flatten)]

@@ -17,7 +17,7 @@ use crate::time::format_duration;
 )]
 pub struct Args {
     #[command(flatten)]
-    pub incident: crate::cli::IncidentArg,
+    pub incident: crate::cli::args::IncidentArg,
 
     /// Only incidents that began at or after WHEN (e.g. 2026-01-01, "90d ago")
     #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]

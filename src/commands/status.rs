@@ -16,10 +16,10 @@ use crate::time::Time;
 )]
 pub struct Args {
     #[command(flatten)]
-    pub recording: crate::cli::RecordingArgs,
+    pub recording: crate::cli::args::RecordingArgs,
 
     #[command(flatten)]
-    pub who: crate::cli::Person,
+    pub who: crate::cli::args::Person,
 
     /// The new status: investigating, identified, monitoring, resolved or closed
     #[arg(conflicts_with_all = ["json", "format"])]

@@ -18,13 +18,13 @@ Examples:
   inc strike 7q2 --reason \"The failover was at 14:30, not 14:20: logged again\"")]
 pub struct Args {
     #[command(flatten)]
-    pub incident: crate::cli::IncidentArg,
+    pub incident: crate::cli::args::IncidentArg,
 
     #[command(flatten)]
-    pub commit: crate::cli::CommitArg,
+    pub commit: crate::cli::args::CommitArg,
 
     #[command(flatten)]
-    pub who: crate::cli::Person,
+    pub who: crate::cli::args::Person,
 
     /// The entry's id (or a unique prefix)
     #[arg(value_name = "ENTRY")]

@@ -16,13 +16,13 @@ Examples:
   inc tag add dns --at \"2026-11-21 23:50\"   (writing it up afterwards)")]
 pub struct Args {
     #[command(flatten)]
-    pub incident: crate::cli::IncidentArg,
+    pub incident: crate::cli::args::IncidentArg,
 
     #[command(flatten)]
-    pub commit: crate::cli::CommitArg,
+    pub commit: crate::cli::args::CommitArg,
 
     #[command(flatten)]
-    pub who: crate::cli::Person,
+    pub who: crate::cli::args::Person,
 
     #[command(subcommand)]
     pub action: Action,
@@ -36,7 +36,7 @@ pub enum Action {
         #[arg(required = true, value_name = "TAG", value_delimiter = ',')]
         tags: Vec<String>,
         #[command(flatten)]
-        when: crate::cli::AtArg,
+        when: crate::cli::args::AtArg,
     },
     /// Remove tags (in any case)
     Remove {
@@ -44,7 +44,7 @@ pub enum Action {
         #[arg(required = true, value_name = "TAG", value_delimiter = ',')]
         tags: Vec<String>,
         #[command(flatten)]
-        when: crate::cli::AtArg,
+        when: crate::cli::args::AtArg,
     },
 }
 

@@ -14,19 +14,19 @@ Examples:
   inc show        (lists the links)")]
 pub struct Args {
     #[command(flatten)]
-    pub incident: crate::cli::IncidentArg,
+    pub incident: crate::cli::args::IncidentArg,
 
     #[command(flatten)]
-    pub commit: crate::cli::CommitArg,
+    pub commit: crate::cli::args::CommitArg,
 
     #[command(flatten)]
-    pub who: crate::cli::Person,
+    pub who: crate::cli::args::Person,
 
     /// The address, as `inc show` lists it
     pub url: String,
 
     #[command(flatten)]
-    pub when: crate::cli::AtArg,
+    pub when: crate::cli::args::AtArg,
 }
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {

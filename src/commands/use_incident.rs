@@ -13,7 +13,7 @@ use crate::time::format_duration;
 #[command(after_help = "Examples:\n  inc use checkout\n  inc use\n  inc use --clear")]
 pub struct Args {
     /// An exact id, a unique prefix or a unique substring
-    #[arg(add = crate::complete::incidents())]
+    #[arg(add = crate::cli::complete::incidents())]
     pub id: Option<String>,
 
     /// Forget the current incident

@@ -33,7 +33,7 @@ pub enum Action {
     #[command(after_help = "Examples:\n  inc webhooks trust chat\n  inc webhooks trust")]
     Trust {
         /// The channel [default: every channel with a webhook]
-        #[arg(value_name = "CHANNEL", add = crate::complete::channels())]
+        #[arg(value_name = "CHANNEL", add = crate::cli::complete::channels())]
         channel: Option<String>,
     },
 }

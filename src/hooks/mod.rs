@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::cli::{Command, Person};
+use crate::cli::Command;
+use crate::cli::args::Person;
 use crate::commands::Ctx;
 use crate::model::TimelineEntry;
 use crate::store::Store;

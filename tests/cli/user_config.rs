@@ -116,6 +116,16 @@ fn config_list_shows_each_value_and_where_it_comes_from() {
         .output()
         .unwrap();
     assert_eq!(stdout(out), "pager = bat  (environment: INC_PAGER)\n");
+    // Set to nothing, INC_PAGER means no pager: for inc config as for the commands (the two
+    // once disagreed, config showing PAGER's).
+    let out = repo
+        .cmd()
+        .env("INC_PAGER", "")
+        .env("PAGER", "less")
+        .args(["config", "get", "pager"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(out), "pager = (none)  (environment: INC_PAGER)\n");
 }
 
 #[test]

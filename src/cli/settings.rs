@@ -105,7 +105,10 @@ impl Settings {
         let vars = VARS
             .iter()
             .filter_map(|&name| {
-                let value = std::env::var(name).ok().filter(|v| !v.is_empty())?;
+                // A pager variable set to nothing means no pager; any other empty one, unset.
+                let value = std::env::var(name)
+                    .ok()
+                    .filter(|v| !v.is_empty() || name.ends_with("PAGER"))?;
                 Some((name, value))
             })
             .collect();
@@ -136,7 +139,26 @@ impl Settings {
         key: &str,
         git_user: impl FnOnce() -> Option<String>,
     ) -> Result<Option<(Option<String>, Source)>, Error> {
-        let file = self.file()?;
+        Ok(self.resolve_in(self.file()?, key, git_user))
+    }
+
+    /// The value of `key` in force for a command (see [`crate::Env`]): git's user.name is asked
+    /// later, by the commands that need it; a file that does not parse counts as empty here and
+    /// stops the command in `commands::run`.
+    pub fn value(&self, key: &str) -> Option<String> {
+        let file = self.file().unwrap_or_default();
+        self.resolve_in(file, key, || None)
+            .and_then(|(value, _)| value)
+    }
+
+    /// The one order every setting is resolved in: the environment, then the user's file, then
+    /// git (user) or the default.
+    fn resolve_in(
+        &self,
+        file: UserConfig,
+        key: &str,
+        git_user: impl FnOnce() -> Option<String>,
+    ) -> Option<(Option<String>, Source)> {
         let var = |names: &[&'static str]| {
             names.iter().find_map(|&n| {
                 self.vars
@@ -144,7 +166,12 @@ impl Settings {
                     .map(|v| (Some(v.clone()), Source::Environment(n)))
             })
         };
-        let from_file = |value: Option<String>| value.map(|v| (Some(v), Source::UserFile));
+        // A blank value in the file says nothing.
+        let from_file = |value: Option<String>| {
+            value
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| (Some(v), Source::UserFile))
+        };
         let found = match key {
             "user" => var(&["INC_USER"])
                 .or_else(|| from_file(file.user))
@@ -172,16 +199,10 @@ impl Settings {
             "editor" => var(&["VISUAL", "EDITOR"])
                 .or_else(|| from_file(file.editor))
                 .unwrap_or((None, Source::Default)),
-            _ => return Ok(None),
+            _ => return None,
         };
-        Ok(Some(found))
+        Some(found)
     }
-}
-
-/// The file's values as this process sees them (an empty set when there is no file or it does
-/// not parse): for the `--color` and pager resolution, which put the environment first.
-pub fn load() -> UserConfig {
-    Settings::from_process().file().unwrap_or_default()
 }
 
 /// `$XDG_CONFIG_HOME/inc/config.yaml` (an absolute `$XDG_CONFIG_HOME` only, as the XDG spec

@@ -7,6 +7,12 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::commands;
 
+pub mod args;
+pub mod complete;
+pub mod env;
+pub mod settings;
+pub mod term;
+
 /// Run production incidents from a shell. Every incident is plain YAML and Markdown in git, and
 /// every change is a commit.
 #[derive(Debug, Parser)]
@@ -55,7 +61,7 @@ Exit codes:
   3  saved but not committed (git busy or failing): the next inc command commits it";
 
 /// Options every command accepts. `-i` and `--no-commit` belong to the commands they mean
-/// something for ([`IncidentArg`], [`CommitArg`]); they are also accepted, hidden, before the
+/// something for ([`args::IncidentArg`], [`args::CommitArg`]); they are also accepted, hidden, before the
 /// command's name, as before (`inc -i ID log ...`), and refused when the command does not take
 /// them. [`parse_from`] fills them in from wherever they were given.
 #[derive(Debug, Default, Args)]
@@ -102,117 +108,6 @@ pub struct Takes {
     pub no_commit: bool,
 }
 
-/// `-i`, on every command about one incident.
-#[derive(Debug, Default, Args)]
-pub struct IncidentArg {
-    /// The incident: an exact id, a unique prefix or a unique substring [default: the one chosen
-    /// with `inc use`, else the only open one]
-    #[arg(short, long, global = true, value_name = "ID", add = crate::complete::incidents())]
-    pub incident: Option<String>,
-}
-
-/// `--no-commit`, on every command that commits.
-#[derive(Debug, Default, Args)]
-pub struct CommitArg {
-    /// Write the files but do not commit them
-    #[arg(long, global = true)]
-    pub no_commit: bool,
-}
-
-/// `--no-hooks`, on every command that records an event a hook runs for (`crate::hooks::event`).
-#[derive(Debug, Default, Args)]
-pub struct HooksArg {
-    /// Do not run the repository's hook for what this command records (.inc/hooks/)
-    #[arg(long, global = true)]
-    pub no_hooks: bool,
-}
-
-/// `-i`, `--no-commit` and `--no-hooks` together: the options of every command that records
-/// something in an incident. Their values are read by name in [`parse_from`], not from here.
-#[derive(Debug, Default, Args)]
-pub struct RecordingArgs {
-    #[command(flatten)]
-    pub incident: IncidentArg,
-
-    #[command(flatten)]
-    pub commit: CommitArg,
-
-    #[command(flatten)]
-    pub hooks: HooksArg,
-}
-
-/// Declares, in a command's module, its `--format` values (the first is the default; one must be
-/// `Json`) as `Format`, and `Output`: the `--format` and `--json` options to flatten into its
-/// arguments, `--json` being short for `--format json`. A macro rather than one generic struct
-/// because clap keeps a default value in a static, which generic copies would share.
-#[macro_export]
-macro_rules! formats {
-    (
-        $(#[$meta:meta])* {
-            $(#[$first_meta:meta])* $default:ident
-            $(, $(#[$other_meta:meta])* $other:ident)* $(,)?
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-        pub enum Format {
-            $(#[$first_meta])*
-            #[default]
-            $default,
-            $($(#[$other_meta])* $other),*
-        }
-
-        impl std::fmt::Display for Format {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                let value = clap::ValueEnum::to_possible_value(self).expect("no skipped values");
-                f.write_str(value.get_name())
-            }
-        }
-
-        /// `--format`, and `--json` for `--format json`.
-        #[derive(Debug, Default, clap::Args)]
-        pub struct Output {
-            /// Output format
-            #[arg(long, value_enum, default_value_t, ignore_case = true, value_name = "FORMAT")]
-            pub format: Format,
-
-            /// Print JSON for scripts (the same as --format json)
-            #[arg(long, conflicts_with = "format")]
-            pub json: bool,
-        }
-
-        impl Output {
-            /// The format asked for.
-            pub fn get(&self) -> Format {
-                if self.json { Format::Json } else { self.format }
-            }
-
-            /// Whether JSON was asked for.
-            pub fn is_json(&self) -> bool {
-                self.get() == Format::Json
-            }
-        }
-    };
-}
-
-/// `--at`, on every command that records something that happened, so that an incident can be
-/// written up afterwards as well as live. Parsed by `Ctx::at_in_incident`, as `inc log --at`.
-#[derive(Debug, Default, Args)]
-pub struct AtArg {
-    /// When it happened, to write it up afterwards: "14:32" (today), "2026-11-21 23:50",
-    /// "10m ago" or RFC 3339 [default: now]
-    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
-    pub at: Option<String>,
-}
-
-/// `--no-pager`, on the commands whose output may be long.
-#[derive(Debug, Default, Args)]
-pub struct PagerArg {
-    /// Print directly, not through $INC_PAGER, $PAGER or less (not used in a pipe anyway)
-    #[arg(long)]
-    pub no_pager: bool,
-}
-
 /// Parses a command line (with the program name) into a [`Cli`] whose [`Global`] holds `-i` and
 /// `--no-commit` wherever they were given, and what the command takes.
 pub fn parse_from<I, T>(argv: I) -> Result<Cli, clap::Error>
@@ -257,14 +152,6 @@ where
         cli.global.no_hooks = true;
     }
     Ok(cli)
-}
-
-/// `--by`, on every command that records who did something.
-#[derive(Debug, Default, Args)]
-pub struct Person {
-    /// Who is doing this [default: $INC_USER, else git's user.name]
-    #[arg(long, value_name = "PERSON", global = true)]
-    pub by: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
