@@ -82,16 +82,11 @@ pub fn main() -> i32 {
     }
 }
 
-/// The pager for this command line, when its output is long (`show`, `report`, `search`) and
-/// goes to a terminal (see [`cli::term::pager`]).
+/// The pager for this command line, when its output is long and goes to a terminal (see
+/// [`cli::term::pager`]).
 fn pager_for(cli: &cli::Cli, env: &Env) -> Option<String> {
     use std::io::IsTerminal;
-    let off = match &cli.command {
-        cli::Command::Show(args) => args.pager.no_pager,
-        cli::Command::Search(args) => args.pager.no_pager,
-        cli::Command::Report(args) => args.pager.no_pager || args.output.is_some(),
-        _ => return None,
-    };
+    let off = cli.command.needs().pager?;
     cli::term::pager(off, env.pager.as_deref(), std::io::stdout().is_terminal())
 }
 

@@ -21,7 +21,7 @@ pub struct CommitArg {
     pub no_commit: bool,
 }
 
-/// `--no-hooks`, on every command that records an event a hook runs for (`crate::hooks::event`).
+/// `--no-hooks`, on every command that records an event a hook runs for (`super::needs::Needs::hook`).
 #[derive(Debug, Default, Args)]
 pub struct HooksArg {
     /// Do not run the repository's hook for what this command records (.inc/hooks/)

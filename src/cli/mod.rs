@@ -10,6 +10,7 @@ use crate::commands;
 pub mod args;
 pub mod complete;
 pub mod env;
+pub mod needs;
 pub mod settings;
 pub mod term;
 

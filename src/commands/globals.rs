@@ -4,7 +4,6 @@
 
 use anyhow::Result;
 
-use crate::cli::args::Person;
 use crate::cli::{Command, Global};
 use crate::error::Error;
 
@@ -125,38 +124,6 @@ fn uses(command: &Command) -> (Option<&'static str>, Uses) {
     }
 }
 
-/// `--by`, for the commands that take it (clap refuses it on the others).
-pub(super) fn person(command: &Command) -> Option<&Person> {
-    use Command::*;
-    match command {
-        Open(a) => Some(&a.who),
-        Log(a) => Some(&a.who),
-        Strike(a) => Some(&a.who),
-        Mark(a) => Some(&a.who),
-        Resolve(a) => Some(&a.who),
-        Status(a) => Some(&a.who),
-        Sev(a) => Some(&a.who),
-        Impact(a) => Some(&a.who),
-        Edit(a) => Some(&a.who),
-        Tag(a) => Some(&a.who),
-        Link(a) => Some(&a.who),
-        Unlink(a) => Some(&a.who),
-        Role(a) => Some(&a.who),
-        Comms(a) => Some(&a.who),
-        Change(a) => Some(&a.who),
-        Exec(a) => Some(&a.who),
-        Runbook(a) => Some(&a.who),
-        Postmortem(a) => Some(&a.who),
-        Actions(a) => a.person(),
-        Maintenance(a) => a.person(),
-        Attach(a) => Some(&a.who),
-        Import(a) => Some(&a.who),
-        Init(_) | List(_) | Show(_) | Use(_) | Roles(_) | Check(_) | Report(_) | Stats(_)
-        | Site(_) | Search(_) | Related(_) | Sync(_) | Schema(_) | Demo(_) | Completions(_)
-        | MergeDriver(_) | Export(_) | Man(_) | Config(_) | Webhooks(_) => None,
-    }
-}
-
 /// Refuses a global option the command would ignore, with why.
 pub fn check(global: &Global, command: &Command) -> Result<()> {
     let (form, uses) = uses(command);
@@ -177,13 +144,15 @@ pub fn check(global: &Global, command: &Command) -> Result<()> {
         (
             "--no-hooks",
             global.no_hooks,
-            crate::hooks::event(command)
+            command
+                .needs()
+                .hook
                 .is_none()
                 .then_some("it records nothing a hook runs for (docs/guide.md, Hooks)"),
         ),
         (
             "--by",
-            person(command).is_some_and(|p| p.by.is_some()),
+            command.needs().person.is_some_and(|p| p.by.is_some()),
             uses.by,
         ),
     ];

@@ -75,42 +75,26 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
         ..env.clone()
     };
     crate::views::set_terminal_width(env.columns);
+    let needs = cli.command.needs();
     // A user config file that does not parse would leave settings half applied; `inc config`
     // reports it itself (and `inc config path` still says where it is). Commands that use none
     // of the settings run anyway: git runs the merge driver in the middle of a pull.
-    let uses_settings = !matches!(
-        cli.command,
-        Command::Config(_)
-            | Command::MergeDriver(_)
-            | Command::Completions(_)
-            | Command::Man(_)
-            | Command::Schema(_)
-    );
-    if uses_settings {
+    if needs.settings {
         env.settings.file()?;
     }
     let clock = Clock::system(env.now.as_deref())?;
     // Whatever a command prints may quote the repository's files: control characters are
-    // escaped on the way out. The dashboard styles its own cells (and escapes their text), the
-    // demo prints through the commands it runs, and completion scripts are generated.
+    // escaped on the way out, but by the commands that style their own output.
     let mut escaping;
-    let raw = match &cli.command {
-        Command::Status(args) => args.status.is_none(),
-        Command::Demo(_) | Command::Completions(_) | Command::Man(_) => true,
-        Command::Actions(args) => args.prints_table(),
-        // Search colours its matches, and escapes the file text it quotes itself.
-        Command::Search(_) => true,
-        _ => false,
-    };
-    let out: &mut dyn Write = if raw {
+    let out: &mut dyn Write = if needs.raw_output {
         out
     } else {
         escaping = crate::text::Escaping::new(out);
         &mut escaping
     };
-    let hook = crate::hooks::event(&cli.command);
+    let hook = needs.hook;
     let person = Person {
-        by: globals::person(&cli.command).and_then(|p| p.by.clone()),
+        by: needs.person.and_then(|p| p.by.clone()),
     };
     let mut ctx = Ctx {
         global: &cli.global,
@@ -172,7 +156,8 @@ pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
     // failed, and exits with its status.
     if let (Some(event), Some(recorded)) = (hook, ctx.recorded.take()) {
         let skip = cli.global.no_hooks || env.no_hooks;
-        crate::hooks::fire(&ctx, event, &recorded, &person, skip);
+        let by = |store: &Store| ctx.by(store, &person).unwrap_or_default();
+        crate::hooks::fire(event, &recorded, &ctx.clock, skip, by);
     }
     result
 }

@@ -14,12 +14,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::cli::Command;
-use crate::cli::args::Person;
-use crate::commands::Ctx;
 use crate::model::TimelineEntry;
 use crate::store::Store;
-use crate::time::Time;
+use crate::time::{Clock, Time};
 use crate::views::{EntryView, IncidentView, Loaded};
 
 use process::Outcome;
@@ -29,28 +26,6 @@ pub const DIR: &str = ".inc/hooks";
 
 /// The git config key a clone opts in with (local config only, never committed).
 const OPT_IN: &str = "inc.hooks";
-
-/// The event each command records, named as its hook is; `None` for a command that fires none.
-/// `mark` counts as `status` (a milestone is where the incident stands), `exec` and `attach` as
-/// `log` (each adds a logbook entry). `inc comms snooze` is `snooze`: a hook that posts each
-/// update somewhere must not post a snooze as one.
-pub fn event(command: &Command) -> Option<&'static str> {
-    use Command::*;
-    match command {
-        Open(_) => Some("open"),
-        Log(_) | Exec(_) | Attach(_) => Some("log"),
-        Mark(_) => Some("status"),
-        Status(args) if args.status.is_some() => Some("status"),
-        Sev(args) if !args.list => Some("sev"),
-        Role(_) => Some("role"),
-        Comms(args) if args.is_update() => Some("comms"),
-        Comms(_) => Some("snooze"),
-        Change(_) => Some("change"),
-        Resolve(_) => Some("resolve"),
-        Postmortem(_) => Some("postmortem"),
-        _ => None,
-    }
-}
 
 /// What a command recorded, noted once it is committed (or written, with `--no-commit`).
 #[derive(Debug)]
@@ -73,10 +48,17 @@ struct Payload<'a> {
     show: IncidentView<'a>,
 }
 
-/// Runs the hook for `event` if the repository has one and this clone runs hooks. Never fails:
-/// what was recorded stays recorded, and anything that goes wrong is one line on stderr. `skip`
-/// is `--no-hooks` or `INC_NO_HOOKS`; `person` is `--by`, for an event without an entry.
-pub fn fire(ctx: &Ctx<'_>, event: &str, recorded: &Recorded, person: &Person, skip: bool) {
+/// Runs the hook for `event` (see `cli::needs`) if the repository has one and this clone runs
+/// hooks. Never fails: what was recorded stays recorded, and anything that goes wrong is one line
+/// on stderr. `skip` is `--no-hooks` or `INC_NO_HOOKS`; `by` says who acted, for an event without
+/// an entry (a post-mortem).
+pub fn fire(
+    event: &str,
+    recorded: &Recorded,
+    clock: &Clock,
+    skip: bool,
+    by: impl FnOnce(&Store) -> String,
+) {
     let root = &recorded.root;
     let path = root.join(DIR).join(event);
     let shown = format!("{DIR}/{event}");
@@ -105,7 +87,7 @@ pub fn fire(ctx: &Ctx<'_>, event: &str, recorded: &Recorded, person: &Person, sk
             "warning: hook {shown} not run: it is not executable; `chmod +x {shown}` and commit it to run it"
         );
     }
-    let (input, by, timeout) = match payload(ctx, event, recorded, person) {
+    let (input, by, timeout) = match payload(clock, event, recorded, by) {
         Ok(prepared) => prepared,
         Err(err) => {
             return crate::eprintln_escaped!("warning: hook {shown} not run: {err:#}");
@@ -145,15 +127,15 @@ pub fn fire(ctx: &Ctx<'_>, event: &str, recorded: &Recorded, person: &Person, sk
 
 /// The hook's stdin, who acted, and how long the hook may run.
 fn payload(
-    ctx: &Ctx<'_>,
+    clock: &Clock,
     event: &str,
     recorded: &Recorded,
-    person: &Person,
+    by: impl FnOnce(&Store) -> String,
 ) -> anyhow::Result<(Vec<u8>, String, crate::time::Interval)> {
     let store = Store::open(&recorded.root)?;
     let by = match &recorded.entry {
         Some(entry) => entry.by.clone(),
-        None => ctx.by(&store, person).unwrap_or_default(),
+        None => by(&store),
     };
     let loaded = Loaded::load(&store, &recorded.incident)?;
     let payload = Payload {
@@ -161,8 +143,8 @@ fn payload(
         incident: &recorded.incident,
         entry: recorded.entry.as_ref().map(EntryView::from),
         by: &by,
-        at: ctx.clock.now(),
-        show: IncidentView::full(&loaded, store.config(), &ctx.clock),
+        at: clock.now(),
+        show: IncidentView::full(&loaded, store.config(), clock),
     };
     let mut input = serde_json::to_vec(&payload)?;
     input.push(b'\n');
