@@ -487,7 +487,7 @@ fn the_peak_comes_through_the_parse_cache_and_follows_the_timeline() {
     let args = ["stats", "--by", "severity", "--json"];
     // Old enough for the cache to keep it.
     std::thread::sleep(std::time::Duration::from_millis(3100));
-    let cold = crate::perf_cache::same(&repo, &args);
+    let cold = crate::cache::same(&repo, &args);
     assert!(stdout(&cold).contains("\"group\": \"SEV1\""));
     // A change to the timeline (a hand edit that removes the SEV1 change) is seen at once.
     let path = format!("incidents/{CHECKOUT}/timeline.yaml");
@@ -495,7 +495,7 @@ fn the_peak_comes_through_the_parse_cache_and_follows_the_timeline() {
         .read(&path)
         .replace("Severity SEV2 → SEV1", "Severity SEV2 → SEV2");
     repo.write(&path, &text);
-    let after = crate::perf_cache::same(&repo, &args);
+    let after = crate::cache::same(&repo, &args);
     assert!(
         stdout(&after).contains("\"group\": \"SEV2\""),
         "{}",

@@ -348,7 +348,7 @@ fn a_hand_edit_changes_what_is_related_even_with_the_cache_warm() {
     let repo = history();
     let before = repo.ok(&["related"]);
     assert!(before.contains(CART_AGAIN), "{before}");
-    // Old enough for the parse cache to keep what it read (see perf_cache.rs).
+    // Old enough for the parse cache to keep what it read (see cache.rs).
     std::thread::sleep(std::time::Duration::from_millis(3100));
     assert_eq!(repo.ok(&["related"]), before);
     assert!(repo.path(".git/inc/cache/related").is_file());

@@ -102,3 +102,31 @@ fn outside_a_repository_the_error_says_how_to_start() {
         "error: no inc repository at [REPO] or above (no .inc.yaml): run `inc init`, or point -C or INC_REPO at one\n"
     );
 }
+
+/// `-i` before the command and another after it: refused, not one of them chosen silently.
+#[test]
+fn two_different_incidents_on_one_command_line_are_refused() {
+    let repo = Repo::with_incident();
+    repo.ok(&["open", "Second one", "--sev", "SEV3"]);
+    let before = repo.state();
+    let err = repo.fails(
+        2,
+        &[
+            "-i",
+            CHECKOUT,
+            "log",
+            "-i",
+            "2026-11-22-second-one",
+            "words",
+        ],
+    );
+    assert!(
+        err.contains(&format!(
+            "-i names {CHECKOUT} before the command and 2026-11-22-second-one after it: give it once"
+        )),
+        "{err}"
+    );
+    assert_eq!(repo.state(), before);
+    // The same incident twice is what was meant.
+    repo.ok(&["-i", CHECKOUT, "log", "-i", CHECKOUT, "words"]);
+}

@@ -3,7 +3,7 @@
 //! Security Policy (no script but the index's filter, allowed by hash), attachments a browser
 //! could run are never published, and a site switched to `--public` keeps nothing of the
 //! internal one. The pages are checked as files, and loaded in headless Chromium when it is
-//! installed (the same skip and `INC_REQUIRE_CHROMIUM` convention as `s_site.rs`).
+//! installed (the same skip and `INC_REQUIRE_CHROMIUM` convention as `site.rs`).
 
 use std::collections::BTreeSet;
 use std::path::Path;

@@ -15,11 +15,11 @@ const LISTS: &[&[&str]] = &[
 ];
 
 /// Every command of [`LISTS`] without the cache, then twice with it: all print the same bytes
-/// with the same exit code ([`crate::perf_cache::same`]). Returns the cold outputs.
+/// with the same exit code ([`crate::cache::same`]). Returns the cold outputs.
 fn all_same(repo: &Repo) -> Vec<Output> {
     LISTS
         .iter()
-        .map(|args| crate::perf_cache::same(repo, args))
+        .map(|args| crate::cache::same(repo, args))
         .collect()
 }
 

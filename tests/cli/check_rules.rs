@@ -1,4 +1,6 @@
-//! Gaps found in earlier work and closed later: each test fails without its fix.
+//! `inc check` rules added to close gaps found in earlier work: a change time in the future,
+//! a type that owes no post-mortem, an attached file gone missing. Each test fails without its
+//! fix.
 
 use crate::common::{CHECKOUT, Repo};
 
@@ -92,34 +94,6 @@ fn false_alarms_owe_no_post_mortem() {
             "incidents/2026-11-22-real-outage/incident.yaml"
         ]
     );
-}
-
-/// `-i` before the command and another after it: refused, not one of them chosen silently.
-#[test]
-fn two_different_incidents_on_one_command_line_are_refused() {
-    let repo = Repo::with_incident();
-    repo.ok(&["open", "Second one", "--sev", "SEV3"]);
-    let before = repo.state();
-    let err = repo.fails(
-        2,
-        &[
-            "-i",
-            CHECKOUT,
-            "log",
-            "-i",
-            "2026-11-22-second-one",
-            "words",
-        ],
-    );
-    assert!(
-        err.contains(&format!(
-            "-i names {CHECKOUT} before the command and 2026-11-22-second-one after it: give it once"
-        )),
-        "{err}"
-    );
-    assert_eq!(repo.state(), before);
-    // The same incident twice is what was meant.
-    repo.ok(&["-i", CHECKOUT, "log", "-i", CHECKOUT, "words"]);
 }
 
 /// An entry that attaches a file whose copy in attachments/ is gone is an error, found at the
