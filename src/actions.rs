@@ -13,7 +13,7 @@ use anyhow::Result;
 use jiff::civil::Date;
 
 use crate::error::Error;
-use crate::postmortem::{self, Improvement, Postmortem};
+use crate::model::postmortem::{self, Improvement, Postmortem};
 use crate::store::Store;
 use crate::time::Clock;
 

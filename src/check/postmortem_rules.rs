@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::model;
 use crate::model::locate::locate;
 use crate::names::Names;
-use crate::postmortem::{self, Postmortem};
+use crate::model::postmortem::{self, Postmortem};
 
 impl Check<'_> {
     /// postmortem.md's text and what could be read from it (`None` if the front matter is broken).

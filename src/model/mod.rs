@@ -14,6 +14,7 @@ pub mod locate;
 pub mod log;
 pub mod maintenance;
 pub mod names;
+pub mod postmortem;
 pub mod roles;
 pub mod schema;
 pub mod severity;

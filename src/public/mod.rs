@@ -25,7 +25,7 @@ use crate::model::incident::{Durations, Source};
 use crate::model::severity::ServiceState;
 use crate::model::{Config, Kind, Milestones, Status, TimelineEntry};
 use crate::names::Names;
-use crate::postmortem::Postmortem;
+use crate::model::postmortem::Postmortem;
 use crate::store::Store;
 use crate::time::{Clock, Time};
 use crate::views::Loaded;
@@ -489,7 +489,7 @@ fn section_marked(pm: &Postmortem, title: &str) -> bool {
 }
 
 /// The prose sections marked for publication that someone wrote in, in the file's order.
-fn published(pm: &Postmortem) -> impl Iterator<Item = &crate::postmortem::Section> {
+fn published(pm: &Postmortem) -> impl Iterator<Item = &crate::model::postmortem::Section> {
     pm.sections.iter().filter(|s| {
         s.public && !s.written.trim().is_empty() && !LISTS.contains(&section_key(&s.title).as_str())
     })

@@ -14,7 +14,7 @@ use crate::model::cadence::Schedule;
 use crate::model::comms::Due;
 use crate::model::timeline::SeverityChange;
 use crate::model::{CommsEntry, Config, Kind, Milestone, Milestones, TimelineEntry};
-use crate::postmortem::{self, Improvement, Issue, Postmortem};
+use crate::model::postmortem::{self, Improvement, Issue, Postmortem};
 use crate::sla::SlaCheck;
 use crate::time::{Clock, Time};
 use crate::views::{CommsView, EntryView, IncidentView, Loaded, Roles};

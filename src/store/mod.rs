@@ -324,13 +324,13 @@ impl Store {
     pub fn load_improvements(
         &self,
         ids: Vec<String>,
-    ) -> Vec<(String, Result<Option<Vec<crate::postmortem::Improvement>>>)> {
+    ) -> Vec<(String, Result<Option<Vec<crate::model::postmortem::Improvement>>>)> {
         let cache = Cache::open(&crate::git::git_dir(&self.root), "improvements");
         cache_map(
             cache.as_ref(),
             ids,
             false,
-            self.incident_files(&[crate::postmortem::FILE]),
+            self.incident_files(&[crate::model::postmortem::FILE]),
             |id| Ok(self.load_postmortem(id)?.map(|pm| pm.improvements)),
             |loaded| compact::encode_improvements(loaded.as_ref().ok()?),
             |bytes| compact::decode_improvements(bytes).map(Ok),
@@ -390,12 +390,12 @@ impl Store {
     }
 
     /// postmortem.md's structure, or `None` before it is written.
-    pub fn load_postmortem(&self, id: &str) -> Result<Option<crate::postmortem::Postmortem>> {
-        let path = self.incident_dir(id).join(crate::postmortem::FILE);
+    pub fn load_postmortem(&self, id: &str) -> Result<Option<crate::model::postmortem::Postmortem>> {
+        let path = self.incident_dir(id).join(crate::model::postmortem::FILE);
         let Some(text) = self.read_text(&path)? else {
             return Ok(None);
         };
-        self.parse_with(&path, &text, crate::postmortem::parse)
+        self.parse_with(&path, &text, crate::model::postmortem::parse)
             .map(Some)
     }
 

@@ -69,7 +69,7 @@ impl Store {
                 TimelineEntry::FILE,
                 model::RoleEvent::FILE,
                 model::CommsEntry::FILE,
-                crate::postmortem::FILE,
+                crate::model::postmortem::FILE,
             ]
             .contains(&file)
     }

@@ -14,7 +14,7 @@ use crate::model::incident::{Durations, Impact, Link, Waiver};
 use crate::model::log::sorted;
 use crate::model::roles;
 use crate::model::{Config, Incident, Kind, Milestone, Milestones, RoleEvent, TimelineEntry};
-use crate::postmortem::{Improvement, Issue, Postmortem};
+use crate::model::postmortem::{Improvement, Issue, Postmortem};
 use crate::sla::SlaCheck;
 use crate::text::one_line;
 use crate::time::{Clock, Time, format_duration};

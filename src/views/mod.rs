@@ -13,7 +13,7 @@ use crate::model::comms::{self, Due};
 use crate::model::roles;
 use crate::model::timeline::{self, Change};
 use crate::model::{CommsEntry, Config, Incident, Kind, RoleEvent, TimelineEntry};
-use crate::postmortem::Postmortem;
+use crate::model::postmortem::Postmortem;
 use crate::store::Store;
 use crate::time::{Clock, Time};
 
