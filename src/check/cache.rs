@@ -179,7 +179,7 @@ pub fn incidents(
         TimelineEntry::FILE,
         RoleEvent::FILE,
         CommsEntry::FILE,
-        crate::model::postmortem::FILE,
+        crate::store::layout::POSTMORTEM_FILE,
         crate::store::ATTACHMENTS_DIR,
     ];
     let results = crate::store::cache_map(

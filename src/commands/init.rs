@@ -108,7 +108,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             .first()
             .cloned()
             .unwrap_or_default();
-        fs::create_dir_all(root.join(crate::runbook::DIR))?;
+        fs::create_dir_all(root.join(crate::store::layout::RUNBOOKS_DIR))?;
         write(&break_glass, crate::runbook::break_glass(&worst).as_bytes())?;
         changed.push(break_glass);
     }

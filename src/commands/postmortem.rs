@@ -9,7 +9,7 @@ use crate::editor::Edit;
 use crate::error::Error;
 use crate::model::Kind;
 use crate::model::incident::Waiver;
-use crate::model::postmortem::FILE;
+use crate::store::layout::POSTMORTEM_FILE;
 use crate::report::{self, Context};
 use crate::store::Store;
 use crate::views::Loaded;
@@ -58,7 +58,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     }
     let store = ctx.store()?;
     let id = ctx.incident(&store, None)?;
-    let path = store.incident_dir(&id).join(FILE);
+    let path = store.incident_dir(&id).join(POSTMORTEM_FILE);
     let exists = path.exists();
     if args.waive {
         return waive(ctx, &store, &id, exists, &args);
@@ -137,7 +137,7 @@ fn waive(ctx: &mut Ctx<'_>, store: &Store, id: &str, exists: bool, args: &Args) 
     if exists {
         return Err(Error::usage(format!(
             "{id} has a post-mortem ({}): there is nothing to waive",
-            store.display(&store.incident_dir(id).join(FILE))
+            store.display(&store.incident_dir(id).join(POSTMORTEM_FILE))
         ))
         .into());
     }

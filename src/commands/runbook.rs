@@ -9,6 +9,7 @@ use crate::model::{Incident, Kind, TimelineEntry};
 use crate::runbook::progress::{Attached, ProgressView};
 use crate::runbook::{self, Runbook};
 use crate::store::Store;
+use crate::store::layout::RUNBOOKS_DIR;
 
 /// Show the incident's runbooks with their progress, attach or detach one, tick a step, or write
 /// a new runbook
@@ -272,7 +273,7 @@ fn unknown(store: &Store, name: &str) -> Error {
     };
     Error::usage(format!(
         "no runbook \"{name}\" in {}: {known}",
-        runbook::DIR
+        RUNBOOKS_DIR
     ))
 }
 
@@ -463,7 +464,7 @@ fn new(ctx: &mut Ctx<'_>, name: &str, from: Option<&str>) -> Result<()> {
         steps.as_ref().map(|(id, s)| (id.as_str(), s.as_slice())),
     );
     let _lock = ctx.lock(&store)?;
-    std::fs::create_dir_all(store.root().join(runbook::DIR))?;
+    std::fs::create_dir_all(store.root().join(RUNBOOKS_DIR))?;
     store.write_file(&path, text.as_bytes())?;
     ctx.commit(
         &store,

@@ -176,7 +176,7 @@ pub fn templates() -> ArgValueCandidates {
             .map(|n| n.to_string())
             .collect();
         if let Some(store) = store() {
-            let dir = store.root().join(crate::report::REPO_TEMPLATES);
+            let dir = store.root().join(crate::store::layout::TEMPLATES_DIR);
             for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
                 let name = entry.file_name().to_string_lossy().into_owned();
                 if let Some(stem) = name.strip_suffix(".md").or(name.strip_suffix(".html")) {

@@ -18,13 +18,11 @@ use crate::cli::{Command, Person};
 use crate::commands::Ctx;
 use crate::model::TimelineEntry;
 use crate::store::Store;
+use crate::store::layout::HOOKS_DIR;
 use crate::time::Time;
 use crate::views::{EntryView, IncidentView, Loaded};
 
 use process::Outcome;
-
-/// Where the hooks live, relative to the repository root.
-pub const DIR: &str = ".inc/hooks";
 
 /// The git config key a clone opts in with (local config only, never committed).
 const OPT_IN: &str = "inc.hooks";
@@ -77,8 +75,8 @@ struct Payload<'a> {
 /// is `--no-hooks` or `INC_NO_HOOKS`; `person` is `--by`, for an event without an entry.
 pub fn fire(ctx: &Ctx<'_>, event: &str, recorded: &Recorded, person: &Person, skip: bool) {
     let root = &recorded.root;
-    let path = root.join(DIR).join(event);
-    let shown = format!("{DIR}/{event}");
+    let path = root.join(HOOKS_DIR).join(event);
+    let shown = format!("{HOOKS_DIR}/{event}");
     // One stat when there is no hook: `inc log` stays fast.
     let Ok(meta) = std::fs::symlink_metadata(&path) else {
         return;

@@ -75,7 +75,7 @@ fn read(store: &Store, found: Found, today: Date) -> Option<Related> {
         )
     };
     let postmortem = store.load_postmortem(&found.id).unwrap_or_else(|_| {
-        unread(crate::model::postmortem::FILE);
+        unread(crate::store::layout::POSTMORTEM_FILE);
         None
     });
     let timeline: Vec<TimelineEntry> = store.load_log(&found.id).unwrap_or_else(|_| {

@@ -19,12 +19,10 @@ use serde::Deserialize;
 use crate::error::Error;
 use crate::model::{Config, Incident};
 use crate::store::Store;
+use crate::store::layout::RUNBOOKS_DIR;
 use crate::time::Interval;
 
 pub use progress::{Attached, Next, attached, next_due, was_detached};
-
-/// Where runbooks live, relative to the repository root.
-pub const DIR: &str = ".inc/runbooks";
 
 /// The name of the runbook `inc init` writes.
 pub const BREAK_GLASS: &str = "break-glass";
@@ -187,12 +185,12 @@ pub fn valid_name(name: &str) -> bool {
 
 /// The file of runbook `name` below `root`.
 pub fn path(root: &Path, name: &str) -> PathBuf {
-    root.join(DIR).join(format!("{name}.md"))
+    root.join(RUNBOOKS_DIR).join(format!("{name}.md"))
 }
 
 /// `.inc/runbooks/NAME.md`, as messages name it.
 pub fn shown(name: &str) -> PathBuf {
-    PathBuf::from(format!("{DIR}/{name}.md"))
+    PathBuf::from(format!("{RUNBOOKS_DIR}/{name}.md"))
 }
 
 /// Reads and parses runbook `name`; `None` when there is no such file. Links are refused and a
@@ -453,7 +451,7 @@ pub fn problems(runbook: &Runbook, text: &str, config: &Config) -> Vec<(u64, u64
 
 /// The runbook files in `.inc/runbooks` (names only, sorted), skipping what is not `NAME.md`.
 pub fn names(root: &Path) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(root.join(DIR)) else {
+    let Ok(entries) = std::fs::read_dir(root.join(RUNBOOKS_DIR)) else {
         return Vec::new();
     };
     let mut names: Vec<String> = entries

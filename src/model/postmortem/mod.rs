@@ -14,7 +14,6 @@ use crate::error::Error;
 
 pub mod refresh;
 
-pub const FILE: &str = "postmortem.md";
 
 /// The sections a post-mortem has, in order. All must be filled in before review.
 pub const SECTIONS: [&str; 11] = [
