@@ -4,8 +4,8 @@
 
 use super::{Level, Problem};
 use crate::error::Error;
-use crate::runbook;
-use crate::store::Store;
+use crate::model::runbook;
+use crate::store::{Store, runbooks};
 use crate::store::layout::RUNBOOKS_DIR;
 
 /// Problems in the repository's runbook files; none without a runbooks directory.
@@ -45,9 +45,9 @@ pub fn runbooks(store: &Store) -> Vec<Problem> {
             ));
             continue;
         }
-        let (text, parsed) = match runbook::read(store, name) {
+        let (text, parsed) = match runbooks::read(store, name) {
             Ok(Some(text)) => {
-                let parsed = runbook::parse(&runbook::shown(name), name, &text);
+                let parsed = runbook::parse(&runbooks::shown(name), name, &text);
                 (text, parsed)
             }
             Ok(None) => continue,

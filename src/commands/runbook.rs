@@ -6,9 +6,9 @@ use anyhow::Result;
 use super::{Ctx, one_line};
 use crate::error::Error;
 use crate::model::{Incident, Kind, TimelineEntry};
-use crate::runbook::progress::{Attached, ProgressView};
-use crate::runbook::{self, Runbook};
-use crate::store::Store;
+use crate::model::runbook::progress::{Attached, ProgressView};
+use crate::model::runbook::{self, Runbook};
+use crate::store::{Store, runbooks};
 use crate::store::layout::RUNBOOKS_DIR;
 
 /// Show the incident's runbooks with their progress, attach or detach one, tick a step, or write
@@ -98,9 +98,9 @@ fn show(ctx: &mut Ctx<'_>) -> Result<()> {
     let id = ctx.incident(&store, None)?;
     let incident = store.load_incident(&id)?;
     let entries: Vec<TimelineEntry> = store.load_log(&id)?;
-    let progress = runbook::progress::load(&store, &entries);
+    let progress = runbooks::progress(&store, &entries);
     if progress.is_empty() {
-        let names = runbook::names(store.root());
+        let names = runbooks::names(store.root());
         let hint = if names.is_empty() {
             "write one with `inc runbook new NAME`".to_string()
         } else {
@@ -136,7 +136,7 @@ pub fn print_progress(
                 out,
                 "{}: the file {} is missing or broken (inc check says why)",
                 view.name,
-                runbook::shown(&view.name).display()
+                runbooks::shown(&view.name).display()
             )?;
             continue;
         }
@@ -209,7 +209,7 @@ pub(super) fn matching(
     entries: &[TimelineEntry],
 ) -> Vec<Runbook> {
     let attached = runbook::attached(entries);
-    runbook::all(store)
+    crate::runbook::all(store)
         .into_iter()
         .filter(|r| r.matches(incident, store.config()))
         .filter(|r| !attached.iter().any(|a| a.name == r.name))
@@ -248,7 +248,7 @@ fn attach(
     let _lock = ctx.lock(&store)?;
     let id = ctx.incident(&store, None)?;
     let by = ctx.by(&store, person)?;
-    let Some((_, found)) = runbook::load(&store, name)? else {
+    let Some((_, found)) = runbooks::load(&store, name)? else {
         return Err(unknown(&store, name).into());
     };
     let entries: Vec<TimelineEntry> = store.load_log(&id)?;
@@ -265,7 +265,7 @@ fn attach(
 }
 
 fn unknown(store: &Store, name: &str) -> Error {
-    let names = runbook::names(store.root());
+    let names = runbooks::names(store.root());
     let known = if names.is_empty() {
         "there are none yet: write one with `inc runbook new NAME`".to_string()
     } else {
@@ -377,10 +377,10 @@ pub(super) fn find_step(
     let Some(progress) = attached.iter().find(|a| a.name == name).cloned() else {
         return Err(not_attached(id, &name, &attached).into());
     };
-    let Some((_, found)) = runbook::load(store, &name)? else {
+    let Some((_, found)) = runbooks::load(store, &name)? else {
         return Err(Error::state(format!(
             "runbook {name} is attached but {} is gone: restore it, or `inc runbook detach {name}`",
-            runbook::shown(&name).display()
+            runbooks::shown(&name).display()
         ))
         .into());
     };
@@ -443,12 +443,12 @@ fn new(ctx: &mut Ctx<'_>, name: &str, from: Option<&str>) -> Result<()> {
         ))
         .into());
     }
-    let path = runbook::path(store.root(), name);
+    let path = runbooks::path(store.root(), name);
     crate::store::refuse_links(store.root(), &path)?;
     if std::fs::symlink_metadata(&path).is_ok() {
         return Err(Error::usage(format!(
             "{} already exists: edit it, or choose another name",
-            runbook::shown(name).display()
+            runbooks::shown(name).display()
         ))
         .into());
     }

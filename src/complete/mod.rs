@@ -195,7 +195,7 @@ pub fn runbooks() -> ArgValueCandidates {
     ArgValueCandidates::new(|| {
         plain(
             store()
-                .map(|s| crate::runbook::names(s.root()))
+                .map(|s| crate::store::runbooks::names(s.root()))
                 .unwrap_or_default(),
         )
     })
@@ -208,8 +208,8 @@ pub fn steps() -> ArgValueCandidates {
             return Vec::new();
         };
         let mut found = Vec::new();
-        for name in crate::runbook::names(store.root()) {
-            let Ok(Some((_, runbook))) = crate::runbook::load(&store, &name) else {
+        for name in crate::store::runbooks::names(store.root()) {
+            let Ok(Some((_, runbook))) = crate::store::runbooks::load(&store, &name) else {
                 continue;
             };
             for step in &runbook.steps {

@@ -15,6 +15,7 @@ pub mod log;
 pub mod maintenance;
 pub mod names;
 pub mod postmortem;
+pub mod runbook;
 pub mod roles;
 pub mod schema;
 pub mod severity;

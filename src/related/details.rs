@@ -82,7 +82,7 @@ fn read(store: &Store, found: Found, today: Date) -> Option<Related> {
         unread(<TimelineEntry as crate::model::LogEntry>::FILE);
         Vec::new()
     });
-    let runbooks = crate::runbook::attached(&timeline)
+    let runbooks = crate::model::runbook::attached(&timeline)
         .into_iter()
         .map(|a| RunbookUsed {
             ticked: a.done.len(),

@@ -207,7 +207,7 @@ pub struct Context<'a> {
     pub attachments: Vec<AttachmentView>,
     /// The attached runbooks with their steps and the next one due (see docs/templates.md).
     /// Empty in public reports: they are how the team works.
-    pub runbooks: Vec<crate::runbook::progress::ProgressView>,
+    pub runbooks: Vec<crate::model::runbook::progress::ProgressView>,
 }
 
 /// A stretch of the incident between two milestones.

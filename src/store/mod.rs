@@ -26,6 +26,7 @@ mod maintenance;
 mod owned;
 mod parallel;
 mod resolved;
+pub mod runbooks;
 mod sent;
 mod severities;
 mod short_id;

@@ -28,7 +28,7 @@ impl Store {
         {
             return name
                 .strip_suffix(".md")
-                .is_some_and(crate::runbook::valid_name);
+                .is_some_and(crate::model::runbook::valid_name);
         }
         if let Some(name) = rel
             .strip_prefix(TEMPLATES_DIR)

@@ -52,14 +52,14 @@ pub struct Loaded {
     /// What postmortem.md holds, once it exists.
     pub postmortem: Option<Postmortem>,
     /// The attached runbooks with their files (only with [`Loaded::load`]).
-    pub runbooks: Vec<crate::runbook::progress::Progress>,
+    pub runbooks: Vec<crate::model::runbook::progress::Progress>,
 }
 
 impl Loaded {
     pub fn load(store: &Store, id: &str) -> Result<Loaded> {
         let mut loaded = Loaded::load_logs(store, id)?;
         loaded.postmortem = store.load_postmortem(id)?;
-        loaded.runbooks = crate::runbook::progress::load(store, &loaded.timeline);
+        loaded.runbooks = crate::store::runbooks::progress(store, &loaded.timeline);
         Ok(loaded)
     }
 
@@ -79,7 +79,7 @@ impl Loaded {
     }
 
     /// The attached runbooks' progress as of the clock (nothing due once resolved).
-    pub fn runbook_views(&self, clock: &Clock) -> Vec<crate::runbook::progress::ProgressView> {
+    pub fn runbook_views(&self, clock: &Clock) -> Vec<crate::model::runbook::progress::ProgressView> {
         let began = self.incident.began();
         let open = self.incident.status.is_open();
         self.runbooks
