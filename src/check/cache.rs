@@ -13,8 +13,8 @@ use sha1::{Digest, Sha1};
 
 use super::{Check, Level, Problem};
 use crate::model::catalog::Catalog;
-use crate::model::{CommsEntry, Incident, LogEntry, RoleEvent, Status, TimelineEntry};
 use crate::model::postmortem::Postmortem;
+use crate::model::{CommsEntry, Incident, LogEntry, RoleEvent, Status, TimelineEntry};
 use crate::store::{CONFIG_FILE, INCIDENT_FILE, Store};
 use crate::time::Clock;
 

@@ -7,8 +7,8 @@ use super::{Check, Level};
 use crate::error::Error;
 use crate::model;
 use crate::model::locate::locate;
-use crate::names::Names;
 use crate::model::postmortem::{self, Postmortem};
+use crate::names::Names;
 use crate::store::layout::POSTMORTEM_FILE;
 
 impl Check<'_> {

@@ -5,8 +5,8 @@
 use super::{Level, Problem};
 use crate::error::Error;
 use crate::model::runbook;
-use crate::store::{Store, runbooks};
 use crate::store::layout::RUNBOOKS_DIR;
+use crate::store::{Store, runbooks};
 
 /// Problems in the repository's runbook files; none without a runbooks directory.
 pub fn runbooks(store: &Store) -> Vec<Problem> {

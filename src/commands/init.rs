@@ -109,7 +109,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             .cloned()
             .unwrap_or_default();
         fs::create_dir_all(root.join(crate::store::layout::RUNBOOKS_DIR))?;
-        write(&break_glass, crate::model::runbook::break_glass(&worst).as_bytes())?;
+        write(
+            &break_glass,
+            crate::model::runbook::break_glass(&worst).as_bytes(),
+        )?;
         changed.push(break_glass);
     }
 

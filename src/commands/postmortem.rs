@@ -9,10 +9,9 @@ use crate::editor::Edit;
 use crate::error::Error;
 use crate::model::Kind;
 use crate::model::incident::Waiver;
-use crate::store::layout::POSTMORTEM_FILE;
 use crate::report::{self, Context};
-use crate::store::Store;
-use crate::views::Loaded;
+use crate::store::layout::POSTMORTEM_FILE;
+use crate::store::{Loaded, Store};
 
 /// Write postmortem.md from the template (timeline and statistics filled in), and commit it
 #[derive(Debug, clap::Args)]

@@ -5,11 +5,11 @@ use anyhow::Result;
 
 use super::{Ctx, one_line};
 use crate::error::Error;
-use crate::model::{Incident, Kind, TimelineEntry};
 use crate::model::runbook::progress::{Attached, ProgressView};
 use crate::model::runbook::{self, Runbook};
-use crate::store::{Store, runbooks};
+use crate::model::{Incident, Kind, TimelineEntry};
 use crate::store::layout::RUNBOOKS_DIR;
+use crate::store::{Store, runbooks};
 
 /// Show the incident's runbooks with their progress, attach or detach one, tick a step, or write
 /// a new runbook

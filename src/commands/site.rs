@@ -10,8 +10,7 @@ use crate::model::Incident;
 use crate::names::Names;
 use crate::report::{self, Context, Options, PublicContext, PublicOptions};
 use crate::site::{self, Entry, Site};
-use crate::store::{ATTACHMENTS_DIR, parallel_map};
-use crate::views::Loaded;
+use crate::store::{ATTACHMENTS_DIR, Loaded, parallel_map};
 
 /// Write the incident history as a static website: index, a page per incident, statistics
 /// with charts, an Atom feed, status.json and a badge

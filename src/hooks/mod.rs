@@ -17,10 +17,10 @@ use serde::Serialize;
 use crate::cli::{Command, Person};
 use crate::commands::Ctx;
 use crate::model::TimelineEntry;
-use crate::store::Store;
 use crate::store::layout::HOOKS_DIR;
+use crate::store::{Loaded, Store};
 use crate::time::Time;
-use crate::views::{EntryView, IncidentView, Loaded};
+use crate::views::{EntryView, IncidentView};
 
 use process::Outcome;
 

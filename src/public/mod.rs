@@ -22,13 +22,12 @@ use crate::model::cadence::Schedule;
 use crate::model::comms::Due;
 use crate::model::config::{Cadence, PublicEntries, SUMMARY_MAX, TITLE_MAX};
 use crate::model::incident::{Durations, Source};
+use crate::model::postmortem::Postmortem;
 use crate::model::severity::ServiceState;
 use crate::model::{Config, Kind, Milestones, Status, TimelineEntry};
 use crate::names::Names;
-use crate::model::postmortem::Postmortem;
-use crate::store::Store;
+use crate::store::{Loaded, Store};
 use crate::time::{Clock, Time};
-use crate::views::Loaded;
 
 mod maintenance;
 pub mod people;

@@ -18,4 +18,3 @@ pub fn all(store: &Store) -> Vec<Runbook> {
     }
     found
 }
-

@@ -21,6 +21,7 @@ mod delivery;
 mod files;
 mod imported;
 pub mod layout;
+mod loaded;
 mod lock;
 mod maintenance;
 mod owned;
@@ -55,6 +56,7 @@ pub use files::{
 };
 use files::{TEMP_PREFIX, build_dir, check_config_size, link_error, sweep_temps, sync_dir};
 pub use layout::ATTACHMENTS_DIR;
+pub use loaded::Loaded;
 pub use lock::Lock;
 pub use parallel::parallel_map;
 pub use short_id::short_ids;
@@ -325,7 +327,10 @@ impl Store {
     pub fn load_improvements(
         &self,
         ids: Vec<String>,
-    ) -> Vec<(String, Result<Option<Vec<crate::model::postmortem::Improvement>>>)> {
+    ) -> Vec<(
+        String,
+        Result<Option<Vec<crate::model::postmortem::Improvement>>>,
+    )> {
         let cache = Cache::open(&crate::git::git_dir(&self.root), "improvements");
         cache_map(
             cache.as_ref(),
@@ -391,8 +396,13 @@ impl Store {
     }
 
     /// postmortem.md's structure, or `None` before it is written.
-    pub fn load_postmortem(&self, id: &str) -> Result<Option<crate::model::postmortem::Postmortem>> {
-        let path = self.incident_dir(id).join(crate::store::layout::POSTMORTEM_FILE);
+    pub fn load_postmortem(
+        &self,
+        id: &str,
+    ) -> Result<Option<crate::model::postmortem::Postmortem>> {
+        let path = self
+            .incident_dir(id)
+            .join(crate::store::layout::POSTMORTEM_FILE);
         let Some(text) = self.read_text(&path)? else {
             return Ok(None);
         };

@@ -76,12 +76,8 @@ pub fn progress(store: &Store, entries: &[TimelineEntry]) -> Vec<Progress> {
     attached(entries)
         .into_iter()
         .map(|attached| Progress {
-            runbook: load(store, &attached.name)
-                .ok()
-                .flatten()
-                .map(|(_, r)| r),
+            runbook: load(store, &attached.name).ok().flatten().map(|(_, r)| r),
             attached,
         })
         .collect()
 }
-

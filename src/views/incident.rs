@@ -8,14 +8,15 @@ use anyhow::Result;
 use jiff::SignedDuration;
 use serde::Serialize;
 
-use super::{CommsView, EntryView, Loaded, StruckView, age, holders, table};
+use super::{CommsView, EntryView, LoadedViews, StruckView, age, holders, table};
 use crate::model::comms::Due;
 use crate::model::incident::{Durations, Impact, Link, Waiver};
 use crate::model::log::sorted;
+use crate::model::postmortem::{Improvement, Issue, Postmortem};
 use crate::model::roles;
 use crate::model::{Config, Incident, Kind, Milestone, Milestones, RoleEvent, TimelineEntry};
-use crate::model::postmortem::{Improvement, Issue, Postmortem};
 use crate::sla::SlaCheck;
+use crate::store::Loaded;
 use crate::text::one_line;
 use crate::time::{Clock, Time, format_duration};
 

@@ -14,7 +14,6 @@ use crate::error::Error;
 
 pub mod refresh;
 
-
 /// The sections a post-mortem has, in order. All must be filled in before review.
 pub const SECTIONS: [&str; 11] = [
     "Summary",
