@@ -20,7 +20,7 @@ pub type Stamp = (Time, Option<Time>);
 
 /// Every runbook of the repository that parses, for matching; a broken one is skipped with a
 /// warning (`inc check` reports it), so it cannot stop an incident from being opened.
-pub fn all(store: &Store) -> Vec<Runbook> {
+fn all(store: &Store) -> Vec<Runbook> {
     let mut found = Vec::new();
     for name in names(store.root()) {
         match load(store, &name) {
