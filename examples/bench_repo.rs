@@ -260,7 +260,7 @@ fn write_incident(
     let mut postmortem = format!(
         "---\nstatus: reviewed\nincident: {id}\nauthors: [\"alice\"]\n---\n# Post-mortem\n"
     );
-    for section in inc::postmortem::SECTIONS {
+    for section in inc::model::postmortem::SECTIONS {
         let body = match section {
             "Issues" => "- A check was missing from the deploy pipeline.",
             "Improvements" => "- [ ] Add the check (owner: bob, due: 2027-01-01, type: prevent)",

@@ -13,8 +13,9 @@ use anyhow::Result;
 use jiff::civil::Date;
 
 use crate::error::Error;
-use crate::postmortem::{self, Improvement, Postmortem};
+use crate::model::postmortem::{self, Improvement, Postmortem};
 use crate::store::Store;
+use crate::store::layout::POSTMORTEM_FILE;
 use crate::time::Clock;
 
 /// Characters of an id, from the entry id alphabet (no 0/o, 1/l/i look-alikes).
@@ -109,7 +110,7 @@ pub fn of(incident: &str, file: &str, pm: &Postmortem, today: Date) -> Vec<Actio
 
 /// postmortem.md of an incident, relative to the repository, for messages and JSON.
 pub fn file_of(store: &Store, incident: &str) -> (PathBuf, String) {
-    let path = store.incident_dir(incident).join(postmortem::FILE);
+    let path = store.incident_dir(incident).join(POSTMORTEM_FILE);
     let shown = store
         .display(&path)
         .to_string()

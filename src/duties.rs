@@ -20,7 +20,7 @@ use serde::Serialize;
 use crate::model::TimelineEntry;
 use crate::model::comms::Due;
 use crate::model::roles::LEAD;
-use crate::runbook::progress::ProgressView;
+use crate::model::runbook::progress::ProgressView;
 use crate::sla::{SlaCheck, Verdict};
 use crate::text::one_line;
 use crate::time::Time;
@@ -144,7 +144,7 @@ pub fn duties(facts: &Facts, now: Time) -> Vec<Duty> {
 /// A runbook's first step not ticked, and its repeating step due soonest: two at most, however
 /// many steps repeat.
 fn runbook_duties(runbook: &ProgressView, now: Time) -> Vec<Duty> {
-    let step = |s: &crate::runbook::progress::StepView| {
+    let step = |s: &crate::model::runbook::progress::StepView| {
         duty(
             DutyKind::Runbook,
             format!("{} {}", s.step, one_line(&s.text, 200)),
@@ -208,7 +208,7 @@ pub fn order(a: &Duty, b: &Duty) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runbook::progress::StepView;
+    use crate::model::runbook::progress::StepView;
 
     fn at(hm: &str) -> Time {
         Time::parse_rfc3339(&format!("2026-11-22T{hm}:00Z")).unwrap()

@@ -17,8 +17,9 @@ use crate::import::csv::COLUMNS;
 use crate::model::roles::RoleAction;
 use crate::model::{Config, RoleEvent};
 use crate::names::Names;
+use crate::store::Loaded;
 use crate::time::{Clock, Time};
-use crate::views::{IncidentView, Loaded};
+use crate::views::IncidentView;
 
 /// The version of what a line of `inc export` holds. 1 (no `format` key): `inc show --json`
 /// alone, whose `roles` are only the holders at the end; 2: with `role_events` and `changed`.

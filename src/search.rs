@@ -16,6 +16,7 @@ use serde::Serialize;
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 use crate::error::Error;
+use crate::store::layout::POSTMORTEM_FILE;
 use crate::store::{INCIDENT_FILE, Store, parallel_map};
 
 /// The files searched, in the order hits are shown. roles.yaml (who held which role) only with
@@ -24,7 +25,7 @@ const FILES: [&str; 5] = [
     INCIDENT_FILE,
     "timeline.yaml",
     "comms.yaml",
-    "postmortem.md",
+    POSTMORTEM_FILE,
     "roles.yaml",
 ];
 

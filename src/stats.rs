@@ -231,7 +231,7 @@ pub fn compute(
 /// made from the same incidents, `by`, config and zone).
 pub fn add_followups(
     groups: &mut [Group],
-    incidents: &[(Counted, &[crate::postmortem::Improvement])],
+    incidents: &[(Counted, &[crate::model::postmortem::Improvement])],
     by: Option<GroupBy>,
     config: &Config,
     tz: &TimeZone,

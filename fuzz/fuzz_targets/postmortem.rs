@@ -8,7 +8,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
     let lines = text.lines().count() as u64 + 1;
-    if let Ok(pm) = inc::postmortem::parse(Path::new("postmortem.md"), text) {
+    if let Ok(pm) = inc::model::postmortem::parse(Path::new("postmortem.md"), text) {
         for issue in &pm.issues {
             assert!(issue.line >= 1 && issue.line <= lines);
         }

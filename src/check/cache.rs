@@ -13,8 +13,8 @@ use sha1::{Digest, Sha1};
 
 use super::{Check, Level, Problem};
 use crate::model::catalog::Catalog;
+use crate::model::postmortem::Postmortem;
 use crate::model::{CommsEntry, Incident, LogEntry, RoleEvent, Status, TimelineEntry};
-use crate::postmortem::Postmortem;
 use crate::store::{CONFIG_FILE, INCIDENT_FILE, Store};
 use crate::time::Clock;
 
@@ -179,7 +179,7 @@ pub fn incidents(
         TimelineEntry::FILE,
         RoleEvent::FILE,
         CommsEntry::FILE,
-        crate::postmortem::FILE,
+        crate::store::layout::POSTMORTEM_FILE,
         crate::store::ATTACHMENTS_DIR,
     ];
     let results = crate::store::cache_map(

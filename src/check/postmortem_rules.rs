@@ -7,16 +7,17 @@ use super::{Check, Level};
 use crate::error::Error;
 use crate::model;
 use crate::model::locate::locate;
+use crate::model::postmortem::{self, Postmortem};
 use crate::names::Names;
-use crate::postmortem::{self, Postmortem};
+use crate::store::layout::POSTMORTEM_FILE;
 
 impl Check<'_> {
     /// postmortem.md's text and what could be read from it (`None` if the front matter is broken).
     pub(super) fn postmortem(&mut self) -> Option<(String, Option<Postmortem>)> {
-        let text = self.read(postmortem::FILE).ok()??;
+        let text = self.read(POSTMORTEM_FILE).ok()??;
         if let Some(line) = model::conflict_marker_line(&text) {
             self.push(
-                postmortem::FILE,
+                POSTMORTEM_FILE,
                 (line, 1),
                 Level::Error,
                 "conflict-marker",
@@ -24,7 +25,7 @@ impl Check<'_> {
             );
             return Some((text, None));
         }
-        match postmortem::parse(Path::new(postmortem::FILE), &text) {
+        match postmortem::parse(Path::new(POSTMORTEM_FILE), &text) {
             Ok(pm) => Some((text, Some(pm))),
             Err(Error::File {
                 line,
@@ -33,7 +34,7 @@ impl Check<'_> {
                 ..
             }) => {
                 self.push(
-                    postmortem::FILE,
+                    POSTMORTEM_FILE,
                     (line, column),
                     Level::Error,
                     "parse",
@@ -43,7 +44,7 @@ impl Check<'_> {
             }
             Err(other) => {
                 self.push(
-                    postmortem::FILE,
+                    POSTMORTEM_FILE,
                     (1, 1),
                     Level::Error,
                     "parse",
@@ -55,7 +56,7 @@ impl Check<'_> {
     }
 
     pub(super) fn postmortem_rules(&mut self, text: &str, pm: &Postmortem, people: &[String]) {
-        let file = postmortem::FILE;
+        let file = POSTMORTEM_FILE;
         if pm.front.incident != self.id {
             let message = format!(
                 "front matter names incident {}, but this is {}",
@@ -176,7 +177,7 @@ impl Check<'_> {
             let at = (improvement.line, improvement.column);
             if crate::actions::overdue(improvement, today) {
                 self.push(
-                    postmortem::FILE,
+                    POSTMORTEM_FILE,
                     at,
                     Level::Warning,
                     "improvement-overdue",
@@ -191,7 +192,7 @@ impl Check<'_> {
                 let id = id.to_lowercase();
                 if seen.contains(&id) {
                     self.push(
-                        postmortem::FILE,
+                        POSTMORTEM_FILE,
                         at,
                         Level::Warning,
                         "improvement-id-duplicate",
@@ -238,7 +239,7 @@ impl Check<'_> {
                 ),
             };
             self.push(
-                postmortem::FILE,
+                POSTMORTEM_FILE,
                 (line, 1),
                 level,
                 "section-missing",

@@ -4,13 +4,14 @@
 
 use super::{Level, Problem};
 use crate::error::Error;
-use crate::runbook;
-use crate::store::Store;
+use crate::model::runbook;
+use crate::store::layout::RUNBOOKS_DIR;
+use crate::store::{Store, runbooks};
 
 /// Problems in the repository's runbook files; none without a runbooks directory.
 pub fn runbooks(store: &Store) -> Vec<Problem> {
     let mut problems = Vec::new();
-    let dir = store.root().join(runbook::DIR);
+    let dir = store.root().join(RUNBOOKS_DIR);
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return problems;
     };
@@ -23,7 +24,7 @@ pub fn runbooks(store: &Store) -> Vec<Problem> {
     // A broken catalog is reported by its own rule; here it only means no service is checked.
     let catalog = store.catalog().ok().flatten();
     for file in files {
-        let shown = format!("{}/{file}", runbook::DIR);
+        let shown = format!("{}/{file}", RUNBOOKS_DIR);
         let problem = |(line, column): (u64, u64), level, rule, message: String| Problem {
             file: shown.clone(),
             line,
@@ -44,9 +45,9 @@ pub fn runbooks(store: &Store) -> Vec<Problem> {
             ));
             continue;
         }
-        let (text, parsed) = match runbook::read(store, name) {
+        let (text, parsed) = match runbooks::read(store, name) {
             Ok(Some(text)) => {
-                let parsed = runbook::parse(&runbook::shown(name), name, &text);
+                let parsed = runbook::parse(&runbooks::shown(name), name, &text);
                 (text, parsed)
             }
             Ok(None) => continue,

@@ -11,9 +11,8 @@ use super::Ctx;
 use crate::error::Error;
 use crate::model::Incident;
 use crate::model::comms::{CommsEntry, Delivery, DeliveryState};
-use crate::store::Store;
+use crate::store::{Loaded, Store};
 use crate::text::escape_controls;
-use crate::views::Loaded;
 use crate::webhooks::{self, Target, Update, trust};
 
 /// The reason recorded on an update not posted because this clone does not trust its webhook.

@@ -233,20 +233,7 @@ impl Ctx<'_> {
     /// written, so backdating stays visible.
     pub fn entry(&self, at: Option<Time>, by: &str, kind: Kind, text: String) -> TimelineEntry {
         let (at, recorded) = self.stamp(at);
-        TimelineEntry {
-            id: String::new(),
-            conflict_of: None,
-            at,
-            recorded,
-            by: by.to_string(),
-            kind,
-            reference: None,
-            key: false,
-            internal: false,
-            public: false,
-            attachment: None,
-            text,
-        }
+        TimelineEntry::new(at, recorded, by, kind, text)
     }
 
     /// Moves a new entry made for now to `at`, when given (recording now, as [`Ctx::entry`] does):

@@ -86,7 +86,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     entry.internal = true;
     let mut entries = vec![entry];
     if let Some(step) = step.as_ref().filter(|_| code == 0) {
-        entries.push(step.tick(ctx, &by, " (inc exec)"));
+        entries.push(step.tick(ctx.stamp(None), &by, " (inc exec)"));
     }
     let logged = (|| {
         let _lock = ctx.lock(&store)?;
@@ -137,8 +137,8 @@ fn pre_approved(
     input: &str,
     command: &[String],
     tz: &jiff::tz::TimeZone,
-) -> Result<super::runbook::Found> {
-    let found = super::runbook::find_step(store, id, input, tz)?;
+) -> Result<crate::runbook::Found> {
+    let found = crate::runbook::find_step(store, id, input, tz)?;
     let step = found.step();
     if !step.pre_approved {
         return Err(Error::usage(format!(

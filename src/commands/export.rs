@@ -9,7 +9,7 @@ use anyhow::Result;
 use super::Ctx;
 use crate::error::Error;
 use crate::names::Names;
-use crate::views::Loaded;
+use crate::store::Loaded;
 
 /// Export incidents as JSON Lines (one `inc show --json` object per line) or CSV
 #[derive(Debug, clap::Args)]

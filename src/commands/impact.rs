@@ -69,7 +69,9 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             Ok(Some((at, Kind::Status, format!("Impact {changes}"))))
         },
         // A service hit brings its runbooks, as a rising severity does.
-        |ctx, incident, by, id| super::runbook::attach_on_change(&store, ctx, incident, by, id),
+        |ctx, incident, by, id| {
+            crate::runbook::attach_on_change(&store, ctx.stamp(None), incident, by, id)
+        },
     )
 }
 

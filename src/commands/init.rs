@@ -69,7 +69,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         config_path.clone(),
         root.join(".gitattributes"),
         root.join(crate::model::schema::REPO_DIR),
-        crate::runbook::path(&root, crate::runbook::BREAK_GLASS),
+        crate::store::runbooks::path(&root, crate::model::runbook::BREAK_GLASS),
     ] {
         refuse_links(&root, &path)?;
     }
@@ -99,7 +99,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
 
     // A repository set up before runbooks existed gets the break-glass runbook when init runs
     // again; one that has it keeps its own version.
-    let break_glass = crate::runbook::path(&root, crate::runbook::BREAK_GLASS);
+    let break_glass = crate::store::runbooks::path(&root, crate::model::runbook::BREAK_GLASS);
     if fs::symlink_metadata(&break_glass).is_err() {
         let config = Store::open(&root)?;
         let worst = config
@@ -108,8 +108,11 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             .first()
             .cloned()
             .unwrap_or_default();
-        fs::create_dir_all(root.join(crate::runbook::DIR))?;
-        write(&break_glass, crate::runbook::break_glass(&worst).as_bytes())?;
+        fs::create_dir_all(root.join(crate::store::layout::RUNBOOKS_DIR))?;
+        write(
+            &break_glass,
+            crate::model::runbook::break_glass(&worst).as_bytes(),
+        )?;
         changed.push(break_glass);
     }
 

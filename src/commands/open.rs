@@ -190,9 +190,9 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let at = (opened != now).then_some(opened);
     let text = format!("Opened \"{title}\" as {severity}");
     let mut entries = vec![ctx.entry(at, &by, Kind::Status, text)];
-    let runbooks = super::runbook::matching(&store, &incident, &[]);
+    let runbooks = crate::runbook::matching(&store, &incident, &[]);
     entries.extend(runbooks.iter().map(|r| {
-        let mut entry = super::runbook::attach_entry(ctx, &by, r);
+        let mut entry = crate::runbook::attach_entry(ctx.stamp(None), &by, r);
         ctx.backdate(&mut entry, at);
         entry
     }));

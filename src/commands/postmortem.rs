@@ -9,10 +9,9 @@ use crate::editor::Edit;
 use crate::error::Error;
 use crate::model::Kind;
 use crate::model::incident::Waiver;
-use crate::postmortem::FILE;
 use crate::report::{self, Context};
-use crate::store::Store;
-use crate::views::Loaded;
+use crate::store::layout::POSTMORTEM_FILE;
+use crate::store::{Loaded, Store};
 
 /// Write postmortem.md from the template (timeline and statistics filled in), and commit it
 #[derive(Debug, clap::Args)]
@@ -58,7 +57,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     }
     let store = ctx.store()?;
     let id = ctx.incident(&store, None)?;
-    let path = store.incident_dir(&id).join(FILE);
+    let path = store.incident_dir(&id).join(POSTMORTEM_FILE);
     let exists = path.exists();
     if args.waive {
         return waive(ctx, &store, &id, exists, &args);
@@ -137,7 +136,7 @@ fn waive(ctx: &mut Ctx<'_>, store: &Store, id: &str, exists: bool, args: &Args) 
     if exists {
         return Err(Error::usage(format!(
             "{id} has a post-mortem ({}): there is nothing to waive",
-            store.display(&store.incident_dir(id).join(FILE))
+            store.display(&store.incident_dir(id).join(POSTMORTEM_FILE))
         ))
         .into());
     }
@@ -167,7 +166,7 @@ fn waive(ctx: &mut Ctx<'_>, store: &Store, id: &str, exists: bool, args: &Args) 
 }
 
 /// The post-mortem as the template renders it from the incident's files now, its suggestions
-/// sealed (see [`crate::refresh`]).
+/// sealed (see [`crate::model::postmortem::refresh`]).
 fn scaffold(ctx: &Ctx<'_>, store: &Store, id: &str, author: String) -> Result<String> {
     let loaded = Loaded::load_logs(store, id)?;
     let template = report::find(store.root(), "postmortem")?;
@@ -178,7 +177,7 @@ fn scaffold(ctx: &Ctx<'_>, store: &Store, id: &str, author: String) -> Result<St
     let context = Context::new(&loaded, store.config(), &ctx.clock, options);
     let zone = store.config().report_zone()?;
     let text = report::render(&template, context.into_value(), &zone)?;
-    Ok(crate::refresh::seal(&text))
+    Ok(crate::model::postmortem::refresh::seal(&text))
 }
 
 /// `--refresh`: the generated parts rewritten in place, everything else kept byte for byte.
@@ -197,7 +196,7 @@ fn refresh(ctx: &mut Ctx<'_>, store: &Store, id: &str, path: &Path, args: &Args)
     let existing =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let fresh = scaffold(ctx, store, id, by)?;
-    let done = crate::refresh::refresh(&existing, &fresh);
+    let done = crate::model::postmortem::refresh::refresh(&existing, &fresh);
     let shown = store.display(path);
     for name in &done.kept {
         writeln!(

@@ -7,8 +7,7 @@ use anyhow::Result;
 use super::Ctx;
 use crate::error::Error;
 use crate::report::{self, Context, Options, PublicContext, PublicOptions};
-use crate::store::{Store, write_atomic};
-use crate::views::Loaded;
+use crate::store::{Loaded, Store, write_atomic};
 
 /// Render a report: internal, external, summary, comms, update or tactical (or your own template)
 #[derive(Debug, clap::Args)]

@@ -5,10 +5,11 @@ use anyhow::Result;
 
 use super::{Ctx, one_line};
 use crate::error::Error;
-use crate::model::{Incident, Kind, TimelineEntry};
-use crate::runbook::progress::{Attached, ProgressView};
-use crate::runbook::{self, Runbook};
-use crate::store::Store;
+use crate::model::runbook;
+use crate::model::runbook::progress::ProgressView;
+use crate::model::{Kind, TimelineEntry};
+use crate::store::layout::RUNBOOKS_DIR;
+use crate::store::{Store, runbooks};
 
 /// Show the incident's runbooks with their progress, attach or detach one, tick a step, or write
 /// a new runbook
@@ -97,9 +98,9 @@ fn show(ctx: &mut Ctx<'_>) -> Result<()> {
     let id = ctx.incident(&store, None)?;
     let incident = store.load_incident(&id)?;
     let entries: Vec<TimelineEntry> = store.load_log(&id)?;
-    let progress = runbook::progress::load(&store, &entries);
+    let progress = runbooks::progress(&store, &entries);
     if progress.is_empty() {
-        let names = runbook::names(store.root());
+        let names = runbooks::names(store.root());
         let hint = if names.is_empty() {
             "write one with `inc runbook new NAME`".to_string()
         } else {
@@ -135,7 +136,7 @@ pub fn print_progress(
                 out,
                 "{}: the file {} is missing or broken (inc check says why)",
                 view.name,
-                runbook::shown(&view.name).display()
+                runbooks::shown(&view.name).display()
             )?;
             continue;
         }
@@ -182,60 +183,6 @@ pub fn print_progress(
     Ok(())
 }
 
-/// A runbook entry: internal (it is how the team works, not what customers need).
-fn entry(ctx: &Ctx<'_>, by: &str, kind: Kind, reference: String, text: String) -> TimelineEntry {
-    let mut entry = ctx.entry(None, by, kind, text);
-    entry.reference = Some(reference);
-    entry.internal = true;
-    entry
-}
-
-/// The entry that attaches `runbook`, and what it says.
-pub(super) fn attach_entry(ctx: &Ctx<'_>, by: &str, runbook: &Runbook) -> TimelineEntry {
-    let text = format!(
-        "Attached runbook {} ({})",
-        runbook.name,
-        one_line(runbook.title(), 60)
-    );
-    entry(ctx, by, Kind::RunbookAttach, runbook.name.clone(), text)
-}
-
-/// The runbooks whose `when` matches `incident` and that are neither attached nor were detached
-/// by hand. A runbook file that does not parse is skipped with a warning.
-pub(super) fn matching(
-    store: &Store,
-    incident: &Incident,
-    entries: &[TimelineEntry],
-) -> Vec<Runbook> {
-    let attached = runbook::attached(entries);
-    runbook::all(store)
-        .into_iter()
-        .filter(|r| r.matches(incident, store.config()))
-        .filter(|r| !attached.iter().any(|a| a.name == r.name))
-        .filter(|r| !runbook::was_detached(entries, &r.name))
-        .collect()
-}
-
-/// The attach entries for the runbooks an amended incident (tags, impact services) newly
-/// matches, for [`super::update_incident_with`]. Only while the incident is open: filling in tags
-/// or impact after resolution must not hand out checklists nobody will follow.
-pub(super) fn attach_on_change(
-    store: &Store,
-    ctx: &Ctx<'_>,
-    incident: &Incident,
-    by: &str,
-    id: &str,
-) -> Result<Vec<TimelineEntry>> {
-    if !incident.status.is_open() {
-        return Ok(Vec::new());
-    }
-    let logged: Vec<TimelineEntry> = store.load_log(id)?;
-    Ok(matching(store, incident, &logged)
-        .iter()
-        .map(|r| attach_entry(ctx, by, r))
-        .collect())
-}
-
 fn attach(
     ctx: &mut Ctx<'_>,
     person: &crate::cli::args::Person,
@@ -247,7 +194,7 @@ fn attach(
     let _lock = ctx.lock(&store)?;
     let id = ctx.incident(&store, None)?;
     let by = ctx.by(&store, person)?;
-    let Some((_, found)) = runbook::load(&store, name)? else {
+    let Some((_, found)) = runbooks::load(&store, name)? else {
         return Err(unknown(&store, name).into());
     };
     let entries: Vec<TimelineEntry> = store.load_log(&id)?;
@@ -255,7 +202,7 @@ fn attach(
         writeln!(ctx.out, "{id}: runbook {name} is already attached")?;
         return Ok(());
     }
-    let mut new = [attach_entry(ctx, &by, &found)];
+    let mut new = [crate::runbook::attach_entry(ctx.stamp(None), &by, &found)];
     ctx.backdate(&mut new[0], at);
     let path = store.append(&id, &mut new, ctx.id_seed())?;
     ctx.commit(&store, &[path], &format!("{id}: attach runbook {name}"))?;
@@ -264,7 +211,7 @@ fn attach(
 }
 
 fn unknown(store: &Store, name: &str) -> Error {
-    let names = runbook::names(store.root());
+    let names = runbooks::names(store.root());
     let known = if names.is_empty() {
         "there are none yet: write one with `inc runbook new NAME`".to_string()
     } else {
@@ -272,7 +219,7 @@ fn unknown(store: &Store, name: &str) -> Error {
     };
     Error::usage(format!(
         "no runbook \"{name}\" in {}: {known}",
-        runbook::DIR
+        RUNBOOKS_DIR
     ))
 }
 
@@ -290,124 +237,14 @@ fn detach(
     let entries: Vec<TimelineEntry> = store.load_log(&id)?;
     let attached = runbook::attached(&entries);
     if !attached.iter().any(|a| a.name == name) {
-        return Err(not_attached(&id, name, &attached).into());
+        return Err(crate::runbook::not_attached(&id, name, &attached).into());
     }
-    let text = format!("Detached runbook {name}");
-    let mut new = [entry(ctx, &by, Kind::RunbookDetach, name.to_string(), text)];
+    let mut new = [crate::runbook::detach_entry(ctx.stamp(None), &by, name)];
     ctx.backdate(&mut new[0], at);
     let path = store.append(&id, &mut new, ctx.id_seed())?;
     ctx.commit(&store, &[path], &format!("{id}: detach runbook {name}"))?;
     writeln!(ctx.out, "{id}: {}", new[0].text)?;
     Ok(())
-}
-
-fn not_attached(id: &str, name: &str, attached: &[Attached]) -> Error {
-    let names: Vec<&str> = attached.iter().map(|a| a.name.as_str()).collect();
-    let which = if names.is_empty() {
-        "none is".to_string()
-    } else {
-        format!("attached: {}", names.join(", "))
-    };
-    Error::usage(format!(
-        "runbook {name} is not attached to {id} ({which}); attach it with `inc runbook attach {name}`"
-    ))
-}
-
-/// A step an incident's attached runbooks name, checked: (runbook, step number).
-pub(super) struct Found {
-    pub runbook: Runbook,
-    pub number: usize,
-}
-
-impl Found {
-    pub fn reference(&self) -> String {
-        format!("{}:{}", self.runbook.name, self.number)
-    }
-
-    pub fn step(&self) -> &runbook::Step {
-        self.runbook
-            .step(self.number)
-            .expect("checked by find_step")
-    }
-
-    /// The entry that ticks the step.
-    pub fn tick(&self, ctx: &Ctx<'_>, by: &str, how: &str) -> TimelineEntry {
-        let text = format!(
-            "Done {}{how}: {}",
-            self.reference(),
-            one_line(&self.step().text, 200)
-        );
-        entry(ctx, by, Kind::RunbookStep, self.reference(), text)
-    }
-}
-
-/// The step `input` names (`NAME:N`, or `N` with one runbook attached), refused when it is not
-/// there or is done already (a `(repeats)` step can be done again).
-pub(super) fn find_step(
-    store: &Store,
-    id: &str,
-    input: &str,
-    tz: &jiff::tz::TimeZone,
-) -> Result<Found> {
-    let entries: Vec<TimelineEntry> = store.load_log(id)?;
-    let attached = runbook::attached(&entries);
-    let input = input.trim();
-    let (name, number) = match input.rsplit_once(':') {
-        Some((name, number)) => (name.to_string(), number),
-        None => match attached.as_slice() {
-            [one] => (one.name.clone(), input),
-            [] => {
-                return Err(Error::usage(format!(
-                    "{id} has no runbook attached: attach one with `inc runbook attach NAME`"
-                ))
-                .into());
-            }
-            many => {
-                let names: Vec<&str> = many.iter().map(|a| a.name.as_str()).collect();
-                return Err(Error::usage(format!(
-                    "{} runbooks are attached ({}): name the step as NAME:{input}",
-                    many.len(),
-                    names.join(", ")
-                ))
-                .into());
-            }
-        },
-    };
-    let Some(progress) = attached.iter().find(|a| a.name == name).cloned() else {
-        return Err(not_attached(id, &name, &attached).into());
-    };
-    let Some((_, found)) = runbook::load(store, &name)? else {
-        return Err(Error::state(format!(
-            "runbook {name} is attached but {} is gone: restore it, or `inc runbook detach {name}`",
-            runbook::shown(&name).display()
-        ))
-        .into());
-    };
-    let count = found.steps.len();
-    let number = number
-        .trim()
-        .parse::<usize>()
-        .ok()
-        .filter(|n| (1..=count).contains(n))
-        .ok_or_else(|| {
-            Error::usage(format!(
-                "\"{input}\" is not a step of {name}: its steps are {name}:1 to {name}:{count} (`inc runbook` lists them)"
-            ))
-        })?;
-    let step = found.step(number).expect("in range");
-    if !step.repeats
-        && let Some((at, by)) = progress.done.get(&number).and_then(|d| d.first())
-    {
-        return Err(Error::usage(format!(
-            "{name}:{number} was already done by {by} at {}",
-            at.short(tz)
-        ))
-        .into());
-    }
-    Ok(Found {
-        runbook: found,
-        number,
-    })
 }
 
 fn done(
@@ -421,8 +258,8 @@ fn done(
     let _lock = ctx.lock(&store)?;
     let id = ctx.incident(&store, None)?;
     let by = ctx.by(&store, person)?;
-    let found = find_step(&store, &id, input, ctx.clock.tz())?;
-    let mut new = [found.tick(ctx, &by, "")];
+    let found = crate::runbook::find_step(&store, &id, input, ctx.clock.tz())?;
+    let mut new = [found.tick(ctx.stamp(None), &by, "")];
     ctx.backdate(&mut new[0], at);
     let path = store.append(&id, &mut new, ctx.id_seed())?;
     ctx.commit(
@@ -442,12 +279,12 @@ fn new(ctx: &mut Ctx<'_>, name: &str, from: Option<&str>) -> Result<()> {
         ))
         .into());
     }
-    let path = runbook::path(store.root(), name);
+    let path = runbooks::path(store.root(), name);
     crate::store::refuse_links(store.root(), &path)?;
     if std::fs::symlink_metadata(&path).is_ok() {
         return Err(Error::usage(format!(
             "{} already exists: edit it, or choose another name",
-            runbook::shown(name).display()
+            runbooks::shown(name).display()
         ))
         .into());
     }
@@ -463,7 +300,7 @@ fn new(ctx: &mut Ctx<'_>, name: &str, from: Option<&str>) -> Result<()> {
         steps.as_ref().map(|(id, s)| (id.as_str(), s.as_slice())),
     );
     let _lock = ctx.lock(&store)?;
-    std::fs::create_dir_all(store.root().join(runbook::DIR))?;
+    std::fs::create_dir_all(store.root().join(RUNBOOKS_DIR))?;
     store.write_file(&path, text.as_bytes())?;
     ctx.commit(
         &store,

@@ -96,9 +96,9 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         // Rising severity layers its runbooks on; falling detaches nothing.
         |ctx, incident, by, id| {
             let logged: Vec<TimelineEntry> = store.load_log(id)?;
-            Ok(super::runbook::matching(&store, incident, &logged)
+            Ok(crate::runbook::matching(&store, incident, &logged)
                 .iter()
-                .map(|r| super::runbook::attach_entry(ctx, by, r))
+                .map(|r| crate::runbook::attach_entry(ctx.stamp(None), by, r))
                 .collect())
         },
     )?;

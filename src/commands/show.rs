@@ -3,7 +3,8 @@
 use anyhow::Result;
 
 use super::Ctx;
-use crate::views::{self, IncidentView, Loaded};
+use crate::store::Loaded;
+use crate::views::{self, IncidentView};
 
 /// Show an incident: milestones, durations, roles, next updates due, pending changes, last
 /// entries, and up to three earlier incidents like it (`inc related`)

@@ -211,7 +211,7 @@ fn followups(
             Err(err) => crate::eprintln_escaped!("warning: skipped a post-mortem: {err:#}"),
         }
     }
-    let refs: Vec<(Counted, &[crate::postmortem::Improvement])> = items
+    let refs: Vec<(Counted, &[crate::model::postmortem::Improvement])> = items
         .iter()
         .map(|(i, list)| (*i, list.as_slice()))
         .collect();

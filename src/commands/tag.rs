@@ -94,7 +94,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
         },
         |ctx, incident, by, id| {
             // A tag added brings its runbooks, as a rising severity does.
-            super::runbook::attach_on_change(&store, ctx, incident, by, id)
+            crate::runbook::attach_on_change(&store, ctx.stamp(None), incident, by, id)
         },
     )
 }

@@ -15,14 +15,12 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::model::TimelineEntry;
-use crate::store::Store;
+use crate::store::layout::HOOKS_DIR;
+use crate::store::{Loaded, Store};
 use crate::time::{Clock, Time};
-use crate::views::{EntryView, IncidentView, Loaded};
+use crate::views::{EntryView, IncidentView};
 
 use process::Outcome;
-
-/// Where the hooks live, relative to the repository root.
-pub const DIR: &str = ".inc/hooks";
 
 /// The git config key a clone opts in with (local config only, never committed).
 const OPT_IN: &str = "inc.hooks";
@@ -60,8 +58,8 @@ pub fn fire(
     by: impl FnOnce(&Store) -> String,
 ) {
     let root = &recorded.root;
-    let path = root.join(DIR).join(event);
-    let shown = format!("{DIR}/{event}");
+    let path = root.join(HOOKS_DIR).join(event);
+    let shown = format!("{HOOKS_DIR}/{event}");
     // One stat when there is no hook: `inc log` stays fast.
     let Ok(meta) = std::fs::symlink_metadata(&path) else {
         return;

@@ -48,6 +48,27 @@ pub struct TimelineEntry {
     pub text: String,
 }
 
+impl TimelineEntry {
+    /// A new entry for the log, without an id yet (appending gives it one): `at` is when it
+    /// happened, `recorded` when it was written if that was later (see the struct).
+    pub fn new(at: Time, recorded: Option<Time>, by: &str, kind: Kind, text: String) -> Self {
+        TimelineEntry {
+            id: String::new(),
+            conflict_of: None,
+            at,
+            recorded,
+            by: by.to_string(),
+            kind,
+            reference: None,
+            key: false,
+            internal: false,
+            public: false,
+            attachment: None,
+            text,
+        }
+    }
+}
+
 fn is_false(value: &bool) -> bool {
     !value
 }

@@ -22,13 +22,12 @@ use crate::model::cadence::Schedule;
 use crate::model::comms::Due;
 use crate::model::config::{Cadence, PublicEntries, SUMMARY_MAX, TITLE_MAX};
 use crate::model::incident::{Durations, Source};
+use crate::model::postmortem::Postmortem;
 use crate::model::severity::ServiceState;
 use crate::model::{Config, Kind, Milestones, Status, TimelineEntry};
 use crate::names::Names;
-use crate::postmortem::Postmortem;
-use crate::store::Store;
+use crate::store::{Loaded, Store};
 use crate::time::{Clock, Time};
-use crate::views::Loaded;
 
 mod maintenance;
 pub mod people;
@@ -489,7 +488,7 @@ fn section_marked(pm: &Postmortem, title: &str) -> bool {
 }
 
 /// The prose sections marked for publication that someone wrote in, in the file's order.
-fn published(pm: &Postmortem) -> impl Iterator<Item = &crate::postmortem::Section> {
+fn published(pm: &Postmortem) -> impl Iterator<Item = &crate::model::postmortem::Section> {
     pm.sections.iter().filter(|s| {
         s.public && !s.written.trim().is_empty() && !LISTS.contains(&section_key(&s.title).as_str())
     })

@@ -10,8 +10,7 @@ use anyhow::Result;
 
 use crate::model::Config;
 use crate::model::catalog::Catalog;
-use crate::store::{Store, parallel_map};
-use crate::views::Loaded;
+use crate::store::{Loaded, Store, parallel_map};
 
 /// What a person's name becomes in anything public.
 pub const PERSON: &str = "a team member";

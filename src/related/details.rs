@@ -75,14 +75,14 @@ fn read(store: &Store, found: Found, today: Date) -> Option<Related> {
         )
     };
     let postmortem = store.load_postmortem(&found.id).unwrap_or_else(|_| {
-        unread(crate::postmortem::FILE);
+        unread(crate::store::layout::POSTMORTEM_FILE);
         None
     });
     let timeline: Vec<TimelineEntry> = store.load_log(&found.id).unwrap_or_else(|_| {
         unread(<TimelineEntry as crate::model::LogEntry>::FILE);
         Vec::new()
     });
-    let runbooks = crate::runbook::attached(&timeline)
+    let runbooks = crate::model::runbook::attached(&timeline)
         .into_iter()
         .map(|a| RunbookUsed {
             ticked: a.done.len(),
@@ -125,7 +125,7 @@ fn read(store: &Store, found: Found, today: Date) -> Option<Related> {
 
 /// The first line of the Root cause section that people wrote (not the template's guidance),
 /// without its list marker or quote.
-fn root_cause(pm: &crate::postmortem::Postmortem) -> Option<String> {
+fn root_cause(pm: &crate::model::postmortem::Postmortem) -> Option<String> {
     let section = pm
         .sections
         .iter()

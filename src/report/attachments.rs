@@ -4,8 +4,8 @@ use serde::Serialize;
 
 use super::context::report_order;
 use crate::model::TimelineEntry;
+use crate::store::Loaded;
 use crate::time::Time;
-use crate::views::Loaded;
 
 /// An attached file as templates see it.
 #[derive(Clone, Debug, Serialize)]

@@ -12,12 +12,13 @@ use serde::Serialize;
 use super::attachments::{AttachmentView, attachments};
 use crate::model::cadence::Schedule;
 use crate::model::comms::Due;
+use crate::model::postmortem::{self, Improvement, Issue, Postmortem};
 use crate::model::timeline::SeverityChange;
 use crate::model::{CommsEntry, Config, Kind, Milestone, Milestones, TimelineEntry};
-use crate::postmortem::{self, Improvement, Issue, Postmortem};
 use crate::sla::SlaCheck;
+use crate::store::Loaded;
 use crate::time::{Clock, Time};
-use crate::views::{CommsView, EntryView, IncidentView, Loaded, Roles};
+use crate::views::{CommsView, EntryView, IncidentView, LoadedViews, Roles};
 
 /// What `inc exec` logged, read back from its entry (`$ CMD → exit 0 after 2s`), so reports can
 /// show the command as a command, or leave it out for readers who have no use for it.
@@ -207,7 +208,7 @@ pub struct Context<'a> {
     pub attachments: Vec<AttachmentView>,
     /// The attached runbooks with their steps and the next one due (see docs/templates.md).
     /// Empty in public reports: they are how the team works.
-    pub runbooks: Vec<crate::runbook::progress::ProgressView>,
+    pub runbooks: Vec<crate::model::runbook::progress::ProgressView>,
 }
 
 /// A stretch of the incident between two milestones.

@@ -6,9 +6,8 @@ use anyhow::Result;
 
 use super::{Context, Options, PublicContext, PublicOptions};
 use crate::public;
-use crate::store::Store;
+use crate::store::{Loaded, Store};
 use crate::time::Clock;
-use crate::views::Loaded;
 
 /// The `update` template (the repository's own, if it overrides it) for `audience`, trimmed to
 /// what would be sent.

@@ -77,9 +77,6 @@ pub const REPORTS: [&str; 6] = [
     "internal", "external", "summary", "comms", "update", "tactical",
 ];
 
-/// Where a repository keeps its own templates.
-pub const REPO_TEMPLATES: &str = ".inc/templates";
-
 /// A template's source and the name it is known by (its file name decides HTML escaping).
 pub struct Template {
     pub name: String,
@@ -151,7 +148,7 @@ pub fn find(root: &Path, name_or_path: &str) -> Result<Template, Error> {
     }
     for ext in ["md", "html"] {
         let path = root
-            .join(REPO_TEMPLATES)
+            .join(crate::store::layout::TEMPLATES_DIR)
             .join(format!("{name_or_path}.{ext}"));
         let found =
             crate::store::read_text(root, &path).map_err(|e| Error::state(format!("{e:#}")))?;

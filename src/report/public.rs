@@ -141,7 +141,7 @@ pub struct PostmortemView<'a> {
     pub missing: [(); 0],
 }
 
-/// A published Improvement, in the shape of [`crate::postmortem::Improvement`]: its action, type
+/// A published Improvement, in the shape of [`crate::model::postmortem::Improvement`]: its action, type
 /// and whether it is done; no owner, date, reference or position.
 #[derive(Default, Serialize)]
 pub struct ImprovementView<'a> {
@@ -290,7 +290,7 @@ impl<'a> PublicContext<'a> {
                         ..ImprovementView::default()
                     })
                     .collect(),
-                sections: crate::postmortem::SECTIONS
+                sections: crate::model::postmortem::SECTIONS
                     .iter()
                     .map(|title| (public::section_key(title), ""))
                     .chain(p.sections.iter().map(|(k, v)| (k.clone(), v.as_str())))

@@ -1,238 +1,26 @@
-//! Runbooks: reusable checklists in `.inc/runbooks/NAME.md` that attach to incidents by severity,
-//! tags, services or type, and whose progress lives in the incident's timeline.
-//!
-//! A runbook file is front matter (`title`, `when`, `repeat`) and a Markdown body whose top-level
-//! task items (`- [ ] step`) are the steps, numbered from 1. A step ending in `(pre-approved)` is a
-//! production change approved when the runbook was reviewed; one ending in `(repeats)` comes back
-//! on a cadence that may grow with the incident's age. Attaching, detaching and ticking are
-//! timeline entries (`runbook-attach`, `runbook-detach`, `runbook-step`, with `ref` naming the
-//! runbook or `NAME:N`), so two clones ticking different steps merge like any other entries.
+//! Runbooks at work on incidents: choosing the repository's runbooks that match an incident, and
+//! the timeline entries that attach, detach and tick them (for `open`, `sev`, `tag`, `impact`,
+//! `exec` and `runbook`). The file format is `model::runbook`; reading the files is
+//! `store::runbooks`.
 
-pub mod progress;
-
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
-use serde::Deserialize;
+use anyhow::Result;
 
 use crate::error::Error;
-use crate::model::{Config, Incident};
+use crate::model::runbook::progress::Attached;
+use crate::model::runbook::{self, Runbook};
+use crate::model::{Incident, Kind, TimelineEntry};
 use crate::store::Store;
-use crate::time::Interval;
+use crate::store::runbooks::{self, load, names};
+use crate::text::one_line;
+use crate::time::Time;
 
-pub use progress::{Attached, Next, attached, next_due, was_detached};
-
-/// Where runbooks live, relative to the repository root.
-pub const DIR: &str = ".inc/runbooks";
-
-/// The name of the runbook `inc init` writes.
-pub const BREAK_GLASS: &str = "break-glass";
-
-/// The largest runbook file inc reads: a checklist is a few kilobytes; a huge one is refused
-/// before it is parsed.
-pub const MAX_BYTES: u64 = 256 * 1024;
-
-/// The most steps a runbook may have.
-pub const MAX_STEPS: usize = 200;
-
-/// The suffix of a step approved when the runbook was reviewed.
-pub const PRE_APPROVED: &str = "(pre-approved)";
-
-/// The suffix of a step that comes back on the runbook's cadence.
-pub const REPEATS: &str = "(repeats)";
-
-/// The front matter of a runbook file.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FrontMatter {
-    /// A title for people; the file name is the runbook's name.
-    #[serde(default)]
-    pub title: String,
-    /// When `inc open` and `inc sev` attach the runbook by themselves.
-    #[serde(default)]
-    pub when: When,
-    /// How often `(repeats)` steps come back: per severity name or `default`, a list of paces,
-    /// each until an incident age (the last without `until`).
-    #[serde(default)]
-    pub repeat: BTreeMap<String, Vec<Pace>>,
-}
-
-/// The conditions of a runbook: every list given must match (any one of its values); a runbook
-/// without any never attaches by itself.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct When {
-    pub severity: Vec<String>,
-    pub tags: Vec<String>,
-    pub services: Vec<String>,
-    pub types: Vec<String>,
-}
-
-/// One stretch of a cadence: every `every` while the incident is younger than `until`.
-#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Pace {
-    #[serde(default)]
-    pub until: Option<Interval>,
-    pub every: Interval,
-}
-
-/// The cadence of `(repeats)` steps when the runbook sets none: every 10 minutes in the
-/// incident's first hour, then every 30.
-pub fn default_pace() -> Vec<Pace> {
-    vec![
-        Pace {
-            until: Some(Interval(jiff::SignedDuration::from_hours(1))),
-            every: Interval::minutes(10),
-        },
-        Pace {
-            until: None,
-            every: Interval::minutes(30),
-        },
-    ]
-}
-
-/// One checklist item.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Step {
-    /// 1-based, in file order.
-    pub number: usize,
-    pub line: u64,
-    pub column: u64,
-    /// The step without its `(pre-approved)` / `(repeats)` suffixes.
-    pub text: String,
-    pub pre_approved: bool,
-    pub repeats: bool,
-    /// The inline code spans of the step: the commands `inc exec --step` may run for it.
-    pub commands: Vec<String>,
-}
-
-/// A parsed runbook file.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Runbook {
-    pub name: String,
-    pub front: FrontMatter,
-    pub steps: Vec<Step>,
-}
-
-impl Runbook {
-    pub fn title(&self) -> &str {
-        if self.front.title.trim().is_empty() {
-            &self.name
-        } else {
-            &self.front.title
-        }
-    }
-
-    pub fn step(&self, number: usize) -> Option<&Step> {
-        self.steps.get(number.checked_sub(1)?)
-    }
-
-    /// Whether the runbook's `when` matches the incident. Names are matched the way people type
-    /// them (`sev1` is SEV1); tags and services ignore case.
-    pub fn matches(&self, incident: &Incident, config: &Config) -> bool {
-        let when = &self.front.when;
-        if when.severity.is_empty()
-            && when.tags.is_empty()
-            && when.services.is_empty()
-            && when.types.is_empty()
-        {
-            return false;
-        }
-        let any = |list: &[String], hit: &dyn Fn(&str) -> bool| {
-            list.is_empty() || list.iter().any(|v| hit(v))
-        };
-        let same = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b.trim());
-        any(&when.severity, &|s| {
-            config.severity(s).is_ok_and(|s| s == incident.severity)
-        }) && any(&when.tags, &|t| incident.tags.iter().any(|x| same(x, t)))
-            && any(&when.services, &|s| {
-                incident.impact.services.iter().any(|x| same(x, s))
-            })
-            && any(&when.types, &|t| {
-                config.incident_type(t).is_ok_and(|t| t == incident.kind)
-            })
-    }
-
-    /// The pace of `(repeats)` steps for an incident of `severity`.
-    pub fn pace(&self, severity: &str) -> Vec<Pace> {
-        self.front
-            .repeat
-            .get(severity)
-            .or_else(|| self.front.repeat.get("default"))
-            .cloned()
-            .unwrap_or_else(default_pace)
-    }
-}
-
-/// The interval in force when the incident is `age` old.
-pub fn every(pace: &[Pace], age: jiff::SignedDuration) -> jiff::SignedDuration {
-    pace.iter()
-        .find(|p| p.until.is_none_or(|until| age < until.0))
-        .or(pace.last())
-        .map_or(jiff::SignedDuration::from_mins(30), |p| p.every.0)
-}
-
-/// Whether `name` may name a runbook file: lowercase letters, digits, `-` and `_`, not starting
-/// with either, so it never names a path outside the runbooks directory.
-pub fn valid_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 64
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-        && !name.starts_with(['-', '_'])
-}
-
-/// The file of runbook `name` below `root`.
-pub fn path(root: &Path, name: &str) -> PathBuf {
-    root.join(DIR).join(format!("{name}.md"))
-}
-
-/// `.inc/runbooks/NAME.md`, as messages name it.
-pub fn shown(name: &str) -> PathBuf {
-    PathBuf::from(format!("{DIR}/{name}.md"))
-}
-
-/// Reads and parses runbook `name`; `None` when there is no such file. Links are refused and a
-/// file larger than [`MAX_BYTES`] is not read.
-pub fn load(store: &Store, name: &str) -> anyhow::Result<Option<(String, Runbook)>> {
-    let Some(text) = read(store, name)? else {
-        return Ok(None);
-    };
-    let runbook = parse(&shown(name), name, &text)?;
-    Ok(Some((text, runbook)))
-}
-
-/// The text of runbook `name`, bounded and without following links.
-pub fn read(store: &Store, name: &str) -> anyhow::Result<Option<String>> {
-    if !valid_name(name) {
-        return Err(Error::usage(format!(
-            "\"{name}\" is not a runbook name: use lowercase letters, digits, - and _"
-        ))
-        .into());
-    }
-    let path = path(store.root(), name);
-    crate::store::refuse_links(store.root(), &path)?;
-    let len = std::fs::symlink_metadata(&path).map_or(0, |m| m.len());
-    if len > MAX_BYTES {
-        return Err(Error::File {
-            path: shown(name),
-            line: 1,
-            column: 1,
-            message: format!(
-                "the runbook is larger than inc reads ({MAX_BYTES} bytes): a checklist is a few kilobytes; split it"
-            ),
-        }
-        .into());
-    }
-    store.read_text(&path)
-}
+/// When a new entry happened and when it was written, if later (`Ctx::stamp`): entries made here
+/// are stamped like the command's own.
+pub type Stamp = (Time, Option<Time>);
 
 /// Every runbook of the repository that parses, for matching; a broken one is skipped with a
 /// warning (`inc check` reports it), so it cannot stop an incident from being opened.
-pub fn all(store: &Store) -> Vec<Runbook> {
+fn all(store: &Store) -> Vec<Runbook> {
     let mut found = Vec::new();
     for name in names(store.root()) {
         match load(store, &name) {
@@ -244,267 +32,162 @@ pub fn all(store: &Store) -> Vec<Runbook> {
     found
 }
 
-/// Parses the runbook `name` read from `path`. Errors carry file:line:column.
-pub fn parse(path: &Path, name: &str, text: &str) -> Result<Runbook, Error> {
-    let at = |line: u64, column: u64, message: String| Error::File {
-        path: path.to_path_buf(),
-        line,
-        column,
-        message,
-    };
-    if let Some(line) = crate::model::conflict_marker_line(text) {
-        return Err(at(
-            line,
-            1,
-            "a merge conflict marker: keep the version you want and delete the markers".into(),
-        ));
+/// A runbook entry: internal (it is how the team works, not what customers need).
+fn entry(stamp: Stamp, by: &str, kind: Kind, reference: String, text: String) -> TimelineEntry {
+    let mut entry = TimelineEntry::new(stamp.0, stamp.1, by, kind, text);
+    entry.reference = Some(reference);
+    entry.internal = true;
+    entry
+}
+
+/// The entry that attaches `runbook`, and what it says.
+pub fn attach_entry(stamp: Stamp, by: &str, runbook: &Runbook) -> TimelineEntry {
+    let text = format!(
+        "Attached runbook {} ({})",
+        runbook.name,
+        one_line(runbook.title(), 60)
+    );
+    entry(stamp, by, Kind::RunbookAttach, runbook.name.clone(), text)
+}
+
+/// The runbooks whose `when` matches `incident` and that are neither attached nor were detached
+/// by hand. A runbook file that does not parse is skipped with a warning.
+pub fn matching(store: &Store, incident: &Incident, entries: &[TimelineEntry]) -> Vec<Runbook> {
+    let attached = runbook::attached(entries);
+    all(store)
+        .into_iter()
+        .filter(|r| r.matches(incident, store.config()))
+        .filter(|r| !attached.iter().any(|a| a.name == r.name))
+        .filter(|r| !runbook::was_detached(entries, &r.name))
+        .collect()
+}
+
+/// The attach entries for the runbooks an amended incident (tags, impact services) newly
+/// matches, for `commands::update_incident_with`. Only while the incident is open: filling in tags
+/// or impact after resolution must not hand out checklists nobody will follow.
+pub fn attach_on_change(
+    store: &Store,
+    stamp: Stamp,
+    incident: &Incident,
+    by: &str,
+    id: &str,
+) -> Result<Vec<TimelineEntry>> {
+    if !incident.status.is_open() {
+        return Ok(Vec::new());
     }
-    let (front, body, body_line) = front_matter(path, text)?;
-    let starts: Vec<usize> = std::iter::once(0)
-        .chain(body.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
-    let locate = |offset: usize| {
-        let index = starts.partition_point(|&s| s <= offset) - 1;
-        (
-            body_line + index as u64,
-            (offset - starts[index]) as u64 + 1,
-        )
+    let logged: Vec<TimelineEntry> = store.load_log(id)?;
+    Ok(matching(store, incident, &logged)
+        .iter()
+        .map(|r| attach_entry(stamp, by, r))
+        .collect())
+}
+
+/// The entry that detaches runbook `name`.
+pub fn detach_entry(stamp: Stamp, by: &str, name: &str) -> TimelineEntry {
+    let text = format!("Detached runbook {name}");
+    entry(stamp, by, Kind::RunbookDetach, name.to_string(), text)
+}
+
+pub fn not_attached(id: &str, name: &str, attached: &[Attached]) -> Error {
+    let names: Vec<&str> = attached.iter().map(|a| a.name.as_str()).collect();
+    let which = if names.is_empty() {
+        "none is".to_string()
+    } else {
+        format!("attached: {}", names.join(", "))
     };
-    let mut steps: Vec<Step> = Vec::new();
-    let mut depth = 0usize;
-    // The top-level item being read: (offset, text, task marker, code spans).
-    let mut item: Option<(usize, String, Option<bool>, Vec<String>)> = None;
-    for (event, range) in Parser::new_ext(body, Options::ENABLE_TASKLISTS).into_offset_iter() {
-        match event {
-            Event::Start(Tag::List(_)) => depth += 1,
-            Event::End(TagEnd::List(_)) => depth = depth.saturating_sub(1),
-            Event::Start(Tag::Item) if depth == 1 => {
-                item = Some((range.start, String::new(), None, Vec::new()));
-            }
-            Event::TaskListMarker(done) if depth == 1 => {
-                if let Some((_, _, task, _)) = item.as_mut() {
-                    *task = Some(done);
-                }
-            }
-            Event::End(TagEnd::Item) if depth == 1 => {
-                let Some((offset, text, Some(_), commands)) = item.take() else {
-                    continue;
-                };
-                let (line, column) = locate(offset);
-                if steps.len() == MAX_STEPS {
-                    return Err(at(
-                        line,
-                        column,
-                        format!("more than {MAX_STEPS} steps: split the runbook in two"),
-                    ));
-                }
-                let (text, pre_approved, repeats) = markers(text.trim());
-                if text.is_empty() {
-                    return Err(at(
-                        line,
-                        column,
-                        "an empty step: say what to do after `- [ ]`".into(),
-                    ));
-                }
-                steps.push(Step {
-                    number: steps.len() + 1,
-                    line,
-                    column,
-                    text,
-                    pre_approved,
-                    repeats,
-                    commands,
-                });
-            }
-            Event::Code(code) if depth == 1 => {
-                if let Some((_, text, _, commands)) = item.as_mut() {
-                    text.push('`');
-                    text.push_str(&code);
-                    text.push('`');
-                    commands.push(code.trim().to_string());
-                }
-            }
-            Event::Text(t) if depth == 1 => {
-                if let Some((_, text, _, _)) = item.as_mut() {
-                    text.push_str(&t);
-                }
-            }
-            Event::SoftBreak | Event::HardBreak if depth == 1 => {
-                if let Some((_, text, _, _)) = item.as_mut() {
-                    text.push(' ');
-                }
-            }
-            _ => {}
-        }
+    Error::usage(format!(
+        "runbook {name} is not attached to {id} ({which}); attach it with `inc runbook attach {name}`"
+    ))
+}
+
+/// A step an incident's attached runbooks name, checked: (runbook, step number).
+pub struct Found {
+    pub runbook: Runbook,
+    pub number: usize,
+}
+
+impl Found {
+    pub fn reference(&self) -> String {
+        format!("{}:{}", self.runbook.name, self.number)
     }
-    Ok(Runbook {
-        name: name.to_string(),
-        front,
-        steps,
+
+    pub fn step(&self) -> &runbook::Step {
+        self.runbook
+            .step(self.number)
+            .expect("checked by find_step")
+    }
+
+    /// The entry that ticks the step.
+    pub fn tick(&self, stamp: Stamp, by: &str, how: &str) -> TimelineEntry {
+        let text = format!(
+            "Done {}{how}: {}",
+            self.reference(),
+            one_line(&self.step().text, 200)
+        );
+        entry(stamp, by, Kind::RunbookStep, self.reference(), text)
+    }
+}
+
+/// The step `input` names (`NAME:N`, or `N` with one runbook attached), refused when it is not
+/// there or is done already (a `(repeats)` step can be done again).
+pub fn find_step(store: &Store, id: &str, input: &str, tz: &jiff::tz::TimeZone) -> Result<Found> {
+    let entries: Vec<TimelineEntry> = store.load_log(id)?;
+    let attached = runbook::attached(&entries);
+    let input = input.trim();
+    let (name, number) = match input.rsplit_once(':') {
+        Some((name, number)) => (name.to_string(), number),
+        None => match attached.as_slice() {
+            [one] => (one.name.clone(), input),
+            [] => {
+                return Err(Error::usage(format!(
+                    "{id} has no runbook attached: attach one with `inc runbook attach NAME`"
+                ))
+                .into());
+            }
+            many => {
+                let names: Vec<&str> = many.iter().map(|a| a.name.as_str()).collect();
+                return Err(Error::usage(format!(
+                    "{} runbooks are attached ({}): name the step as NAME:{input}",
+                    many.len(),
+                    names.join(", ")
+                ))
+                .into());
+            }
+        },
+    };
+    let Some(progress) = attached.iter().find(|a| a.name == name).cloned() else {
+        return Err(not_attached(id, &name, &attached).into());
+    };
+    let Some((_, found)) = load(store, &name)? else {
+        return Err(Error::state(format!(
+            "runbook {name} is attached but {} is gone: restore it, or `inc runbook detach {name}`",
+            runbooks::shown(&name).display()
+        ))
+        .into());
+    };
+    let count = found.steps.len();
+    let number = number
+        .trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|n| (1..=count).contains(n))
+        .ok_or_else(|| {
+            Error::usage(format!(
+                "\"{input}\" is not a step of {name}: its steps are {name}:1 to {name}:{count} (`inc runbook` lists them)"
+            ))
+        })?;
+    let step = found.step(number).expect("in range");
+    if !step.repeats
+        && let Some((at, by)) = progress.done.get(&number).and_then(|d| d.first())
+    {
+        return Err(Error::usage(format!(
+            "{name}:{number} was already done by {by} at {}",
+            at.short(tz)
+        ))
+        .into());
+    }
+    Ok(Found {
+        runbook: found,
+        number,
     })
 }
-
-/// Strips the `(pre-approved)` and `(repeats)` suffixes, in either order.
-fn markers(text: &str) -> (String, bool, bool) {
-    let mut rest = text.trim();
-    let (mut pre_approved, mut repeats) = (false, false);
-    loop {
-        let lower = rest.to_ascii_lowercase();
-        if lower.ends_with(PRE_APPROVED) {
-            pre_approved = true;
-            rest = rest[..rest.len() - PRE_APPROVED.len()].trim_end();
-        } else if lower.ends_with(REPEATS) {
-            repeats = true;
-            rest = rest[..rest.len() - REPEATS.len()].trim_end();
-        } else {
-            return (rest.to_string(), pre_approved, repeats);
-        }
-    }
-}
-
-/// Splits off and parses the front matter; returns it, the body, and the body's first line.
-fn front_matter<'a>(path: &Path, text: &'a str) -> Result<(FrontMatter, &'a str, u64), Error> {
-    let (yaml, body, body_line) = crate::model::split_front_matter(
-        path,
-        text,
-        "no front matter: a runbook starts with a `---` line, then `when:` (and an optional title), then `---`",
-    )?;
-    let front: FrontMatter = if yaml.trim().is_empty() {
-        FrontMatter::default()
-    } else {
-        crate::model::from_front_matter(path, yaml)?
-    };
-    Ok((front, body, body_line))
-}
-
-/// What a parsed runbook gets wrong that the parser cannot see: names not in .inc.yaml, paces out
-/// of order, no steps. Each is (line, column, message); lines are found in `text`.
-pub fn problems(runbook: &Runbook, text: &str, config: &Config) -> Vec<(u64, u64, String)> {
-    let mut found = Vec::new();
-    let key_at = |key: &str| -> (u64, u64) {
-        text.lines()
-            .position(|l| l.trim_start().starts_with(&format!("{key}:")))
-            .map_or((1, 1), |i| {
-                let line = text.lines().nth(i).unwrap_or_default();
-                (
-                    i as u64 + 1,
-                    (line.len() - line.trim_start().len()) as u64 + 1,
-                )
-            })
-    };
-    let when = &runbook.front.when;
-    for value in &when.severity {
-        if let Err(err) = config.severity(value) {
-            found.push((key_at("severity").0, key_at("severity").1, err.to_string()));
-        }
-    }
-    for value in &when.types {
-        if let Err(err) = config.incident_type(value) {
-            found.push((key_at("types").0, key_at("types").1, err.to_string()));
-        }
-    }
-    for (name, pace) in &runbook.front.repeat {
-        let (line, column) = key_at(name);
-        if name != "default" && !config.severities.contains(name) {
-            found.push((
-                line,
-                column,
-                format!(
-                    "repeat has \"{name}\", which is neither default nor one of severities ({})",
-                    config.severities.join(", ")
-                ),
-            ));
-        }
-        if pace.is_empty() {
-            found.push((
-                line,
-                column,
-                format!("repeat {name} is empty: give at least one {{every: 30m}}"),
-            ));
-        }
-        let mut last = jiff::SignedDuration::ZERO;
-        for (index, p) in pace.iter().enumerate() {
-            match p.until {
-                Some(until) if until.0 <= last => found.push((
-                    line,
-                    column,
-                    format!("repeat {name}: each `until` must be later than the one before"),
-                )),
-                Some(until) => last = until.0,
-                None if index + 1 < pace.len() => found.push((
-                    line,
-                    column,
-                    format!("repeat {name}: only the last pace may leave out `until`"),
-                )),
-                None => {}
-            }
-        }
-    }
-    if runbook.steps.is_empty() {
-        let line = text.lines().count().max(1) as u64;
-        found.push((
-            line,
-            1,
-            "no steps: list them as a checklist, one `- [ ] step` a line".into(),
-        ));
-    }
-    found
-}
-
-/// The runbook files in `.inc/runbooks` (names only, sorted), skipping what is not `NAME.md`.
-pub fn names(root: &Path) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(root.join(DIR)) else {
-        return Vec::new();
-    };
-    let mut names: Vec<String> = entries
-        .filter_map(|e| e.ok())
-        .filter_map(|e| {
-            let name = e.file_name().to_str()?.strip_suffix(".md")?.to_string();
-            valid_name(&name).then_some(name)
-        })
-        .collect();
-    names.sort();
-    names
-}
-
-/// The text of the built-in break-glass runbook, attached to incidents of `worst` severity.
-pub fn break_glass(worst: &str) -> String {
-    let plain = !worst.is_empty()
-        && worst
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    let worst = if plain {
-        worst.to_string()
-    } else {
-        serde_json::to_string(worst).expect("strings serialize")
-    };
-    format!(
-        r#"---
-title: Break glass
-when:
-  severity: [{worst}]
-# How often the (repeats) steps come back, growing with the incident's age: per severity or
-# `default`; each pace lasts until the incident is `until` old, the last one for good.
-repeat:
-  default:
-    - {{until: 1h, every: 10m}}
-    - {{every: 30m}}
----
-# Break glass
-
-For whoever owns an outage. Tick a step with `inc runbook done break-glass:N`. The last three
-steps repeat: `inc status` shows when the next one is due.
-
-- [ ] Pull in the right technical lead: `inc role technical-lead NAME`
-- [ ] Inform the company that there is an outage and who leads it
-- [ ] Assign customer communications: `inc role comms-lead NAME`
-- [ ] Open a bridge and share its link: `inc link URL`
-- [ ] Assess: what changed, is the mitigation working, what is next? (repeats)
-- [ ] Update the company (repeats)
-- [ ] Update customers (repeats)
-"#
-    )
-}
-
-#[cfg(test)]
-mod tests;

@@ -7,9 +7,8 @@ use jiff::tz::TimeZone;
 use super::{Entry, LogLine, Page, Update};
 use crate::model::Config;
 use crate::public;
-use crate::store::{ATTACHMENTS_DIR, Store};
+use crate::store::{ATTACHMENTS_DIR, Loaded, Store};
 use crate::time::Time;
-use crate::views::Loaded;
 
 /// An incident as the team's site lists it, with `report` as its page.
 pub fn internal(l: &Loaded, config: &Config, report: String, tz: &TimeZone) -> Entry {

@@ -7,10 +7,12 @@
 //! link between pages is relative, no page loads anything from the network (a Content Security
 //! Policy in each page says so to the browser too), and every text is escaped. Writing the files
 //! (only those whose bytes changed), page by page as they are made, is [`Writer`]'s job.
+//! Putting it together from a repository is [`build`].
 
 use crate::stats::Group;
 use crate::time::Time;
 
+mod build;
 mod charts;
 pub mod entry;
 mod feed;
@@ -20,6 +22,7 @@ mod stats;
 mod status;
 mod write;
 
+pub use build::{Built, Request, build};
 pub use write::{Writer, Written};
 
 /// One file of the site: where it goes (relative, with `/`) and what it holds.

@@ -2,10 +2,8 @@
 
 use std::path::Path;
 
+use super::ATTACHMENTS_DIR;
 use crate::error::Error;
-
-/// The directory in each incident that holds its attachments.
-pub const ATTACHMENTS_DIR: &str = "attachments";
 
 /// The note of the entry `inc attach` wrote for `name` (`Attached [NAME](attachments/NAME): NOTE`,
 /// or without the link for a type that is never published): the text after the name, else the

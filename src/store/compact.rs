@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::incident::{
     Detection, Impact, Incident, Link, Milestones, Source, Status, Waiver,
 };
-use crate::postmortem::Improvement;
+use crate::model::postmortem::Improvement;
 use crate::time::Time;
 
 /// The detection sources by the number [`encode`] gives them.

@@ -20,11 +20,14 @@ mod current;
 mod delivery;
 mod files;
 mod imported;
+pub mod layout;
+mod loaded;
 mod lock;
 mod maintenance;
 mod owned;
 mod parallel;
 mod resolved;
+pub mod runbooks;
 mod sent;
 mod severities;
 mod short_id;
@@ -43,8 +46,7 @@ use crate::model::{self, Config, Incident, LogEntry, TimelineEntry, schema};
 
 pub use append::Append;
 pub use attachments::{
-    ATTACHMENTS_DIR, AttachmentType, attachment_name, attachment_note, attachment_type,
-    is_attachment_name,
+    AttachmentType, attachment_name, attachment_note, attachment_type, is_attachment_name,
 };
 pub use cache::{Cache, map as cache_map};
 pub use catalog::service_position;
@@ -53,13 +55,14 @@ pub use files::{
     MAX_CONFIG_BYTES, read_text, refuse_links, undo_torn_append, write_atomic, write_atomic_with,
 };
 use files::{TEMP_PREFIX, build_dir, check_config_size, link_error, sweep_temps, sync_dir};
+pub use layout::ATTACHMENTS_DIR;
+pub use loaded::Loaded;
 pub use lock::Lock;
 pub use parallel::parallel_map;
 pub use short_id::short_ids;
 pub use snapshot::{Changed, Snapshot};
 
-pub const CONFIG_FILE: &str = ".inc.yaml";
-pub const INCIDENT_FILE: &str = "incident.yaml";
+pub use layout::{CONFIG_FILE, INCIDENT_FILE};
 /// A repository managed by inc: the directory holding `.inc.yaml`, and its configuration.
 #[derive(Debug)]
 pub struct Store {
@@ -324,13 +327,16 @@ impl Store {
     pub fn load_improvements(
         &self,
         ids: Vec<String>,
-    ) -> Vec<(String, Result<Option<Vec<crate::postmortem::Improvement>>>)> {
+    ) -> Vec<(
+        String,
+        Result<Option<Vec<crate::model::postmortem::Improvement>>>,
+    )> {
         let cache = Cache::open(&crate::git::git_dir(&self.root), "improvements");
         cache_map(
             cache.as_ref(),
             ids,
             false,
-            self.incident_files(&[crate::postmortem::FILE]),
+            self.incident_files(&[crate::store::layout::POSTMORTEM_FILE]),
             |id| Ok(self.load_postmortem(id)?.map(|pm| pm.improvements)),
             |loaded| compact::encode_improvements(loaded.as_ref().ok()?),
             |bytes| compact::decode_improvements(bytes).map(Ok),
@@ -390,12 +396,17 @@ impl Store {
     }
 
     /// postmortem.md's structure, or `None` before it is written.
-    pub fn load_postmortem(&self, id: &str) -> Result<Option<crate::postmortem::Postmortem>> {
-        let path = self.incident_dir(id).join(crate::postmortem::FILE);
+    pub fn load_postmortem(
+        &self,
+        id: &str,
+    ) -> Result<Option<crate::model::postmortem::Postmortem>> {
+        let path = self
+            .incident_dir(id)
+            .join(crate::store::layout::POSTMORTEM_FILE);
         let Some(text) = self.read_text(&path)? else {
             return Ok(None);
         };
-        self.parse_with(&path, &text, crate::postmortem::parse)
+        self.parse_with(&path, &text, crate::model::postmortem::parse)
             .map(Some)
     }
 

@@ -1,6 +1,9 @@
 //! Which files of the repository are inc's own: the one list `inc sync` commits from.
 
-use super::{ATTACHMENTS_DIR, CONFIG_FILE, INCIDENT_FILE, Store};
+use super::Store;
+use super::layout::{
+    ATTACHMENTS_DIR, CONFIG_FILE, INCIDENT_FILE, POSTMORTEM_FILE, RUNBOOKS_DIR, TEMPLATES_DIR,
+};
 use crate::model::{self, LogEntry, TimelineEntry, schema};
 
 impl Store {
@@ -20,15 +23,15 @@ impl Store {
             return schema::NAMES.iter().any(|n| schema::file_name(n) == name);
         }
         if let Some(name) = rel
-            .strip_prefix(crate::runbook::DIR)
+            .strip_prefix(RUNBOOKS_DIR)
             .and_then(|r| r.strip_prefix('/'))
         {
             return name
                 .strip_suffix(".md")
-                .is_some_and(crate::runbook::valid_name);
+                .is_some_and(crate::model::runbook::valid_name);
         }
         if let Some(name) = rel
-            .strip_prefix(crate::report::REPO_TEMPLATES)
+            .strip_prefix(TEMPLATES_DIR)
             .and_then(|r| r.strip_prefix('/'))
         {
             return !name.contains('/')
@@ -69,7 +72,7 @@ impl Store {
                 TimelineEntry::FILE,
                 model::RoleEvent::FILE,
                 model::CommsEntry::FILE,
-                crate::postmortem::FILE,
+                POSTMORTEM_FILE,
             ]
             .contains(&file)
     }

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::fit::{self, Column, Text};
 use super::unshared::{SyncView, print_unshared, sync_view};
-use super::{EntryView, Loaded, age};
+use super::{EntryView, LoadedViews, age};
 use crate::Color;
 use crate::duties::{Duty, DutyKind, Facts, Urgency};
 use crate::model::Config;
@@ -19,7 +19,7 @@ use crate::model::comms::Due;
 use crate::model::log::sorted;
 use crate::model::roles::{self, LEAD};
 use crate::sla::SlaCheck;
-use crate::store::Store;
+use crate::store::{Loaded, Store};
 use crate::text::one_line;
 use crate::time::{Clock, Time, format_duration};
 
@@ -42,7 +42,7 @@ pub struct DashboardRow<'a> {
     pub sla: Vec<SlaCheck>,
     /// The runbook step to do next: an overdue repeating one first (left out without runbooks).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_step: Option<crate::runbook::Next>,
+    pub next_step: Option<crate::model::runbook::Next>,
     /// Updates whose post to a webhook failed (left out when none): `inc comms --retry`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub undelivered: Vec<Undelivered<'a>>,
@@ -340,8 +340,11 @@ fn next_text(row: &DashboardRow, clock: &Clock) -> Text {
 
 /// The most pressing runbook step of an incident: the most overdue repeating step, else the
 /// first runbook's next step (`next_step` in the JSON, as before the duties).
-fn next_step(views: &[crate::runbook::progress::ProgressView]) -> Option<crate::runbook::Next> {
-    let next: Vec<&crate::runbook::Next> = views.iter().filter_map(|v| v.next.as_ref()).collect();
+fn next_step(
+    views: &[crate::model::runbook::progress::ProgressView],
+) -> Option<crate::model::runbook::Next> {
+    let next: Vec<&crate::model::runbook::Next> =
+        views.iter().filter_map(|v| v.next.as_ref()).collect();
     next.iter()
         .filter(|n| n.overdue)
         .min_by_key(|n| n.due)

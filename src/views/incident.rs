@@ -8,14 +8,15 @@ use anyhow::Result;
 use jiff::SignedDuration;
 use serde::Serialize;
 
-use super::{CommsView, EntryView, Loaded, StruckView, age, holders, table};
+use super::{CommsView, EntryView, LoadedViews, StruckView, age, holders, table};
 use crate::model::comms::Due;
 use crate::model::incident::{Durations, Impact, Link, Waiver};
 use crate::model::log::sorted;
+use crate::model::postmortem::{Improvement, Issue, Postmortem};
 use crate::model::roles;
 use crate::model::{Config, Incident, Kind, Milestone, Milestones, RoleEvent, TimelineEntry};
-use crate::postmortem::{Improvement, Issue, Postmortem};
 use crate::sla::SlaCheck;
+use crate::store::Loaded;
 use crate::text::one_line;
 use crate::time::{Clock, Time, format_duration};
 
@@ -73,7 +74,7 @@ pub struct IncidentView<'a> {
     /// The attached runbooks with every step and the next one due (`inc show --json`; left out
     /// when none is attached).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub runbooks: Option<Vec<crate::runbook::progress::ProgressView>>,
+    pub runbooks: Option<Vec<crate::model::runbook::progress::ProgressView>>,
     /// This clone against its remote (`inc show --json`; left out without a remote): commits
     /// not pushed, commits fetched and not merged, and when it last synced.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -348,7 +349,7 @@ pub fn print_incident(
             let next = match &view.next {
                 Some(next) => {
                     let due = next.due.map_or_else(String::new, |d| {
-                        format!(" ({})", crate::runbook::progress::due_text(d, clock))
+                        format!(" ({})", crate::model::runbook::progress::due_text(d, clock))
                     });
                     format!("; next {} {}{due}", next.step, one_line(&next.text, 50))
                 }

@@ -11,10 +11,9 @@ use serde::Serialize;
 
 use crate::model::comms::{self, Due};
 use crate::model::roles;
-use crate::model::timeline::{self, Change};
+use crate::model::runbook::progress::ProgressView;
 use crate::model::{CommsEntry, Config, Incident, Kind, RoleEvent, TimelineEntry};
-use crate::postmortem::Postmortem;
-use crate::store::Store;
+use crate::store::Loaded;
 use crate::time::{Clock, Time};
 
 pub mod actions;
@@ -36,50 +35,23 @@ pub use related::{print_related, print_related_section};
 pub use severities::{ask_severity, print_severities};
 pub use unshared::{SyncView, print_unshared, sync_view};
 
-/// An incident with all of its files read, for `show` and the dashboard.
-pub struct Loaded {
-    pub id: String,
-    pub incident: Incident,
-    /// The logbook entries in force: what reports, public outputs, the site and the dashboard
-    /// show. Struck entries and the strikes are in `withdrawn` (see `model::strike`).
-    pub timeline: Vec<TimelineEntry>,
-    /// The entries struck (`inc strike`) and the strikes themselves, with their places in
-    /// timeline.yaml: `inc show` prints them struck through, `show --json` and `inc export` keep
-    /// them ([`Loaded::record`]).
-    pub withdrawn: Vec<(usize, TimelineEntry)>,
-    pub roles: Vec<RoleEvent>,
-    pub comms: Vec<CommsEntry>,
-    /// What postmortem.md holds, once it exists.
-    pub postmortem: Option<Postmortem>,
-    /// The attached runbooks with their files (only with [`Loaded::load`]).
-    pub runbooks: Vec<crate::runbook::progress::Progress>,
+/// What a loaded incident means at a moment: the runbook steps, updates and SLA targets due by
+/// the clock. Judging by a clock is the renderers' business, so the store's [`Loaded`] holds only
+/// what the files say.
+pub trait LoadedViews {
+    /// The attached runbooks' progress as of the clock (nothing due once resolved).
+    fn runbook_views(&self, clock: &Clock) -> Vec<ProgressView>;
+
+    /// The SLA targets of its peak severity judged now, a named incident lead counting as
+    /// responded.
+    fn sla(&self, config: &Config, clock: &Clock) -> Vec<crate::sla::SlaCheck>;
+
+    /// The updates due to each audience now.
+    fn due(&self, config: &Config, clock: &Clock) -> Vec<Due>;
 }
 
-impl Loaded {
-    pub fn load(store: &Store, id: &str) -> Result<Loaded> {
-        let mut loaded = Loaded::load_logs(store, id)?;
-        loaded.postmortem = store.load_postmortem(id)?;
-        loaded.runbooks = crate::runbook::progress::load(store, &loaded.timeline);
-        Ok(loaded)
-    }
-
-    /// Everything but postmortem.md (to scaffold a new one, the old one does not matter).
-    pub fn load_logs(store: &Store, id: &str) -> Result<Loaded> {
-        let (timeline, withdrawn) = crate::model::strike::split(store.load_log(id)?);
-        Ok(Loaded {
-            id: id.to_string(),
-            incident: store.load_incident(id)?,
-            timeline,
-            withdrawn,
-            roles: store.load_log(id)?,
-            comms: store.load_log(id)?,
-            postmortem: None,
-            runbooks: Vec::new(),
-        })
-    }
-
-    /// The attached runbooks' progress as of the clock (nothing due once resolved).
-    pub fn runbook_views(&self, clock: &Clock) -> Vec<crate::runbook::progress::ProgressView> {
+impl LoadedViews for Loaded {
+    fn runbook_views(&self, clock: &Clock) -> Vec<ProgressView> {
         let began = self.incident.began();
         let open = self.incident.status.is_open();
         self.runbooks
@@ -96,22 +68,13 @@ impl Loaded {
             .collect()
     }
 
-    /// The SLA targets of its peak severity judged now, a named incident lead counting as
-    /// responded.
-    pub fn sla(&self, config: &Config, clock: &Clock) -> Vec<crate::sla::SlaCheck> {
+    fn sla(&self, config: &Config, clock: &Clock) -> Vec<crate::sla::SlaCheck> {
         let lead = roles::first_lead(&self.roles);
         let peak = self.peak_severity(config);
         crate::sla::checks_led(&self.incident, &peak, lead, config, clock.now())
     }
 
-    /// The worst severity the incident had (its timeline's history and incident.yaml's): what
-    /// its SLA targets are.
-    pub fn peak_severity(&self, config: &Config) -> String {
-        let changes = crate::model::timeline::severity_changes(&self.timeline);
-        crate::model::severity_history::peak_of(&changes, &self.incident.severity, config)
-    }
-
-    pub fn due(&self, config: &Config, clock: &Clock) -> Vec<Due> {
+    fn due(&self, config: &Config, clock: &Clock) -> Vec<Due> {
         comms::due(
             &self.incident,
             &self.comms,
@@ -119,45 +82,6 @@ impl Loaded {
             config,
             clock.now(),
         )
-    }
-
-    /// Everyone named in the incident's files, including the post-mortem's authors and owners.
-    pub fn people(&self) -> Vec<String> {
-        let mut authors: Vec<String> = Vec::new();
-        if let Some(pm) = &self.postmortem {
-            authors.extend(pm.front.authors.iter().cloned());
-            authors.extend(
-                pm.improvements
-                    .iter()
-                    .flat_map(|i| [i.owner.clone(), i.done_by.clone()])
-                    .flatten(),
-            );
-        }
-        // Whoever wrote an entry since struck is named in the files all the same.
-        authors.extend(self.withdrawn.iter().map(|(_, e)| e.by.clone()));
-        crate::model::people(&self.timeline, &self.roles, &self.comms, &authors)
-    }
-
-    /// Every entry of timeline.yaml, in force or withdrawn, by time (in the file's order at one
-    /// time): the logbook as it is kept.
-    pub fn record(&self) -> Vec<&TimelineEntry> {
-        let mut all = crate::model::strike::in_file_order(&self.timeline, &self.withdrawn);
-        all.sort_by_key(|e| e.at);
-        all
-    }
-
-    /// The strike withdrawing each struck entry, by the entry's id.
-    pub fn strikes(&self) -> std::collections::HashMap<&str, &TimelineEntry> {
-        let withdrawn: Vec<&TimelineEntry> = self.withdrawn.iter().map(|(_, e)| e).collect();
-        crate::model::strike::strikes(&withdrawn)
-    }
-
-    pub fn pending_changes(&self) -> Vec<&TimelineEntry> {
-        timeline::changes(&self.timeline)
-            .into_iter()
-            .filter(|c| c.decision.is_none())
-            .map(|c: Change| c.request)
-            .collect()
     }
 }
 

@@ -48,7 +48,7 @@ pub fn print_related(out: &mut dyn Write, related: &[Related], tz: &TimeZone) ->
                 .any(|f| f.rsplit('/').next() == Some(file))
                 .then(|| format!("unknown: its {file} does not parse (inc check {})", r.id))
         };
-        let postmortem = unread(crate::postmortem::FILE);
+        let postmortem = unread(crate::store::layout::POSTMORTEM_FILE);
         let cause = match (&r.root_cause, &r.postmortem_status, &postmortem) {
             (_, _, Some(unknown)) => unknown.clone(),
             (Some(cause), ..) => one_line(cause, 80),

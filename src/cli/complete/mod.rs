@@ -176,7 +176,7 @@ pub fn templates() -> ArgValueCandidates {
             .map(|n| n.to_string())
             .collect();
         if let Some(store) = store() {
-            let dir = store.root().join(crate::report::REPO_TEMPLATES);
+            let dir = store.root().join(crate::store::layout::TEMPLATES_DIR);
             for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
                 let name = entry.file_name().to_string_lossy().into_owned();
                 if let Some(stem) = name.strip_suffix(".md").or(name.strip_suffix(".html")) {
@@ -195,7 +195,7 @@ pub fn runbooks() -> ArgValueCandidates {
     ArgValueCandidates::new(|| {
         plain(
             store()
-                .map(|s| crate::runbook::names(s.root()))
+                .map(|s| crate::store::runbooks::names(s.root()))
                 .unwrap_or_default(),
         )
     })
@@ -208,8 +208,8 @@ pub fn steps() -> ArgValueCandidates {
             return Vec::new();
         };
         let mut found = Vec::new();
-        for name in crate::runbook::names(store.root()) {
-            let Ok(Some((_, runbook))) = crate::runbook::load(&store, &name) else {
+        for name in crate::store::runbooks::names(store.root()) {
+            let Ok(Some((_, runbook))) = crate::store::runbooks::load(&store, &name) else {
                 continue;
             };
             for step in &runbook.steps {

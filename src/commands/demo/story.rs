@@ -345,7 +345,9 @@ pub(super) fn story(at: impl Fn(i64) -> String) -> Vec<Step> {
 pub(super) fn write_postmortem(dir: &std::path::Path, when: Timestamp) -> Result<()> {
     let store = crate::store::Store::open(dir)?;
     let id = store.ids()?.pop().context("the demo incident exists")?;
-    let path = store.incident_dir(&id).join(crate::postmortem::FILE);
+    let path = store
+        .incident_dir(&id)
+        .join(crate::store::layout::POSTMORTEM_FILE);
     let mut text = std::fs::read_to_string(&path)?;
     text = text.replace("status: draft", "status: in-review");
     text = text.replace("authors: [\"erin\"]", "authors: [\"erin\", \"carol\"]");

@@ -145,20 +145,6 @@ pub struct Progress {
     pub runbook: Option<Runbook>,
 }
 
-/// The attached runbooks of an incident whose timeline is `entries`, with their files.
-pub fn load(store: &crate::store::Store, entries: &[TimelineEntry]) -> Vec<Progress> {
-    attached(entries)
-        .into_iter()
-        .map(|attached| Progress {
-            runbook: super::load(store, &attached.name)
-                .ok()
-                .flatten()
-                .map(|(_, r)| r),
-            attached,
-        })
-        .collect()
-}
-
 /// One attached runbook as `show`, `status --json` and reports see it.
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct ProgressView {

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 
-pub const FILE: &str = "postmortem.md";
+pub mod refresh;
 
 /// The sections a post-mortem has, in order. All must be filled in before review.
 pub const SECTIONS: [&str; 11] = [
@@ -256,7 +256,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Postmortem, Error> {
         let text = text.split_once('\n').map_or("", |(_, rest)| rest);
         section.body = without_comments(text).trim().to_string();
         section.public = text.lines().any(|line| line.trim() == PUBLIC_MARKER);
-        section.written = without_comments(&crate::refresh::person_written(text))
+        section.written = without_comments(&refresh::person_written(text))
             .trim()
             .to_string();
     }
