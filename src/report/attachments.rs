@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use super::context::report_order;
 use crate::model::TimelineEntry;
+use crate::model::timeline::report_order;
 use crate::time::Time;
 use crate::views::Loaded;
 
