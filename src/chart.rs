@@ -25,7 +25,7 @@ pub fn gantt_svg(source: &str, id: usize) -> Option<String> {
         if let Some(rest) = line.strip_prefix("title ") {
             title = rest.trim().to_string();
         } else if let Some(format) = line.strip_prefix("dateFormat ") {
-            if format.trim() != "YYYY-MM-DDTHH:mm" {
+            if format.trim() != crate::time::format::GANTT_MERMAID {
                 return None;
             }
         } else if line.starts_with("axisFormat ")
@@ -161,7 +161,11 @@ fn draw(title: &str, tasks: &[Task], id: usize) -> String {
     ));
     // Over a day, hours alone would repeat: the ends say their dates, and a second row names
     // the days.
-    let ends = if days { "%m-%d %H:%M" } else { "%H:%M" };
+    let ends = if days {
+        crate::time::format::DAY_CLOCK
+    } else {
+        crate::time::format::CLOCK
+    };
     let mut rows = vec![vec![
         Tick {
             x: x(start),
@@ -228,7 +232,7 @@ fn day_labels(
     marks: &[DateTime],
     x: &dyn Fn(DateTime) -> f64,
 ) -> Vec<Tick> {
-    let name = |t: DateTime| t.strftime("%a %m-%d").to_string();
+    let name = |t: DateTime| t.strftime(crate::time::format::WEEKDAY_DAY).to_string();
     if step > 1 {
         return marks
             .iter()
@@ -279,7 +283,7 @@ fn midnights(start: DateTime, end: DateTime, scale: f64) -> (i64, Vec<DateTime>)
 }
 
 fn stamp(t: DateTime) -> String {
-    t.strftime("%Y-%m-%d %H:%M").to_string()
+    t.strftime(crate::time::format::DATE_TIME).to_string()
 }
 
 #[cfg(test)]

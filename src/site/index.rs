@@ -168,7 +168,7 @@ fn services_section(site: &Site, services: &[Service], body: &mut String) {
             body.push_str(&format!(
                 "<span class=\"st-{}\" title=\"{}: {what}\"></span>",
                 state.name(),
-                day.strftime("%Y-%m-%d"),
+                day.strftime(crate::time::format::DATE),
             ));
         }
         body.push_str(&format!(
