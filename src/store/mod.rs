@@ -19,7 +19,6 @@ mod compact;
 mod current;
 mod delivery;
 mod files;
-mod imported;
 mod lock;
 mod maintenance;
 mod owned;
