@@ -33,6 +33,7 @@ pub mod site;
 pub mod sla;
 pub mod stats;
 pub mod store;
+pub mod svg;
 pub mod term;
 pub mod text;
 pub mod time;

@@ -11,6 +11,7 @@
 use crate::stats::Group;
 use crate::time::Time;
 
+mod badge;
 mod charts;
 pub mod entry;
 mod feed;
@@ -156,7 +157,7 @@ pub fn overview(
     })?;
     put(Page {
         path: "badge.svg".into(),
-        bytes: status::badge(site).into_bytes(),
+        bytes: badge::svg(site).into_bytes(),
     })
 }
 
