@@ -270,6 +270,14 @@ mod tests {
     }
 
     #[test]
+    fn slack_text_cannot_mention_or_link() {
+        assert_eq!(
+            escape_slack("<!channel> a & b > c"),
+            "&lt;!channel&gt; a &amp; b &gt; c"
+        );
+    }
+
+    #[test]
     fn slack_text_escapes_its_markup_only() {
         assert_eq!(
             escape_slack("<!here> \"a\" & 'b' \u{1b}[2J"),

@@ -226,16 +226,3 @@ fn describe(err: &ureq::Error, target: &Target) -> String {
 fn seconds(duration: Duration) -> String {
     crate::time::Interval(jiff::SignedDuration::try_from(duration).unwrap_or_default()).to_string()
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slack_text_cannot_mention_or_link() {
-        assert_eq!(
-            crate::text::escape_slack("<!channel> a & b > c"),
-            "&lt;!channel&gt; a &amp; b &gt; c"
-        );
-    }
-}
