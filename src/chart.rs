@@ -4,7 +4,11 @@
 //! Only what inc's templates write is understood: a `title`, `dateFormat YYYY-MM-DDTHH:mm`, and
 //! tasks `NAME :ID, START, END` with both times given. Anything else is left as a code block.
 
+use std::fmt::Display;
+
 use jiff::civil::DateTime;
+
+use crate::svg::{self, Fixed};
 
 /// One bar: a stretch of time with a name.
 struct Task {
@@ -25,7 +29,7 @@ pub fn gantt_svg(source: &str, id: usize) -> Option<String> {
         if let Some(rest) = line.strip_prefix("title ") {
             title = rest.trim().to_string();
         } else if let Some(format) = line.strip_prefix("dateFormat ") {
-            if format.trim() != "YYYY-MM-DDTHH:mm" {
+            if format.trim() != crate::time::format::GANTT_MERMAID {
                 return None;
             }
         } else if line.starts_with("axisFormat ")
@@ -135,33 +139,50 @@ fn draw(title: &str, tasks: &[Task], id: usize) -> String {
         .map(|t| format!("{}: {} to {}.", t.name, stamp(t.from), stamp(t.to)))
         .collect::<Vec<_>>()
         .join(" ");
-    let mut svg = format!(
-        "<figure class=\"chart\">\n<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"{WIDTH}\" height=\"{height}\" viewBox=\"0 0 {WIDTH} {height}\" aria-labelledby=\"chart{id}-title chart{id}-desc\" font-family=\"system-ui, sans-serif\" font-size=\"{FONT}\">\n<title id=\"chart{id}-title\">{}</title>\n<desc id=\"chart{id}-desc\">{}</desc>\n",
-        crate::text::escape_markup(if title.is_empty() { "Phases" } else { title }),
-        crate::text::escape_markup(&description),
+    let mut svg = svg::figure(
+        &format!("chart{id}"),
+        WIDTH,
+        height,
+        FONT,
+        if title.is_empty() { "Phases" } else { title },
+        &description,
     );
     for (i, t) in tasks.iter().enumerate() {
         let y = TOP + ROW * i as f64;
         let width = (x(t.to) - x(t.from)).max(2.0);
         svg.push_str(&format!(
-            "<g><title>{}: {} to {}</title><text x=\"0\" y=\"{:.1}\" dominant-baseline=\"middle\">{}</text><rect x=\"{:.1}\" y=\"{y:.1}\" width=\"{width:.1}\" height=\"{BAR}\" fill=\"{}\"/></g>\n",
-            crate::text::escape_markup(&t.name),
-            stamp(t.from),
-            stamp(t.to),
-            y + BAR / 2.0,
-            crate::text::escape_markup(&fit(&t.name, label - GAP)),
-            x(t.from),
-            COLOURS[i % COLOURS.len()],
+            "<g>{}{}{}</g>\n",
+            svg::title(&format!("{}: {} to {}", t.name, stamp(t.from), stamp(t.to))),
+            svg::element(
+                "text",
+                &[
+                    ("x", &0),
+                    ("y", &Fixed(y + BAR / 2.0)),
+                    ("dominant-baseline", &"middle"),
+                ],
+                &fit(&t.name, label - GAP),
+            ),
+            svg::empty(
+                "rect",
+                &[
+                    ("x", &Fixed(x(t.from))),
+                    ("y", &Fixed(y)),
+                    ("width", &Fixed(width)),
+                    ("height", &BAR),
+                    ("fill", &COLOURS[i % COLOURS.len()]),
+                ],
+            ),
         ));
     }
     let axis = TOP + ROW * tasks.len() as f64;
-    svg.push_str(&format!(
-        "<line x1=\"{label}\" y1=\"{axis:.1}\" x2=\"{:.1}\" y2=\"{axis:.1}\" stroke=\"#999\"/>\n",
-        WIDTH - RIGHT
-    ));
+    svg.push_str(&line(label, Fixed(axis), Fixed(WIDTH - RIGHT), Fixed(axis)));
     // Over a day, hours alone would repeat: the ends say their dates, and a second row names
     // the days.
-    let ends = if days { "%m-%d %H:%M" } else { "%H:%M" };
+    let ends = if days {
+        crate::time::format::DAY_CLOCK
+    } else {
+        crate::time::format::CLOCK
+    };
     let mut rows = vec![vec![
         Tick {
             x: x(start),
@@ -177,27 +198,45 @@ fn draw(title: &str, tasks: &[Task], id: usize) -> String {
     if days {
         let (step, marks) = midnights(start, end, scale);
         for midnight in &marks {
-            svg.push_str(&format!(
-                "<line x1=\"{0:.1}\" y1=\"{axis:.1}\" x2=\"{0:.1}\" y2=\"{1:.1}\" stroke=\"#999\"/>\n",
-                x(*midnight),
-                axis + 5.0
-            ));
+            let at = Fixed(x(*midnight));
+            svg.push_str(&line(at, Fixed(axis), at, Fixed(axis + 5.0)));
         }
         rows.push(day_labels(start, end, step, &marks, &x));
     }
     for (row, ticks) in rows.into_iter().enumerate() {
         let y = axis + 18.0 + DAY_ROW * row as f64;
         for tick in placed(ticks) {
-            svg.push_str(&format!(
-                "<text x=\"{:.1}\" y=\"{y:.1}\" text-anchor=\"{}\" fill=\"#555\">{}</text>\n",
-                tick.x,
-                tick.anchor,
-                crate::text::escape_markup(&tick.text),
+            svg.push_str(&svg::element(
+                "text",
+                &[
+                    ("x", &Fixed(tick.x)),
+                    ("y", &Fixed(y)),
+                    ("text-anchor", &tick.anchor),
+                    ("fill", &"#555"),
+                ],
+                &tick.text,
             ));
+            svg.push('\n');
         }
     }
-    svg.push_str("</svg>\n</figure>\n");
+    svg.push_str(svg::FIGURE_END);
     svg
+}
+
+/// An axis line, in the axis' grey.
+fn line(x1: impl Display, y1: Fixed, x2: Fixed, y2: Fixed) -> String {
+    let mut out = svg::empty(
+        "line",
+        &[
+            ("x1", &x1),
+            ("y1", &y1),
+            ("x2", &x2),
+            ("y2", &y2),
+            ("stroke", &"#999"),
+        ],
+    );
+    out.push('\n');
+    out
 }
 
 /// The ticks that can be shown, in the order given: each only where it lies within the chart
@@ -228,7 +267,7 @@ fn day_labels(
     marks: &[DateTime],
     x: &dyn Fn(DateTime) -> f64,
 ) -> Vec<Tick> {
-    let name = |t: DateTime| t.strftime("%a %m-%d").to_string();
+    let name = |t: DateTime| t.strftime(crate::time::format::WEEKDAY_DAY).to_string();
     if step > 1 {
         return marks
             .iter()
@@ -279,7 +318,7 @@ fn midnights(start: DateTime, end: DateTime, scale: f64) -> (i64, Vec<DateTime>)
 }
 
 fn stamp(t: DateTime) -> String {
-    t.strftime("%Y-%m-%d %H:%M").to_string()
+    t.strftime(crate::time::format::DATE_TIME).to_string()
 }
 
 #[cfg(test)]

@@ -12,19 +12,13 @@ use serde_json::Value;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::import::cell;
-use crate::import::csv::COLUMNS;
+use crate::model::exchange::{COLUMNS, FORMAT, PUBLIC_COLUMN, cell};
 use crate::model::roles::RoleAction;
 use crate::model::{Config, RoleEvent};
 use crate::names::Names;
 use crate::store::Loaded;
 use crate::time::{Clock, Time};
 use crate::views::IncidentView;
-
-/// The version of what a line of `inc export` holds. 1 (no `format` key): `inc show --json`
-/// alone, whose `roles` are only the holders at the end; 2: with `role_events` and `changed`.
-/// `inc import` reads both, and refuses a later one rather than lose what it does not know.
-pub const FORMAT: u32 = 2;
 
 /// One line of `inc export`: the incident as `inc show --json` prints it, and what that leaves
 /// out of the files, so that `inc import` makes the same files again.
@@ -80,12 +74,6 @@ pub fn full(loaded: &Loaded, config: &Config, clock: &Clock) -> Result<Value> {
         changed: &loaded.incident.changed,
     })?)
 }
-
-/// What `inc import` says of a public export.
-pub const ONE_WAY: &str = "this is a public export (inc export --public), which is one-way: it has no names, no internal entries and public ids; import a full export (inc export) instead";
-
-/// The column a public CSV export adds (always `true`), so that it cannot pass for a full one.
-pub const PUBLIC_COLUMN: &str = "public";
 
 /// One line of `inc export --public`: the public model of an incident, marked as public so that
 /// `inc import` can say it is one-way.
@@ -147,7 +135,7 @@ impl<W: Write> Writer<W> {
                 out.write_all(line.as_bytes())?;
                 out.write_all(b"\n")?;
             }
-            // Written as `import::cell` says: no formula a spreadsheet would run, no control
+            // Written as `model::exchange::cell` says: no formula a spreadsheet would run, no control
             // character, and read back exactly.
             Writer::Csv { writer, public } => {
                 let mut row: Vec<String> = COLUMNS

@@ -30,6 +30,7 @@ pub mod site;
 pub mod sla;
 pub mod stats;
 pub mod store;
+pub mod svg;
 pub mod text;
 pub mod time;
 pub mod views;

@@ -294,7 +294,13 @@ fn keys(
             config.severity_rank(counted.severity),
             counted.severity.to_string(),
         )],
-        Some(GroupBy::Month) => vec![(0, began(incident).in_tz(tz).strftime("%Y-%m").to_string())],
+        Some(GroupBy::Month) => vec![(
+            0,
+            began(incident)
+                .in_tz(tz)
+                .strftime(crate::time::format::MONTH)
+                .to_string(),
+        )],
         Some(GroupBy::Source) => {
             let source = incident.detection.source;
             let rank = source.map_or(4, |s| s as usize);

@@ -6,6 +6,9 @@
 //! U+009F, which some terminals obey like ESC sequences) do their own damage; bidirectional
 //! overrides reorder what people read ("trojan source"). The files keep such text exactly; only
 //! what is shown is escaped, always in one form: Rust's `\u{1b}` (lowercase hex, no padding).
+//!
+//! Every escaping rule of inc's output lives here: [`escape_controls`] for the terminal,
+//! [`escape_json`], [`escape_markup`] for HTML, XML and SVG, and [`escape_slack`] for Slack.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -141,6 +144,16 @@ pub fn escape_markup(value: &str) -> String {
     out
 }
 
+/// Text for a Slack message: `&`, `<` and `>` become entities, so that `<!channel>` pings no
+/// one and `<…|…>` makes no link, and nothing else changes. Slack's own markup rule, not
+/// [`escape_markup`]: quotes are plain text there, and a control character is sent as typed (it
+/// reaches no terminal, and JSON encodes it).
+pub fn escape_slack(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 /// `eprintln!` with control characters escaped, for every message that may quote a file.
 #[macro_export]
 macro_rules! eprintln_escaped {
@@ -254,6 +267,22 @@ mod tests {
         // Escaping what is already shown escaped changes nothing more: `\u{1b}` is plain text.
         let once = escape_markup("a\u{7}b");
         assert_eq!(escape_controls(&once), once);
+    }
+
+    #[test]
+    fn slack_text_cannot_mention_or_link() {
+        assert_eq!(
+            escape_slack("<!channel> a & b > c"),
+            "&lt;!channel&gt; a &amp; b &gt; c"
+        );
+    }
+
+    #[test]
+    fn slack_text_escapes_its_markup_only() {
+        assert_eq!(
+            escape_slack("<!here> \"a\" & 'b' \u{1b}[2J"),
+            "&lt;!here&gt; \"a\" &amp; 'b' \u{1b}[2J"
+        );
     }
 
     #[test]

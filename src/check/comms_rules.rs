@@ -102,7 +102,9 @@ fn times(tz: &jiff::tz::TimeZone, from: Time, to: Time) -> impl Fn(Time) -> Stri
     let same_day = from.in_tz(&tz).date() == to.in_tz(&tz).date();
     move |t: Time| {
         if same_day && t.in_tz(&tz).date() == from.in_tz(&tz).date() {
-            t.in_tz(&tz).strftime("%H:%M").to_string()
+            t.in_tz(&tz)
+                .strftime(crate::time::format::CLOCK)
+                .to_string()
         } else {
             t.short(&tz)
         }

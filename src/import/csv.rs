@@ -1,6 +1,6 @@
 //! CSV import: one incident per row under a header row, as a spreadsheet or another tool exports
 //! its history. The columns are [`COLUMNS`]; `inc export --format csv` writes the same ones, with
-//! the cells written as [`super::cell`] says.
+//! the cells written as [`cell`] says.
 //!
 //! Each row's incident is marked with what the row holds (its [`Planned::key`], the `ref` of the
 //! opening entry), so that importing the file again, after an interruption say, skips the rows
@@ -9,26 +9,12 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::error::Error;
+use crate::model::exchange::{COLUMNS, ONE_WAY, PUBLIC_COLUMN, cell};
 use crate::model::incident::{Detection, Impact};
 use crate::model::{Incident, Kind, Milestone, Milestones, Status, TimelineEntry};
 use crate::time::Time;
 
 use super::{Input, Planned};
-
-/// The columns read, in the order `inc export` writes them. Only title and severity are required;
-/// the others may be left out of the header or left empty.
-pub const COLUMNS: [&str; 10] = [
-    "title",
-    "severity",
-    "started",
-    "detected",
-    "acknowledged",
-    "mitigated",
-    "resolved",
-    "tags",
-    "services",
-    "summary",
-];
 
 const REQUIRED: [&str; 2] = ["title", "severity"];
 
@@ -63,8 +49,8 @@ pub fn read(text: &str, input: &Input) -> Result<Vec<Planned>, Vec<Error>> {
     for (index, name) in header.iter().enumerate() {
         let name = name.trim().to_ascii_lowercase();
         let at = cell_start(text, header_start, index);
-        if name == crate::export::PUBLIC_COLUMN {
-            return Err(vec![error(at, crate::export::ONE_WAY.to_string())]);
+        if name == PUBLIC_COLUMN {
+            return Err(vec![error(at, ONE_WAY.to_string())]);
         }
         let Some(known) = COLUMNS.iter().find(|c| **c == name) else {
             return Err(vec![error(
@@ -158,7 +144,7 @@ fn row(
         columns
             .get(name)
             .and_then(|&i| record.get(i))
-            .map(|v| super::cell::decode(v.trim()))
+            .map(|v| cell::decode(v.trim()))
             .unwrap_or_default()
     };
     let fail = |name: &str, message: String| {

@@ -35,7 +35,7 @@ const MAX_INCIDENTS: usize = 100_000;
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct IncidentIn<'a> {
-    /// [`crate::export::FORMAT`]; none: format 1.
+    /// [`crate::model::exchange::FORMAT`]; none: format 1.
     #[serde(default)]
     format: Option<u32>,
     id: String,
@@ -267,7 +267,7 @@ fn incident(text: &str, input: &Input, raw: &RawValue) -> Result<Planned, Error>
         public: bool,
     }
     if serde_json::from_str::<Marked>(raw.get()).is_ok_and(|m| m.public) {
-        return Err(input.error_at(text, at, crate::export::ONE_WAY));
+        return Err(input.error_at(text, at, crate::model::exchange::ONE_WAY));
     }
     let parsed: IncidentIn = parse(text, input, raw)?;
     let fail = |message: String| input.error_at(text, at, format!("{}: {message}", parsed.id));
@@ -282,11 +282,11 @@ fn incident(text: &str, input: &Input, raw: &RawValue) -> Result<Planned, Error>
         ));
     }
     if let Some(format) = parsed.format
-        && !(1..=crate::export::FORMAT).contains(&format)
+        && !(1..=crate::model::exchange::FORMAT).contains(&format)
     {
         return Err(fail(format!(
             "format {format} is not one this inc reads (1 to {}): import it with the inc that exported it, or a later one",
-            crate::export::FORMAT
+            crate::model::exchange::FORMAT
         )));
     }
     if parsed.title.trim().is_empty() {

@@ -7,7 +7,6 @@
 //! already wrote ([`existing`]). Files are read with a size limit and never through a symbolic
 //! link, and nothing they hold becomes a path except through checked ids.
 
-pub mod cell;
 pub mod csv;
 pub mod existing;
 pub mod json;

@@ -39,19 +39,11 @@ impl Block<'_> {
 
 /// Splits a log into the text before the first entry and one block per entry.
 fn blocks<'a, E: LogEntry>(path: &Path, text: &'a str) -> Result<(&'a str, Vec<Block<'a>>), Error> {
-    let mut starts: Vec<usize> = Vec::new();
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        if line.starts_with("- ") || line.trim_end() == "-" {
-            starts.push(offset);
-        }
-        offset += line.len();
-    }
-    let prelude = &text[..starts.first().copied().unwrap_or(text.len())];
+    let spans = model::log::entry_spans(text);
+    let prelude = &text[..spans.first().map_or(text.len(), |s| s.start)];
     let mut blocks = Vec::new();
-    for (index, &start) in starts.iter().enumerate() {
-        let end = starts.get(index + 1).copied().unwrap_or(text.len());
-        let block = &text[start..end];
+    for span in spans {
+        let block = &text[span];
         let entry = one_entry::<E>(path, block)?;
         blocks.push(Block {
             id: entry.id().to_string(),

@@ -127,6 +127,28 @@ pub fn holds_id(text: &str, id: &str) -> bool {
     })
 }
 
+/// Where each entry of a log's text lies, in order: an entry starts at a `- ` (or a lone `-`)
+/// line at the left margin, which no entry's own text can produce, and runs to the next one or
+/// the end. What comes before the first is the file's header. The merge driver and every edit of
+/// one entry in place cut a log here.
+pub fn entry_spans(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut starts: Vec<usize> = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with("- ") || line.trim_end() == "-" {
+            starts.push(offset);
+        }
+        offset += line.len();
+    }
+    let ends = starts.iter().skip(1).copied().chain([text.len()]);
+    starts
+        .iter()
+        .copied()
+        .zip(ends)
+        .map(|(a, b)| a..b)
+        .collect()
+}
+
 /// Entries sorted by `at`; entries at the same time keep their file order.
 pub fn sorted<E: LogEntry>(entries: &[E]) -> Vec<&E> {
     let mut sorted: Vec<&E> = entries.iter().collect();
@@ -162,5 +184,21 @@ mod tests {
         assert!(holds_id(file, "abc234"));
         assert!(!holds_id(file, "abc23"));
         assert!(!holds_id(file, "bc234"));
+    }
+
+    #[test]
+    fn entry_spans_cut_at_items_on_the_left_margin() {
+        let text = "# header\n- id: a\n  text: x\n-\n  id: b\n  text: |\n    - not an entry\n";
+        let spans = entry_spans(text);
+        let blocks: Vec<&str> = spans.iter().map(|s| &text[s.clone()]).collect();
+        assert_eq!(
+            blocks,
+            [
+                "- id: a\n  text: x\n",
+                "-\n  id: b\n  text: |\n    - not an entry\n"
+            ]
+        );
+        assert_eq!(spans[0].start, "# header\n".len());
+        assert!(entry_spans("# header only\n").is_empty());
     }
 }

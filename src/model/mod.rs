@@ -7,6 +7,7 @@ pub mod cadence;
 pub mod catalog;
 pub mod comms;
 pub mod config;
+pub mod exchange;
 mod fast_log;
 pub mod incident;
 pub mod limits;

@@ -229,6 +229,14 @@ mod tests {
     }
 }
 
+/// Report order: by time, then by text, so entries logged in the same minute read the same on
+/// every clone (files order them by id, which is random).
+pub fn report_order(entries: &[TimelineEntry]) -> Vec<&TimelineEntry> {
+    let mut sorted: Vec<&TimelineEntry> = entries.iter().collect();
+    sorted.sort_by(|a, b| (a.at, &a.text).cmp(&(b.at, &b.text)));
+    sorted
+}
+
 /// A severity the incident had from a time: its opening severity, then each `inc sev`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SeverityChange {

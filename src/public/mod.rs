@@ -183,7 +183,10 @@ impl Incident {
         let zone = config.report_zone().unwrap_or_else(|_| clock.tz().clone());
         let began = i.impact_began();
         let title = if i.public_title.trim().is_empty() {
-            let date = began.in_tz(&zone).strftime("%Y-%m-%d").to_string();
+            let date = began
+                .in_tz(&zone)
+                .strftime(crate::time::format::DATE)
+                .to_string();
             config.neutral_title(&i.impact.services, &date)
         } else {
             i.public_title.clone()

@@ -2,9 +2,9 @@
 
 use serde::Serialize;
 
-use super::context::report_order;
 use crate::model::TimelineEntry;
 use crate::store::Loaded;
+use crate::model::timeline::report_order;
 use crate::time::Time;
 
 /// An attached file as templates see it.

@@ -66,14 +66,6 @@ impl<'a> From<&'a TimelineEntry> for ReportEntry<'a> {
     }
 }
 
-/// Report order: by time, then by text, so entries logged in the same minute read the same on
-/// every clone (files order them by id, which is random).
-pub(super) fn report_order(entries: &[TimelineEntry]) -> Vec<&TimelineEntry> {
-    let mut sorted: Vec<&TimelineEntry> = entries.iter().collect();
-    sorted.sort_by(|a, b| (a.at, &a.text).cmp(&(b.at, &b.text)));
-    sorted
-}
-
 /// The update cadence of the incident's severity, in whole seconds.
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct CadenceView {
@@ -298,7 +290,7 @@ impl<'a> Context<'a> {
         );
         Context {
             incident: IncidentView::new(&loaded.id, &loaded.incident, &loaded.roles, config),
-            timeline: report_order(&loaded.timeline)
+            timeline: crate::model::timeline::report_order(&loaded.timeline)
                 .into_iter()
                 .map(ReportEntry::from)
                 .collect(),

@@ -13,7 +13,7 @@ use minijinja::value::Value;
 use minijinja::{Environment, State, UndefinedBehavior};
 
 use crate::error::Error;
-use crate::time::{Time, format_duration};
+use crate::time::{Time, format, format_duration};
 
 mod attachments;
 mod context;
@@ -225,14 +225,14 @@ fn environment(tz: TimeZone) -> Environment<'static> {
         near(state, &v, &zone, Time::near)
     });
     let zone = tz.clone();
-    env.add_filter("date", move |v: Value| format_time(&v, &zone, "%Y-%m-%d"));
+    env.add_filter("date", move |v: Value| format_time(&v, &zone, format::DATE));
     let zone = tz.clone();
     env.add_filter("datetime", move |v: Value| {
-        format_time(&v, &zone, "%Y-%m-%d %H:%M")
+        format_time(&v, &zone, format::DATE_TIME)
     });
     let zone = tz.clone();
     env.add_filter("mermaid_time", move |v: Value| {
-        format_time(&v, &zone, "%Y-%m-%dT%H:%M")
+        format_time(&v, &zone, format::GANTT)
     });
     // The same with the zone's abbreviation (`14:32 CET`), for times in prose.
     let zone = tz.clone();
@@ -241,7 +241,7 @@ fn environment(tz: TimeZone) -> Environment<'static> {
     });
     let zone = tz;
     env.add_filter("datetime_tz", move |v: Value| {
-        format_zoned(&v, &zone, "%Y-%m-%d %H:%M %Z")
+        format_zoned(&v, &zone, format::DATE_TIME_ZONE)
     });
     env.add_filter("code", |v: String| code_span(&v));
     env.add_filter("sentence", |v: String| sentence(&v));

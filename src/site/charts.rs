@@ -2,7 +2,7 @@
 //! `<title>` tooltips, a `<title>`/`<desc>` for screen readers, and text in `currentColor` so the
 //! page's light or dark scheme decides how it reads.
 
-use super::esc;
+use crate::svg::{self, Fixed};
 
 /// One series of a bar chart: its name, its colour and a value per label.
 pub struct Series {
@@ -52,19 +52,31 @@ pub fn bars(
     let max = totals.iter().copied().fold(0.0, f64::max).max(1.0);
     let y = |v: f64| TOP + PLOT - v / max * PLOT;
     // The axis: zero and the largest value.
-    svg.push_str(&format!(
-        "<line x1=\"{LEFT}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"currentColor\" stroke-opacity=\"0.4\"/>\n",
-        TOP + PLOT,
-        WIDTH - RIGHT,
-        TOP + PLOT
+    svg.push_str(&svg::empty(
+        "line",
+        &[
+            ("x1", &LEFT),
+            ("y1", &Fixed(TOP + PLOT)),
+            ("x2", &Fixed(WIDTH - RIGHT)),
+            ("y2", &Fixed(TOP + PLOT)),
+            ("stroke", &"currentColor"),
+            ("stroke-opacity", &"0.4"),
+        ],
     ));
+    svg.push('\n');
     for v in [0.0, max] {
-        svg.push_str(&format!(
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" dominant-baseline=\"middle\" fill=\"currentColor\">{}</text>\n",
-            LEFT - 6.0,
-            y(v),
-            esc(&show(v))
+        svg.push_str(&svg::element(
+            "text",
+            &[
+                ("x", &Fixed(LEFT - 6.0)),
+                ("y", &Fixed(y(v))),
+                ("text-anchor", &"end"),
+                ("dominant-baseline", &"middle"),
+                ("fill", &"currentColor"),
+            ],
+            &show(v),
         ));
+        svg.push('\n');
     }
     let slot = (WIDTH - LEFT - RIGHT) / labels.len().max(1) as f64;
     let per = if stacked { 1 } else { series.len().max(1) };
@@ -89,27 +101,37 @@ pub fn bars(
             };
             let top = y(from + value);
             let h = y(from) - top;
-            svg.push_str(&format!(
-                "<rect x=\"{x:.1}\" y=\"{top:.1}\" width=\"{bar:.1}\" height=\"{h:.1}\" fill=\"{}\"><title>{} {}: {}</title></rect>\n",
-                s.colour,
-                esc(label),
-                esc(&s.name),
-                esc(&show(value))
+            svg.push_str(&svg::start(
+                "rect",
+                &[
+                    ("x", &Fixed(x)),
+                    ("y", &Fixed(top)),
+                    ("width", &Fixed(bar)),
+                    ("height", &Fixed(h)),
+                    ("fill", &s.colour),
+                ],
             ));
+            svg.push_str(&svg::title(&format!("{label} {}: {}", s.name, show(value))));
+            svg.push_str("</rect>\n");
             if stacked {
                 base += value;
             }
         }
         if i % every == 0 {
-            svg.push_str(&format!(
-                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"currentColor\">{}</text>\n",
-                LEFT + slot * (i as f64 + 0.5),
-                TOP + PLOT + 18.0,
-                esc(label)
+            svg.push_str(&svg::element(
+                "text",
+                &[
+                    ("x", &Fixed(LEFT + slot * (i as f64 + 0.5))),
+                    ("y", &Fixed(TOP + PLOT + 18.0)),
+                    ("text-anchor", &"middle"),
+                    ("fill", &"currentColor"),
+                ],
+                label,
             ));
+            svg.push('\n');
         }
     }
-    svg.push_str("</svg>\n</figure>\n");
+    svg.push_str(svg::FIGURE_END);
     svg
 }
 
@@ -125,37 +147,74 @@ pub fn hbars(id: &str, title: &str, desc: &str, items: &[(String, f64)], colour:
         let y = 10.0 + ROW * i as f64;
         let w = (value / max * span).max(1.0);
         svg.push_str(&format!(
-            "<g><title>{}: {value}</title><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" dominant-baseline=\"middle\" fill=\"currentColor\">{}</text><rect x=\"{LABEL}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"18\" fill=\"{colour}\"/><text x=\"{:.1}\" y=\"{:.1}\" dominant-baseline=\"middle\" fill=\"currentColor\">{value}</text></g>\n",
-            esc(name),
-            LABEL - 8.0,
-            y + 9.0,
-            esc(&crate::text::one_line(name, 30)),
-            LABEL + w + 6.0,
-            y + 9.0,
+            "<g>{}{}{}{}</g>\n",
+            svg::title(&format!("{name}: {value}")),
+            svg::element(
+                "text",
+                &[
+                    ("x", &Fixed(LABEL - 8.0)),
+                    ("y", &Fixed(y + 9.0)),
+                    ("text-anchor", &"end"),
+                    ("dominant-baseline", &"middle"),
+                    ("fill", &"currentColor"),
+                ],
+                &crate::text::one_line(name, 30),
+            ),
+            svg::empty(
+                "rect",
+                &[
+                    ("x", &LABEL),
+                    ("y", &Fixed(y)),
+                    ("width", &Fixed(w)),
+                    ("height", &18),
+                    ("fill", &colour),
+                ],
+            ),
+            svg::element(
+                "text",
+                &[
+                    ("x", &Fixed(LABEL + w + 6.0)),
+                    ("y", &Fixed(y + 9.0)),
+                    ("dominant-baseline", &"middle"),
+                    ("fill", &"currentColor"),
+                ],
+                &value.to_string(),
+            ),
         ));
     }
-    svg.push_str("</svg>\n</figure>\n");
+    svg.push_str(svg::FIGURE_END);
     svg
 }
 
 /// The figure and the svg element, sized, with its title and description.
 fn open(id: &str, title: &str, desc: &str, height: f64) -> String {
-    format!(
-        "<figure class=\"chart\">\n<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"{WIDTH}\" height=\"{height}\" viewBox=\"0 0 {WIDTH} {height}\" aria-labelledby=\"{id}-title {id}-desc\" font-family=\"system-ui, sans-serif\" font-size=\"12\">\n<title id=\"{id}-title\">{}</title>\n<desc id=\"{id}-desc\">{}</desc>\n",
-        esc(title),
-        esc(desc)
-    )
+    svg::figure(id, WIDTH, height, 12.0, title, desc)
 }
 
 fn legend(svg: &mut String, series: &[Series]) {
     let mut x = LEFT;
     for s in series {
-        svg.push_str(&format!(
-            "<rect x=\"{x:.1}\" y=\"8\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{:.1}\" y=\"14\" dominant-baseline=\"middle\" fill=\"currentColor\">{}</text>\n",
-            s.colour,
-            x + 16.0,
-            esc(&s.name)
+        svg.push_str(&svg::empty(
+            "rect",
+            &[
+                ("x", &Fixed(x)),
+                ("y", &8),
+                ("width", &12),
+                ("height", &12),
+                ("fill", &s.colour),
+            ],
         ));
+        svg.push_str(&svg::element(
+            "text",
+            &[
+                ("x", &Fixed(x + 16.0)),
+                ("y", &14),
+                ("dominant-baseline", &"middle"),
+                ("fill", &"currentColor"),
+            ],
+            &s.name,
+        ));
+        svg.push('\n');
         x += 16.0 + 8.0 * s.name.chars().count() as f64 + 16.0;
     }
 }

@@ -48,7 +48,10 @@ pub fn internal(l: &Loaded, config: &Config, report: String, tz: &TimeZone) -> E
         began,
         ended: i.milestones.resolved,
         began_shown: began.long(tz),
-        month: began.in_tz(tz).strftime("%Y-%m").to_string(),
+        month: began
+            .in_tz(tz)
+            .strftime(crate::time::format::MONTH)
+            .to_string(),
         duration: i.milestones.durations().time_to_resolve,
         services: i.impact.services.clone(),
         tags: i.tags.clone(),
@@ -89,7 +92,11 @@ pub fn public(p: &public::Incident, report: String, tz: &TimeZone) -> Entry {
         began: p.began,
         ended: p.milestones.resolved,
         began_shown: p.began.long(tz),
-        month: p.began.in_tz(tz).strftime("%Y-%m").to_string(),
+        month: p
+            .began
+            .in_tz(tz)
+            .strftime(crate::time::format::MONTH)
+            .to_string(),
         duration: p.durations.time_to_resolve,
         services: p.impact.services.clone(),
         tags: Vec::new(),
@@ -161,9 +168,12 @@ pub fn phase_chart(
     tz: &jiff::tz::TimeZone,
     zone: &str,
 ) -> Option<String> {
-    let mut source = format!("gantt\n    title Phases ({zone})\n    dateFormat YYYY-MM-DDTHH:mm\n");
+    let mut source = format!(
+        "gantt\n    title Phases ({zone})\n    dateFormat {}\n",
+        crate::time::format::GANTT_MERMAID
+    );
     for (n, p) in phases.iter().enumerate() {
-        let at = |t: Time| t.in_tz(tz).strftime("%Y-%m-%dT%H:%M").to_string();
+        let at = |t: Time| t.in_tz(tz).strftime(crate::time::format::GANTT).to_string();
         source.push_str(&format!(
             "    {} ({}) :p{}, {}, {}\n",
             p.name,

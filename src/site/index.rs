@@ -168,7 +168,7 @@ fn services_section(site: &Site, services: &[Service], body: &mut String) {
             body.push_str(&format!(
                 "<span class=\"st-{}\" title=\"{}: {what}\"></span>",
                 state.name(),
-                day.strftime("%Y-%m-%d"),
+                day.strftime(crate::time::format::DATE),
             ));
         }
         body.push_str(&format!(
@@ -185,8 +185,8 @@ fn history_table(site: &Site, body: &mut String) {
         if site.public { "Incident history" } else { "Incidents" },
         crate::text::plural(site.incidents.len(), "incident"),
         open,
-        esc(&super::status::badge_text(site)),
-        super::status::badge_width(site)
+        esc(&super::badge::text(site)),
+        super::badge::width(site)
     ));
     if site.incidents.is_empty() {
         body.push_str("</section>\n");

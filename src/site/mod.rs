@@ -12,6 +12,7 @@
 use crate::stats::Group;
 use crate::time::Time;
 
+mod badge;
 mod build;
 mod charts;
 pub mod entry;
@@ -159,7 +160,7 @@ pub fn overview(
     })?;
     put(Page {
         path: "badge.svg".into(),
-        bytes: status::badge(site).into_bytes(),
+        bytes: badge::svg(site).into_bytes(),
     })
 }
 

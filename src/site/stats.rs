@@ -175,7 +175,8 @@ pub(super) fn stats(site: &Site) -> String {
 /// Every `YYYY-MM` from the first of `months` to the last (at most 600: fifty years); the months
 /// as given when one does not parse.
 pub(super) fn month_range(months: &BTreeSet<String>) -> Vec<String> {
-    let parse = |m: &String| jiff::civil::Date::strptime("%Y-%m-%d", format!("{m}-01")).ok();
+    let parse =
+        |m: &String| jiff::civil::Date::strptime(crate::time::format::DATE, format!("{m}-01")).ok();
     let (Some(first), Some(last)) = (
         months.first().and_then(parse),
         months.last().and_then(parse),
@@ -188,7 +189,7 @@ pub(super) fn month_range(months: &BTreeSet<String>) -> Vec<String> {
     let mut out = Vec::new();
     let mut at = first;
     while at <= last && out.len() < 600 {
-        out.push(at.strftime("%Y-%m").to_string());
+        out.push(at.strftime(crate::time::format::MONTH).to_string());
         match at.checked_add(jiff::Span::new().months(1)) {
             Ok(next) => at = next,
             Err(_) => break,

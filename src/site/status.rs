@@ -1,11 +1,10 @@
 //! What machines read of the site: `status.json` (the state now, the open incidents with their
-//! latest update, each service, current maintenance) and the badge, coloured by the worst state.
+//! latest update, each service, current maintenance). The badge is `badge.rs`.
 
 use serde::Serialize;
 
 use super::history::{self, Service};
-use super::{Site, esc, url};
-use crate::model::severity::ServiceState;
+use super::{Site, url};
 use crate::time::Time;
 
 /// `status.json`.
@@ -114,35 +113,4 @@ pub fn json(site: &Site, services: &[Service]) -> String {
     let mut text = serde_json::to_string_pretty(&status).expect("status serializes");
     text.push('\n');
     text
-}
-
-pub fn badge_text(site: &Site) -> String {
-    match site.incidents.iter().filter(|e| e.open).count() {
-        0 => "no open incidents".to_string(),
-        n => crate::text::plural(n, "open incident"),
-    }
-}
-
-pub fn badge_width(site: &Site) -> usize {
-    70 + 7 * badge_text(site).chars().count() + 10
-}
-
-/// A badge in the usual two-part shape: "incidents" and how many are open, coloured by the
-/// worst state now (green, blue for maintenance, amber, red).
-pub fn badge(site: &Site) -> String {
-    let text = badge_text(site);
-    let colour = match history::overall(site) {
-        ServiceState::Operational => "#2e7d32",
-        ServiceState::Maintenance => "#2f6fd6",
-        ServiceState::Degraded => "#b7791f",
-        ServiceState::Outage => "#c9302c",
-    };
-    let width = badge_width(site);
-    let right = width - 70;
-    format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"{width}\" height=\"20\" viewBox=\"0 0 {width} 20\" aria-labelledby=\"badge-title\">\n<title id=\"badge-title\">incidents: {t}</title>\n<desc>{d}</desc>\n<rect width=\"70\" height=\"20\" fill=\"#555\"/>\n<rect x=\"70\" width=\"{right}\" height=\"20\" fill=\"{colour}\"/>\n<g fill=\"#fff\" font-family=\"system-ui, sans-serif\" font-size=\"11\" text-anchor=\"middle\">\n<text x=\"35\" y=\"14\">incidents</text>\n<text x=\"{mid}\" y=\"14\">{t}</text>\n</g>\n</svg>\n",
-        t = esc(&text),
-        d = esc(&site.title),
-        mid = 70 + right / 2,
-    )
 }

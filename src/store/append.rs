@@ -1,6 +1,8 @@
 //! Appending entries to an incident's logs (timeline, roles, comms) and to a maintenance window's
 //! updates: checked first, written second, so a command that appends to two files writes nothing
-//! when either would be broken.
+//! when either would be broken. Entries get fresh ids ([`Store::prepare_append`]) or keep theirs
+//! (`inc import`, [`Store::prepare_append_keeping_ids`]); either way the append is laid out and
+//! checked in one place.
 
 use std::fs;
 use std::path::PathBuf;
@@ -47,14 +49,8 @@ impl Store {
         entries: &mut [E],
         seed: Option<&str>,
     ) -> Result<Append<'_>> {
-        let shown = path.strip_prefix(&self.root).unwrap_or(&path).to_path_buf();
-        let before = fs::symlink_metadata(&path).ok();
-        let existing = self.read_text(&path)?;
-        let old = existing.as_deref().unwrap_or(header);
-        if let Some(line) = model::conflict_marker_line(old) {
-            return Err(conflict(&shown, line).into());
-        }
-
+        let log = self.open_log(path, header)?;
+        let old = log.old(header);
         let mut taken: Vec<String> = Vec::new();
         for entry in entries.iter_mut() {
             let fingerprint = seed.map(|s| (s, entry.fingerprint()));
@@ -65,7 +61,61 @@ impl Store {
             taken.push(fresh.clone());
             entry.set_id(fresh);
         }
+        self.checked_append(log, header, entries)
+    }
 
+    /// Prepares `entries` for appending to the incident's log with the ids they have (`inc
+    /// import`): a JSON export keeps its entry ids so the round trip is exact, and Slack messages
+    /// get ids from their timestamps so a second import of the same export adds nothing. An id
+    /// the file already holds is refused; otherwise checked as [`Store::prepare_append`] checks.
+    pub fn prepare_append_keeping_ids<E: LogEntry>(
+        &self,
+        id: &str,
+        entries: &[E],
+    ) -> Result<Append<'_>> {
+        assert!(!entries.is_empty(), "an empty list would be written as []");
+        let path = self.incident_dir(id).join(E::FILE);
+        let header = self.header::<E>();
+        let log = self.open_log(path, &header)?;
+        let old = log.old(&header);
+        if let Some(taken) = entries.iter().find(|e| log::holds_id(old, e.id())) {
+            return Err(Error::state(format!(
+                "{} already has an entry {}: inc does not add it twice",
+                log.shown.display(),
+                taken.id()
+            ))
+            .into());
+        }
+        self.checked_append(log, &header, entries)
+    }
+
+    /// The log at `path` as it is before an append, refused when it holds conflict markers.
+    fn open_log(&self, path: PathBuf, header: &str) -> Result<OpenLog> {
+        let shown = path.strip_prefix(&self.root).unwrap_or(&path).to_path_buf();
+        let before = fs::symlink_metadata(&path).ok();
+        let existing = self.read_text(&path)?;
+        let log = OpenLog {
+            path,
+            shown,
+            before,
+            existing,
+        };
+        if let Some(line) = model::conflict_marker_line(log.old(header)) {
+            return Err(conflict(&log.shown, line).into());
+        }
+        Ok(log)
+    }
+
+    /// The append of `entries` (their ids given) to `log`, checked: the one way every append is
+    /// laid out and checked, whoever chose the ids.
+    fn checked_append<E: LogEntry>(
+        &self,
+        log: OpenLog,
+        header: &str,
+        entries: &[E],
+    ) -> Result<Append<'_>> {
+        let old = log.old(header);
+        let shown = &log.shown;
         let separator = if old.is_empty() || old.ends_with('\n') {
             ""
         } else {
@@ -78,17 +128,20 @@ impl Store {
         }
         // A log that inc itself left as it is now is known to take an append; anything else
         // (hand edits, a merge, a checkout) is parsed whole, with the new entries, first.
-        let known = before.is_some_and(|meta| self.checked.is_known(&shown, &meta));
+        let known = log
+            .before
+            .as_ref()
+            .is_some_and(|meta| self.checked.is_known(shown, meta));
         let parsed = if known {
             Ok(Vec::new())
         } else {
-            model::from_yaml_log::<E>(&shown, &format!("{old}{addition}"))
+            model::from_yaml_log::<E>(shown, &format!("{old}{addition}"))
         };
         if let Err(err) = parsed {
             let old_lines = old.lines().count() as u64;
             return Err(match err {
                 Error::File { line, .. } if line > old_lines => Error::File {
-                    path: shown,
+                    path: shown.clone(),
                     line: old_lines.max(1),
                     column: 1,
                     message: "the file does not end in a YAML list that entries can be appended to; fix it by hand (each entry starts with \"- id:\")".into(),
@@ -97,21 +150,34 @@ impl Store {
             }
             .into());
         }
-
-        Ok(match existing {
-            Some(_) => Append {
-                store: self,
-                path,
-                bytes: addition.into_bytes(),
-                create: false,
-            },
-            None => Append {
-                store: self,
-                path,
-                bytes: format!("{old}{addition}").into_bytes(),
-                create: true,
-            },
+        let (bytes, create) = match &log.existing {
+            Some(_) => (addition, false),
+            None => (format!("{old}{addition}"), true),
+        };
+        Ok(Append {
+            store: self,
+            path: log.path,
+            bytes: bytes.into_bytes(),
+            create,
         })
+    }
+}
+
+/// A log about to be appended to, as it was read.
+struct OpenLog {
+    path: PathBuf,
+    /// Its path from the repository's root, for messages.
+    shown: PathBuf,
+    /// Its metadata before the append: a log inc left as it is now needs no second parse.
+    before: Option<fs::Metadata>,
+    /// Its text; `None` when it does not exist yet.
+    existing: Option<String>,
+}
+
+impl OpenLog {
+    /// The text the entries follow: the file's, or the `header` of a new one.
+    fn old<'a>(&'a self, header: &'a str) -> &'a str {
+        self.existing.as_deref().unwrap_or(header)
     }
 }
 

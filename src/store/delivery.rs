@@ -38,18 +38,7 @@ impl Store {
 
 /// `text` (a comms.yaml) with the entry `id`'s delivery set to `delivery`.
 fn with_delivery(path: &Path, text: &str, id: &str, delivery: &Delivery) -> Result<String, Error> {
-    // An entry starts at a `- ` line at the left margin and runs to the next one (as the merge
-    // driver splits the file).
-    let mut starts: Vec<usize> = Vec::new();
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        if line.starts_with("- ") || line.trim_end() == "-" {
-            starts.push(offset);
-        }
-        offset += line.len();
-    }
-    for (index, &start) in starts.iter().enumerate() {
-        let end = starts.get(index + 1).copied().unwrap_or(text.len());
+    for std::ops::Range { start, end } in model::log::entry_spans(text) {
         let block = &text[start..end];
         let Ok(mut entries) = model::from_yaml::<Vec<CommsEntry>>(path, block) else {
             continue;

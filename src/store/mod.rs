@@ -19,7 +19,6 @@ mod compact;
 mod current;
 mod delivery;
 mod files;
-mod imported;
 pub mod layout;
 mod loaded;
 mod lock;

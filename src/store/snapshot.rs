@@ -113,7 +113,7 @@ impl Store {
             .and_then(|n| n.to_str())
             .map(|n| format!("{n}-"))
             .unwrap_or_default();
-        let stamp = at.strftime("%Y%m%dT%H%M%SZ");
+        let stamp = at.strftime(crate::time::format::FILE_STAMP);
         let name = snapshot.name();
         // Two refusals in one second keep both texts.
         let kept = (1..)

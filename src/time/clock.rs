@@ -115,7 +115,7 @@ impl Clock {
                     "time \"{text}\" would be {}, {} ahead of now ({}): a time alone means today; for another day give the date too, like \"{yesterday} {text}\"",
                     self.long(time),
                     format_duration(ahead),
-                    self.now().in_tz(&self.tz).strftime("%H:%M"),
+                    self.now().in_tz(&self.tz).strftime(super::format::CLOCK),
                 )));
             }
             if let Some(began) = began.filter(|began| time < *began) {
@@ -275,7 +275,9 @@ impl Clock {
         let reading = |offset: jiff::tz::Offset| -> Result<(String, String), Error> {
             let timestamp = offset.to_timestamp(datetime).map_err(|_| bad())?;
             let time = Time::new(timestamp, &self.tz);
-            let shown = timestamp.to_zoned(self.tz.clone()).strftime("%H:%M %Z");
+            let shown = timestamp
+                .to_zoned(self.tz.clone())
+                .strftime(super::format::CLOCK_ZONE);
             Ok((shown.to_string(), time.to_string()))
         };
         let ((first_shown, first), (second_shown, second)) = if fold {

@@ -13,6 +13,7 @@ use jiff::{SignedDuration, Span, SpanRound, Timestamp, Unit};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 mod clock;
+pub mod format;
 
 pub use clock::Clock;
 
@@ -108,7 +109,7 @@ impl Time {
 
     /// `YYYY-MM-DD HH:MM` in `tz`, for people.
     pub fn short(self, tz: &TimeZone) -> String {
-        self.in_tz(tz).strftime("%Y-%m-%d %H:%M").to_string()
+        self.in_tz(tz).strftime(format::DATE_TIME).to_string()
     }
 
     /// `HH:MM` when this time falls on `today` in `tz`, else `YYYY-MM-DD HH:MM`: the one rule for
@@ -117,9 +118,9 @@ impl Time {
     pub fn near(self, tz: &TimeZone, today: jiff::civil::Date) -> String {
         let civil = self.in_tz(tz);
         if civil.date() == today {
-            civil.strftime("%H:%M").to_string()
+            civil.strftime(format::CLOCK).to_string()
         } else {
-            civil.strftime("%Y-%m-%d %H:%M").to_string()
+            civil.strftime(format::DATE_TIME).to_string()
         }
     }
 
@@ -127,7 +128,7 @@ impl Time {
     /// reports that may be read anywhere.
     pub fn near_tz(self, tz: &TimeZone, today: jiff::civil::Date) -> String {
         let zoned = self.timestamp.to_zoned(tz.clone());
-        format!("{} {}", self.near(tz, today), zoned.strftime("%Z"))
+        format!("{} {}", self.near(tz, today), zoned.strftime(format::ZONE))
     }
 
     /// `YYYY-MM-DD HH:MM +01:00`: the time in the offset it was written with, as the files keep
@@ -135,7 +136,7 @@ impl Time {
     pub fn with_offset(self) -> String {
         self.timestamp
             .to_zoned(TimeZone::fixed(self.offset))
-            .strftime("%Y-%m-%d %H:%M %:z")
+            .strftime(format::DATE_TIME_OFFSET)
             .to_string()
     }
 
@@ -144,7 +145,7 @@ impl Time {
     pub fn long(self, tz: &TimeZone) -> String {
         self.timestamp
             .to_zoned(tz.clone())
-            .strftime("%Y-%m-%d %H:%M %Z")
+            .strftime(format::DATE_TIME_ZONE)
             .to_string()
     }
 }

@@ -145,7 +145,7 @@ pub fn body(style: Style, update: &Update) -> String {
     let value = match style {
         // Slack reads <…> as links and mentions (<!channel> pings everyone) and & as the start
         // of an escape: the message is sent as the text people typed.
-        Style::Slack => json!({ "text": slack_escape(update.message) }),
+        Style::Slack => json!({ "text": crate::text::escape_slack(update.message) }),
         Style::Teams => json!({
             "@type": "MessageCard",
             "@context": "https://schema.org/extensions",
@@ -157,12 +157,6 @@ pub fn body(style: Style, update: &Update) -> String {
         Style::Json => return serde_json::to_string(update).expect("an update always serializes"),
     };
     value.to_string()
-}
-
-fn slack_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 /// Posts `body` once (no retries: a retry is `inc comms --retry`, decided by a person) and says
@@ -231,17 +225,4 @@ fn describe(err: &ureq::Error, target: &Target) -> String {
 
 fn seconds(duration: Duration) -> String {
     crate::time::Interval(jiff::SignedDuration::try_from(duration).unwrap_or_default()).to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slack_text_cannot_mention_or_link() {
-        assert_eq!(
-            slack_escape("<!channel> a & b > c"),
-            "&lt;!channel&gt; a &amp; b &gt; c"
-        );
-    }
 }

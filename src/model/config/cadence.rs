@@ -220,8 +220,8 @@ impl fmt::Display for QuietHours {
         write!(
             f,
             "{}-{}",
-            self.start.strftime("%H:%M"),
-            self.end.strftime("%H:%M")
+            self.start.strftime(crate::time::format::CLOCK),
+            self.end.strftime(crate::time::format::CLOCK)
         )?;
         match &self.zone {
             Some(zone) => write!(f, " {zone}"),
