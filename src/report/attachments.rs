@@ -3,8 +3,8 @@
 use serde::Serialize;
 
 use crate::model::TimelineEntry;
-use crate::store::Loaded;
 use crate::model::timeline::report_order;
+use crate::store::Loaded;
 use crate::time::Time;
 
 /// An attached file as templates see it.
