@@ -13,6 +13,7 @@ mod changed;
 mod cli;
 mod commit;
 mod config;
+pub mod index;
 mod locks;
 mod notes;
 mod sign;
@@ -54,12 +55,12 @@ pub fn check_index(repo: &Repository) -> Result<()> {
         return Ok(());
     }
     let root = repo.workdir().unwrap_or(repo.path()).to_path_buf();
-    crate::index::check_files(repo.path()).map_err(|err| relative_damage(err, &root))
+    index::check_files(repo.path()).map_err(|err| relative_damage(err, &root))
 }
 
 /// A damaged index's error with its paths relative to the work tree; any other error as it is.
 fn relative_damage(err: anyhow::Error, workdir: &Path) -> anyhow::Error {
-    match err.downcast::<crate::index::Damaged>() {
+    match err.downcast::<index::Damaged>() {
         Ok(damaged) => damaged.relative_to(workdir).into(),
         Err(err) => err,
     }
