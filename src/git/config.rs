@@ -34,3 +34,11 @@ pub fn local_set(root: &Path, key: &str, value: &str) -> Result<()> {
         .set_str(key, value)
         .with_context(|| format!("cannot write {key} in .git/config"))
 }
+
+/// `key` in the repository's local config as a git boolean (`true`, `yes`, `on`, `1` …); `None`
+/// when it is not set there, is not a boolean, or the repository cannot be opened.
+pub fn local_bool(root: &Path, key: &str) -> Option<bool> {
+    let repo = super::open(root).ok()?;
+    let config = repo.config().ok()?.open_level(ConfigLevel::Local).ok()?;
+    config.get_bool(key).ok()
+}

@@ -2,12 +2,13 @@
 //! user's identity, and registering inc's merge driver. Committing is in `commit`, the clone's
 //! own settings (`.git/config`) in `config`, waiting for other git commands' locks in `locks`,
 //! the merge driver's notes in `notes`, where the clone stands against its remote in `upstream`,
-//! and running the `git` command itself in `cli`.
+//! what `inc sync` asks of git in `sync`, the trailers of commits in `trailers`, inc's own writer
+//! of the index in `index`, and running the `git` command itself in `cli`.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow};
-use git2::{Repository, RepositoryOpenFlags};
+use git2::RepositoryOpenFlags;
 
 mod changed;
 mod cli;
@@ -17,18 +18,26 @@ pub mod index;
 mod locks;
 mod notes;
 mod sign;
+mod sync;
+mod trailers;
 mod tree;
 mod upstream;
+
+/// An open repository, as callers hold it between calls into this module (opened once per
+/// command); only this module calls its methods.
+pub use git2::Repository;
 
 pub use changed::changed_paths;
 pub use cli::{CliError, cli, cli_with_input};
 pub use commit::{commit_paths, ready_to_commit};
-pub use config::{local_get, local_set};
+pub use config::{local_bool, local_get, local_set};
 pub use locks::{wait_for_locks, when_unlocked};
 pub use notes::{
     EntryConflictNote, MergeNote, save_entry_conflicts, save_merge_notes, take_entry_conflicts,
     take_merge_notes,
 };
+pub use sync::{SYNC_MERGE_MESSAGE, merge_tracking, status_paths, sync_target};
+pub use trailers::{NotARepository, Trailer, trailers};
 pub use upstream::{Upstream, record_sync, upstream};
 
 /// Applies git's own environment switches that libgit2 ignores (tests rely on them).
