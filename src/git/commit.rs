@@ -89,7 +89,7 @@ pub fn commit_paths(
     // A GIT_INDEX_FILE set for some other purpose is left to libgit2.
     let outcome = if std::env::var_os("GIT_INDEX_FILE").is_none() {
         index::update(repo.path(), &updates, &split_index_setting(repo))
-            .map_err(|err| super::relative_damage(err, &workdir))?
+            .map_err(|err| super::repo::relative_damage(err, &workdir))?
     } else {
         Outcome::ForLibgit2
     };

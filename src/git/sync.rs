@@ -17,7 +17,7 @@ pub const SYNC_MERGE_MESSAGE: &str = "inc sync: merge ";
 /// one the branch tracks, else `origin`. Refused without a commit, on a detached HEAD, or when
 /// the remote does not exist.
 pub fn sync_target(root: &Path, remote: Option<String>) -> Result<(String, String)> {
-    let repo = super::open(root)?;
+    let repo = super::repo::open(root)?;
     let head = repo
         .head()
         .context("this repository has no commits yet: run inc init")?;
@@ -50,8 +50,8 @@ pub fn sync_target(root: &Path, remote: Option<String>) -> Result<(String, Strin
 /// (not conflicted, not ignored). From libgit2, or from `git status` when libgit2 cannot read the
 /// index (a split index, `core.splitIndex`).
 pub fn status_paths(root: &Path, pathspecs: &[&str]) -> Result<Vec<Vec<u8>>> {
-    let repo = super::open(root)?;
-    super::check_index(&repo)?;
+    let repo = super::repo::open(root)?;
+    super::repo::check_index(&repo)?;
     let mut options = StatusOptions::new();
     options.include_untracked(true).recurse_untracked_dirs(true);
     for path in pathspecs {
@@ -72,7 +72,7 @@ pub fn status_paths(root: &Path, pathspecs: &[&str]) -> Result<Vec<Vec<u8>>> {
                 "--",
             ];
             args.extend(pathspecs);
-            let out = super::cli(root, &args)
+            let out = super::cli::cli(root, &args)
                 .map_err(|e| Error::state(format!("git status failed: {}", e.summary())))?;
             Ok(porcelain_paths(out.as_bytes()))
         }
@@ -106,10 +106,10 @@ fn porcelain_paths(out: &[u8]) -> Vec<Vec<u8>> {
 /// Stopped on conflicts, it says which files have them.
 pub fn merge_tracking(root: &Path, remote: &str, branch: &str) -> Result<()> {
     let tracking = format!("refs/remotes/{remote}/{branch}");
-    if super::cli(root, &["rev-parse", "--verify", "--quiet", &tracking]).is_err() {
+    if super::cli::cli(root, &["rev-parse", "--verify", "--quiet", &tracking]).is_err() {
         return Ok(()); // the remote does not have this branch yet: the push creates it
     }
-    let merge = super::cli(
+    let merge = super::cli::cli(
         root,
         &[
             "merge",
@@ -121,7 +121,7 @@ pub fn merge_tracking(root: &Path, remote: &str, branch: &str) -> Result<()> {
     );
     if let Err(err) = merge {
         let conflicted =
-            super::cli(root, &["diff", "--name-only", "--diff-filter=U"]).unwrap_or_default();
+            super::cli::cli(root, &["diff", "--name-only", "--diff-filter=U"]).unwrap_or_default();
         let files: Vec<&str> = conflicted.lines().collect();
         return Err(Error::state(if files.is_empty() {
             format!("merging {remote}/{branch} failed: {}", err.summary())

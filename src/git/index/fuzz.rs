@@ -5,8 +5,9 @@
 
 use std::sync::OnceLock;
 
+use super::change::Update;
 use super::plain::patch;
-use super::{Update, check, format, split};
+use super::{check, format, split};
 
 /// The paths the updates touch: two in the seeds (one of them shared, in the split seed), one
 /// new, one removed.

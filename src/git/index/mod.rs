@@ -23,6 +23,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use sha1::{Digest, Sha1};
 
+mod change;
 mod check;
 mod ewah;
 mod format;
@@ -33,28 +34,8 @@ mod plain;
 mod split;
 mod tree;
 
+pub use change::Update;
 pub use check::{Damaged, check};
-
-/// One change to the index.
-pub enum Update<'a> {
-    /// Stage `path` (slash-separated, relative to the work tree) as blob `id`, with the file's
-    /// stat data so git need not hash it again.
-    Set {
-        path: &'a str,
-        id: [u8; 20],
-        meta: &'a fs::Metadata,
-    },
-    /// Remove `path` from the index.
-    Remove { path: &'a str },
-}
-
-impl Update<'_> {
-    fn path(&self) -> &str {
-        match self {
-            Update::Set { path, .. } | Update::Remove { path } => path,
-        }
-    }
-}
 
 /// What [`update`] did.
 #[derive(Debug, PartialEq, Eq)]

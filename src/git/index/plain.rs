@@ -4,7 +4,7 @@
 
 use sha1::{Digest, Sha1};
 
-use super::Update;
+use super::change::Update;
 use super::format::{self, Entry, HEADER, TRAILER};
 use super::tree;
 

@@ -17,10 +17,11 @@ use std::path::{Path, PathBuf};
 
 use sha1::{Digest, Sha1};
 
+use super::change::Update;
 use super::check::{self, Damaged};
 use super::format::{self, Entry, HEADER, TRAILER, be32};
 use super::link::read_link;
-use super::{Update, tree};
+use super::tree;
 
 /// git's default `splitIndex.maxPercentChange`.
 const DEFAULT_MAX_PERCENT_CHANGE: usize = 20;
