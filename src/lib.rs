@@ -15,7 +15,6 @@ pub mod export;
 pub mod git;
 pub mod hooks;
 pub mod import;
-pub mod index;
 pub mod journal;
 pub mod maintenance;
 pub mod merge;

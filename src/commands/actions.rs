@@ -9,6 +9,7 @@ use anyhow::{Context as _, Result};
 use super::Ctx;
 use crate::actions::{self, Change};
 use crate::error::Error;
+use crate::git;
 use crate::store::Store;
 use crate::views::actions::ActionView;
 
@@ -406,63 +407,33 @@ fn scan(ctx: &mut Ctx<'_>, args: ScanArgs) -> Result<()> {
 }
 
 /// Every `Fixes-Action:` trailer in the history of HEAD of the repository at `path`, newest
-/// commit first. Only commit messages are read, so a long history is still quick.
+/// commit first.
 fn trailers(path: &std::path::Path, since: Option<i64>, ctx: &Ctx<'_>) -> Result<Vec<Trailer>> {
-    let repo = git2::Repository::open(path).map_err(|err| {
-        Error::usage(format!(
-            "{} is not a git repository ({}): give --repo the path of a clone",
-            path.display(),
-            err.message()
-        ))
+    let found = git::trailers(path, "Fixes-Action", since).map_err(|err| match err
+        .downcast::<git::NotARepository>(
+    ) {
+        Ok(not) => Error::usage(format!("{not}: give --repo the path of a clone")).into(),
+        Err(err) => err,
     })?;
-    let mut walk = repo.revwalk()?;
-    if repo.head().is_err() {
-        return Ok(Vec::new());
-    }
-    walk.push_head()?;
-    walk.set_sorting(git2::Sort::TIME)?;
-    let mut found = Vec::new();
-    for oid in walk {
-        let commit = repo.find_commit(oid?)?;
-        let time = commit.committer().when().seconds();
-        if since.is_some_and(|s| time < s) {
-            continue;
-        }
-        let Ok(message) = commit.message() else {
-            continue;
-        };
-        if !message.to_ascii_lowercase().contains("fixes-action") {
-            continue;
-        }
-        let Ok(parsed) = git2::message_trailers_strs(message) else {
-            continue;
-        };
-        let hex = oid_hex(&commit);
-        let author: String = commit
-            .author()
-            .name()
-            .unwrap_or("unknown")
-            .chars()
-            .filter(|c| !matches!(c, ',' | '(' | ')') && !c.is_control())
-            .collect();
-        let date = jiff::Timestamp::from_second(time)
-            .map(|t| t.to_zoned(ctx.clock.tz().clone()).date().to_string())
-            .unwrap_or_else(|_| actions::today(&ctx.clock).to_string());
-        for (key, value) in parsed.iter() {
-            if key.eq_ignore_ascii_case("Fixes-Action") {
-                found.push(Trailer {
-                    query: value.trim().to_string(),
-                    commit: hex.clone(),
-                    author: author.trim().to_string(),
-                    date: date.clone(),
-                });
+    Ok(found
+        .into_iter()
+        .map(|trailer| {
+            let author: String = trailer
+                .author
+                .as_deref()
+                .unwrap_or("unknown")
+                .chars()
+                .filter(|c| !matches!(c, ',' | '(' | ')') && !c.is_control())
+                .collect();
+            let date = jiff::Timestamp::from_second(trailer.time)
+                .map(|t| t.to_zoned(ctx.clock.tz().clone()).date().to_string())
+                .unwrap_or_else(|_| actions::today(&ctx.clock).to_string());
+            Trailer {
+                query: trailer.value.trim().to_string(),
+                commit: trailer.commit,
+                author: author.trim().to_string(),
+                date,
             }
-        }
-    }
-    Ok(found)
-}
-
-/// The commit's hash, shortened to 12 characters (unique in any repository of a sane size).
-fn oid_hex(commit: &git2::Commit<'_>) -> String {
-    commit.id().to_string()[..12].to_string()
+        })
+        .collect())
 }

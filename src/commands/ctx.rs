@@ -24,7 +24,7 @@ pub struct Ctx<'a> {
     pub clock: Clock,
     pub out: &'a mut dyn Write,
     /// The git repository, opened once for the check before writing and the commits after.
-    pub(super) repo: std::cell::OnceCell<git2::Repository>,
+    pub(super) repo: std::cell::OnceCell<crate::git::Repository>,
     /// What the command recorded, for its hook (see [`Ctx::recorded`]).
     pub(super) recorded: std::cell::RefCell<Option<crate::hooks::Recorded>>,
     /// What to say back about the times typed (see [`Ctx::at`]), printed once the command has
@@ -304,7 +304,7 @@ impl Ctx<'_> {
     }
 
     /// The store's git repository, opened on first use.
-    fn repo(&self, store: &Store) -> Result<&git2::Repository> {
+    fn repo(&self, store: &Store) -> Result<&crate::git::Repository> {
         if let Some(repo) = self.repo.get() {
             return Ok(repo);
         }

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use super::Ctx;
 use crate::error::Error;
@@ -24,29 +24,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
     let _lock = ctx.lock_after(&store, || conclude_interrupted_merge(&store))?;
     commit_leftovers(ctx, &store)?;
 
-    let repo = git::open(store.root())?;
-    let head = repo
-        .head()
-        .context("this repository has no commits yet: run inc init")?;
-    let branch = head
-        .shorthand()
-        .ok()
-        .filter(|_| head.is_branch())
-        .ok_or_else(|| {
-            Error::state("HEAD is not on a branch: check out the branch to sync (git switch main)")
-        })?
-        .to_string();
-    let remote = match args.remote {
-        Some(remote) => remote,
-        None => upstream_remote(&repo, &branch).unwrap_or_else(|| "origin".into()),
-    };
-    if repo.find_remote(&remote).is_err() {
-        return Err(Error::state(format!(
-            "no remote named {remote}: add the team's repository with `git remote add {remote} URL`, or pass --remote NAME"
-        ))
-        .into());
-    }
-    drop(head);
+    let (branch, remote) = git::sync_target(store.root(), args.remote)?;
 
     let root = store.root().to_path_buf();
     let before = git::cli(&root, &["rev-parse", "HEAD"]).unwrap_or_default();
@@ -101,9 +79,6 @@ fn report_entry_conflicts(ctx: &mut Ctx<'_>, store: &Store) -> Result<()> {
     Ok(())
 }
 
-/// How the message `pull` gives its merges starts; a merge left with it is one inc sync started.
-const MERGE_MESSAGE: &str = "inc sync: merge ";
-
 /// Concludes a merge that an earlier `inc sync` started and did not finish (killed, or stopped
 /// on conflicts the user has since resolved and added): the merge commit gets its two parents
 /// from git itself. Any other merge in progress is the user's, and the check after this refuses
@@ -115,7 +90,7 @@ fn conclude_interrupted_merge(store: &Store) -> Result<()> {
         return Ok(());
     }
     let message = std::fs::read_to_string(git_dir.join("MERGE_MSG")).unwrap_or_default();
-    if !message.starts_with(MERGE_MESSAGE) {
+    if !message.starts_with(git::SYNC_MERGE_MESSAGE) {
         return Ok(());
     }
     let conflicted = git::cli(root, &["diff", "--name-only", "--diff-filter=U"])
@@ -183,8 +158,7 @@ fn commit_leftovers(ctx: &Ctx<'_>, store: &Store) -> Result<()> {
 }
 
 /// The paths under inc's files that are changed, new or deleted in the work tree or the index
-/// (not conflicted, not ignored). From libgit2, or from `git status` when libgit2 cannot read the
-/// index (a split index, `core.splitIndex`).
+/// (not conflicted, not ignored).
 fn changed_paths(store: &Store) -> Result<Vec<Vec<u8>>> {
     let maintenance_dir = store.config().maintenance_dir();
     let pathspecs = [
@@ -194,55 +168,7 @@ fn changed_paths(store: &Store) -> Result<Vec<Vec<u8>>> {
         ".gitattributes",
         ".inc",
     ];
-    let repo = git::open(store.root())?;
-    git::check_index(&repo)?;
-    let mut options = git2::StatusOptions::new();
-    options.include_untracked(true).recurse_untracked_dirs(true);
-    for path in pathspecs {
-        options.pathspec(path);
-    }
-    match repo.statuses(Some(&mut options)) {
-        Ok(statuses) => Ok(statuses
-            .iter()
-            .filter(|s| !s.status().is_ignored() && !s.status().is_conflicted())
-            .map(|s| s.path_bytes().to_vec())
-            .collect()),
-        Err(err) if err.class() == git2::ErrorClass::Index => {
-            let mut args = vec![
-                "status",
-                "--porcelain=v1",
-                "-z",
-                "--untracked-files=all",
-                "--",
-            ];
-            args.extend(pathspecs);
-            let out = git::cli(store.root(), &args)
-                .map_err(|e| Error::state(format!("git status failed: {}", e.summary())))?;
-            Ok(porcelain_paths(out.as_bytes()))
-        }
-        Err(err) => Err(err.into()),
-    }
-}
-
-/// The paths of `git status --porcelain=v1 -z`, conflicted ones left out (a rename's source,
-/// which follows it, too).
-fn porcelain_paths(out: &[u8]) -> Vec<Vec<u8>> {
-    const CONFLICTED: [&[u8]; 7] = [b"DD", b"AU", b"UD", b"UA", b"DU", b"AA", b"UU"];
-    let mut paths = Vec::new();
-    let mut records = out.split(|&b| b == 0);
-    while let Some(record) = records.next() {
-        if record.len() < 4 {
-            continue; // the end
-        }
-        let (status, path) = (&record[..2], &record[3..]);
-        if status[0] == b'R' || status[0] == b'C' {
-            records.next();
-        }
-        if !CONFLICTED.contains(&status) {
-            paths.push(path.to_vec());
-        }
-    }
-    paths
+    git::status_paths(store.root(), &pathspecs)
 }
 
 /// How many files the note about files left alone names.
@@ -266,35 +192,7 @@ fn shown_path(bytes: &[u8]) -> String {
 /// Fetches and merges the remote branch.
 fn pull(root: &std::path::Path, remote: &str, branch: &str) -> Result<()> {
     git::cli(root, &["fetch", "--quiet", remote]).map_err(|e| network(remote, "fetch from", e))?;
-    let tracking = format!("refs/remotes/{remote}/{branch}");
-    if git::cli(root, &["rev-parse", "--verify", "--quiet", &tracking]).is_err() {
-        return Ok(()); // the remote does not have this branch yet: the push creates it
-    }
-    let merge = git::cli(
-        root,
-        &[
-            "merge",
-            "--no-edit",
-            "-m",
-            &format!("inc sync: merge {remote}/{branch}"),
-            &tracking,
-        ],
-    );
-    if let Err(err) = merge {
-        let conflicted =
-            git::cli(root, &["diff", "--name-only", "--diff-filter=U"]).unwrap_or_default();
-        let files: Vec<&str> = conflicted.lines().collect();
-        return Err(Error::state(if files.is_empty() {
-            format!("merging {remote}/{branch} failed: {}", err.summary())
-        } else {
-            format!(
-                "merging {remote}/{branch} left conflicts in {}: resolve them (inc check finds markers), commit, then run inc sync again",
-                files.join(", ")
-            )
-        })
-        .into());
-    }
-    Ok(())
+    git::merge_tracking(root, remote, branch)
 }
 
 fn push(root: &std::path::Path, remote: &str, branch: &str) -> Result<(), CliError> {
@@ -309,12 +207,6 @@ fn push(root: &std::path::Path, remote: &str, branch: &str) -> Result<(), CliErr
         ],
     )
     .map(|_| ())
-}
-
-/// The remote the branch tracks, if it tracks one.
-fn upstream_remote(repo: &git2::Repository, branch: &str) -> Option<String> {
-    let config = repo.config().ok()?;
-    config.get_string(&format!("branch.{branch}.remote")).ok()
 }
 
 /// A network failure as one line that says what to do; nothing is lost either way.

@@ -14,8 +14,8 @@ use crate::error::Error;
 /// current branch's upstream when `base` is `None`. A named base is compared from its merge base
 /// with HEAD, as a pull request is: what was merged into the base since does not count.
 pub fn changed_paths(root: &Path, base: Option<&str>) -> Result<Vec<PathBuf>> {
-    let repo = super::open(root)?;
-    super::check_index(&repo)?;
+    let repo = super::repo::open(root)?;
+    super::repo::check_index(&repo)?;
     let base_commit = base_commit(&repo, base)?;
     let tree = base_commit.tree()?;
     let mut options = DiffOptions::new();
@@ -48,7 +48,8 @@ pub fn changed_paths(root: &Path, base: Option<&str>) -> Result<Vec<PathBuf>> {
 /// (staged or not; both sides of a rename), and the untracked files git does not ignore.
 fn changed_paths_by_git(root: &Path, base: &str) -> Result<Vec<PathBuf>> {
     let run = |args: &[&str]| {
-        super::cli(root, args).map_err(|e| Error::state(format!("git failed: {}", e.summary())))
+        super::cli::cli(root, args)
+            .map_err(|e| Error::state(format!("git failed: {}", e.summary())))
     };
     let changed = run(&["diff", "--name-only", "--no-renames", "-z", base, "--"])?;
     let untracked = run(&["ls-files", "--others", "--exclude-standard", "-z"])?;

@@ -10,6 +10,7 @@ use anyhow::{Context, Result, anyhow};
 use git2::{FileMode, Oid, Repository, Signature};
 use jiff::Timestamp;
 
+use super::index::{self, Outcome, Update};
 use super::sign;
 
 /// Commits exactly `paths` (absolute, inside the work tree) on top of HEAD, as they are on disk;
@@ -74,31 +75,31 @@ pub fn commit_paths(
     // next inc command commits it. Staging also happens when HEAD already has the tree (a
     // recovery after an earlier commit whose staging failed). The entries carry the file's stat
     // data, so git need not hash the files again.
-    let updates: Vec<crate::index::Update<'_>> = staged
+    let updates: Vec<Update<'_>> = staged
         .iter()
         .map(|(path, blob)| match blob {
-            Some((id, meta)) => crate::index::Update::Set {
+            Some((id, meta)) => Update::Set {
                 path,
                 id: id.as_bytes().try_into().expect("SHA-1 ids are 20 bytes"),
                 meta,
             },
-            None => crate::index::Update::Remove { path },
+            None => Update::Remove { path },
         })
         .collect();
     // A GIT_INDEX_FILE set for some other purpose is left to libgit2.
     let outcome = if std::env::var_os("GIT_INDEX_FILE").is_none() {
-        crate::index::update_as(repo.path(), &updates, &split_index_setting(repo))
-            .map_err(|err| super::relative_damage(err, &workdir))?
+        index::update(repo.path(), &updates, &split_index_setting(repo))
+            .map_err(|err| super::repo::relative_damage(err, &workdir))?
     } else {
-        crate::index::Outcome::ForLibgit2
+        Outcome::ForLibgit2
     };
     match outcome {
-        crate::index::Outcome::Written => {}
-        crate::index::Outcome::ForLibgit2 => stage_with_libgit2(repo, &staged).or_else(|err| {
+        Outcome::Written => {}
+        Outcome::ForLibgit2 => stage_with_libgit2(repo, &staged).or_else(|err| {
             // A layout libgit2 cannot write either: let git do it.
             stage_with_git(repo, &staged).map_err(|_| err)
         })?,
-        crate::index::Outcome::ForGit => stage_with_git(repo, &staged)?,
+        Outcome::ForGit => stage_with_git(repo, &staged)?,
     }
 
     if tree_id == baseline.id() {
@@ -229,9 +230,9 @@ fn commit_signed(
 
 /// `core.splitIndex` and `splitIndex.maxPercentChange`, which libgit2 ignores and git applies
 /// whenever it writes the index.
-fn split_index_setting(repo: &Repository) -> crate::index::SplitSettings {
+fn split_index_setting(repo: &Repository) -> index::SplitSettings {
     let config = repo.config().ok();
-    crate::index::SplitSettings {
+    index::SplitSettings {
         enabled: config
             .as_ref()
             .and_then(|c| c.get_bool("core.splitIndex").ok()),

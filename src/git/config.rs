@@ -11,7 +11,7 @@ use git2::ConfigLevel;
 /// The value of `key` in the repository's local config, if set there (global and system config
 /// are not read).
 pub fn local_get(root: &Path, key: &str) -> Result<Option<String>> {
-    let repo = super::open(root)?;
+    let repo = super::repo::open(root)?;
     let config = repo
         .config()
         .and_then(|c| c.open_level(ConfigLevel::Local))
@@ -25,7 +25,7 @@ pub fn local_get(root: &Path, key: &str) -> Result<Option<String>> {
 
 /// Sets `key` to `value` in the repository's local config.
 pub fn local_set(root: &Path, key: &str, value: &str) -> Result<()> {
-    let repo = super::open(root)?;
+    let repo = super::repo::open(root)?;
     let mut config = repo
         .config()
         .and_then(|c| c.open_level(ConfigLevel::Local))
@@ -33,4 +33,12 @@ pub fn local_set(root: &Path, key: &str, value: &str) -> Result<()> {
     config
         .set_str(key, value)
         .with_context(|| format!("cannot write {key} in .git/config"))
+}
+
+/// `key` in the repository's local config as a git boolean (`true`, `yes`, `on`, `1` …); `None`
+/// when it is not set there, is not a boolean, or the repository cannot be opened.
+pub fn local_bool(root: &Path, key: &str) -> Option<bool> {
+    let repo = super::repo::open(root).ok()?;
+    let config = repo.config().ok()?.open_level(ConfigLevel::Local).ok()?;
+    config.get_bool(key).ok()
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use git2::Repository;
 
-use super::git_dir;
+use super::repo::git_dir;
 
 /// A decision a merge of incident.yaml made (see `merge::Conflict`), to be logged in the
 /// incident's timeline so the value that lost is not forgotten.

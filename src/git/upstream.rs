@@ -36,7 +36,7 @@ pub struct Upstream {
 /// Where the branch checked out at `root` stands against its upstream; `None` without a remote,
 /// on a detached HEAD, or before the first commit.
 pub fn upstream(root: &Path) -> Option<Upstream> {
-    let repo = super::open(root).ok()?;
+    let repo = super::repo::open(root).ok()?;
     let head = repo.head().ok()?;
     if !head.is_branch() {
         return None;
@@ -78,7 +78,7 @@ pub fn upstream(root: &Path) -> Option<Upstream> {
 
 /// Notes that `inc sync` finished at `at` (`.git/inc/synced`), for [`upstream`] to tell.
 pub fn record_sync(root: &Path, at: Timestamp) -> std::io::Result<()> {
-    let dir = super::git_dir(root).join("inc");
+    let dir = super::repo::git_dir(root).join("inc");
     std::fs::create_dir_all(&dir)?;
     std::fs::write(dir.join(SYNCED), format!("{at}\n"))
 }

@@ -153,13 +153,7 @@ fn payload(
 /// them, `None` has not decided. Only the repository's local config counts: a global
 /// `inc.hooks` would run the hooks of every repository cloned from then on.
 fn enabled(root: &Path) -> Option<bool> {
-    let repo = crate::git::open(root).ok()?;
-    let config = repo
-        .config()
-        .ok()?
-        .open_level(git2::ConfigLevel::Local)
-        .ok()?;
-    config.get_bool(OPT_IN).ok()
+    crate::git::local_bool(root, OPT_IN)
 }
 
 /// Says, once per clone, that the repository has hooks this clone does not run, and how to run

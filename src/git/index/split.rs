@@ -17,34 +17,14 @@ use std::path::{Path, PathBuf};
 
 use sha1::{Digest, Sha1};
 
-use super::check::{self, Damaged, NAME_MASK, be32};
-use super::ewah::{ewah, read_ewah};
-use super::{FIXED, HEADER, TRAILER, Update};
+use super::change::Update;
+use super::check::{self, Damaged};
+use super::format::{self, Entry, HEADER, TRAILER, be32};
+use super::link::read_link;
+use super::tree;
 
-const STAGE_MASK: u16 = 0x3000;
 /// git's default `splitIndex.maxPercentChange`.
 const DEFAULT_MAX_PERCENT_CHANGE: usize = 20;
-
-/// One entry of the split file: its fixed part (stat data, id, flags and any extended flags)
-/// and its path (empty for an entry replacing a shared one).
-#[derive(Clone)]
-struct Entry {
-    fixed: Vec<u8>,
-    path: Vec<u8>,
-}
-
-impl Entry {
-    fn flags(&self) -> u16 {
-        u16::from_be_bytes([self.fixed[60], self.fixed[61]])
-    }
-}
-
-/// What the split file says about the shared index.
-pub(super) struct Link {
-    shared: [u8; 20],
-    deleted: Vec<usize>,
-    replaced: Vec<usize>,
-}
 
 /// The shared index a split index names, mapped.
 pub(super) struct Shared {
@@ -86,7 +66,7 @@ impl Shared {
         let file = fs::File::open(&path).map_err(missing)?;
         // SAFETY: the file is git's, read-only here, and replaced rather than modified by git.
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(missing)?;
-        check::header(&map).map_err(|why| damaged(&path, why))?;
+        format::header(&map).map_err(|why| damaged(&path, why))?;
         if map[map.len() - TRAILER..] != id {
             return Err(damaged(
                 &path,
@@ -123,22 +103,21 @@ impl Shared {
 /// entries (as many as it replaces) have no name and the others have one, and every position it
 /// replaces or deletes is one of the shared index's. Both files parse.
 pub(super) fn fits(index: &[u8], shared: &[u8]) -> Result<(), String> {
-    let (version, count) = check::header(index)?;
+    let (version, count) = format::header(index)?;
     let body = &index[..index.len() - TRAILER];
     let mut offset = HEADER;
     let mut names: Vec<bool> = Vec::with_capacity(count);
-    check::entries(body, version, count, &mut offset, |_, _, path| {
+    format::entries(body, version, count, &mut offset, |_, _, path| {
         names.push(!path.is_empty());
     })?;
-    let mut link = None;
-    while let Some(header) = body.get(offset..offset + 8) {
-        let size = be32(&header[4..8]) as usize;
-        if &header[..4] == b"link" {
-            link = body.get(offset + 8..offset + 8 + size).and_then(read_link);
-        }
-        offset += 8 + size;
-    }
-    let link = link.ok_or("its split index link does not parse")?;
+    // The last link, as git reads them all.
+    let link = format::lenient_extensions(index)
+        .into_iter()
+        .flatten()
+        .filter(|(signature, _)| *signature == b"link")
+        .last()
+        .and_then(|(_, data)| read_link(data?))
+        .ok_or("its split index link does not parse")?;
     let replaced = link.replaced.len();
     if replaced > names.len() || names[..replaced].iter().any(|&named| named) {
         return Err(format!(
@@ -151,7 +130,7 @@ pub(super) fn fits(index: &[u8], shared: &[u8]) -> Result<(), String> {
             replaced + number + 1
         ));
     }
-    let (_, shared_count) = check::header(shared)?;
+    let (_, shared_count) = format::header(shared)?;
     if [&link.deleted, &link.replaced]
         .iter()
         .any(|bits| bits.last().is_some_and(|&p| p >= shared_count))
@@ -165,20 +144,11 @@ pub(super) fn fits(index: &[u8], shared: &[u8]) -> Result<(), String> {
 
 /// The id of the shared index the split file `index` names, if it names one (not all zeros).
 pub(super) fn link_id(index: &[u8]) -> Option<[u8; 20]> {
-    let (version, count) = check::header(index).ok()?;
-    let body = &index[..index.len() - TRAILER];
-    let mut offset = HEADER;
-    check::entries(body, version, count, &mut offset, |_, _, _| {}).ok()?;
-    while let Some(header) = body.get(offset..offset + 8) {
-        let size = be32(&header[4..8]) as usize;
-        if &header[..4] == b"link" {
-            return read_link(body.get(offset + 8..offset + 8 + size)?)
-                .map(|link| link.shared)
-                .filter(|id| *id != [0; 20]);
-        }
-        offset += 8 + size;
-    }
-    None
+    let (_, data) =
+        format::lenient_extensions(index)?.find(|(signature, _)| *signature == b"link")?;
+    read_link(data?)
+        .map(|link| link.shared)
+        .filter(|id| *id != [0; 20])
 }
 
 /// Which file a patch found damaged, and why.
@@ -213,22 +183,25 @@ pub(super) fn patch(
     max_percent_change: Option<u8>,
     written: (u32, u32),
 ) -> Result<Option<Vec<u8>>, Fault> {
-    let (version, count) = check::header(old)?;
+    let (version, count) = format::header(old)?;
     let body = &old[..old.len() - TRAILER];
     let mut offset = HEADER;
-    let mut entries: Vec<Entry> = Vec::with_capacity(count + updates.len());
-    check::entries(body, version, count, &mut offset, |_, fixed, path| {
-        entries.push(Entry {
-            fixed: super::smudge_if_racy(fixed, written).into_owned(),
-            path: path.to_vec(),
-        });
+    let mut entries: Vec<Entry<'static>> = Vec::with_capacity(count + updates.len());
+    format::entries(body, version, count, &mut offset, |_, fixed, path| {
+        entries.push(
+            Entry {
+                fixed: fixed.into(),
+                path: path.into(),
+            }
+            .smudged_if_racy(written),
+        );
     })?;
 
     let mut link = None;
     let mut tree = None;
     let mut kept: Vec<u8> = Vec::new();
     while offset < body.len() {
-        let (signature, data) = check::extension(body, offset)?;
+        let (signature, data) = format::extension(body, offset)?;
         let size = data.len();
         match signature {
             b"link" => link = Some(read_link(data).ok_or("its split index link does not parse")?),
@@ -270,15 +243,12 @@ pub(super) fn patch(
 
     for (update, found) in updates.iter().zip(positions) {
         let path = update.path().as_bytes();
-        let in_added = added.binary_search_by(|e| e.path.as_slice().cmp(path));
-        if added
-            .iter()
-            .any(|e| e.path == path && e.flags() & STAGE_MASK != 0)
-        {
+        let in_added = added.binary_search_by(|e| e.path.as_ref().cmp(path));
+        if added.iter().any(|e| *e.path == *path && e.stage() != 0) {
             return Ok(None);
         }
         let new_entry = match update {
-            Update::Set { id, meta, .. } => Some(entry(path, id, meta)),
+            Update::Set { id, meta, .. } => Some(Entry::file(path, id, meta)),
             Update::Remove { .. } => None,
         };
         match (in_added, found) {
@@ -293,13 +263,13 @@ pub(super) fn patch(
                 let rank = link.replaced.binary_search(&position);
                 let deleted = link.deleted.binary_search(&position);
                 match (new_entry, rank, deleted) {
-                    (Some(e), Ok(r), _) => replaced[r] = stripped(e),
+                    (Some(e), Ok(r), _) => replaced[r] = e.stripped(),
                     (Some(e), Err(r), deleted) => {
                         if let Ok(d) = deleted {
                             link.deleted.remove(d);
                         }
                         link.replaced.insert(r, position);
-                        replaced.insert(r, stripped(e));
+                        replaced.insert(r, e.stripped());
                     }
                     (None, rank, Err(d)) => {
                         if let Ok(r) = rank {
@@ -327,10 +297,11 @@ pub(super) fn patch(
             link.replaced.insert(r, position);
             replaced.insert(
                 r,
-                stripped(Entry {
-                    fixed,
-                    path: Vec::new(),
-                }),
+                Entry {
+                    fixed: fixed.into(),
+                    path: Vec::new().into(),
+                }
+                .stripped(),
             );
         }
     }
@@ -342,23 +313,12 @@ pub(super) fn patch(
     }
 
     let mut new = Vec::with_capacity(old.len() + 256);
-    new.extend_from_slice(b"DIRC");
-    new.extend_from_slice(&version.to_be_bytes());
-    new.extend_from_slice(&((replaced.len() + added.len()) as u32).to_be_bytes());
-    let mut previous: &[u8] = b"";
-    for e in replaced.iter().chain(&added) {
-        write_entry(&mut new, version, e, previous);
-        previous = &e.path;
-    }
-    let mut extension = link.shared.to_vec();
-    ewah(&mut extension, &link.deleted);
-    ewah(&mut extension, &link.replaced);
-    push_extension(&mut new, b"link", &extension);
-    if let Some(tree) = tree {
+    format::write_header(&mut new, version, replaced.len() + added.len());
+    format::write_entries(&mut new, version, replaced.iter().chain(&added));
+    format::push_extension(&mut new, b"link", &link.bytes());
+    if let Some(data) = tree {
         let paths: Vec<&str> = updates.iter().map(Update::path).collect();
-        let tree =
-            super::invalidate_trees(tree, &paths).ok_or("its cached trees (TREE) do not parse")?;
-        push_extension(&mut new, b"TREE", &tree);
+        tree::push_invalidated(&mut new, data, &paths)?;
     }
     new.extend_from_slice(&kept);
     let hash = Sha1::digest(&new);
@@ -368,21 +328,8 @@ pub(super) fn patch(
 
 /// Whether `index` (the bytes of `.git/index`) is a split index.
 pub(super) fn is_split(index: &[u8]) -> bool {
-    let Ok((version, count)) = check::header(index) else {
-        return false;
-    };
-    let body = &index[..index.len() - TRAILER];
-    let mut offset = HEADER;
-    if check::entries(body, version, count, &mut offset, |_, _, _| {}).is_err() {
-        return false;
-    }
-    while let Some(header) = body.get(offset..offset + 8) {
-        if &header[..4] == b"link" {
-            return true;
-        }
-        offset += 8 + be32(&header[4..8]) as usize;
-    }
-    false
+    format::lenient_extensions(index)
+        .is_some_and(|mut extensions| extensions.any(|(signature, _)| signature == b"link"))
 }
 
 /// Where an updated path is in the shared index.
@@ -393,7 +340,7 @@ enum Found {
 }
 
 /// The position of every update's path among the shared index's entries (`None` for a path it
-/// does not list), and the racily clean entries (see `super::smudge_if_racy`), smudged, by
+/// does not list), and the racily clean entries (see `format::smudge_if_racy`), smudged, by
 /// position; `Err` when the shared index does not parse.
 #[allow(clippy::type_complexity)]
 fn find_shared(
@@ -401,129 +348,36 @@ fn find_shared(
     updates: &[Update<'_>],
     written: (u32, u32),
 ) -> Result<(Vec<Option<Found>>, Vec<(usize, Vec<u8>)>), String> {
-    let (version, count) = check::header(shared)?;
+    let (version, count) = format::header(shared)?;
     let mut found: Vec<Option<Found>> = updates.iter().map(|_| None).collect();
     let mut racy = Vec::new();
     let mut position = 0;
     let mut offset = HEADER;
     let body = &shared[..shared.len() - TRAILER];
-    check::entries(body, version, count, &mut offset, |_, fixed, path| {
+    format::entries(body, version, count, &mut offset, |_, fixed, path| {
         for (slot, update) in found.iter_mut().zip(updates) {
             if update.path().as_bytes() == path {
-                let stage = u16::from_be_bytes([fixed[60], fixed[61]]) & STAGE_MASK;
+                let stage = format::stage(fixed);
                 *slot = Some(match slot {
                     None if stage == 0 => Found::At(position),
                     _ => Found::Conflict,
                 });
             }
         }
-        if let std::borrow::Cow::Owned(smudged) = super::smudge_if_racy(fixed, written) {
+        if let std::borrow::Cow::Owned(smudged) = format::smudge_if_racy(fixed, written) {
             racy.push((position, smudged));
         }
         position += 1;
     })?;
     // Its extensions are not used here (git writes none in a shared index), but must fit.
     while offset < body.len() {
-        let (signature, data) = check::extension(body, offset)?;
-        check::known(signature)?;
+        let (signature, data) = format::extension(body, offset)?;
+        format::known(signature)?;
         offset += 8 + data.len();
     }
     Ok((found, racy))
 }
 
-fn encode_varint(mut value: u64, out: &mut Vec<u8>) {
-    let mut bytes = vec![(value & 127) as u8];
-    while {
-        value >>= 7;
-        value != 0
-    } {
-        value -= 1;
-        bytes.push(128 | (value & 127) as u8);
-    }
-    out.extend(bytes.iter().rev());
-}
-
-/// A stage-0 entry for a regular file.
-fn entry(path: &[u8], id: &[u8; 20], meta: &fs::Metadata) -> Entry {
-    let bytes = super::encode(path, id, meta);
-    Entry {
-        fixed: bytes[..FIXED].to_vec(),
-        path: path.to_vec(),
-    }
-}
-
-/// The entry as a replacement of a shared one: git reads the name from the shared index.
-fn stripped(mut entry: Entry) -> Entry {
-    let flags = entry.flags() & !NAME_MASK;
-    entry.fixed[60..62].copy_from_slice(&flags.to_be_bytes());
-    entry.path.clear();
-    entry
-}
-
-fn write_entry(out: &mut Vec<u8>, version: u32, entry: &Entry, previous: &[u8]) {
-    out.extend_from_slice(&entry.fixed);
-    if version == 4 {
-        let common = previous
-            .iter()
-            .zip(&entry.path)
-            .take_while(|(a, b)| a == b)
-            .count();
-        encode_varint((previous.len() - common) as u64, out);
-        out.extend_from_slice(&entry.path[common..]);
-        out.push(0);
-    } else {
-        let size = entry.fixed.len() + entry.path.len();
-        out.extend_from_slice(&entry.path);
-        out.resize(out.len() + ((size + 8) & !7) - size, 0);
-    }
-}
-
-fn push_extension(out: &mut Vec<u8>, signature: &[u8; 4], data: &[u8]) {
-    out.extend_from_slice(signature);
-    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-    out.extend_from_slice(data);
-}
-
-pub(super) fn read_link(data: &[u8]) -> Option<Link> {
-    let shared: [u8; 20] = data.get(..20)?.try_into().ok()?;
-    let mut rest = &data[20..];
-    if rest.is_empty() {
-        return Some(Link {
-            shared,
-            deleted: Vec::new(),
-            replaced: Vec::new(),
-        });
-    }
-    let deleted = read_ewah(&mut rest)?;
-    let replaced = read_ewah(&mut rest)?;
-    if !rest.is_empty() {
-        return None;
-    }
-    // git refuses an entry marked both replaced and deleted.
-    if replaced.iter().any(|p| deleted.binary_search(p).is_ok()) {
-        return None;
-    }
-    Some(Link {
-        shared,
-        deleted,
-        replaced,
-    })
-}
-
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn varints_round_trip() {
-        for value in [0, 1, 127, 128, 255, 16_511, 16_512, 1 << 40] {
-            let mut bytes = Vec::new();
-            encode_varint(value, &mut bytes);
-            assert_eq!(check::varint(&bytes), Some((value, bytes.len())));
-        }
-    }
 }

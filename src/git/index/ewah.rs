@@ -1,7 +1,7 @@
 //! The EWAH bitmaps of a split index's link extension (git's ewah/ewah_io.c layout): which
 //! positions of the shared index the split file replaces or deletes.
 
-use super::check::be32;
+use super::format::be32;
 
 /// More entries than any index this module patches holds (the index is 62 bytes an entry).
 const MAX_POSITIONS: usize = 1 << 24;

@@ -5,7 +5,9 @@
 
 use std::sync::OnceLock;
 
-use super::{Update, check, patch, split};
+use super::change::Update;
+use super::plain::patch;
+use super::{check, format, split};
 
 /// The paths the updates touch: two in the seeds (one of them shared, in the split seed), one
 /// new, one removed.
@@ -72,11 +74,11 @@ fn parts(data: &[u8]) -> (&[u8], &[u8]) {
 
 /// The paths of a readable plain index, in order.
 fn paths(index: &[u8]) -> Vec<Vec<u8>> {
-    let (version, count) = super::check::header(index).expect("a readable index");
+    let (version, count) = format::header(index).expect("a readable index");
     let mut found = Vec::new();
-    let mut offset = super::HEADER;
-    super::check::entries(
-        &index[..index.len() - super::TRAILER],
+    let mut offset = format::HEADER;
+    format::entries(
+        &index[..index.len() - format::TRAILER],
         version,
         count,
         &mut offset,
