@@ -2,6 +2,22 @@
 //!
 //! The binary calls [`main`]; tests and the demo call [`run`] with their own [`Env`], so nothing
 //! here reads the process environment except [`Env::from_process`].
+//!
+//! # The layers
+//!
+//! Each module names only modules on its own floor or below (checked by `tests/layers.rs`):
+//!
+//! | floor | modules | what they are |
+//! |---|---|---|
+//! | 6 | `cli` (parser, `run`, `needs`, `globals`) | the command line: parses, decides what a command needs, dispatches |
+//! | 5 | `commands` | one module per command: check arguments, call the domain, say what was done |
+//! | 4 | `cli::{args, env, settings, term, complete}` | what commands share from the command line |
+//! | 3 | `views`, `report`, `check`, `site`, `public`, `hooks`, `webhooks`, `import`, `export`, `runbook`, `related`, `duties`, `stats`, `search`, `actions`, `maintenance`, `merge`, `sla`, `chart`, `editor` | renderers and the domain: pure or on a [`store::Store`] |
+//! | 2 | `store` | the repository on disk: its layout, reading, writing, locking, the loaded incident |
+//! | 1 | `model`, `git`, `time` | the file formats, git (git2 only here), times |
+//! | 0 | `error`, `text`, `names`, `journal`, `svg` | vocabulary every layer uses |
+//!
+//! The crate root re-exports [`Env`], [`Color`] and [`Error`] for every layer.
 
 pub mod actions;
 pub mod chart;
@@ -39,11 +55,15 @@ use std::ffi::OsString;
 use std::io::Write;
 
 pub use cli::env::{Color, Env};
+
+/// `0.2.0 (abc1234 2026-11-24)`: the commit and its date come from build.rs, and are left out of
+/// a build outside a git checkout.
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), env!("INC_BUILD_INFO"));
 pub use error::Error;
 
 /// Runs inc as a process: parses `std::env::args`, prints errors, returns the exit code.
 pub fn main() -> i32 {
-    if let Some(code) = cli::complete::handle() {
+    if let Some(code) = cli::complete::handle(<cli::Cli as clap::CommandFactory>::command) {
         return code;
     }
     let cli = match cli::parse_from(std::env::args_os()) {
@@ -58,11 +78,11 @@ pub fn main() -> i32 {
     let pager = pager_for(&cli, &env).and_then(|command| cli::term::Pager::start(&command));
     let (result, pager) = match pager {
         Some(mut pager) => {
-            let result = commands::run(cli, &env, &mut pager).and_then(|()| Ok(pager.flush()?));
+            let result = cli::run(cli, &env, &mut pager).and_then(|()| Ok(pager.flush()?));
             (result, Some(pager))
         }
         None => (
-            commands::run(cli, &env, &mut stdout).and_then(|()| Ok(stdout.flush()?)),
+            cli::run(cli, &env, &mut stdout).and_then(|()| Ok(stdout.flush()?)),
             None,
         ),
     };
@@ -96,7 +116,7 @@ where
 {
     let argv = std::iter::once(OsString::from("inc")).chain(args.into_iter().map(Into::into));
     let cli = cli::parse_from(argv).map_err(|e| Error::usage(e.to_string()))?;
-    commands::run(cli, env, out)
+    cli::run(cli, env, out)
 }
 
 /// 2 when the user typed something wrong, 3 when it is saved but not committed, 1 for any other

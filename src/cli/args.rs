@@ -2,7 +2,57 @@
 //! `--no-pager`): each command's `Args` flattens the ones it means something for, so an option
 //! is spelled and documented once.
 
+use std::path::PathBuf;
+
 use clap::Args;
+
+/// Options every command accepts. `-i` and `--no-commit` belong to the commands they mean
+/// something for ([`args::IncidentArg`], [`args::CommitArg`]); they are also accepted, hidden, before the
+/// command's name, as before (`inc -i ID log ...`), and refused when the command does not take
+/// them. [`parse_from`] fills them in from wherever they were given.
+#[derive(Debug, Default, Args)]
+pub struct Global {
+    /// Run as if inc was started in DIR
+    #[arg(short = 'C', global = true, value_name = "DIR")]
+    pub chdir: Option<PathBuf>,
+
+    /// When to colour the output [default: auto: on a terminal, unless NO_COLOR is set or
+    /// CLICOLOR_FORCE is]
+    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    pub color: Option<crate::Color>,
+
+    /// The incident (given before the command's name; see the command's own -i). Its own id,
+    /// so that clap does not merge it with the command's -i and both can be seen.
+    #[arg(
+        id = "incident_before",
+        short,
+        long = "incident",
+        hide = true,
+        value_name = "ID"
+    )]
+    pub incident: Option<String>,
+
+    /// Do not commit (given before the command's name; see the command's own --no-commit)
+    #[arg(long, hide = true)]
+    pub no_commit: bool,
+
+    /// Skip hooks (given before the command's name; see the command's own --no-hooks)
+    #[arg(long, hide = true)]
+    pub no_hooks: bool,
+
+    /// Which of `-i` and `--no-commit` the command takes, and its name, for the refusal.
+    #[arg(skip)]
+    pub takes: Takes,
+}
+
+/// What the command given on the command line accepts, read from its definition.
+#[derive(Debug, Default, Clone)]
+pub struct Takes {
+    /// The command's name, with its subcommand (`actions list`).
+    pub name: String,
+    pub incident: bool,
+    pub no_commit: bool,
+}
 
 /// `-i`, on every command about one incident.
 #[derive(Debug, Default, Args)]

@@ -1,23 +1,26 @@
 //! The command line: global options and the list of commands. Each command's own arguments live
 //! with it in `commands/`; their doc comments are the `--help` text.
 
-use std::path::PathBuf;
-
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 
 use crate::commands;
+
+pub use args::{Global, Takes};
+pub use run::run;
 
 pub mod args;
 pub mod complete;
 pub mod env;
+mod globals;
 pub mod needs;
+mod run;
 pub mod settings;
 pub mod term;
 
 /// Run production incidents from a shell. Every incident is plain YAML and Markdown in git, and
 /// every change is a commit.
 #[derive(Debug, Parser)]
-#[command(name = "inc", version = VERSION, max_term_width = 100, after_help = ENVIRONMENT)]
+#[command(name = "inc", version = crate::VERSION, max_term_width = 100, after_help = ENVIRONMENT)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -25,10 +28,6 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
-
-/// `0.2.0 (abc1234 2026-11-24)`: the commit and its date come from build.rs, and are left out of
-/// a build outside a git checkout.
-pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), env!("INC_BUILD_INFO"));
 
 const ENVIRONMENT: &str = "\
 Environment:
@@ -60,54 +59,6 @@ Exit codes:
      retry that left out updates this clone did not record: `inc comms --retry --yes`)
   2  usage error (a value you typed is wrong; nothing was written)
   3  saved but not committed (git busy or failing): the next inc command commits it";
-
-/// Options every command accepts. `-i` and `--no-commit` belong to the commands they mean
-/// something for ([`args::IncidentArg`], [`args::CommitArg`]); they are also accepted, hidden, before the
-/// command's name, as before (`inc -i ID log ...`), and refused when the command does not take
-/// them. [`parse_from`] fills them in from wherever they were given.
-#[derive(Debug, Default, Args)]
-pub struct Global {
-    /// Run as if inc was started in DIR
-    #[arg(short = 'C', global = true, value_name = "DIR")]
-    pub chdir: Option<PathBuf>,
-
-    /// When to colour the output [default: auto: on a terminal, unless NO_COLOR is set or
-    /// CLICOLOR_FORCE is]
-    #[arg(long, global = true, value_enum, value_name = "WHEN")]
-    pub color: Option<crate::Color>,
-
-    /// The incident (given before the command's name; see the command's own -i). Its own id,
-    /// so that clap does not merge it with the command's -i and both can be seen.
-    #[arg(
-        id = "incident_before",
-        short,
-        long = "incident",
-        hide = true,
-        value_name = "ID"
-    )]
-    pub incident: Option<String>,
-
-    /// Do not commit (given before the command's name; see the command's own --no-commit)
-    #[arg(long, hide = true)]
-    pub no_commit: bool,
-
-    /// Skip hooks (given before the command's name; see the command's own --no-hooks)
-    #[arg(long, hide = true)]
-    pub no_hooks: bool,
-
-    /// Which of `-i` and `--no-commit` the command takes, and its name, for the refusal.
-    #[arg(skip)]
-    pub takes: Takes,
-}
-
-/// What the command given on the command line accepts, read from its definition.
-#[derive(Debug, Default, Clone)]
-pub struct Takes {
-    /// The command's name, with its subcommand (`actions list`).
-    pub name: String,
-    pub incident: bool,
-    pub no_commit: bool,
-}
 
 /// Parses a command line (with the program name) into a [`Cli`] whose [`Global`] holds `-i` and
 /// `--no-commit` wherever they were given, and what the command takes.

@@ -1,7 +1,6 @@
 //! `inc completions`: shell completion scripts.
 
 use anyhow::Result;
-use clap::CommandFactory;
 
 use super::Ctx;
 
@@ -21,7 +20,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
-    let mut command = crate::cli::Cli::command();
+    let mut command = (ctx.parser)();
     clap_complete::generate(args.shell, &mut command, "inc", &mut ctx.out);
     Ok(())
 }

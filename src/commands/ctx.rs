@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 
 use crate::Env;
-use crate::cli::Global;
+use crate::cli::args::Global;
 use crate::cli::args::Person;
 use crate::error::Error;
 use crate::journal::Record;
@@ -23,6 +23,9 @@ pub struct Ctx<'a> {
     pub env: &'a Env,
     pub clock: Clock,
     pub out: &'a mut dyn Write,
+    /// The whole command line's definition, for the commands that describe it (man pages,
+    /// completion scripts).
+    pub parser: fn() -> clap::Command,
     /// The git repository, opened once for the check before writing and the commits after.
     pub(super) repo: std::cell::OnceCell<crate::git::Repository>,
     /// What the command recorded, for its hook (see [`Ctx::recorded`]).
@@ -30,6 +33,34 @@ pub struct Ctx<'a> {
     /// What to say back about the times typed (see [`Ctx::at`]), printed once the command has
     /// succeeded: a command refused says only why.
     pub(super) notes: std::cell::RefCell<Vec<String>>,
+}
+
+impl<'a> Ctx<'a> {
+    /// The context of one command, before it has opened a repository or recorded anything;
+    /// `parser` builds the whole command line's definition (for `inc man` and completions).
+    pub fn new(
+        global: &'a Global,
+        env: &'a Env,
+        clock: Clock,
+        out: &'a mut dyn Write,
+        parser: fn() -> clap::Command,
+    ) -> Ctx<'a> {
+        Ctx {
+            global,
+            env,
+            clock,
+            out,
+            parser,
+            repo: Default::default(),
+            recorded: Default::default(),
+            notes: Default::default(),
+        }
+    }
+
+    /// What the command recorded, for its hook, taken once.
+    pub fn take_recorded(&self) -> Option<crate::hooks::Recorded> {
+        self.recorded.take()
+    }
 }
 
 impl Ctx<'_> {
@@ -212,7 +243,7 @@ impl Ctx<'_> {
     }
 
     /// Says back, on stderr (scripts read stdout), what the times typed may not have meant.
-    pub(super) fn say_back(&self) {
+    pub fn say_back(&self) {
         for note in self.notes.take() {
             crate::eprintln_escaped!("{note}");
         }

@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use clap::CommandFactory;
 
 use super::Ctx;
 
@@ -22,7 +21,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
-    let pages = pages()?;
+    let pages = pages((ctx.parser)())?;
     let Some(dir) = args.output else {
         let (_, inc) = pages.first().expect("inc(1) comes first");
         ctx.out.write_all(inc)?;
@@ -44,8 +43,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
 
 /// Every page by file name (`inc.1`, `inc-log.1`, `inc-runbook-new.1` …), inc(1) first. Hidden
 /// commands (git's merge driver) get none.
-pub fn pages() -> Result<Vec<(String, Vec<u8>)>> {
-    let mut root = crate::cli::Cli::command().disable_help_subcommand(true);
+pub fn pages(parser: clap::Command) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut root = parser.disable_help_subcommand(true);
     root.build();
     let mut pages = Vec::new();
     collect(root, &mut pages)?;
@@ -55,7 +54,7 @@ pub fn pages() -> Result<Vec<(String, Vec<u8>)>> {
 fn collect(command: clap::Command, pages: &mut Vec<(String, Vec<u8>)>) -> Result<()> {
     // Subcommands have no version of their own: every page names the inc it documents.
     let man = clap_mangen::Man::new(command.clone())
-        .source(format!("inc {}", crate::cli::VERSION))
+        .source(format!("inc {}", crate::VERSION))
         .manual("inc manual");
     let mut page = Vec::new();
     man.render(&mut page)?;

@@ -15,7 +15,6 @@ pub mod demo;
 pub mod edit;
 pub mod exec;
 pub mod export;
-mod globals;
 pub mod impact;
 pub mod import;
 pub mod init;
@@ -48,119 +47,15 @@ pub mod unlink;
 pub mod use_incident;
 pub mod webhooks;
 
-use std::io::Write;
-
 use anyhow::Result;
 
-use crate::Env;
 use crate::cli::args::Person;
-use crate::cli::{Cli, Command};
 use crate::error::Error;
 use crate::model::{Incident, Kind, LogEntry, TimelineEntry};
 use crate::store::Store;
-use crate::time::{Clock, Time};
+use crate::time::Time;
 
 pub use ctx::{Ctx, Current, JustResolved, current_choice, just_resolved, open_phrase};
-
-/// Dispatches a parsed command line.
-pub fn run(cli: Cli, env: &Env, out: &mut dyn Write) -> Result<()> {
-    globals::check(&cli.global, &cli.command)?;
-    // Decided once, before any output may go through a pager (which is not a terminal).
-    let env = &Env {
-        color: crate::cli::term::color(
-            cli.global.color,
-            env.color,
-            std::io::IsTerminal::is_terminal(&std::io::stdout()),
-        ),
-        ..env.clone()
-    };
-    crate::views::set_terminal_width(env.columns);
-    let needs = cli.command.needs();
-    // A user config file that does not parse would leave settings half applied; `inc config`
-    // reports it itself (and `inc config path` still says where it is). Commands that use none
-    // of the settings run anyway: git runs the merge driver in the middle of a pull.
-    if needs.settings {
-        env.settings.file()?;
-    }
-    let clock = Clock::system(env.now.as_deref())?;
-    // Whatever a command prints may quote the repository's files: control characters are
-    // escaped on the way out, but by the commands that style their own output.
-    let mut escaping;
-    let out: &mut dyn Write = if needs.raw_output {
-        out
-    } else {
-        escaping = crate::text::Escaping::new(out);
-        &mut escaping
-    };
-    let hook = needs.hook;
-    let person = Person {
-        by: needs.person.and_then(|p| p.by.clone()),
-    };
-    let mut ctx = Ctx {
-        global: &cli.global,
-        env,
-        clock,
-        out,
-        repo: Default::default(),
-        recorded: Default::default(),
-        notes: Default::default(),
-    };
-    let result = match cli.command {
-        Command::Init(args) => init::run(&mut ctx, args),
-        Command::Open(args) => open::run(&mut ctx, args),
-        Command::Log(args) => log::run(&mut ctx, args),
-        Command::Strike(args) => strike::run(&mut ctx, args),
-        Command::MergeDriver(args) => merge_driver::run(&mut ctx, args),
-        Command::Mark(args) => mark::run(&mut ctx, args),
-        Command::Resolve(args) => resolve::run(&mut ctx, args),
-        Command::Status(args) => status::run(&mut ctx, args),
-        Command::Sev(args) => sev::run(&mut ctx, args),
-        Command::Impact(args) => impact::run(&mut ctx, args),
-        Command::Edit(args) => edit::run(&mut ctx, args),
-        Command::Tag(args) => tag::run(&mut ctx, args),
-        Command::Link(args) => link::run(&mut ctx, args),
-        Command::Unlink(args) => unlink::run(&mut ctx, args),
-        Command::List(args) => list::run(&mut ctx, args),
-        Command::Show(args) => show::run(&mut ctx, args),
-        Command::Use(args) => use_incident::run(&mut ctx, args),
-        Command::Role(args) => role::run(&mut ctx, args),
-        Command::Roles(args) => roles::run(&mut ctx, args),
-        Command::Comms(args) => comms::run(&mut ctx, args),
-        Command::Change(args) => change::run(&mut ctx, args),
-        Command::Exec(args) => exec::run(&mut ctx, args),
-        Command::Runbook(args) => runbook::run(&mut ctx, args),
-        Command::Postmortem(args) => postmortem::run(&mut ctx, args),
-        Command::Actions(args) => actions::run(&mut ctx, args),
-        Command::Check(args) => check::run(&mut ctx, args),
-        Command::Report(args) => report::run(&mut ctx, args),
-        Command::Stats(args) => stats::run(&mut ctx, args),
-        Command::Maintenance(args) => maintenance::run(&mut ctx, args),
-        Command::Site(args) => site::run(&mut ctx, args),
-        Command::Search(args) => search::run(&mut ctx, args),
-        Command::Related(args) => related::run(&mut ctx, args),
-        Command::Attach(args) => attach::run(&mut ctx, args),
-        Command::Import(args) => import::run(&mut ctx, args),
-        Command::Webhooks(args) => webhooks::run(&mut ctx, args),
-        Command::Export(args) => export::run(&mut ctx, args),
-        Command::Sync(args) => sync::run(&mut ctx, args),
-        Command::Schema(args) => schema::run(&mut ctx, args),
-        Command::Demo(args) => demo::run(&mut ctx, args),
-        Command::Completions(args) => completions::run(&mut ctx, args),
-        Command::Man(args) => man::run(&mut ctx, args),
-        Command::Config(args) => config::run(&mut ctx, args),
-    };
-    if result.is_ok() {
-        ctx.say_back();
-    }
-    // Whatever the command's result, a record it made is made: `inc exec` logs a command that
-    // failed, and exits with its status.
-    if let (Some(event), Some(recorded)) = (hook, ctx.recorded.take()) {
-        let skip = cli.global.no_hooks || env.no_hooks;
-        let by = |store: &Store| ctx.by(store, &person).unwrap_or_default();
-        crate::hooks::fire(event, &recorded, &ctx.clock, skip, by);
-    }
-    result
-}
 
 // Commands import it from here; it lives in text.rs so lower layers can use it too.
 pub use crate::text::one_line;

@@ -13,7 +13,6 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use clap::CommandFactory;
 use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
 
 use crate::store::Store;
@@ -23,13 +22,13 @@ use crate::store::Store;
 static START: OnceLock<PathBuf> = OnceLock::new();
 
 /// Answers a completion request when `COMPLETE` is set: `Some(exit code)` then, `None` for a normal
-/// run. Must run before the command line is parsed.
-pub fn handle() -> Option<i32> {
+/// run. Must run before the command line is parsed; `parser` builds the command line's definition.
+pub fn handle(parser: fn() -> clap::Command) -> Option<i32> {
     std::env::var_os("COMPLETE").filter(|v| !v.is_empty() && v != "0")?;
     let args: Vec<OsString> = std::env::args_os().collect();
     let cwd = std::env::current_dir().ok();
     let _ = START.set(start_dir(&args, cwd.as_deref()));
-    match clap_complete::CompleteEnv::with_factory(crate::cli::Cli::command)
+    match clap_complete::CompleteEnv::with_factory(parser)
         .shells(shells::SHELLS)
         .try_complete(args, cwd.as_deref())
     {

@@ -1,15 +1,15 @@
 //! Which option each command makes use of, checked once before any command runs: `-C`, `-i`,
 //! `--no-commit` and `--by` either take effect or are refused as a usage error, never silently
-//! ignored. (Not a command: the table [`commands::run`](super::run) consults.)
+//! ignored. (The table [`super::run`] consults.)
 
 use anyhow::Result;
 
-use crate::cli::{Command, Global};
+use super::{Command, Global};
 use crate::error::Error;
 
 /// For each option, `None` when the command honours it in this form, else why it would do nothing.
 /// Whether a command takes `-i` or `--no-commit` at all is in its definition (see
-/// [`crate::cli::Takes`]); this table is for the forms of a command that take them in
+/// [`super::Takes`]); this table is for the forms of a command that take them in
 /// one form and not in another (`inc sev 1` and `inc sev --list`), and for `-C` and `--by`.
 #[derive(Clone, Copy)]
 struct Uses {
