@@ -114,11 +114,18 @@ pub fn run(ctx: &mut Ctx<'_>, args: Args) -> Result<()> {
             };
             writeln!(
                 ctx.out,
-                "{id}: change {} requested; {who} approves with: inc change approve {}",
-                entry.id, entry.id
+                "{id}: change {} requested{}; {who} approves with: inc change approve {}",
+                entry.id,
+                ctx.other_day(at),
+                entry.id
             )?;
         }
-        _ => writeln!(ctx.out, "{id}: {}", one_line(&entry.text, 120))?,
+        _ => writeln!(
+            ctx.out,
+            "{id}: {}{}",
+            one_line(&entry.text, 120),
+            ctx.other_day(at)
+        )?,
     }
     Ok(())
 }

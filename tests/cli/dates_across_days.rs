@@ -105,10 +105,12 @@ fn show_dates_every_time_that_is_not_today() {
 fn the_dashboard_dates_an_update_due_tomorrow() {
     let repo = three_days();
     // With the change decided, the next duty is the update due after midnight.
-    repo.ok_at(
+    let approved = repo.ok_at(
         "2026-12-09T23:45:00Z",
         &["change", "approve", "--at", "2026-12-08T19:10:00Z"],
     );
+    // Written up on another day: the confirmation says when it counts from.
+    assert!(approved.ends_with(" (at 2026-12-08 19:10)\n"), "{approved}");
     let board = at_80(&repo, &["status"]);
     insta::assert_snapshot!("dates_across_days_status_80", board);
     assert!(board.contains("2026-12-10 00:40 (in 50m)"), "{board}");
