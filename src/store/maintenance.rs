@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 use super::files::sweep_temps;
-use super::{Append, Store, header, is_plain_id, match_id, refuse_links};
+use super::ids::{is_plain_id, match_id};
+use super::{Append, Store, header, refuse_links};
 use crate::error::Error;
 use crate::model::maintenance::{FILE, Maintenance, Update};
 use crate::model::{self, LogEntry, schema};

@@ -95,7 +95,7 @@ mod tests {
         ]);
         for id in &all {
             let short = short_id(&all, id);
-            let resolved = super::super::match_id(&all, &short, "incidents", "incident", "");
+            let resolved = crate::store::ids::match_id(&all, &short, "incidents", "incident", "");
             assert_eq!(resolved.unwrap(), *id, "{short}");
         }
     }

@@ -24,14 +24,16 @@ mod list;
 pub mod maintenance;
 mod plain;
 mod related;
+mod role_holders;
 pub mod schema;
 mod severities;
 mod unshared;
 
 pub use dashboard::{DashboardRow, print_dashboard};
-pub use incident::{ImpactView, IncidentView, PostmortemView, Roles, TenureView, print_incident};
+pub use incident::{ImpactView, IncidentView, PostmortemView, print_incident};
 pub use list::{ListFormat, print_list, print_list_as};
 pub use related::{print_related, print_related_section};
+pub use role_holders::{Roles, TenureView};
 pub use severities::{ask_severity, print_severities};
 pub use unshared::{SyncView, print_unshared, sync_view};
 
